@@ -1,0 +1,93 @@
+"""The reader's output: one source text, split into its wiki structure, with offsets.
+
+Every ``start_char``/``end_char`` indexes ``SourceDocument.text`` (the decoded source), so
+``text[start_char:end_char]`` gives back the item's text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class TextSpan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start_char: int
+    end_char: int
+
+
+class InfoboxField(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    value: str
+    key_start: int
+    value_start: int
+    value_end: int
+
+
+class Section(BaseModel):
+    """A headed section. ``start_char``/``end_char`` span the whole section (heading line to the
+    next heading of the same or a higher level); ``heading_start``/``heading_end`` the heading."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str
+    level: int
+    start_char: int
+    end_char: int
+    heading_start: int
+    heading_end: int
+
+
+class Block(BaseModel):
+    """A paragraph (one prose line) or a bullet list (consecutive ``- item`` lines)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["paragraph", "list"]
+    start_char: int
+    end_char: int
+    section: int | None  # index into ``SourceDocument.sections``; None for the lead
+    items: tuple[TextSpan, ...] = ()
+
+
+class InterlanguageLink(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lang: str
+    title: str
+    start_char: int
+    end_char: int
+
+
+class SourceDocument(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str  # path relative to the input folder
+    doc_id: str  # sha256 of the source bytes
+    text: str  # decoded source, BOM removed
+    body: str  # ``text`` with metadata lines blanked out; same length, so offsets agree
+    title: TextSpan | None
+    infobox: tuple[InfoboxField, ...]
+    sections: tuple[Section, ...]
+    blocks: tuple[Block, ...]
+    see_also: tuple[TextSpan, ...]
+    categories: tuple[TextSpan, ...]
+    interlanguage: tuple[InterlanguageLink, ...]
+
+    @property
+    def stem(self) -> str:
+        name = self.source.rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    def infobox_value(self, *keys: str) -> InfoboxField | None:
+        """First infobox field whose key equals one of ``keys`` (case-insensitive)."""
+        wanted = {k.casefold() for k in keys}
+        return next((f for f in self.infobox if f.key.casefold() in wanted), None)
+
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "paragraph"]

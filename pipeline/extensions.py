@@ -1,0 +1,30 @@
+"""Every custom attribute the components set on spaCy objects, registered in one place.
+
+Span groups used across components (``doc.spans[...]``):
+  "abbreviations"  long-form and short-form spans of definitions, label "LONG"/"SHORT"
+  "entities"       candidate entity spans of every label, overlaps allowed
+  "classes"        racing-class mentions, label = the class category or "CLASS"
+  "dates"          date expressions, label = the contract's date kind
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+
+def register_extensions() -> None:
+    """Idempotent: safe to call from every component's factory."""
+    if not Doc.has_extension("abbreviations"):
+        # Definitions found in the text: (long form span, short form span) pairs.
+        Doc.set_extension("abbreviations", default=None)
+    if not Doc.has_extension("short_forms"):
+        # short form -> long form text, for linking undefined later uses.
+        Doc.set_extension("short_forms", default=None)
+    if not Span.has_extension("canonical"):
+        Span.set_extension("canonical", default=None)
+    if not Span.has_extension("date_value"):
+        # dict with kind, value_start, value_end, granularity (contract's date fields).
+        Span.set_extension("date_value", default=None)
+
+
+register_extensions()

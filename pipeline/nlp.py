@@ -1,0 +1,39 @@
+"""The one spaCy pipeline: ``spacy.blank("en")``, our tokenizer rules and rule components.
+
+Built once per process (``get_nlp``); a statistical model is never loaded.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from .tokenization import customize_tokenizer
+
+# Order matters: entities link short forms found by the abbreviation detector; classes and dates
+# skip tokens already claimed by entities.
+COMPONENTS = (
+    "abbreviation_detector",
+    "motorsport_entities",
+    "racing_classes",
+    "date_matcher",
+)
+
+
+def build_nlp() -> Language:
+    # Importing the modules registers their factories.
+    from . import abbreviations, classes, dates, entities, extensions, sentences  # noqa: F401
+
+    nlp = customize_tokenizer(spacy.blank("en"))
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("line_boundaries", after="sentencizer")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@cache
+def get_nlp() -> Language:
+    return build_nlp()
