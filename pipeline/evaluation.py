@@ -675,9 +675,8 @@ def _evaluate_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _D
         for form, occurrences in output_by_text.items():
             if form in gold_texts["dates"]:
                 owner[form] = "dates"
-            elif form in gold_texts["relative_dates"]:
-                owner[form] = "relative_dates"
-            elif any(d.get("kind") == "relative" for d in occurrences):
+            elif form in gold_texts["relative_dates"] or any(
+                    d.get("kind") == "relative" for d in occurrences):
                 owner[form] = "relative_dates"
             else:
                 owner[form] = "dates"
