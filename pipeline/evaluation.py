@@ -852,3 +852,7 @@ def main_evaluate(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on a usage error, 0 on --help
         return exit_.code if isinstance(exit_.code, int) else 2
     return run_evaluate(args)
+
+
+if __name__ == "__main__":  # ``python -m pipeline.evaluation`` until the CLI wires it in
+    sys.exit(main_evaluate())

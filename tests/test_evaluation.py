@@ -278,3 +278,41 @@ def test_cli_missing_gold_dir_exits_2(capsys, tmp_path):
     assert main_evaluate([str(tmp_path / "nowhere"), "--out", str(OUTPUT)]) == 2
     assert "gold folder not found" in capsys.readouterr().err
     assert main_evaluate([]) == 2  # GOLD_DIR is required
+
+
+def _output_from_gold(gold):
+    """The output record a perfect pipeline would write for a gold file."""
+    parents, equivalents = gold.get("class_parents", {}), gold.get("class_equivalents", {})
+    dates = [{"text": d["text"], "kind": "date", "value_start": d["start"], "value_end": d["end"]}
+             for d in gold.get("dates", [])]
+    dates += [{"text": d["text"], "kind": "relative", "value_start": d["start"],
+               "value_end": d["end"]} for d in gold.get("relative_dates", [])]
+    return {
+        "title": gold["title"],
+        "abbreviations": [{"short": s, "long": lf} for s, lf in gold["abbreviations"].items()],
+        "series": {
+            "inaugural_year": gold["inaugural_year"], "folded_year": gold["folded_year"],
+            "sanctioning_bodies": gold["sanctioning_bodies"], "rule_bodies": gold["rule_bodies"],
+            "former_names": gold["former_names"],
+            "classes": [{"name": c, "parent": parents.get(c), "equivalents": equivalents.get(c, [])}
+                        for c in gold["classes"]],
+        },
+        "entities": [{"text": name, "label": label, "canonical": None}
+                     for label, names in gold["entities"].items() for name in names],
+        "dates": dates,
+        "see_also": gold["see_also"], "categories": gold["categories"],
+        "interlanguage": gold["interlanguage"],
+    }
+
+
+def test_output_made_from_the_gold_scores_perfectly(tmp_path):
+    # Guards the symmetry of the comparisons: the gold, written as output, matches itself.
+    (tmp_path / "json").mkdir()
+    for gold in load_gold(SEED_GOLD):
+        path = tmp_path / "json" / f"{Path(gold['doc']).stem}.json"
+        path.write_text(json.dumps(_output_from_gold(gold)), encoding="utf-8")
+    perfect = evaluate(SEED_GOLD, tmp_path)
+    assert perfect.missing_outputs == [] and perfect.misses == {}
+    assert {name: s["f1"] for name, s in perfect.fields.items()} == dict.fromkeys(
+        perfect.fields, 1.0)
+    assert perfect.date_value_accuracy["dates"]["accuracy"] == 1.0
