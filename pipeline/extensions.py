@@ -25,6 +25,13 @@ def register_extensions() -> None:
     if not Span.has_extension("date_value"):
         # dict with kind, value_start, value_end, granularity (contract's date fields).
         Span.set_extension("date_value", default=None)
+    if not Span.has_extension("date_modifier"):
+        # "boundary" ("the end of 1992") or "part" ("early 2008", "the late 1980s"), else None.
+        Span.set_extension("date_modifier", default=None)
+    if not Span.has_extension("date_relative"):
+        # Relative dates: {"unit": "year"|"month", "from": int|None, "to": int|None}, the offsets
+        # of the span's first and last unit from its anchor ("two more years": 1, 2).
+        Span.set_extension("date_relative", default=None)
 
 
 register_extensions()
