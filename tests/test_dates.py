@@ -268,3 +268,14 @@ def test_seed_against_gold(nlp, gold_path):
     relatives = score(relative, gold.get("relative_dates", []))
     assert relatives["false_positives"] == set()
     assert len(relatives["exact"]) >= min(2, len(relatives["gold"]))
+
+
+def test_year_inside_a_class_or_car_name_is_no_date_but_a_leading_year_is(nlp):
+    from spacy.tokens import Span
+
+    blank = customize_tokenizer(spacy.blank("en"))
+    doc = blank("The 2011 Formula Valdez 2000 title went to a Brant 1995 in 2011.")
+    doc.spans["classes"] = [Span(doc, 2, 5, label="single-seater")]  # 2011 Formula Valdez 2000
+    doc.spans["entities"] = [Span(doc, 9, 11, label="CAR")]  # Brant 1995
+    doc = nlp.get_pipe("date_matcher")(doc)
+    assert [s.text for s in doc.spans["dates"]] == ["2011", "2011"]
