@@ -113,6 +113,7 @@ def _vocabulary() -> dict[str, Any]:
         "patterns": data["patterns"],
         "years": frozenset(years),
         "blocking_spans": data.get("blocking_spans", {}),
+        "model_makers": data.get("model_makers", {}),
     }
 
 
@@ -476,6 +477,7 @@ class DateMatcher:
             self.groups.append(_TriggerGroup(matcher=matcher, before=before, after=after))
         self.triggers = _TriggerIndex(keys)
         self.blocking = vocab["blocking_spans"]
+        self.model_makers = vocab["model_makers"]
 
     def __call__(self, doc: Doc) -> Doc:
         matches = []
@@ -527,6 +529,11 @@ class DateMatcher:
             for span in doc.spans[group]:
                 if labels is None or span.label_ in labels:
                     blocked.update(range(span.start + 1, span.end))
+        for group, labels in self.model_makers.items():
+            # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+            for span in doc.spans[group] if group in doc.spans else ():
+                if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
+                    blocked.add(span.end)
         return blocked
 
 
@@ -558,12 +565,13 @@ class _Mention:
         )
 
     def year(self, which: str) -> int:
-        return int(self.value[which][:4])
+        """The year of ``value_start`` or ``value_end`` (an open range: of its start)."""
+        return int((self.value[which] or self.value["value_start"])[:4])
 
 
-def _locate(document, char: int) -> tuple[int | None, int | None]:
-    """(block, section) of a character offset; a heading belongs to its own section."""
-    starts = _block_starts(document)
+def _locate(document, starts: list[int], char: int) -> tuple[int | None, int | None]:
+    """(block, section) of a character offset; a heading belongs to its own section.
+    ``starts`` are the blocks' start offsets."""
     i = bisect_right(starts, char) - 1
     if i >= 0 and char < document.blocks[i].end_char:
         return i, document.blocks[i].section
@@ -572,17 +580,6 @@ def _locate(document, char: int) -> tuple[int | None, int | None]:
         None,
     )
     return None, section
-
-
-_block_starts_cache: dict[str, list[int]] = {}
-
-
-def _block_starts(document) -> list[int]:
-    key = document.doc_id
-    if key not in _block_starts_cache:
-        _block_starts_cache.clear()  # one document at a time
-        _block_starts_cache[key] = [b.start_char for b in document.blocks]
-    return _block_starts_cache[key]
 
 
 def _scopes(mention: _Mention, others: list[_Mention]) -> list[list[_Mention]]:
@@ -648,11 +645,12 @@ def date_records(doc: Doc, document) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
     relative expressions resolved from the paragraphs and sections of ``document``."""
     has_sentences = doc.has_annotation("SENT_START")
+    starts = [block.start_char for block in document.blocks]
     mentions = []
     for span in sorted(doc.spans.get("dates", []), key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
             continue
-        block, section = _locate(document, span.start_char)
+        block, section = _locate(document, starts, span.start_char)
         sentence = span.sent.start if has_sentences else -1
         mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
     for index, mention in enumerate(mentions):

@@ -125,6 +125,10 @@ CASES = [
      [("2005", "year", "2005", "2005"), ("three years earlier", "relative", "2002", "2002")]),
     ("Wexley won in 2012 and stayed for two more years.",
      [("2012", "year", "2012", "2012"), ("two more years", "relative", "2013", "2014")]),
+    ("Kessler joined in 2014 and left that same season.",
+     [("2014", "year", "2014", "2014"), ("that same season", "relative", "2014", "2014")]),
+    ("The Norrland Cup ran 2006–present; the same year a junior class was added.",
+     [("2006–present", "range", "2006", None), ("the same year", "relative", "2006", "2006")]),
     ("The rules changed in 1999; that year only six cars started.",
      [("1999", "year", "1999", "1999"), ("that year", "relative", "1999", "1999")]),
     ("A new owner arrived in 2010 and a year later the series folded.",
@@ -279,3 +283,14 @@ def test_year_inside_a_class_or_car_name_is_no_date_but_a_leading_year_is(nlp):
     doc.spans["entities"] = [Span(doc, 9, 11, label="CAR")]  # Brant 1995
     doc = nlp.get_pipe("date_matcher")(doc)
     assert [s.text for s in doc.spans["dates"]] == ["2011", "2011"]
+
+
+def test_number_after_a_maker_is_a_model_not_a_year(nlp):
+    from spacy.tokens import Span
+
+    blank = customize_tokenizer(spacy.blank("en"))
+    doc = blank("In 1971 he raced a Kessler 2002 against Kessler's 1970 car.")
+    doc.spans["entities"] = [Span(doc, 5, 6, label="MANUFACTURER"),
+                             Span(doc, 8, 9, label="MANUFACTURER")]
+    doc = nlp.get_pipe("date_matcher")(doc)
+    assert [s.text for s in doc.spans["dates"]] == ["1971", "1970"]
