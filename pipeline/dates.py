@@ -38,12 +38,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+import numpy
 from dateparser.date import DateDataParser
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -98,11 +101,19 @@ def _vocabulary() -> dict[str, Any]:
     macros["COUNT"] = {"LOWER": {"IN": list(numbers)}}
     return {
         "macros": macros,
+        # Every pattern holds a token of one of these classes; it is matched only around them.
+        "triggers": {
+            "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
+            "DECADE": ("ORTH", decades),
+            "YEAR": ("ORTH", years),
+            "UNIT": ("LOWER", data["trigger_words"]),
+        },
         "months": months,
         "numbers": numbers,
         "patterns": data["patterns"],
         "years": frozenset(years),
         "blocking_spans": data.get("blocking_spans", {}),
+        "model_makers": data.get("model_makers", {}),
     }
 
 
@@ -333,37 +344,158 @@ def _relative_offsets(core: Span, rule: DateRule) -> dict:
 # --------------------------------------------------------------------------------------------
 # The component
 
+def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
+    """A pattern token that only a token of the ``trigger`` class can match."""
+    if token.get("macro") == trigger:
+        return True
+    if trigger != "UNIT":
+        return False
+    if token.get("macro") in ("YEAR_UNIT", "MONTH_UNIT"):
+        return True
+    lower = token.get("LOWER")
+    words = lower.get("IN", []) if isinstance(lower, dict) else [lower] if lower else []
+    return bool(words) and all(w in trigger_words for w in words)
+
+
+def _variants(tokens: list[dict]):
+    """The pattern's token sequences, each optional token present or not."""
+    if any(t.get("OP") not in (None, "?") for t in tokens):
+        raise ValueError(f"date pattern with an open repetition: {tokens}")
+    optional = [i for i, t in enumerate(tokens) if t.get("OP") == "?"]
+    for present in itertools.product((False, True), repeat=len(optional)):
+        absent = {i for i, keep in zip(optional, present) if not keep}
+        yield [t for i, t in enumerate(tokens) if i not in absent]
+
+
+def _trigger_of(tokens: list[dict], trigger_words: frozenset[str]) -> str:
+    """The first trigger class (months are rarest) that every variant of the pattern holds."""
+    for trigger in _TRIGGERS:
+        if all(any(_is_trigger(t, trigger, trigger_words) for t in v) for v in _variants(tokens)):
+            return trigger
+    raise ValueError(f"date pattern without a trigger token: {tokens}")
+
+
+def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> tuple[int, int]:
+    """How far a match can reach before and after a trigger token it contains: over every
+    variant of each pattern, the tokens before its first trigger, after its last, and between
+    two of them."""
+    before = after = 0
+    for tokens in patterns:
+        for variant in _variants(tokens):
+            hits = [i for i, t in enumerate(variant) if _is_trigger(t, trigger, words)]
+            gaps = [b - a for a, b in itertools.pairwise(hits)]
+            before = max(before, hits[0])
+            after = max(after, len(variant) - 1 - hits[-1], *gaps)
+    return before, after
+
+
+_TRIGGERS = ("MONTH", "DECADE", "YEAR", "UNIT")
+
+
+@dataclass
+class _TriggerGroup:
+    """The patterns that hold one trigger class, matched only around tokens of that class."""
+
+    matcher: Matcher
+    before: int  # how far a match reaches before and after a trigger token
+    after: int
+
+    def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
+        """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
+        Python-level predicates cost per token and dates are sparse, so it runs on these only;
+        every match lies inside one, so nothing is lost."""
+        windows: list[list[int]] = []
+        for hit in hits:
+            start, end = max(0, hit - self.before), min(len(doc), hit + self.after + 1)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        return [doc[start:end] for start, end in windows]
+
+
+class _TriggerIndex:
+    """Finds trigger tokens of every group with one vectorised lookup per attribute."""
+
+    def __init__(self, keys: dict[int, dict[int, int]]) -> None:
+        # attr -> (sorted hashes, group index of each)
+        self.tables = {}
+        for attr, groups in keys.items():
+            hashes = numpy.array(sorted(groups), dtype="uint64")
+            owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
+            self.tables[attr] = (hashes, owners)
+
+    def hits(self, doc: Doc, n_groups: int) -> list[list[int]]:
+        attrs = list(self.tables)
+        columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+        found: list[list[int]] = [[] for _ in range(n_groups)]
+        for k, attr in enumerate(attrs):
+            hashes, owners = self.tables[attr]
+            column = columns[:, k]
+            where = numpy.minimum(numpy.searchsorted(hashes, column), len(hashes) - 1)
+            tokens = numpy.flatnonzero(hashes[where] == column)
+            for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
+                found[group].append(token)
+        return [sorted(h) for h in found]
+
 
 class DateMatcher:
     def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
         register_extensions()
         vocab = _vocabulary()
+        words = frozenset(vocab["triggers"]["UNIT"][1])
         self.name = name
-        self.matcher = Matcher(nlp.vocab, validate=True)
         self.rules: dict[int, DateRule] = {}
+        grouped: dict[str, list[tuple[str, dict]]] = {t: [] for t in _TRIGGERS}
         for i, entry in enumerate(vocab["patterns"]):
-            # One key per pattern: alignments are reported per pattern token, and the key says
-            # which pattern (hence which tokens are context) matched.
-            pattern, context = _compile(entry, vocab["macros"])
             key = f"DATE_{entry['form']}_{i}"
-            self.matcher.add(key, [pattern])
-            self.rules[nlp.vocab.strings[key]] = DateRule(
+            grouped[_trigger_of(entry["pattern"], words)].append((key, entry))
+            self.rules[nlp.vocab.strings.add(key)] = DateRule(
                 order=i,
                 form=entry["form"],
                 kind=entry["kind"],
-                context=context,
+                context=_compile(entry, vocab["macros"])[1],
                 modifier=entry.get("modifier"),
                 relative=entry.get("relative"),
             )
+        self.groups: list[_TriggerGroup] = []
+        keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
+        for trigger, entries in grouped.items():
+            if not entries:
+                continue
+            matcher = Matcher(nlp.vocab, validate=True)
+            for key, entry in entries:
+                # One key per pattern: alignments are reported per pattern token, and the key
+                # says which pattern (hence which tokens are context) matched.
+                matcher.add(key, [_compile(entry, vocab["macros"])[0]])
+            attr, strings = vocab["triggers"][trigger]
+            before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
+            for string in strings:
+                keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
+                    self.groups
+                )
+            self.groups.append(_TriggerGroup(matcher=matcher, before=before, after=after))
+        self.triggers = _TriggerIndex(keys)
         self.blocking = vocab["blocking_spans"]
+        self.model_makers = vocab["model_makers"]
 
     def __call__(self, doc: Doc) -> Doc:
         matches = []
-        for match_id, start, end, alignments in self.matcher(doc, with_alignments=True):
-            rule = self.rules[match_id]
-            core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
-            if core:
-                matches.append((rule.order, Span(doc, start, end), rule, core[0], core[-1] + 1))
+        hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
+        for group, group_hits in zip(self.groups, hits):
+            for window in group.windows(doc, group_hits):
+                for match_id, start, end, alignments in group.matcher(
+                    window, with_alignments=True
+                ):
+                    rule = self.rules[match_id]
+                    start, end = start + window.start, end + window.start
+                    core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+                    if core:
+                        matches.append(
+                            (rule.order, Span(doc, start, end), rule, core[0], core[-1] + 1)
+                        )
+        # Windows overlap across groups, never within one; the same match is kept once.
+        matches = list({(m[0], m[1].start, m[1].end): m for m in matches}.values())
         # Pattern order breaks ties between matches of the same extent (filter_spans is stable).
         matches.sort(key=lambda m: (m[0], m[1].start))
         found = {id(m[1]): m for m in matches}
@@ -387,13 +519,21 @@ class DateMatcher:
         return doc
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
-        """Tokens inside spans of other components that own numbers ("Formula Renault 2000" as a
-        class): a year there is part of a name."""
+        """Tokens inside names that other components found and that own their numbers
+        ("Formula Renault 2000" as a class, a car model): a year there is part of the name. A
+        leading year stays a date ("the 2010 24 Hours of Le Mans")."""
         blocked: set[int] = set()
         for group, labels in self.blocking.items():
-            for span in doc.spans.get(group, []):
+            if group not in doc.spans:
+                continue
+            for span in doc.spans[group]:
                 if labels is None or span.label_ in labels:
-                    blocked.update(range(span.start, span.end))
+                    blocked.update(range(span.start + 1, span.end))
+        for group, labels in self.model_makers.items():
+            # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+            for span in doc.spans[group] if group in doc.spans else ():
+                if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
+                    blocked.add(span.end)
         return blocked
 
 
@@ -425,12 +565,13 @@ class _Mention:
         )
 
     def year(self, which: str) -> int:
-        return int(self.value[which][:4])
+        """The year of ``value_start`` or ``value_end`` (an open range: of its start)."""
+        return int((self.value[which] or self.value["value_start"])[:4])
 
 
-def _locate(document, char: int) -> tuple[int | None, int | None]:
-    """(block, section) of a character offset; a heading belongs to its own section."""
-    starts = _block_starts(document)
+def _locate(document, starts: list[int], char: int) -> tuple[int | None, int | None]:
+    """(block, section) of a character offset; a heading belongs to its own section.
+    ``starts`` are the blocks' start offsets."""
     i = bisect_right(starts, char) - 1
     if i >= 0 and char < document.blocks[i].end_char:
         return i, document.blocks[i].section
@@ -439,17 +580,6 @@ def _locate(document, char: int) -> tuple[int | None, int | None]:
         None,
     )
     return None, section
-
-
-_block_starts_cache: dict[str, list[int]] = {}
-
-
-def _block_starts(document) -> list[int]:
-    key = document.doc_id
-    if key not in _block_starts_cache:
-        _block_starts_cache.clear()  # one document at a time
-        _block_starts_cache[key] = [b.start_char for b in document.blocks]
-    return _block_starts_cache[key]
 
 
 def _scopes(mention: _Mention, others: list[_Mention]) -> list[list[_Mention]]:
@@ -515,11 +645,12 @@ def date_records(doc: Doc, document) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
     relative expressions resolved from the paragraphs and sections of ``document``."""
     has_sentences = doc.has_annotation("SENT_START")
+    starts = [block.start_char for block in document.blocks]
     mentions = []
     for span in sorted(doc.spans.get("dates", []), key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
             continue
-        block, section = _locate(document, span.start_char)
+        block, section = _locate(document, starts, span.start_char)
         sentence = span.sent.start if has_sentences else -1
         mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
     for index, mention in enumerate(mentions):
