@@ -85,15 +85,15 @@ def _norm(text: str) -> str:
     return " ".join(words)
 
 
-def _span_at(doc: Doc, start_char: int, end_char: int) -> Span | None:
-    return doc.char_span(start_char, end_char, alignment_mode="expand")
+def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span | None:
+    return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
 
 
 def _series_name_spans(doc: Doc, entities: list[dict]) -> list[Span]:
     """Series names: SERIES entities, else capitalised names ending in a series noun."""
     _, names, _ = _matchers(doc.vocab)
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := _span_at(doc, e["start_char"], e["end_char"])) is not None]
+             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
     for _, start, end in names(doc):
         span = doc[start:end]
         while span and span[0].lower_ in _cues()["determiners"] | {"in", "from", "by"}:
@@ -101,7 +101,7 @@ def _series_name_spans(doc: Doc, entities: list[dict]) -> list[Span]:
         if span and span[0].is_sent_start and span[0].lower_ in ("in", "the", "during"):
             span = span[1:]
         if len(span):
-            spans.append(span)
+            spans.append(Span(doc, span.start, span.end, label="SERIES"))
     return filter_spans(spans)
 
 
@@ -109,7 +109,7 @@ def _entity_spans(doc: Doc, entities: list[dict], labels) -> list[tuple[Span, di
     out = []
     for entity in entities:
         if entity.get("label") in labels:
-            span = _span_at(doc, entity["start_char"], entity["end_char"])
+            span = _span_at(doc, entity["start_char"], entity["end_char"], entity["label"])
             if span is not None:
                 out.append((span, entity))
     return out
@@ -247,7 +247,7 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
             return lead_sentence
         last = max(s.end for s in ours)
         series_between = any(last <= o.start and o.end <= start for o in refs.others
-                             if o.label_ in ("", "SERIES"))
+                             if o.label_ == "SERIES")
         return not series_between
     return verdict if verdict is not None else lead_sentence
 
