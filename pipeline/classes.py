@@ -176,7 +176,8 @@ def _after_car_name(doc: Doc, start: int) -> bool:
     if prev.lower_ in _cues()["series_keywords"]:
         return False
     if prev.is_title and prev.is_alpha:
-        return True
+        return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
+
     return any(c.isdigit() for c in prev.text) and not prev.is_digit or (
         prev.is_digit and len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
     )
@@ -433,6 +434,25 @@ def _infobox_classes(document: SourceDocument) -> list[dict]:
     return records
 
 
+@cache
+def _classifier(vocab) -> RacingClasses:
+    return RacingClasses(vocab)
+
+
+def name_label(vocab, name: str) -> str | None:
+    """The label of a class written on its own (an infobox value): "LMP1" -> prototype."""
+    words = re.findall(r"\w+|[^\w\s]", name)
+    if not words:
+        return None
+    classifier = _classifier(vocab)
+    doc = Doc(vocab, words=words)
+    for match_id, start, end in classifier.matcher(doc):
+        if start == 0 and end == len(doc):
+            rule = classifier.rules[match_id]
+            return class_category(name, rule.label) or "CLASS"
+    return None
+
+
 def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ()) -> list[dict]:
     """The series' own classes: infobox class keys, then classes the text enumerates or
     defines outside sections about other series. Keys: name, parent, category, equivalents,
@@ -445,7 +465,7 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
 
     labels = {s._.class_name: s.label_ for s in doc.spans.get(SPAN_KEY, [])}
     records: dict[str, dict] = {}
-    groups: dict[str, str] = {}  # group name -> label, for parents
+    groups: set[str] = set()  # infobox class groups ("Lmp Classes" -> LMP), for parents
 
     def add(name: str, **facts) -> dict:
         record = records.setdefault(name, {
@@ -462,7 +482,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     for entry in _infobox_classes(document):
         add(entry["name"], parent=entry["parent"])
         if entry["parent"]:
-            groups[entry["parent"]] = labels.get(entry["parent"], "CLASS")
+            groups.add(entry["parent"])
+        for name in filter(None, (entry["name"], entry["parent"])):
+            if name not in labels and (label := name_label(doc.vocab, name)):
+                labels[name] = label
     for enumeration in structure["enumerations"]:
         if ours(enumeration["start_char"]):
             for item in enumeration["items"]:
@@ -476,7 +499,7 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
 
     # Parents: the longest other own class or infobox group that the name extends by a number,
     # a letter or a Pro/Am split ("LMP1" -> "LMP", "GTE-Pro" -> "GTE").
-    candidates = set(records) | set(groups)
+    candidates = set(records) | groups
     for record in records.values():
         if record["parent"]:
             continue
