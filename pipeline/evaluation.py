@@ -841,18 +841,3 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(f"below threshold: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
-
-def main_evaluate(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline evaluate",
-        description="Score the pipeline's JSON output against gold annotations.")
-    add_evaluate_arguments(parser)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse exits 2 on a usage error, 0 on --help
-        return exit_.code if isinstance(exit_.code, int) else 2
-    return run_evaluate(args)
-
-
-if __name__ == "__main__":  # ``python -m pipeline.evaluation`` until the CLI wires it in
-    sys.exit(main_evaluate())

@@ -20,8 +20,8 @@ from pipeline.evaluation import (
     fold_name,
     fold_title,
     load_gold,
-    main_evaluate,
 )
+from pipeline.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "evaluation"
 GOLD = FIXTURE / "gold"
@@ -236,7 +236,7 @@ def test_duplicate_and_empty_gold(tmp_path):
 # ---- command line -------------------------------------------------------------------------
 
 def run(capsys, *argv):
-    code = main_evaluate([str(GOLD), "--out", str(OUTPUT), *argv])
+    code = main(["evaluate", str(GOLD), "--out", str(OUTPUT), *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -275,9 +275,9 @@ def test_cli_bad_min_exits_2(capsys, bad):
 
 
 def test_cli_missing_gold_dir_exits_2(capsys, tmp_path):
-    assert main_evaluate([str(tmp_path / "nowhere"), "--out", str(OUTPUT)]) == 2
+    assert main(["evaluate", str(tmp_path / "nowhere"), "--out", str(OUTPUT)]) == 2
     assert "gold folder not found" in capsys.readouterr().err
-    assert main_evaluate([]) == 2  # GOLD_DIR is required
+    assert main(["evaluate"]) == 2  # GOLD_DIR is required
 
 
 def _output_from_gold(gold):
