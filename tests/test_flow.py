@@ -139,3 +139,13 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
     assert "Input/output error" in errors["eastern.txt"]["reason"]
     assert (out / "json" / "harbour.json").exists()
     assert not (out / "json" / "001_76cd40ea1d91c0ad.json").exists()
+
+
+def test_only_os_errors_are_retried():
+    from prefect.states import Failed
+
+    from flows.extract import _retry_on_os_error
+
+    assert _retry_on_os_error(None, None, Failed(data=OSError(5, "Input/output error")))
+    assert _retry_on_os_error(None, None, Failed(data=FileNotFoundError(2, "gone")))
+    assert not _retry_on_os_error(None, None, Failed(data=ValueError("a bug, not I/O")))
