@@ -267,13 +267,14 @@ class RunSummary(BaseModel):
 
     def format(self) -> str:
         lines = [
-            f"documents read:    {self.documents_read}"
-            f"  (new {self.new}, changed {self.changed}, unchanged {self.unchanged},"
-            f" removed {self.removed})",
+            (f"documents read:    {self.documents_read}"
+             f"  (new {self.new}, changed {self.changed}, unchanged {self.unchanged},"
+             f" removed {self.removed})"),
             f"extracted:         {self.extracted}  (reused {self.reused})",
             f"documents written: {self.documents_written}",
             f"documents failed:  {self.documents_failed}",
             f"pipeline version:  {self.pipeline_version}",
+            f"spaCy pipelines built: {self.nlp_builds}  (once per worker process)",
             f"output:            {self.output_dir}",
             "rows per table:",
         ]
@@ -287,8 +288,8 @@ class RunSummary(BaseModel):
         lines = [
             f"# Extraction of `{self.input_dir}` into `{self.output_dir}`",
             "",
-            f"Pipeline version `{self.pipeline_version}`: {self.documents_read} documents, "
-            f"{self.documents_written} written, {self.documents_failed} failed.",
+            (f"Pipeline version `{self.pipeline_version}`: {self.documents_read} documents, "
+             f"{self.documents_written} written, {self.documents_failed} failed."),
             "",
             "| documents | count |",
             "| --- | ---: |",

@@ -16,9 +16,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 import flows.api
-import pipeline.cli as cli
 from flows.runners import DEFAULT_RUNNER
-from pipeline import progress
+from pipeline import cli, progress
 from pipeline.cli import main
 from pipeline.run import SerialExecutor, run_incremental
 

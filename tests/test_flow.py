@@ -7,6 +7,9 @@ each test is one or two real flow runs.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -49,7 +52,14 @@ def corpus(tmp_path_factory, raw_dir) -> Path:
 def reference(corpus, tmp_path_factory) -> tuple[Path, object]:
     """The default command line run (process runner, real extraction), done once."""
     out = tmp_path_factory.mktemp("reference")
-    assert main(["run", str(corpus), "--out", str(out), "--workers", "2", "--quiet"]) == 1
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exit_code = main(["run", str(corpus), "--out", str(out), "--workers", "2",
+                          "--batch-size", "1", "--quiet"])
+    assert exit_code == 1  # the bad inputs are rejected
+    # Nine batches on two worker processes: each process builds the spaCy pipeline once.
+    builds = int(re.search(r"spaCy pipelines built: (\d+)", printed.getvalue()).group(1))
+    assert 1 <= builds <= 2
     return out, published(out)
 
 
