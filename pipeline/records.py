@@ -78,6 +78,10 @@ class Abbreviation(SourceSpan):
 
     short: str = Field(min_length=1)
     long: str = Field(min_length=2)
+    # Where the long form stands beside it, when it does ("the JAF" linked by initials to a
+    # long form elsewhere has none).
+    long_start_char: int | None = Field(default=None, ge=0)
+    long_end_char: int | None = Field(default=None, ge=0)
 
 
 class RacingClass(Record):
@@ -99,6 +103,7 @@ class SeriesFacts(Record):
     sanctioning_bodies: list[str] = []
     rule_bodies: list[str] = []
     former_names: list[str] = []
+    renamed_to: list[str] = []  # later names other than ``name`` ("was renamed X")
     predecessors: list[str] = []
     successors: list[str] = []
 
@@ -214,7 +219,8 @@ class RelationRow(DocumentKey):
 
     subject: str
     relation: Literal[
-        "sanctioned_by", "rules_by", "formerly_named", "alias", "predecessor", "successor",
+        "sanctioned_by", "rules_by", "formerly_named", "renamed_to", "alias", "predecessor",
+        "successor",
         "has_class", "class_parent", "class_equivalent",
     ]
     object: str
