@@ -314,7 +314,7 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         first, last = _parse_part(left), _parse_part(right)
         if first is None or last is None:
             return None
-        if first[0] is not None and first > last:
+        if first[0] is not None and _iso(*first) > _iso(*last):
             return None
         return _value(rule.kind, _iso(*first), _iso(*last), _granularity(*first[1:]))
     if form == "relative":
@@ -389,7 +389,7 @@ def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> t
     return before, after
 
 
-_TRIGGERS = ("MONTH", "DECADE", "YEAR", "UNIT")
+_TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
 
 
 @dataclass
@@ -531,7 +531,7 @@ class DateMatcher:
                     blocked.update(range(span.start + 1, span.end))
         for group, labels in self.model_makers.items():
             # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
-            for span in doc.spans[group] if group in doc.spans else ():
+            for span in doc.spans.get(group, ()):
                 if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
                     blocked.add(span.end)
         return blocked

@@ -50,6 +50,9 @@ CASES = [
     # seasons
     ("Halvorsen won every race of the 2004 season.", [("2004", "season", "2004", "2004")]),
     ("The series was sold at the end of the 2012 season.", [("2012", "season", "2012", "2012")]),
+    ("He won the 2011 Varnland GT Championship season.", [("2011", "season", "2011", "2011")]),
+    ("The 2012 and 2013 Varnland seasons were shortened.",
+     [("2012", "year", "2012", "2012"), ("2013", "year", "2013", "2013")]),
     ("During that 1998 season the grid grew to thirty cars.",
      [("1998", "season", "1998", "1998")]),
     ("The 2008–09 season opened at Port Ellery.", [("2008–09", "season", "2008", "2009")]),
@@ -82,6 +85,8 @@ CASES = [
                                                    "2012-02-29", "2012-02-29")]),
     ("The team was entered on 21st May 2005.", [("21st May 2005", "date",
                                                  "2005-05-21", "2005-05-21")]),
+    ("The result was confirmed on 2009-11-02 by the stewards.",
+     [("2009-11-02", "date", "2009-11-02", "2009-11-02")]),
     # months
     ("The rules were published in November 2008.", [("November 2008", "month",
                                                      "2008-11", "2008-11")]),
