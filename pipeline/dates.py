@@ -31,7 +31,17 @@ relative       "two more years" (after 1992) 1993 / 1994                 year
 
 Inside the component a date without a year ("October 30–November 1") gets the ISO 8601
 truncated form ("--10-30" / "--11-01") and a relative expression null values with its offsets
-on ``Span._.date_relative``; :func:`date_records` resolves both from the document structure.
+on ``Span._.date_relative``; :func:`date_records` resolves both from the document structure:
+
+* a date without a year takes the nearest explicit year before it in its sentence, else the
+  first after it in its sentence ("On March 3, the 2009 season opened"), else the nearest
+  before it in its paragraph, its section, the text before it; none: null values;
+* a relative expression counts from the most recent explicit date before it in its paragraph,
+  else its section (narrative-mode resolution, as HeidelTime's for narratives): forward offsets
+  from that date's end, backward ones from its start. "the following year" is Y+1, "two years
+  earlier" Y-2, "that year" Y, "two more years" / "the next two seasons" Y+1..Y+2; without an
+  anchor, or with a vague count ("a few years later"), the values stay null. Resolved relative
+  dates are no anchors themselves, so errors do not chain.
 """
 
 from __future__ import annotations
@@ -595,14 +605,15 @@ def _scopes(mention: _Mention, others: list[_Mention]) -> list[list[_Mention]]:
 def _year_anchor(mention: _Mention, mentions: list[_Mention]) -> _Mention | None:
     """The explicit year a date without one takes: the nearest preceding in its sentence, else
     the first following in its sentence ("On March 3, the 2009 season opened"), else the nearest
-    preceding in its paragraph, else in its section."""
+    preceding in its paragraph, else in its section, else in the document (narrative time)."""
     explicit = [m for m in mentions if m.explicit]
     before = [m for m in explicit if m.span.start < mention.span.start]
     after = [m for m in explicit if m.span.start > mention.span.start]
     sentence_before, block_before, section_before = _scopes(mention, before)
     sentence_after = _scopes(mention, after)[0]
     for candidates, nearest in (
-        (sentence_before, -1), (sentence_after, 0), (block_before, -1), (section_before, -1)
+        (sentence_before, -1), (sentence_after, 0), (block_before, -1), (section_before, -1),
+        (before, -1),
     ):
         if candidates:
             return candidates[nearest]

@@ -195,21 +195,22 @@ def test_records_have_the_contract_keys_and_offsets(nlp):
         assert text[record["start_char"]:record["end_char"]] == record["text"]
 
 
-def test_yearless_date_takes_the_year_of_its_section_not_of_another():
+def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
     nlp = customize_tokenizer(spacy.blank("en"))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("date_matcher")
     text = (
-        "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series.\n\n"
+        "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series founded in 1990.\n\n"
         "== 2004 season ==\nThe grid was small.\n\nThe finale ran on October 3.\n\n"
         "==Circuits==\nThe opener was on May 9.\n"
     )
     document = read_text(text, source="t.txt", doc_id="t2")
     records = date_records(nlp(document.body), document)
     assert triples(records) == [
+        ("1990", "year", "1990", "1990"),
         ("2004", "season", "2004", "2004"),
-        ("October 3", "date", "2004-10-03", "2004-10-03"),
-        ("May 9", "date", None, None),
+        ("October 3", "date", "2004-10-03", "2004-10-03"),  # its section's year, not the lead's
+        ("May 9", "date", "2004-05-09", "2004-05-09"),  # no year in its section: the last one
     ]
 
 
