@@ -94,6 +94,8 @@ def _vocabulary() -> dict[str, Any]:
     first, last = data["year_range"]
     years = [str(y) for y in range(first, last + 1)]
     decades = [f"{y}{_DECADE_SUFFIX}" for y in range(first - first % 10, last + 1, 10)]
+    slashed = [f"{y}/{y + 1}" for y in range(first, last)]
+    slashed += [f"{y}/{(y + 1) % 100:02d}" for y in range(first, last)]
     days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
     ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
     months = {k.casefold(): v for k, v in data["months"].items()}
@@ -103,6 +105,8 @@ def _vocabulary() -> dict[str, Any]:
         "YEAR": {"ORTH": {"IN": years}},
         "YY": {"ORTH": {"IN": [f"{n:02d}" for n in range(100)]}},
         "DECADE": {"ORTH": {"IN": decades}},
+        # "1999/2000", "1999/00": the slash stays inside the token (see tokenization.py).
+        "YEAR_SLASH_YEAR": {"ORTH": {"IN": slashed}},
         "DAY": {"ORTH": {"IN": days + ordinals}},
         # Month words only capitalised: "teams may enter" and "march" are no months.
         "MONTH": {"ORTH": {"IN": [m[:1].upper() + m[1:] for m in months]}},
@@ -115,7 +119,7 @@ def _vocabulary() -> dict[str, Any]:
         "triggers": {
             "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
             "DECADE": ("ORTH", decades),
-            "YEAR": ("ORTH", years),
+            "YEAR": ("ORTH", years + slashed),
             "UNIT": ("LOWER", data["trigger_words"]),
         },
         "months": months,
@@ -286,7 +290,7 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         iso = _iso(*parse_calendar(str(year))[:1])
         return _value(rule.kind, iso, iso, "year")
     if form in ("year_pair", "year_open"):
-        years = [t.text for t in core if t.text[:1].isdigit()]
+        years = [y for t in core if t.text[:1].isdigit() for y in t.text.split("/")]
         start = int(years[0])
         if form == "year_open":
             return _value(rule.kind, _iso(start), None, "year")
@@ -356,7 +360,9 @@ def _relative_offsets(core: Span, rule: DateRule) -> dict:
 
 def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
     """A pattern token that only a token of the ``trigger`` class can match."""
-    if token.get("macro") == trigger:
+    if token.get("macro") == trigger or (
+        trigger == "YEAR" and token.get("macro") == "YEAR_SLASH_YEAR"
+    ):
         return True
     if trigger != "UNIT":
         return False

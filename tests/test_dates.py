@@ -58,6 +58,9 @@ CASES = [
     ("The 2008–09 season opened at Port Ellery.", [("2008–09", "season", "2008", "2009")]),
     ("It ran its winter 1999-00 season in the south.", [("1999-00", "season", "1999", "2000")]),
     ("The 2015–2016 season was its last.", [("2015–2016", "season", "2015", "2016")]),
+    ("The 1999/2000 season ran in the southern summer.",
+     [("1999/2000", "season", "1999", "2000")]),
+    ("Its 2004/05 calendar had six rounds.", [("2004/05", "season", "2004", "2005")]),
     # year ranges
     ("Mirova supplied engines from 1983 to 1992.",
      [("from 1983 to 1992", "range", "1983", "1992")]),
@@ -167,6 +170,7 @@ NEGATIVE = [
     "Over its ten-year run the series struggled in its earlier years.",
     "Only 2050 spectators attended the 12 hours.",
     "The LMP1 and LMP2 cars raced in the GC21 Championship.",
+    "Brandt won the June 24 Hours twice.",
 ]
 
 
