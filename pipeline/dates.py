@@ -308,6 +308,8 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         return _value(kind, _iso(start), _iso(end), "year")
     if form in ("decade", "decade_pair"):
         decades = [int(t.text[:-1]) for t in core if t.text.endswith(_DECADE_SUFFIX)]
+        if decades[-1] < decades[0]:
+            return None
         return _value(rule.kind, _iso(decades[0]), _iso(decades[-1] + 9), "decade")
     if form == "calendar":
         part = _calendar_part(core)
@@ -496,7 +498,8 @@ class DateMatcher:
         self.model_makers = vocab["model_makers"]
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = []
+        blocked = self._blocked_tokens(doc)
+        candidates = {}
         hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
         for group, group_hits in zip(self.groups, hits):
             for window in group.windows(doc, group_hits):
@@ -506,26 +509,22 @@ class DateMatcher:
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
                     core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
-                    if core:
-                        matches.append(
-                            (rule.order, Span(doc, start, end), rule, core[0], core[-1] + 1)
+                    # Windows overlap across groups, never within one: a match is kept once.
+                    if core and (rule.order, start, end) not in candidates:
+                        candidates[rule.order, start, end] = self._candidate(
+                            doc, rule, start, end, core[0], core[-1] + 1, blocked
                         )
-        # Windows overlap across groups, never within one; the same match is kept once.
-        matches = list({(m[0], m[1].start, m[1].end): m for m in matches}.values())
-        # Pattern order breaks ties between matches of the same extent (filter_spans is stable).
-        matches.sort(key=lambda m: (m[0], m[1].start))
-        found = {id(m[1]): m for m in matches}
-        blocked = self._blocked_tokens(doc)
+        # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
+        # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
+        # matches of the same extent (filter_spans is stable).
+        valid = [c for _, c in sorted(candidates.items()) if c is not None]
+        valid.sort(key=lambda c: c[0].start)
+        chosen = {id(c[0]): c for c in valid}
         dates = []
-        for span in filter_spans([m[1] for m in matches]):
-            _, _, rule, core_start, core_end = found[id(span)]
-            if rule.kind == "veto" or all(i in blocked for i in range(core_start, core_end)):
+        for span in filter_spans([c[0] for c in valid]):
+            _, rule, core, value = chosen[id(span)]
+            if core is None:  # a veto
                 continue
-            core = Span(doc, core_start, core_end, label=rule.kind)
-            value = normalise(core, rule)
-            if value is None:
-                continue
-            core.label_ = value["kind"]
             core._.date_value = value
             core._.date_modifier = rule.modifier
             if rule.form == "relative":
@@ -533,6 +532,25 @@ class DateMatcher:
             dates.append(core)
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
+
+    def _candidate(
+        self, doc: Doc, rule: DateRule, start: int, end: int, core_start: int, core_end: int,
+        blocked: set[int],
+    ) -> tuple[Span, DateRule, Span | None, dict | None] | None:
+        """(match, rule, core, value) of one match; core and value are None for a veto; None
+        when the match is no valid date."""
+        match = Span(doc, start, end)
+        if rule.kind == "veto":
+            return match, rule, None, None
+        if all(i in blocked for i in range(core_start, core_end)):
+            return None
+        core = Span(doc, core_start, core_end, label=rule.kind)
+        value = normalise(core, rule)
+        if value is None:
+            return None
+        # Extension values live in doc.user_data keyed by offsets, so they are set only on the
+        # chosen spans (see __call__), never on candidates that may lose.
+        return match, rule, Span(doc, core_start, core_end, label=value["kind"]), value
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside names that other components found and that own their numbers
@@ -634,9 +652,20 @@ def _resolve_yearless(mention: _Mention, anchor: _Mention | None) -> dict:
     year = anchor.year("value_end")
     start, end = value["value_start"], value["value_end"]
     end_year = year + (1 if end[2:] < start[2:] else 0)  # "December 30–January 2"
-    value["value_start"] = f"{year:04d}{start[1:]}"
-    value["value_end"] = f"{end_year:04d}{end[1:]}"
+    resolved = f"{year:04d}{start[1:]}", f"{end_year:04d}{end[1:]}"
+    if not all(_valid_iso(v) for v in resolved):  # February 29 in a year with none
+        value["value_start"] = value["value_end"] = None
+        return value
+    value["value_start"], value["value_end"] = resolved
     return value
+
+
+def _valid_iso(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value if len(value) == 10 else f"{value[:7]}-01")
+    except ValueError:
+        return False
+    return True
 
 
 def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:

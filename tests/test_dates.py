@@ -76,6 +76,10 @@ CASES = [
     ("Group B cars dominated in the 1980s.", [("1980s", "decade", "1980", "1989")]),
     ("The circuit was rebuilt in the late 1970s.", [("1970s", "decade", "1970", "1979")]),
     ("Turbo engines returned in the mid-1990s.", [("1990s", "decade", "1990", "1999")]),
+    ("Its popularity fell from 2000s – 1990s levels.",  # no backward range: two decades
+     [("2000s", "decade", "2000", "2009"), ("1990s", "decade", "1990", "1999")]),
+    ("The final was moved from June 31 to July 2, 2011.",  # no June 31: the valid part stays
+     [("July 2, 2011", "date", "2011-07-02", "2011-07-02")]),
     ("Open-wheel racing boomed in the 1950s–1960s.", [("1950s–1960s", "range", "1950", "1969")]),
     # full dates
     ("The opening round took place on June 14, 2009.", [("June 14, 2009", "date",
@@ -124,6 +128,8 @@ CASES = [
     ("On March 8, the 2024 season opened at Redfield.",
      [("March 8", "date", "2024-03-08", "2024-03-08"), ("2024", "season", "2024", "2024")]),
     ("The opener was set for 12 October.", [("12 October", "date", None, None)]),
+    ("The 2023 leap-day race on February 29 was a misprint.",
+     [("2023", "year", "2023", "2023"), ("February 29", "date", None, None)]),
     # relative expressions
     ("In 2001 the cup was renamed; the following year it became international.",
      [("2001", "year", "2001", "2001"), ("the following year", "relative", "2002", "2002")]),
