@@ -94,6 +94,12 @@ CASES = [
                                                  "2005-05-21", "2005-05-21")]),
     ("The result was confirmed on 2009-11-02 by the stewards.",
      [("2009-11-02", "date", "2009-11-02", "2009-11-02")]),
+    ("The title was decided on the 5th of May, 2019.", [("5th of May, 2019", "date",
+                                                         "2019-05-05", "2019-05-05")]),
+    ("The two-day meeting on 14 and 15 June 2008 drew 40 entries.",
+     [("14 and 15 June 2008", "range", "2008-06-14", "2008-06-15")]),
+    ("It ran on August 2 and 3, 2014 at Tarrow.",
+     [("August 2 and 3, 2014", "range", "2014-08-02", "2014-08-03")]),
     # months
     ("The rules were published in November 2008.", [("November 2008", "month",
                                                      "2008-11", "2008-11")]),
