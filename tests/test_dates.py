@@ -41,6 +41,7 @@ CASES = [
     # years in context
     ("The Valdoria Touring Series was founded in 1994.", [("1994", "year", "1994", "1994")]),
     ("In 2031, the championship adopted hybrid engines.", [("2031", "year", "2031", "2031")]),
+    ("In 2000 cars had to carry success ballast.", [("2000", "year", "2000", "2000")]),
     ("The 1968 Borealis 500 was its first event.", [("1968", "year", "1968", "1968")]),
     ("Korvin Racing won the title at the end of 2003.", [("2003", "year", "2003", "2003")]),
     ("The team folded at the start of 2011 after losing its sponsor.",
@@ -183,6 +184,8 @@ NEGATIVE = [
     "Only 2050 spectators attended the 12 hours.",
     "The LMP1 and LMP2 cars raced in the GC21 Championship.",
     "Brandt won the June 24 Hours twice.",
+    "Over 2000 cars were built and 1950 entries received.",
+    "The team fielded 2 March chassis.",
 ]
 
 
