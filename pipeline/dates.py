@@ -1,13 +1,16 @@
 """Calendar expressions: detection (``date_matcher`` component) and normalisation.
 
-Detection is rule-based with one spaCy ``Matcher`` built from ``data/date_patterns.json``:
+Detection is rule-based with spaCy ``Matcher`` patterns from ``data/date_patterns.json``:
 years, "Month D, YYYY", "D Month YYYY", "Month YYYY", day and month ranges, "YYYY–YY" seasons,
 "from YYYY to YYYY", decades and relative expressions ("the following year", "two years
 earlier", "two more years"). Context tokens ("the end of", "season", "early") license a match
 but stay out of the date's text, so "at the end of 1992" yields the date "1992" with kind
 ``year`` and "the 2006 season" yields "2006" with kind ``season``. Longest match wins
-(``filter_spans``); "veto" patterns ("2000 km", "No. 1999", "Formula Renault 2000") win over the
-year inside them and are then dropped.
+(``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
+Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
+pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
+grouped by trigger class and each group's Matcher runs only on short windows around its
+triggers (the reach is computed from the patterns), since Matcher predicates cost per token.
 
 Values are ISO 8601 at the granularity written:
 
@@ -156,6 +159,8 @@ def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
 
 @cache
 def _date_parser() -> DateDataParser:
+    # DateDataParser rather than dateparser.parse: its ``period`` says which parts were written
+    # ("2008" -> year, "November 2008" -> month), where parse() fills the rest from today.
     # Only absolute dates: every input is a written calendar expression the Matcher has already
     # shaped; relative parsing ("now", "2 years ago") would be a second, unruled detector.
     return DateDataParser(
