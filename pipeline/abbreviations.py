@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import register_extensions
+from .extensions import flag_specs, lexeme_flag, register_extensions
 from .resources import load_json
 
 RULES_FILE = "abbreviation_rules.json"
@@ -45,23 +47,11 @@ def _rules() -> dict:
     return rules
 
 
-def _expand(pattern: list, rules: dict) -> list[dict]:
-    """Replace the macros ``@SHORT`` and ``@CUE*`` of the rule file by token specs."""
-    macros = {
-        "SHORT": {"TEXT": {"REGEX": rules["short_form_regex"]}},
-        "CUE": {"LOWER": {"IN": rules["definition_cues"]}},
-    }
-    out = []
-    for token in pattern:
-        if isinstance(token, str):
-            name, op = token[1:].rstrip("*+?"), token[1:][len(token[1:].rstrip("*+?")):]
-            spec = dict(macros[name])
-            if op:
-                spec["OP"] = op
-            out.append(spec)
-        else:
-            out.append(token)
-    return out
+def _is_name_word(text: str) -> bool:
+    """Capitalised, or an elided article before a capital ("l'Ouest")."""
+    if text[:2].lower() in {"l'", "d'", "l’", "d’"}:
+        text = text[2:]
+    return text[:1].isupper()
 
 
 def _initial(token: Token, elisions: tuple[str, ...]) -> str:
@@ -145,9 +135,40 @@ class AbbreviationDetector:
     def __init__(self, nlp: Language, name: str = "abbreviation_detector") -> None:
         register_extensions()
         rules = _rules()
-        self.matcher = Matcher(nlp.vocab)
+        vocab = nlp.vocab
+        short_re, undefined_re = rules["short_form_re"], rules["undefined_re"]
+        cues, connectors = frozenset(rules["definition_cues"]), rules["connectors"]
+        # Word classes as lexeme flags (computed once per word type): the Matcher and the
+        # array reads below test bits instead of calling Python per token.
+        self.short_flag = lexeme_flag(
+            vocab, "abbreviation:short", lambda t: short_re.match(t) is not None
+        )
+        self.cue_flag = lexeme_flag(vocab, "abbreviation:cue", lambda t: t.lower() in cues)
+        self.undefined_flag = lexeme_flag(
+            vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
+        )
+        self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
+        self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
+        # validate=False: flag specs are integer attribute ids, unknown to the pattern schema.
+        self.matcher = Matcher(vocab, validate=False)
         for rule in rules["patterns"]:
-            self.matcher.add(rule["id"], [_expand(rule["pattern"], rules)])
+            self.matcher.add(rule["id"], [flag_specs(self._expand(rule["pattern"], rules), vocab)])
+
+    def _expand(self, pattern: list, rules: dict) -> list[dict]:
+        """Replace the macros ``@SHORT`` and ``@CUE*`` of the rule file by flag specs."""
+        macros = {"SHORT": self.short_flag, "CUE": self.cue_flag}
+        out = []
+        for token in pattern:
+            if isinstance(token, str):
+                body = token[1:]
+                name = body.rstrip("*+?")
+                spec: dict = {macros[name]: True}
+                if body[len(name):]:
+                    spec["OP"] = body[len(name):]
+                out.append(spec)
+            else:
+                out.append(token)
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
@@ -203,17 +224,20 @@ class AbbreviationDetector:
     def _undefined(self, doc: Doc, defined: set[str], rules: dict) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
         document whose capitalised words give exactly its letters."""
+        # Token classes as lexeme flags read into arrays: no Python loop over the tokens.
+        flags = doc.to_array([ORTH, self.undefined_flag, self.name_flag, self.connector_flag])
         candidates: dict[str, Span] = {}
-        for token in doc:
-            # One pass over the tokens; a dict lookup each, nothing per pattern.
-            if token.text not in defined and rules["undefined_re"].match(token.text):
-                candidates.setdefault(token.text, doc[token.i : token.i + 1])
+        for i in numpy.nonzero(flags[:, 1])[0]:
+            text = doc[int(i)].text
+            if text not in defined:
+                candidates.setdefault(text, doc[int(i) : int(i) + 1])
         if not candidates:
             return []
+        elisions = tuple(rules["elision_prefixes"])
         by_letters: dict[str, Span] = {}
-        for run in _name_runs(doc, rules):
+        for run in _name_runs(doc, flags[:, 2], flags[:, 3], rules):
             key = "".join(
-                _initial(t, tuple(rules["elision_prefixes"]))
+                _initial(t, elisions)
                 for t in run
                 if t.text not in rules["skippable"] and not t.is_punct
             )
@@ -226,26 +250,24 @@ class AbbreviationDetector:
         return pairs
 
 
-def _name_runs(doc: Doc, rules: dict):
-    """Maximal runs of capitalised words (with lower-case function words inside), leading
-    sentence words such as "The" or "During" trimmed: the names the text writes in full."""
-    run_start = None
-    for token in doc:
-        capitalised = token.text[:1].isupper() or token.text[:2].lower() in {"l'", "d'"}
-        inside = run_start is not None and token.lower_ in rules["connectors"]
-        if capitalised or inside:
-            if run_start is None:
-                run_start = token.i
-            continue
-        if run_start is not None:
-            yield from _trimmed(doc, run_start, token.i, rules)
-            run_start = None
-    if run_start is not None:
-        yield from _trimmed(doc, run_start, len(doc), rules)
+def _name_runs(doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: dict):
+    """Maximal runs of capitalised words (with lower-case connectors such as "de" inside),
+    leading sentence words such as "The" or "During" trimmed: the names the text writes in
+    full."""
+    inside = numpy.concatenate(([0], (name | connector).astype(numpy.int8), [0]))
+    edges = numpy.diff(inside)
+    starts = numpy.nonzero(edges == 1)[0]
+    ends = numpy.nonzero(edges == -1)[0]
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        yield from _trimmed(doc, start, end, rules)
 
 
 def _trimmed(doc: Doc, start: int, end: int, rules: dict):
-    while start < end and (doc[start].lower_ in rules["leading"] or doc[start].is_punct):
+    while start < end and (
+        doc[start].lower_ in rules["leading"]
+        or doc[start].is_punct
+        or doc[start].text in rules["connectors"]
+    ):
         start += 1
     while end > start and doc[end - 1].text in rules["connectors"]:
         end -= 1

@@ -33,7 +33,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import register_extensions
+from .extensions import flag_specs, register_extensions
 from .resources import load_json, load_jsonl
 
 LEXICON_FILE = "entity_lexicon.json"
@@ -44,6 +44,13 @@ LABELS = (
     "ORG", "SERIES", "EVENT", "TEAM", "MANUFACTURER", "CAR", "CIRCUIT", "PERSON", "LOCATION",
     "CLASS",
 )
+
+# Which lexicon list gives which label to a name ending (or opening) with one of its words.
+HEAD_LISTS = (
+    ("series_heads", "SERIES"), ("team_heads", "TEAM"), ("circuit_heads", "CIRCUIT"),
+    ("org_heads", "ORG"), ("event_heads", "EVENT"),
+)
+PREFIX_LISTS = (("team_prefixes", "TEAM"), ("circuit_prefixes", "CIRCUIT"), ("org_prefixes", "ORG"))
 
 # Priorities on equal spans: lower wins.
 DOCUMENT_PRIORITY = 0
@@ -65,14 +72,30 @@ def _lexicon() -> dict:
     lexicon["model_words"] = frozenset(lexicon["car_model_words"])
     lexicon["model_continuations"] = frozenset(lexicon["car_model_continuations"])
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
+    lexicon["label_of_head"] = {
+        word: label
+        for list_name, label in HEAD_LISTS
+        for word in lexicon[list_name]
+    }
+    lexicon["label_of_prefix"] = {
+        word: label
+        for list_name, label in PREFIX_LISTS
+        for word in lexicon[list_name]
+    }
+    lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
+    lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
     return lexicon
 
 
 def _resolve_lists(value, lexicon: dict):
-    """Replace "@list" references inside a token spec by the lexicon's word list."""
+    """Replace "@list" references inside a token spec by the lexicon's word list; a list of
+    references is their union."""
     if isinstance(value, str) and value.startswith("@"):
-        words = lexicon[value[1:]]
-        return [w for w in words if " " not in w]
+        return [w for w in lexicon[value[1:]] if " " not in w]
+    if isinstance(value, list) and value and all(
+        isinstance(v, str) and v.startswith("@") for v in value
+    ):
+        return sorted({w for v in value for w in _resolve_lists(v, lexicon)})
     if isinstance(value, dict):
         return {k: _resolve_lists(v, lexicon) for k, v in value.items()}
     return value
@@ -127,12 +150,15 @@ class MotorsportEntities:
             self.folded.add(key, patterns)
         self.makers = {key for key, (label, _) in self.entries.items() if label == "MANUFACTURER"}
 
-        self.matcher = Matcher(vocab)
+        # validate=False: the flag specs are integer attribute ids, which the pattern schema
+        # does not know; the patterns were checked in their JSON form by the tests.
+        self.matcher = Matcher(vocab, validate=False)
         self.rules: dict[str, dict] = {}
         for i, rule in enumerate(load_jsonl(PATTERNS_FILE)):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
-            self.matcher.add(key, [expand_pattern(rule["pattern"], lexicon)], greedy="LONGEST")
+            pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
+            self.matcher.add(key, [pattern], greedy="LONGEST")
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -211,21 +237,57 @@ class MotorsportEntities:
         return start
 
     def _from_rule(self, doc: Doc, rule: dict, start: int, end: int) -> tuple[Span, str] | None:
-        trimmed = self._trim(doc, start + rule.get("trim_left", 0), end)
-        if trimmed > start + rule.get("trim_left", 0) and end - trimmed < 2:
+        lexicon = self.lexicon
+        label = rule.get("label")
+        if rule.get("label_by") == "last":
+            head = doc[end - 1].text
+            label = lexicon["label_of_head"].get(head)
+            required = lexicon["head_requires"].get(head)
+            if required is not None and doc[end - 2].text not in required:
+                return None  # "Park" alone is no circuit head; "Motorsport Park" is
+        elif rule.get("label_by") == "first":
+            label = lexicon["label_of_prefix"].get(doc[start].text)
+            if label == "TEAM":
+                # "Audi Sport Team Joest": the words before "Team" belong to the name.
+                while start > 0 and self._name_word(doc[start - 1]):
+                    start -= 1
+        if label is None:
+            return None
+        if label != "EVENT" and _YEAR.match(doc[start].text):
+            start += 1  # a season year opens race names only
+        if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(doc, start, end):
+            return None
+        while end > start and doc[end - 1].text == "-":
+            end -= 1  # "GT3-" left by the optional "-Am" of a class
+        trim_from = start + rule.get("trim_left", 0)
+        trimmed = self._trim(doc, trim_from, end)
+        if trimmed > trim_from and end - trimmed < 2:
             return None  # only the head word is left ("The Series")
         start = trimmed
         if start >= end or self._is_compound_modifier(doc, end):
             return None
-        label = rule["label"]
         span = Span(doc, start, end, label=label)
         return span, self._canonical(span, rule)
 
+    @staticmethod
+    def _name_word(token) -> bool:
+        return token.text[:1].isupper() and not token.is_sent_start
+
+    def _length_fits(self, doc: Doc, start: int, end: int) -> bool:
+        """Hours go with 1 to 24, distances with 100 and more: "Spa 24 Hours", "Suzuka 1000 km",
+        never "12 km"."""
+        for i in range(start, end):
+            unit = doc[i].lower_
+            if unit in self.lexicon["unit_set"]:
+                number = int(doc[i - 1].text.replace(",", ""))
+                return number <= 24 if unit in self.lexicon["duration_set"] else number >= 100
+        return False
+
     def _canonical(self, span: Span, rule: dict) -> str:
         text = _POSSESSIVE.sub("", _SPACES.sub(" ", span.text)).strip()
-        template = rule.get("canonical")
-        if template:
-            return template.format(span[-1].text, text=text)
+        if rule.get("id") == "class_letter":
+            word = self.lexicon["group_word_canonical"].get(span[0].text, span[0].text)
+            return f"{word} {span[-1].text}"
         if span.label_ == "CLASS":
             # "LMP1s" -> "LMP1"
             parts = [
