@@ -196,18 +196,22 @@ class AbbreviationDetector:
 
     def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
         rules = _rules()
-        if kind == "LONG_IN_PARENS":
-            short = doc[start : start + 1]
-            inner = [t for t in doc[start + 2 : end - 1] if not t.is_space]
-            # Only names go in parentheses as a long form: mostly capitalised words.
-            named = sum(1 for t in inner if t.text[:1].isupper())
-            if not inner or named * 2 < len(inner):
+        if kind == "PARENS":
+            inner = [t for t in doc[start + 1 : end - 1] if not t.is_space]
+            if not inner:
                 return None
-            first = match_long_form(inner, short.text, anchored_start=True)
-            if first is None:
+            if all(t.lower_ in rules["definition_cues"] for t in inner[:-1]) and (
+                inner[-1].check_flag(self.short_flag)
+            ):
+                short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
+                return self._long_in_parens(doc, doc[start - 1 : start], inner)
+            else:
                 return None
-            return doc[inner[first].i : inner[-1].i + 1], short
-        short = doc[end - 2 : end - 1] if kind == "SHORT_IN_PARENS" else doc[end - 1 : end]
+        else:
+            if doc[start].lower_ in rules["cue_needs_as"] and doc[start + 1].lower_ != "as":
+                return None
+            short = doc[end - 1 : end]
         # Skip back over "(", a comma and cue words ("also known as") to where the long form ends.
         long_end = start
         while long_end > 0 and (
@@ -220,6 +224,18 @@ class AbbreviationDetector:
         if first is None:
             return None
         return doc[words[first].i : words[-1].i + 1], short
+
+    @staticmethod
+    def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
+        """ "SF (Long Form)": only names go in parentheses as a long form, so the text inside
+        must be mostly capitalised and give the letters from its first word."""
+        named = sum(1 for t in inner if t.text[:1].isupper())
+        if named * 2 < len(inner):
+            return None
+        first = match_long_form(inner, short.text, anchored_start=True)
+        if first is None:
+            return None
+        return doc[inner[first].i : inner[-1].i + 1], short
 
     def _undefined(self, doc: Doc, defined: set[str], rules: dict) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
@@ -234,8 +250,9 @@ class AbbreviationDetector:
         if not candidates:
             return []
         elisions = tuple(rules["elision_prefixes"])
+        lengths = {len(_letters(short)) for short in candidates}
         by_letters: dict[str, Span] = {}
-        for run in _name_runs(doc, flags[:, 2], flags[:, 3], rules):
+        for run in _name_runs(doc, flags[:, 2], flags[:, 3], rules, lengths):
             key = "".join(
                 _initial(t, elisions)
                 for t in run
@@ -250,7 +267,9 @@ class AbbreviationDetector:
         return pairs
 
 
-def _name_runs(doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: dict):
+def _name_runs(
+    doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: dict, lengths: set[int]
+):
     """Maximal runs of capitalised words (with lower-case connectors such as "de" inside),
     leading sentence words such as "The" or "During" trimmed: the names the text writes in
     full."""
@@ -258,8 +277,13 @@ def _name_runs(doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: d
     edges = numpy.diff(inside)
     starts = numpy.nonzero(edges == 1)[0]
     ends = numpy.nonzero(edges == -1)[0]
+    # Capitalised words per run, to look only at runs that may give a short form's letters
+    # (a leading "The" or "During" may still be trimmed: up to two more words).
+    names = numpy.concatenate(([0], numpy.cumsum(name)))
+    low, high = min(lengths), max(lengths) + 2
     for start, end in zip(starts.tolist(), ends.tolist()):
-        yield from _trimmed(doc, start, end, rules)
+        if low <= names[end] - names[start] <= high:
+            yield from _trimmed(doc, start, end, rules)
 
 
 def _trimmed(doc: Doc, start: int, end: int, rules: dict):

@@ -50,7 +50,10 @@ HEAD_LISTS = (
     ("series_heads", "SERIES"), ("team_heads", "TEAM"), ("circuit_heads", "CIRCUIT"),
     ("org_heads", "ORG"), ("event_heads", "EVENT"),
 )
-PREFIX_LISTS = (("team_prefixes", "TEAM"), ("circuit_prefixes", "CIRCUIT"), ("org_prefixes", "ORG"))
+PREFIX_LISTS = (
+    ("team_prefixes", "TEAM"), ("circuit_prefixes", "CIRCUIT"), ("org_prefixes", "ORG"),
+    ("event_prefixes", "EVENT"),
+)
 
 # Priorities on equal spans: lower wins.
 DOCUMENT_PRIORITY = 0
@@ -159,6 +162,12 @@ class MotorsportEntities:
             self.rules[key] = {**rule, "order": i}
             pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
             self.matcher.add(key, [pattern], greedy="LONGEST")
+        # The macros' flags, for the edges of names added in code.
+        self.flag = {
+            name: next(iter(flag_specs(expand_pattern(["@" + name], lexicon), vocab)[0]))
+            for name in ("NAME", "NAMEJ", "CONN", "YEAR", "CLASSTOKEN")
+        }
+        self.class_bodies = frozenset(lexicon["class_body_prefixes"])
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -182,31 +191,26 @@ class MotorsportEntities:
             if found is not None:
                 candidates.append(((PATTERN_PRIORITY, rule["order"]), *found))
 
-        resolved = self._resolve(candidates)
-        candidates.extend(self._document_names(doc, resolved))
+        candidates.extend(self._document_names(doc, candidates))
         resolved = self._resolve(candidates)
 
         spans = []
         for _, span, canonical in candidates:
+            # The value is stored under the span's offsets and label, so the spans of doc.ents
+            # read it back.
             span._.canonical = canonical
             spans.append(span)
         spans.sort(key=lambda s: (s.start, -s.end))
         doc.spans["entities"] = spans
-        for span, canonical in resolved:
-            span._.canonical = canonical
-        doc.ents = [span for span, _ in resolved]
+        doc.ents = resolved
         return doc
 
     @staticmethod
-    def _resolve(candidates: list[tuple[tuple, Span, str]]) -> list[tuple[Span, str]]:
+    def _resolve(candidates: list[tuple[tuple, Span, str]]) -> list[Span]:
         """Longest span wins; on equal spans the better priority (filter_spans keeps the first
         of equal spans, and Python's sort is stable)."""
         ranked = sorted(candidates, key=lambda c: c[0])
-        canonical_of = {}
-        for _, span, canonical in ranked:
-            canonical_of.setdefault((span.start, span.end, span.label_), canonical)
-        kept = filter_spans([span for _, span, _ in ranked])
-        return [(span, canonical_of[(span.start, span.end, span.label_)]) for span in kept]
+        return filter_spans([span for _, span, _ in ranked])
 
     # ------------------------------------------------------------------------------------
     def _is_compound_modifier(self, doc: Doc, end: int) -> bool:
@@ -246,19 +250,18 @@ class MotorsportEntities:
             if required is not None and doc[end - 2].text not in required:
                 return None  # "Park" alone is no circuit head; "Motorsport Park" is
         elif rule.get("label_by") == "first":
-            label = lexicon["label_of_prefix"].get(doc[start].text)
-            if label == "TEAM":
-                # "Audi Sport Team Joest": the words before "Team" belong to the name.
-                while start > 0 and self._name_word(doc[start - 1]):
-                    start -= 1
+            opener = doc[start].text
+            label = lexicon["label_of_prefix"].get(opener)
+            required = lexicon["head_requires"].get(opener)
+            if required is not None and doc[start + 1].text not in required:
+                return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
             return None
-        if label != "EVENT" and _YEAR.match(doc[start].text):
-            start += 1  # a season year opens race names only
         if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(doc, start, end):
             return None
         while end > start and doc[end - 1].text == "-":
             end -= 1  # "GT3-" left by the optional "-Am" of a class
+        start, end = self._extend(doc, rule.get("extend", ()), label, start, end)
         trim_from = start + rule.get("trim_left", 0)
         trimmed = self._trim(doc, trim_from, end)
         if trimmed > trim_from and end - trimmed < 2:
@@ -268,6 +271,45 @@ class MotorsportEntities:
             return None
         span = Span(doc, start, end, label=label)
         return span, self._canonical(span, rule)
+
+    def _extend(self, doc: Doc, how, label: str, start: int, end: int) -> tuple[int, int]:
+        """Optional edges of a name, added here rather than as optional pattern tokens (which
+        would make the Matcher try them at every token)."""
+        flag = self.flag
+        n = len(doc)
+        if "org_tail" in how and label == "ORG":
+            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest"
+            i = end
+            while i < n and i - end < 2 and doc[i].check_flag(flag["CONN"]):
+                i += 1
+            if i > end:
+                j = i
+                while j < n and doc[j].check_flag(flag["NAMEJ"]):
+                    j += 1
+                while j > i and not doc[j - 1].check_flag(flag["NAME"]):
+                    j -= 1
+                if j > i:
+                    end = j
+        if "team_names" in how and label == "TEAM":
+            # "Audi Sport" + "Team Joest"
+            while start > 0 and doc[start - 1].check_flag(flag["NAME"]) and not doc[start - 1].is_sent_start:
+                start -= 1
+        if "names" in how:
+            # "Japanese" + "Formula 3"
+            while start > 0 and doc[start - 1].check_flag(flag["NAME"]):
+                start -= 1
+        if "class_body" in how and start > 0 and doc[start - 1].text in self.class_bodies:
+            start -= 1  # "IMSA" + "GTP"
+        if (
+            "class_pair" in how
+            and end + 1 < n
+            and doc[end].text == "/"
+            and doc[end + 1].check_flag(flag["CLASSTOKEN"])
+        ):
+            end += 2  # "C1" + "/GTP"
+        if "year" in how and label == "EVENT" and start > 0 and doc[start - 1].check_flag(flag["YEAR"]):
+            start -= 1  # "2010" + "24 Hours of Le Mans"
+        return start, end
 
     @staticmethod
     def _name_word(token) -> bool:
@@ -339,21 +381,30 @@ class MotorsportEntities:
 
     # ------------------------------------------------------------------------------------
     def _document_names(
-        self, doc: Doc, resolved: list[tuple[Span, str]]
+        self, doc: Doc, candidates: list[tuple[tuple, Span, str]]
     ) -> list[tuple[tuple, Span, str]]:
         """Names the document itself defines: short forms take the label and canonical name of
         their long form; a team's first word names the team ("Hitotsuyama" after
         "Hitotsuyama Racing") unless the word is a known name of its own."""
-        by_text = {}
-        for span, canonical in resolved:
-            by_text.setdefault(fold(span.text), (span.label_, canonical))
-        names: dict[str, tuple[str, str]] = {}
-        for short, long in (doc._.short_forms or {}).items():
-            target = by_text.get(fold(long)) or self.known.get(fold(long))
-            if target is not None:
-                names[short] = target
+        short_forms = doc._.short_forms or {}
         heads = self.lexicon["team_head_set"]
-        for span, canonical in resolved:
+        names: dict[str, tuple[str, str]] = {}
+        if short_forms:
+            # The best candidate spelling each long form: the longest, then the best priority.
+            wanted = set(short_forms.values())
+            best: dict[str, tuple] = {}
+            for priority, span, canonical in candidates:
+                text = span.text
+                if text in wanted:
+                    rank = (-len(span), priority)
+                    if text not in best or rank < best[text][0]:
+                        best[text] = (rank, span.label_, canonical)
+            for short, long in short_forms.items():
+                if long in best:
+                    names[short] = best[long][1:]
+                elif (known := self.known.get(fold(long))) is not None:
+                    names[short] = known
+        for _, span, canonical in candidates:
             if span.label_ == "TEAM" and len(span) == 2 and span[1].text in heads:
                 alias = span[0].text
                 if (
@@ -365,11 +416,10 @@ class MotorsportEntities:
         if not names:
             return []
         # Vectorised lookup of the names' token ids instead of a Python loop over tokens.
-        orths = doc.to_array([ORTH])
+        orths = doc.to_array(ORTH)
         ids = {doc.vocab.strings.add(text): text for text in names}
         found = []
-        for i in numpy.nonzero(numpy.isin(orths, list(ids)))[0]:
-            i = int(i)
+        for i in numpy.nonzero(numpy.isin(orths, list(ids)))[0].tolist():
             if self._is_compound_modifier(doc, i + 1):
                 continue
             label, canonical = names[ids[int(orths[i])]]
