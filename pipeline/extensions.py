@@ -15,6 +15,14 @@ import re
 from spacy.tokens import Doc, Span
 
 
+def _get_canonical(span: Span) -> str | None:
+    return span.kb_id_ or None
+
+
+def _set_canonical(span: Span, value: str | None) -> None:
+    span.kb_id_ = value or ""
+
+
 def register_extensions() -> None:
     """Idempotent: safe to call from every component's factory."""
     if not Doc.has_extension("abbreviations"):
@@ -24,7 +32,9 @@ def register_extensions() -> None:
         # short form -> long form text, for linking undefined later uses.
         Doc.set_extension("short_forms", default=None)
     if not Span.has_extension("canonical"):
-        Span.set_extension("canonical", default=None)
+        # An entity's canonical name, kept as the span's kb_id: spaCy stores that per token, so
+        # doc.ents and span groups carry it without a user_data entry for every span.
+        Span.set_extension("canonical", getter=_get_canonical, setter=_set_canonical)
     if not Span.has_extension("date_value"):
         # dict with kind, value_start, value_end, granularity (contract's date fields).
         Span.set_extension("date_value", default=None)
