@@ -192,16 +192,15 @@ class MotorsportEntities:
                 candidates.append(((PATTERN_PRIORITY, rule["order"]), *found))
 
         candidates.extend(self._document_names(doc, candidates))
+        for _, span, canonical in candidates:
+            # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
+            # doc.ents and the span group carry it (read as span._.canonical, see extensions).
+            span.kb_id_ = canonical
         resolved = self._resolve(candidates)
 
-        spans = []
-        for _, span, canonical in candidates:
-            # The value is stored under the span's offsets and label, so the spans of doc.ents
-            # read it back.
-            span._.canonical = canonical
-            spans.append(span)
-        spans.sort(key=lambda s: (s.start, -s.end))
-        doc.spans["entities"] = spans
+        doc.spans["entities"] = sorted(
+            (span for _, span, _ in candidates), key=lambda s: (s.start, -s.end)
+        )
         doc.ents = resolved
         return doc
 
@@ -392,8 +391,11 @@ class MotorsportEntities:
         if short_forms:
             # The best candidate spelling each long form: the longest, then the best priority.
             wanted = set(short_forms.values())
+            sizes = {len(text) for text in wanted}
             best: dict[str, tuple] = {}
             for priority, span, canonical in candidates:
+                if span.end_char - span.start_char not in sizes:
+                    continue  # Span.text joins tokens: only for spans of a long form's length
                 text = span.text
                 if text in wanted:
                     rank = (-len(span), priority)
@@ -404,8 +406,9 @@ class MotorsportEntities:
                     names[short] = best[long][1:]
                 elif (known := self.known.get(fold(long))) is not None:
                     names[short] = known
+        team = doc.vocab.strings["TEAM"]
         for _, span, canonical in candidates:
-            if span.label_ == "TEAM" and len(span) == 2 and span[1].text in heads:
+            if span.label == team and len(span) == 2 and span[1].text in heads:
                 alias = span[0].text
                 if (
                     alias[:1].isupper()
