@@ -26,10 +26,9 @@ from functools import cache
 import numpy
 from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import flag_specs, lexeme_flag, register_extensions
+from .extensions import lexeme_flag, register_extensions
 from .resources import load_json
 
 RULES_FILE = "abbreviation_rules.json"
@@ -137,45 +136,33 @@ class AbbreviationDetector:
         rules = _rules()
         vocab = nlp.vocab
         short_re, undefined_re = rules["short_form_re"], rules["undefined_re"]
-        cues, connectors = frozenset(rules["definition_cues"]), rules["connectors"]
-        # Word classes as lexeme flags (computed once per word type): the Matcher and the
-        # array reads below test bits instead of calling Python per token.
+        connectors = rules["connectors"]
+        # Word classes as lexeme flags, computed once per word type and read for a whole doc
+        # with Doc.to_array. No Matcher: definitions hang on two rare triggers (an opening
+        # parenthesis, a cue verb), and a Matcher call alone costs a tenth of the tokenizer's
+        # time (it builds a Token for every position).
         self.short_flag = lexeme_flag(
             vocab, "abbreviation:short", lambda t: short_re.match(t) is not None
         )
-        self.cue_flag = lexeme_flag(vocab, "abbreviation:cue", lambda t: t.lower() in cues)
+        cue_verbs = frozenset(rules["cue_verbs"])
+        self.trigger_flag = lexeme_flag(
+            vocab, "abbreviation:trigger", lambda t: t == "(" or t.lower() in cue_verbs
+        )
         self.undefined_flag = lexeme_flag(
             vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
         )
         self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
         self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
-        # validate=False: flag specs are integer attribute ids, unknown to the pattern schema.
-        self.matcher = Matcher(vocab, validate=False)
-        for rule in rules["patterns"]:
-            self.matcher.add(rule["id"], [flag_specs(self._expand(rule["pattern"], rules), vocab)])
-
-    def _expand(self, pattern: list, rules: dict) -> list[dict]:
-        """Replace the macros ``@SHORT`` and ``@CUE*`` of the rule file by flag specs."""
-        macros = {"SHORT": self.short_flag, "CUE": self.cue_flag}
-        out = []
-        for token in pattern:
-            if isinstance(token, str):
-                body = token[1:]
-                name = body.rstrip("*+?")
-                spec: dict = {macros[name]: True}
-                if body[len(name):]:
-                    spec["OP"] = body[len(name):]
-                out.append(spec)
-            else:
-                out.append(token)
-        return out
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
+        flags = doc.to_array(
+            [ORTH, self.trigger_flag, self.undefined_flag, self.name_flag, self.connector_flag]
+        )
         pairs: list[tuple[Span, Span]] = []
         seen_short: set[str] = set()
-        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
-            pair = self._definition(doc, doc.vocab.strings[match_id], start, end)
+        for i in numpy.nonzero(flags[:, 1])[0].tolist():
+            pair = self._definition_at(doc, i, rules)
             if pair is None:
                 continue
             long_span, short_span = pair
@@ -183,7 +170,7 @@ class AbbreviationDetector:
                 continue
             seen_short.add(short_span.text)
             pairs.append(pair)
-        pairs.extend(self._undefined(doc, seen_short, rules))
+        pairs.extend(self._undefined(doc, flags, seen_short, rules))
         pairs.sort(key=lambda p: p[1].start)
         doc._.abbreviations = pairs
         doc._.short_forms = {short.text: long.text for long, short in pairs}
@@ -193,6 +180,26 @@ class AbbreviationDetector:
             group.append(Span(doc, short_span.start, short_span.end, label="SHORT"))
         doc.spans["abbreviations"] = group
         return doc
+
+    def _definition_at(self, doc: Doc, i: int, rules: dict) -> tuple[Span, Span] | None:
+        """The definition a trigger token opens, if any: the parenthesis up to its closing one,
+        or a cue verb with its particles and the short form."""
+        n = len(doc)
+        if doc[i].text == "(":
+            for j in range(i + 1, min(n, i + rules["parenthesis_max_tokens"] + 2)):
+                if doc[j].text in {"(", ")"}:
+                    if doc[j].text == ")" and j > i + 1:
+                        return self._definition(doc, "PARENS", i, j + 1)
+                    return None
+            return None
+        k = i + 1
+        while k < n and doc[k].lower_ in rules["cue_particles"]:
+            k += 1
+        if k >= n or not doc[k].check_flag(self.short_flag):
+            return None
+        if doc[i].lower_ in rules["cue_verbs_needing_particle"] and doc[i + 1].lower_ != "as":
+            return None  # "known as SF", never "known SF"
+        return self._definition(doc, "CUE", i, k + 1)
 
     def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
         rules = _rules()
@@ -209,8 +216,6 @@ class AbbreviationDetector:
             else:
                 return None
         else:
-            if doc[start].lower_ in rules["cue_needs_as"] and doc[start + 1].lower_ != "as":
-                return None
             short = doc[end - 1 : end]
         # Skip back over "(", a comma and cue words ("also known as") to where the long form ends.
         long_end = start
@@ -237,13 +242,14 @@ class AbbreviationDetector:
             return None
         return doc[inner[first].i : inner[-1].i + 1], short
 
-    def _undefined(self, doc: Doc, defined: set[str], rules: dict) -> list[tuple[Span, Span]]:
+    def _undefined(
+        self, doc: Doc, flags: numpy.ndarray, defined: set[str], rules: dict
+    ) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
-        document whose capitalised words give exactly its letters."""
-        # Token classes as lexeme flags read into arrays: no Python loop over the tokens.
-        flags = doc.to_array([ORTH, self.undefined_flag, self.name_flag, self.connector_flag])
+        document whose capitalised words give exactly its letters. ``flags``: the columns ORTH,
+        trigger, undefined-short-form shape, name word, connector (no Python loop over tokens)."""
         candidates: dict[str, Span] = {}
-        for i in numpy.nonzero(flags[:, 1])[0]:
+        for i in numpy.nonzero(flags[:, 2])[0]:
             text = doc[int(i)].text
             if text not in defined:
                 candidates.setdefault(text, doc[int(i) : int(i) + 1])
@@ -252,7 +258,7 @@ class AbbreviationDetector:
         elisions = tuple(rules["elision_prefixes"])
         lengths = {len(_letters(short)) for short in candidates}
         by_letters: dict[str, Span] = {}
-        for run in _name_runs(doc, flags[:, 2], flags[:, 3], rules, lengths):
+        for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
             key = "".join(
                 _initial(t, elisions)
                 for t in run
