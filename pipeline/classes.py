@@ -18,9 +18,12 @@ named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -91,6 +94,87 @@ def description_category(text: str) -> str | None:
     return None
 
 
+class FirstTokens:
+    """Where a pattern can start: tokens whose word is one of ``words`` or matches ``regex``.
+
+    The Matcher builds a Token object and runs every Python predicate (REGEX, IN) at every
+    position, which costs more than tokenizing. Here the regex runs once per word type (cached
+    by lexeme id, so a word is tested once per process) and positions come from numpy over the
+    doc's ORTH/LOWER array; the Matcher then runs only on short windows at those positions.
+    """
+
+    def __init__(self, vocab, words=(), regex: str | None = None, attr: str = "ORTH") -> None:
+        self.attr = LOWER if attr == "LOWER" else ORTH
+        self.regex = re.compile(regex) if regex else None
+        self.words = {vocab.strings.add(w) for w in words}
+        self.known = np.zeros(0, dtype=np.uint64)  # word ids already tested
+        self.starts = np.array(sorted(self.words), dtype=np.uint64)  # ids that start patterns
+
+    def positions(self, doc: Doc) -> np.ndarray:
+        ids = doc.to_array(self.attr)
+        if self.regex is not None:
+            unique = np.unique(ids)
+            new = unique[~np.isin(unique, self.known)]
+            if len(new):
+                # A Python loop over word types never seen before, not over tokens.
+                hits = [i for i in new.tolist() if self.regex.match(doc.vocab.strings[i])]
+                self.known = np.union1d(self.known, new)
+                if hits:
+                    self.starts = np.union1d(self.starts, np.array(hits, dtype=np.uint64))
+        return np.flatnonzero(np.isin(ids, self.starts))
+
+
+def match_at(matcher: Matcher, doc: Doc, positions, width: int) -> list[tuple[int, int, int]]:
+    """Matcher matches that start at ``positions``, found on windows of ``width`` tokens."""
+    found = []
+    for i in positions.tolist():
+        for match_id, start, end in matcher(doc[i:min(len(doc), i + width)]):
+            if start == 0:
+                found.append((match_id, i, i + end))
+    return found
+
+
+class Sentences:
+    """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts = [0, *starts]
+        self.starts = starts
+        self.length = len(doc)
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) token indices of the sentence holding token ``i``."""
+        n = bisect_right(self.starts, i) - 1
+        end = self.starts[n + 1] if n + 1 < len(self.starts) else self.length
+        return self.starts[n], end
+
+
+def _first_words(pattern: list[dict]) -> list[str]:
+    """Exact words a pattern's first token must be (its TEXT/ORTH or LOWER value or list)."""
+    spec = pattern[0]
+    value = next((spec[k] for k in ("TEXT", "ORTH", "LOWER") if k in spec), None)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and "IN" in value:
+        return list(value["IN"])
+    raise ValueError(f"pattern must start with exact words: {spec}")
+
+
+def _width(patterns: list[list[dict]]) -> int:
+    """Longest match a pattern can make ("{0,4}" counts 4; "*" and "+" count 4)."""
+    longest = 0
+    for pattern in patterns:
+        n = 0
+        for spec in pattern:
+            op = spec.get("OP", "1")
+            m = re.match(r"^\{\d*,?(\d+)\}$", op)
+            n += int(m.group(1)) if m else (4 if op in ("*", "+") else 1)
+        longest = max(longest, n)
+    return longest
+
+
 @dataclass
 class _Rule:
     family: str
@@ -98,6 +182,7 @@ class _Rule:
     ambiguous: bool
     named: bool
     long_form: bool
+    code: re.Pattern | None = None  # the family's own code, checked on each match
 
 
 @dataclass
@@ -118,22 +203,39 @@ class RacingClasses:
         register_extensions()
         self.matcher = Matcher(vocab)
         self.rules: dict[int, _Rule] = {}
-        for n, entry in enumerate(load_jsonl(patterns)):
+        entries = list(load_jsonl(patterns))
+        named_words: list[str] = []
+        codes = [e["code"] for e in entries if "code" in e]
+        # One shared first-token regex: the Matcher evaluates each distinct Python predicate on
+        # every token, so one union costs a fraction of one regex per family.
+        first = {"TEXT": {"REGEX": "|".join(f"(?:{c})" for c in codes)}}
+        for n, entry in enumerate(entries):
             key = f"racing_class_{n}"
-            self.matcher.add(key, [entry["pattern"]])
+            if "code" in entry:
+                self.matcher.add(key, [[first, *entry.get("then", [])]])
+            else:
+                self.matcher.add(key, entry["patterns"])
+                named_words += [w for p in entry["patterns"] for w in _first_words(p)]
             self.rules[vocab.strings[key]] = _Rule(
                 family=entry["id"],
                 label=entry["label"],
                 ambiguous=entry.get("ambiguous", False),
                 named=entry.get("named", False),
                 long_form=entry.get("long_form", False),
+                code=re.compile(entry["code"]) if "code" in entry else None,
             )
+        self.first_tokens = FirstTokens(vocab, named_words, first["TEXT"]["REGEX"])
+        self.width = _width([[first, *e.get("then", [])] for e in entries if "code" in e]
+                            + [p for e in entries for p in e.get("patterns", [])])
 
     def __call__(self, doc: Doc) -> Doc:
         claimed = _claimed_by_other_entities(doc)
         candidates: list[tuple[Span, _Rule]] = []
-        for match_id, start, end in self.matcher(doc):
+        matches = match_at(self.matcher, doc, self.first_tokens.positions(doc), self.width)
+        for match_id, start, end in matches:
             rule = self.rules[match_id]
+            if rule.code is not None and not rule.code.match(doc[start].text):
+                continue  # the shared first-token regex matched another family's code
             if claimed and any(i in claimed for i in range(start, end)):
                 continue
             if _inside_series_name(doc, end) or (not rule.named and _after_car_name(doc, start)):
@@ -261,7 +363,7 @@ def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
     return items
 
 
-def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
+def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
     """Items joined only by list separators ("LMP1, LMP2, GT1, and GT2") in one sentence."""
     separators = _cues()["list_separators"]
     runs: list[list[ClassItem]] = []
@@ -269,7 +371,7 @@ def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
         if runs:
             last = runs[-1][-1]
             gap = doc[last.end:item.start]
-            same_sentence = doc[last.start].sent.start == doc[item.start].sent.start
+            same_sentence = sents.bounds(last.start) == sents.bounds(item.start)
             if same_sentence and all(t.lower_ in separators or t.is_space for t in gap):
                 runs[-1].append(item)
                 continue
@@ -277,14 +379,14 @@ def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
     return runs
 
 
-def _opens_enumeration(doc: Doc, start: int) -> bool:
+def _opens_enumeration(doc: Doc, start: int, sents: Sentences) -> bool:
     """A list right after an opener that follows a class noun in the same sentence: "four
     classes: ...", "two general classes, known as ...", "divided into ... classes"? (no: the noun
     must come first, so "IMSA's GTS and GTU classes" is no enumeration)."""
     cues = _cues()
     if start == 0:
         return False
-    sent_start = doc[start].sent.start
+    sent_start = sents.bounds(start)[0]
     opener = doc[start - 1]
     if opener.lower_ == "the" and start - 2 >= sent_start:
         opener = doc[start - 2]
@@ -294,12 +396,12 @@ def _opens_enumeration(doc: Doc, start: int) -> bool:
     return any(t.lower_ in cues["enumeration_nouns"] for t in window)
 
 
-def _definition_head(doc: Doc, end: int) -> int | None:
+def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     """Index of the token after "for" when the class list is defined by what it is for:
     "Class D was for ...", "Class A and Class B for ...", "The GT class is reserved for ..."."""
     cues = _cues()
     i = end
-    sent_end = doc[end - 1].sent.end
+    sent_end = sents.bounds(end - 1)[1]
     while i < sent_end and doc[i].lower_ in ("class", "category", "division"):
         i += 1
     while i < sent_end and (doc[i].lower_ in cues["definition_copulas"] or doc[i].is_space):
@@ -339,23 +441,24 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
 def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     """Enumerations, definitions and aliases stated in ``doc``, as plain data with offsets."""
     items = _items(doc, spans, rules)
-    runs = _runs(doc, items)
+    sents = Sentences(doc)
+    runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
     for run in runs:
         first = run[0]
-        if len(run) >= 2 and _opens_enumeration(doc, first.start):
+        if len(run) >= 2 and _opens_enumeration(doc, first.start, sents):
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
                 "start_char": doc[first.start].idx,
             })
     heads = []
     for run in runs:
-        head = _definition_head(doc, run[-1].end)
+        head = _definition_head(doc, run[-1].end, sents)
         if head is not None:
             heads.append((run, head))
     for n, (run, head) in enumerate(heads):
-        sent_end = doc[head - 1].sent.end
+        sent_end = sents.bounds(head - 1)[1]
         limit = sent_end
         if n + 1 < len(heads) and heads[n + 1][0][0].start < sent_end:
             limit = heads[n + 1][0][0].start
@@ -447,8 +550,10 @@ def name_label(vocab, name: str) -> str | None:
     classifier = _classifier(vocab)
     doc = Doc(vocab, words=words)
     for match_id, start, end in classifier.matcher(doc):
+        rule = classifier.rules[match_id]
+        if rule.code is not None and not rule.code.match(doc[start].text):
+            continue
         if start == 0 and end == len(doc):
-            rule = classifier.rules[match_id]
             return class_category(name, rule.label) or "CLASS"
     return None
 

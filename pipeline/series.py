@@ -18,15 +18,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.matcher import Matcher, PhraseMatcher
+import numpy as np
+
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .classes import foreign_sections
+from .classes import FirstTokens, Sentences, _first_words, _width, foreign_sections, match_at
 from .document import SourceDocument
 from .resources import load_json
 
 ELIDED_CAPITAL = re.compile(r"^[a-z]'[A-Z]")  # "l'Ouest", "d'Italia"
+ELIDED = re.compile(r"^[a-z]'(?=[A-Z])")  # the "l'" of "l'Ouest"
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SERIES_LABELS = ("SERIES",)
 BODY_LABELS = ("ORG",)
@@ -51,27 +54,56 @@ def _series_keywords() -> frozenset[str]:
     return frozenset(load_json("class_cues.json")["series_keywords"])
 
 
+@dataclass
+class _CueMatcher:
+    matcher: Matcher
+    rules: dict
+    first_tokens: FirstTokens
+    width: int
+    keywords: FirstTokens  # series nouns that end a series name
+    heads: FirstTokens  # nouns of generic references ("the series")
+
+
 @cache
-def _matchers(vocab) -> tuple[Matcher, Matcher, dict]:
-    """Cue matcher and series-name matcher, built once per vocabulary."""
-    cue_matcher = Matcher(vocab)
-    cue_rules = {}
+def _matchers(vocab) -> _CueMatcher:
+    """The cue Matcher, run only at tokens that can start a cue, built once per vocabulary."""
+    matcher = Matcher(vocab)
+    rules = {}
+    patterns = []
     for n, cue in enumerate(_cues()["cues"]):
         key = f"series_cue_{n}"
-        cue_matcher.add(key, [cue["pattern"]])
-        cue_rules[vocab.strings[key]] = cue
-    # A capitalised name ending in a series noun: "All Japan Endurance Championship",
-    # "24 Hours of Le Mans" is not one; "Le Mans Series" is.
-    names = Matcher(vocab)
-    keywords = sorted(_series_keywords())
-    capital = {"TEXT": {"REGEX": r"^(?:[A-Z0-9]|[a-z]'[A-Z])"}}
-    connector = {"LOWER": {"IN": sorted(_cues()["name_connectors"] - {"and", "&"})}}
-    names.add("SERIES_NAME", [
-        [capital, {"OP": "*", **capital}, {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
-        [capital, {"OP": "*", **capital}, connector, {"OP": "*", **capital},
-         {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
-    ])
-    return cue_matcher, names, cue_rules
+        matcher.add(key, [cue["pattern"]])
+        rules[vocab.strings[key]] = cue
+        patterns.append(cue["pattern"])
+    starts = [w for p in patterns for w in _first_words(p)]
+    heads = {words[-1] for words in _cues()["generic_refs"]}
+    return _CueMatcher(
+        matcher, rules, FirstTokens(vocab, starts, attr="LOWER"), _width(patterns),
+        FirstTokens(vocab, _series_keywords(), attr="LOWER"),
+        FirstTokens(vocab, heads, attr="LOWER"),
+    )
+
+
+class _Context:
+    """What every rule needs about one document, computed once."""
+
+    def __init__(self, doc: Doc, document: SourceDocument, entities: list[dict]) -> None:
+        self.doc = doc
+        self.document = document
+        self.sents = Sentences(doc)
+        self.cues = _matchers(doc.vocab)
+        self.series_spans = _series_name_spans(self, entities)
+        self.hits = sorted(
+            ((self.cues.rules[m], s, e)
+             for m, s, e in match_at(self.cues.matcher, doc,
+                                     self.cues.first_tokens.positions(doc), self.cues.width)),
+            key=lambda h: (h[1], -h[2]),
+        )
+        self.lead = _lead_sentence(self)
+
+    def sent(self, i: int) -> Span:
+        start, end = self.sents.bounds(i)
+        return self.doc[start:end]
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -89,19 +121,26 @@ def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span 
     return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
 
 
-def _series_name_spans(doc: Doc, entities: list[dict]) -> list[Span]:
-    """Series names: SERIES entities, else capitalised names ending in a series noun."""
-    _, names, _ = _matchers(doc.vocab)
+def _series_name_spans(ctx: "_Context", entities: list[dict]) -> list[Span]:
+    """Series names: SERIES entities, and capitalised names ending in a series noun ("All
+    Japan Endurance Championship"), read leftwards from each capitalised series noun."""
+    doc = ctx.doc
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
              if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
-    for _, start, end in names(doc):
-        span = doc[start:end]
-        while span and span[0].lower_ in _cues()["determiners"] | {"in", "from", "by"}:
-            span = span[1:]
-        if span and span[0].is_sent_start and span[0].lower_ in ("in", "the", "during"):
-            span = span[1:]
-        if len(span):
-            spans.append(Span(doc, span.start, span.end, label="SERIES"))
+    openers = set(_cues()["sentence_openers"])
+    for i in ctx.cues.keywords.positions(doc).tolist():
+        if not doc[i].is_title:
+            continue
+        floor = ctx.sents.bounds(i)[0]
+        name = _capitalised_before(doc, i, floor, bracket=False)
+        if name is None:
+            continue
+        start = name.start
+        while start < i and (doc[start].lower_ in openers or doc[start].lower_ in
+                             _cues()["determiners"]):
+            start += 1
+        if start < i:
+            spans.append(Span(doc, start, i + 1, label="SERIES"))
     return filter_spans(spans)
 
 
@@ -140,10 +179,10 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
     return doc[start:i] if i > start else None
 
 
-def _capitalised_before(doc: Doc, i: int, floor: int) -> Span | None:
+def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> Span | None:
     """A capitalised name ending right before ``i``, skipping a bracketed short form:
     "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
-    if i - 1 >= floor and doc[i - 1].text == ")":
+    if bracket and i - 1 >= floor and doc[i - 1].text == ")":
         j = i - 1
         while j > floor and doc[j].text != "(":
             j -= 1
@@ -151,7 +190,7 @@ def _capitalised_before(doc: Doc, i: int, floor: int) -> Span | None:
     end = i
     while i - 1 >= floor:
         token = doc[i - 1]
-        if _capital(token):
+        if _capital(token) or token.is_digit:
             i -= 1
         elif (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
               and _capital(doc[i - 2])):
@@ -196,27 +235,31 @@ class _Refs:
         return next((s for s in self.others if s.start == i), None)
 
 
-def _references(doc: Doc, own_names: list[str], entities: list[dict],
-                series_spans: list[Span]) -> _Refs:
+def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> _Refs:
+    doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
-    for span in series_spans:
+    for span in ctx.series_spans:
         (ours if _norm(span.text) in own else others).append(span)
     # Own names and aliases written without being found as series names ("JLMC").
-    matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-    matcher.add("OWN", [Doc(doc.vocab, words=n.split()) for n in own_names if n])
     found = {(s.start, s.end) for s in ours}
-    for _, start, end in matcher(doc):
-        if (start, end) not in found:
-            ours.append(doc[start:end])
-            found.add((start, end))
-    for words in _cues()["generic_refs"]:
-        n = len(words)
-        for token in doc:
-            if token.lower_ == words[0] and [t.lower_ for t in doc[token.i:token.i + n]] == words:
-                if words == ["it"] and token.text != "It" and not token.is_sent_start:
-                    continue  # "it" mid-sentence refers to too many things
-                ours.append(doc[token.i:token.i + n])
+    lower = doc.to_array("LOWER")
+    for name in filter(None, own_names):
+        words = [w.casefold() for w in name.split()]
+        first = doc.vocab.strings.add(words[0])
+        for i in np.flatnonzero(lower == first).tolist():
+            if [t.lower_ for t in doc[i:i + len(words)]] == words and (i, i + len(words)) not in found:
+                ours.append(doc[i:i + len(words)])
+                found.add((i, i + len(words)))
+    # Generic references: "the series", "this championship", a sentence-initial "It".
+    generic = {tuple(words) for words in _cues()["generic_refs"]}
+    for i in ctx.cues.heads.positions(doc).tolist():
+        token = doc[i]
+        if (token.lower_,) in generic:
+            if token.text == "It" or token.is_sent_start:
+                ours.append(doc[i:i + 1])  # "it" mid-sentence refers to too many things
+        elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
+            ours.append(doc[i - 1:i + 1])
     for span, entity in _entity_spans(doc, entities, OTHER_SUBJECT_LABELS):
         if entity.get("label") in SERIES_LABELS:
             continue  # already among series_spans
@@ -255,13 +298,14 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
 # --- title -------------------------------------------------------------------------------
 
 
-def _lead_sentence(doc: Doc, document: SourceDocument) -> Span | None:
-    paragraphs = document.paragraphs()
+def _lead_sentence(ctx: "_Context") -> Span | None:
+    """The first sentence of the lead: the article's definition of its subject."""
+    paragraphs = ctx.document.paragraphs()
     lead = [b for b in paragraphs if b.section is None] or paragraphs
     if not lead:
         return None
-    span = _span_at(doc, lead[0].start_char, lead[0].end_char)
-    return next(iter(span.sents), None) if span is not None else None
+    span = _span_at(ctx.doc, lead[0].start_char, lead[0].end_char)
+    return ctx.sent(span.start) if span is not None else None
 
 
 def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
@@ -297,21 +341,14 @@ def _initials_match(short: str, name: str) -> int | None:
     content words. Returns how many content words the letters leave over (fewer is better),
     None when the letters do not fit."""
     letters = [c for c in short.casefold() if c.isalnum()]
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold() not in STOP_WORDS]
+    words = [ELIDED.sub("", w) for w in re.split(r"[\s\-]+", name)
+             if w and w.casefold() not in STOP_WORDS]
     initials = [w[0].casefold() for w in words]
     k = 0
     for initial in initials:
         if k < len(letters) and initial == letters[k]:
             k += 1
     return len(words) - len(letters) if k == len(letters) else None
-
-
-def _cue_hits(doc: Doc, relation: str):
-    cue_matcher, _, rules = _matchers(doc.vocab)
-    for match_id, start, end in cue_matcher(doc):
-        rule = rules[match_id]
-        if rule["relation"] == relation:
-            yield rule, start, end
 
 
 def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
@@ -323,26 +360,33 @@ def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict]
     left over, preferring a name the series was renamed to (its latest). Names are taken as
     written, not shortened to the letters: which words a short form skips is a guess.
     """
+    return _infer_title(_Context(doc, document, entities), abbreviations, entities)
+
+
+def _infer_title(ctx: _Context, abbreviations: list[dict],
+                 entities: list[dict]) -> tuple[str, str]:
+    doc, document = ctx.doc, ctx.document
     if document.title is not None:
         return document.title.text, "heading"
     field = document.infobox_value(*_cues()["infobox_name"])
     if field is not None and field.value.strip() and "." not in field.value[-5:]:
         return field.value.strip(), "infobox"
-    sentence = _lead_sentence(doc, document)
+    sentence = ctx.lead
     lead = _lead_name(doc, sentence)
     if lead:
         return lead, "lead"
     short = _defined_short_form(doc, sentence)
-    series_spans = _series_name_spans(doc, entities)
-    candidates = list(dict.fromkeys(s.text for s in series_spans))
+    candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
-    refs = _references(doc, [short] if short else [], entities, series_spans)
+    refs = _references(ctx, [short] if short else [], entities)
     renamed = set()
-    for rule, start, end in _cue_hits(doc, _cues()["rename_relation"]):
-        sent = doc[start].sent
+    for rule, start, end in ctx.hits:
+        if rule["relation"] != _cues()["rename_relation"]:
+            continue
+        sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, series_spans)
+            name = _name_after(doc, end, sent.end, ctx.series_spans)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -353,11 +397,10 @@ def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict]
                 scored.append((_norm(candidate) not in renamed, extra, n, candidate))
         if scored:
             return min(scored)[3], "inferred"
-        long = _expand(short, abbreviations)
-        return long, "inferred"
+        return _expand(short, abbreviations), "inferred"
     if renamed:
         return next(c for c in candidates if _norm(c) in renamed), "inferred"
-    lead_spans = [s for s in series_spans if sentence is not None and s.start < sentence.end]
+    lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
     if lead_spans:
         return lead_spans[0].text, "inferred"
     return "", "inferred"
@@ -434,15 +477,15 @@ def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int 
 def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
                   entities: list[dict], dates: list[dict], classes: list[dict]) -> dict:
     """Series facts: name, aliases, years, country, bodies, names over time, classes."""
-    name, title_source = infer_title(doc, document, abbreviations=abbreviations,
-                                     entities=entities)
-    lead = _lead_sentence(doc, document)
+    ctx = _Context(doc, document, entities)
+    name, title_source = _infer_title(ctx, abbreviations, entities)
+    lead = ctx.lead
     short = _defined_short_form(doc, lead)
     aliases = [a["short"] for a in abbreviations
                if a.get("short") and a.get("long") and _norm(a["long"]) == _norm(name)]
     if short and short not in aliases and _norm(short) != _norm(name):
         aliases.append(short)
-    series_spans = _series_name_spans(doc, entities)
+    series_spans = ctx.series_spans
     use_fallback = not entities
     bodies = _entity_spans(doc, entities, BODY_LABELS)
     places = _entity_spans(doc, entities, ("LOCATION",))
@@ -453,8 +496,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # Two passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
     for _ in range(2):
-        refs = _references(doc, own_names, entities, series_spans)
-        facts = _collect(doc, refs, series_spans, bodies, places, dates, abbreviations,
+        refs = _references(ctx, own_names, entities)
+        facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
         names = facts.get("former_name", []) + facts.get("renamed_to", [])
         if all(n in own_names for n in names):
@@ -494,8 +537,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         "inaugural_year": inaugural,
         "folded_year": folded,
         "country": country,
-        "sanctioning_bodies": list(dict.fromkeys(sanctioning)),
-        "rule_bodies": list(dict.fromkeys(facts.get("rule_body", []))),
+        "sanctioning_bodies": _without_short_forms(sanctioning),
+        "rule_bodies": _without_short_forms(facts.get("rule_body", [])),
         "former_names": former,
         "renamed_to": [n for n in renamed if _norm(n) != _norm(name)],
         "predecessors": list(dict.fromkeys(
@@ -506,16 +549,22 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     }
 
 
-def _collect(doc, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
+def _without_short_forms(names: list[str]) -> list[str]:
+    """Distinct names, dropping a short form whose long form is also there ("ACO" beside
+    "Automobile Club de l'Ouest"), for when no abbreviation list expanded it."""
+    names = list(dict.fromkeys(names))
+    return [n for n in names if not (n.isupper() and any(
+        other != n and _initials_match(n, other) == 0 for other in names))]
+
+
+def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
              use_fallback) -> dict[str, list]:
-    cue_matcher, _, rules = _matchers(doc.vocab)
+    doc = ctx.doc
     facts: dict[str, list] = {}
-    matches = sorted(cue_matcher(doc), key=lambda m: (m[1], -m[2]))
-    for match_id, start, end in matches:
-        rule = rules[match_id]
+    for rule, start, end in ctx.hits:
         if any(a <= doc[start].idx < b for a, b in foreign):
             continue
-        sent = doc[start].sent
+        sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
         subject = rule["subject"]
         if subject == "before":
