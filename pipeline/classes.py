@@ -94,44 +94,97 @@ def description_category(text: str) -> str | None:
     return None
 
 
-class FirstTokens:
-    """Where a pattern can start: tokens whose word is one of ``words`` or matches ``regex``.
+class FirstWords:
+    """Positions of some words (by LOWER), found with numpy over the doc's attribute array."""
 
-    The Matcher builds a Token object and runs every Python predicate (REGEX, IN) at every
-    position, which costs more than tokenizing. Here the regex runs once per word type (cached
-    by lexeme id, so a word is tested once per process) and positions come from numpy over the
-    doc's ORTH/LOWER array; the Matcher then runs only on short windows at those positions.
-    """
-
-    def __init__(self, vocab, words=(), regex: str | None = None, attr: str = "ORTH") -> None:
-        self.attr = LOWER if attr == "LOWER" else ORTH
-        self.regex = re.compile(regex) if regex else None
-        self.words = {vocab.strings.add(w) for w in words}
-        self.known = np.zeros(0, dtype=np.uint64)  # word ids already tested
-        self.starts = np.array(sorted(self.words), dtype=np.uint64)  # ids that start patterns
+    def __init__(self, vocab, words) -> None:
+        self.ids = np.array(sorted({vocab.strings.add(w) for w in words}), dtype=np.uint64)
 
     def positions(self, doc: Doc) -> np.ndarray:
-        ids = doc.to_array(self.attr)
-        if self.regex is not None:
+        return np.flatnonzero(np.isin(doc.to_array(LOWER), self.ids))
+
+
+class AnchoredMatcher:
+    """A ``Matcher`` run only where one of its patterns can start.
+
+    spaCy's Matcher builds a Token and starts every pattern at every position, which costs more
+    than tokenizing. Patterns here are grouped by their exact first word (one small Matcher per
+    word, run on a window at each occurrence, found with numpy over the doc's ORTH or LOWER
+    array). Code patterns ("LMP1", "GT300") start with a regex instead: it is tested once per
+    word type, cached by lexeme id, never per token.
+    """
+
+    def __init__(self, vocab, attr: str = "ORTH") -> None:
+        self.vocab = vocab
+        self.attr = LOWER if attr == "LOWER" else ORTH
+        self.by_word: dict[int, tuple[Matcher, int]] = {}
+        self.codes: list[tuple[int, re.Pattern, bool]] = []
+        self.code_matcher = Matcher(vocab)  # continuations after a code: "GTE" "-" "Pro"
+        self.code_width = 1
+        self.code_ids = np.zeros(0, dtype=np.uint64)  # word ids that are codes
+        self.known = np.zeros(0, dtype=np.uint64)  # word ids already tested against the codes
+        self.union: re.Pattern | None = None
+
+    def add(self, key: str, patterns: list[list[dict]]) -> int:
+        key_id = self.vocab.strings.add(key)
+        for pattern in patterns:
+            for exact in exact_first_words(pattern):
+                word = self.vocab.strings.add(_first_words(exact)[0])
+                matcher, width = self.by_word.get(word) or (Matcher(self.vocab), 0)
+                matcher.add(key, [exact])
+                self.by_word[word] = (matcher, max(width, _width([exact])))
+        self._starts = np.array(sorted(self.by_word), dtype=np.uint64)
+        return key_id
+
+    def add_code(self, key: str, regex: str, then: list[dict] | None = None,
+                 alone: bool = True) -> int:
+        """A one-token code, optionally continued by ``then`` token specs (and then only,
+        when not ``alone``)."""
+        key_id = self.vocab.strings.add(key)
+        self.codes.append((key_id, re.compile(regex), alone))
+        self.union = re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in self.codes))
+        self.known = np.zeros(0, dtype=np.uint64)
+        if then:
+            self.code_matcher.add(key, [[{}, *then]])
+            self.code_width = max(self.code_width, _width([[{}, *then]]))
+        return key_id
+
+    def _code_ids(self, ids: np.ndarray) -> np.ndarray:
+        if self.union is not None:
             unique = np.unique(ids)
             new = unique[~np.isin(unique, self.known)]
             if len(new):
-                # A Python loop over word types never seen before, not over tokens.
-                hits = [i for i in new.tolist() if self.regex.match(doc.vocab.strings[i])]
+                # A Python loop over word types not seen before, never over tokens.
+                hits = [i for i in new.tolist() if self.union.match(self.vocab.strings[i])]
                 self.known = np.union1d(self.known, new)
-                if hits:
-                    self.starts = np.union1d(self.starts, np.array(hits, dtype=np.uint64))
-        return np.flatnonzero(np.isin(ids, self.starts))
+                self.code_ids = np.union1d(self.code_ids, np.array(hits, dtype=np.uint64))
+        return self.code_ids
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        ids = doc.to_array(self.attr)
+        code_ids = self._code_ids(ids)
+        found = []
+        for i in np.flatnonzero(np.isin(ids, self._starts)).tolist():
+            matcher, width = self.by_word[int(ids[i])]
+            found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
+        for i in np.flatnonzero(np.isin(ids, code_ids)).tolist():
+            text = doc[i].text
+            found += [(key, i, i + 1) for key, rx, alone in self.codes if alone and rx.match(text)]
+            if self.code_width > 1:
+                found += [(m, i, i + e) for m, s, e in self.code_matcher(doc[i:i + self.code_width])
+                          if s == 0]
+        return found
 
 
-def match_at(matcher: Matcher, doc: Doc, positions, width: int) -> list[tuple[int, int, int]]:
-    """Matcher matches that start at ``positions``, found on windows of ``width`` tokens."""
-    found = []
-    for i in positions.tolist():
-        for match_id, start, end in matcher(doc[i:min(len(doc), i + width)]):
-            if start == 0:
-                found.append((match_id, i, i + end))
-    return found
+def exact_first_words(pattern: list[dict]) -> list[list[dict]]:
+    """One pattern per word of a first-token ``IN`` list: an exact LOWER/TEXT value is checked
+    in C, an ``IN`` list by a Python call at every window token."""
+    spec = pattern[0]
+    for key in ("LOWER", "TEXT", "ORTH"):
+        value = spec.get(key)
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return [[{**spec, key: word}, *pattern[1:]] for word in value["IN"]]
+    return [pattern]
 
 
 class Sentences:
@@ -201,22 +254,16 @@ class ClassItem:
 class RacingClasses:
     def __init__(self, vocab, patterns: str = "class_patterns.jsonl") -> None:
         register_extensions()
-        self.matcher = Matcher(vocab)
+        self.matcher = AnchoredMatcher(vocab, attr="ORTH")
         self.rules: dict[int, _Rule] = {}
-        entries = list(load_jsonl(patterns))
-        named_words: list[str] = []
-        codes = [e["code"] for e in entries if "code" in e]
-        # One shared first-token regex: the Matcher evaluates each distinct Python predicate on
-        # every token, so one union costs a fraction of one regex per family.
-        first = {"TEXT": {"REGEX": "|".join(f"(?:{c})" for c in codes)}}
-        for n, entry in enumerate(entries):
+        for n, entry in enumerate(load_jsonl(patterns)):
             key = f"racing_class_{n}"
             if "code" in entry:
-                self.matcher.add(key, [[first, *entry.get("then", [])]])
+                key_id = self.matcher.add_code(key, entry["code"], entry.get("then"),
+                                               entry.get("alone", True))
             else:
-                self.matcher.add(key, entry["patterns"])
-                named_words += [w for p in entry["patterns"] for w in _first_words(p)]
-            self.rules[vocab.strings[key]] = _Rule(
+                key_id = self.matcher.add(key, entry["patterns"])
+            self.rules[key_id] = _Rule(
                 family=entry["id"],
                 label=entry["label"],
                 ambiguous=entry.get("ambiguous", False),
@@ -224,15 +271,11 @@ class RacingClasses:
                 long_form=entry.get("long_form", False),
                 code=re.compile(entry["code"]) if "code" in entry else None,
             )
-        self.first_tokens = FirstTokens(vocab, named_words, first["TEXT"]["REGEX"])
-        self.width = _width([[first, *e.get("then", [])] for e in entries if "code" in e]
-                            + [p for e in entries for p in e.get("patterns", [])])
 
     def __call__(self, doc: Doc) -> Doc:
         claimed = _claimed_by_other_entities(doc)
         candidates: list[tuple[Span, _Rule]] = []
-        matches = match_at(self.matcher, doc, self.first_tokens.positions(doc), self.width)
-        for match_id, start, end in matches:
+        for match_id, start, end in self.matcher(doc):
             rule = self.rules[match_id]
             if rule.code is not None and not rule.code.match(doc[start].text):
                 continue  # the shared first-token regex matched another family's code

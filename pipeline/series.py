@@ -24,7 +24,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .classes import FirstTokens, Sentences, _first_words, _width, foreign_sections, match_at
+from .classes import AnchoredMatcher, FirstWords, Sentences, foreign_sections
 from .document import SourceDocument
 from .resources import load_json
 
@@ -56,32 +56,22 @@ def _series_keywords() -> frozenset[str]:
 
 @dataclass
 class _CueMatcher:
-    matcher: Matcher
+    matcher: AnchoredMatcher
     rules: dict
-    first_tokens: FirstTokens
-    width: int
-    keywords: FirstTokens  # series nouns that end a series name
-    heads: FirstTokens  # nouns of generic references ("the series")
+    keywords: FirstWords  # series nouns that end a series name
+    heads: FirstWords  # nouns of generic references ("the series")
 
 
 @cache
 def _matchers(vocab) -> _CueMatcher:
-    """The cue Matcher, run only at tokens that can start a cue, built once per vocabulary."""
-    matcher = Matcher(vocab)
+    """The cue matcher, built once per vocabulary."""
+    matcher = AnchoredMatcher(vocab, attr="LOWER")
     rules = {}
-    patterns = []
     for n, cue in enumerate(_cues()["cues"]):
-        key = f"series_cue_{n}"
-        matcher.add(key, [cue["pattern"]])
-        rules[vocab.strings[key]] = cue
-        patterns.append(cue["pattern"])
-    starts = [w for p in patterns for w in _first_words(p)]
+        rules[matcher.add(f"series_cue_{n}", [cue["pattern"]])] = cue
     heads = {words[-1] for words in _cues()["generic_refs"]}
-    return _CueMatcher(
-        matcher, rules, FirstTokens(vocab, starts, attr="LOWER"), _width(patterns),
-        FirstTokens(vocab, _series_keywords(), attr="LOWER"),
-        FirstTokens(vocab, heads, attr="LOWER"),
-    )
+    return _CueMatcher(matcher, rules, FirstWords(vocab, _series_keywords()),
+                       FirstWords(vocab, heads))
 
 
 class _Context:
@@ -93,12 +83,8 @@ class _Context:
         self.sents = Sentences(doc)
         self.cues = _matchers(doc.vocab)
         self.series_spans = _series_name_spans(self, entities)
-        self.hits = sorted(
-            ((self.cues.rules[m], s, e)
-             for m, s, e in match_at(self.cues.matcher, doc,
-                                     self.cues.first_tokens.positions(doc), self.cues.width)),
-            key=lambda h: (h[1], -h[2]),
-        )
+        self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
+                           key=lambda h: (h[1], -h[2]))
         self.lead = _lead_sentence(self)
 
     def sent(self, i: int) -> Span:

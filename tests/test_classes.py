@@ -117,3 +117,8 @@ def test_class_name_normalisation(nlp):
     assert [s.label_ for s in doc.spans["classes"]] == ["prototype", "prototype",
                                                         "grand touring", "touring"]
     assert class_name(doc.spans["classes"][0]) == "LMP1"
+
+
+def test_code_that_needs_its_continuation(nlp):
+    doc, _ = parse(nlp, "Group N cars and N-GT cars raced, but N was not a class.\n")
+    assert mentions(doc) == ["Group N", "N-GT"]
