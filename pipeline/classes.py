@@ -21,11 +21,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import product
 
 import numpy as np
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -95,45 +96,55 @@ def description_category(text: str) -> str | None:
 
 
 class FirstWords:
-    """Positions of some words (by LOWER), found with numpy over the doc's attribute array."""
+    """Positions of some words (by LOWER): a PhraseMatcher of one-word phrases."""
 
     def __init__(self, vocab, words) -> None:
-        self.ids = np.array(sorted({vocab.strings.add(w) for w in words}), dtype=np.uint64)
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.matcher.add("WORD", [Doc(vocab, words=[w]) for w in sorted(set(words))])
 
-    def positions(self, doc: Doc) -> np.ndarray:
-        return np.flatnonzero(np.isin(doc.to_array(LOWER), self.ids))
+    def positions(self, doc: Doc) -> list[int]:
+        return sorted(start for _, start, _ in self.matcher(doc))
 
 
 class AnchoredMatcher:
     """A ``Matcher`` run only where one of its patterns can start.
 
     spaCy's Matcher builds a Token and starts every pattern at every position, which costs more
-    than tokenizing. Patterns here are grouped by their exact first word (one small Matcher per
-    word, run on a window at each occurrence, found with numpy over the doc's ORTH or LOWER
-    array). Code patterns ("LMP1", "GT300") start with a regex instead: it is tested once per
-    word type, cached by lexeme id, never per token.
+    than tokenizing. Patterns here are grouped by their exact first word: a PhraseMatcher finds
+    those words, and a small Matcher per word runs on a short window there. Code patterns
+    ("LMP1", "GT300") start with a regex instead: it is tested once per word type (new types
+    from ``Doc.count_by``), and the words that pass join the PhraseMatcher, so no regex runs per
+    token.
     """
 
     def __init__(self, vocab, attr: str = "ORTH") -> None:
         self.vocab = vocab
-        self.attr = LOWER if attr == "LOWER" else ORTH
-        self.by_word: dict[int, tuple[Matcher, int]] = {}
+        self.attr = attr
+        self.starts = PhraseMatcher(vocab, attr=attr)
+        self.by_word: dict[int, tuple[Matcher, int]] = {}  # first word's key -> Matcher, width
         self.codes: list[tuple[int, re.Pattern, bool]] = []
+        self.code_key = vocab.strings.add("CODE")
         self.code_matcher = Matcher(vocab)  # continuations after a code: "GTE" "-" "Pro"
         self.code_width = 1
-        self.code_ids = np.zeros(0, dtype=np.uint64)  # word ids that are codes
-        self.known = np.zeros(0, dtype=np.uint64)  # word ids already tested against the codes
+        self.known: set[int] = set()  # word ids already tested against the codes
         self.union: re.Pattern | None = None
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
         for pattern in patterns:
+            phrases = _phrases(pattern, self.attr)
+            if phrases is not None:
+                # A fixed phrase needs no Matcher: the PhraseMatcher returns it whole.
+                self.starts.add(key, [Doc(self.vocab, words=p) for p in phrases])
+                continue
             for exact in exact_first_words(pattern):
-                word = self.vocab.strings.add(_first_words(exact)[0])
-                matcher, width = self.by_word.get(word) or (Matcher(self.vocab), 0)
+                word = _first_words(exact)[0]
+                word_key = self.vocab.strings.add(f"WORD:{word}")
+                if word_key not in self.by_word:
+                    self.starts.add(f"WORD:{word}", [Doc(self.vocab, words=[word])])
+                matcher, width = self.by_word.get(word_key) or (Matcher(self.vocab), 0)
                 matcher.add(key, [exact])
-                self.by_word[word] = (matcher, max(width, _width([exact])))
-        self._starts = np.array(sorted(self.by_word), dtype=np.uint64)
+                self.by_word[word_key] = (matcher, max(width, _width([exact])))
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
@@ -143,37 +154,59 @@ class AnchoredMatcher:
         key_id = self.vocab.strings.add(key)
         self.codes.append((key_id, re.compile(regex), alone))
         self.union = re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in self.codes))
-        self.known = np.zeros(0, dtype=np.uint64)
+        self.known = set()
         if then:
             self.code_matcher.add(key, [[{}, *then]])
             self.code_width = max(self.code_width, _width([[{}, *then]]))
         return key_id
 
-    def _code_ids(self, ids: np.ndarray) -> np.ndarray:
-        if self.union is not None:
-            unique = np.unique(ids)
-            new = unique[~np.isin(unique, self.known)]
-            if len(new):
-                # A Python loop over word types not seen before, never over tokens.
-                hits = [i for i in new.tolist() if self.union.match(self.vocab.strings[i])]
-                self.known = np.union1d(self.known, new)
-                self.code_ids = np.union1d(self.code_ids, np.array(hits, dtype=np.uint64))
-        return self.code_ids
+    def _learn_codes(self, doc: Doc) -> None:
+        if self.union is None:
+            return
+        ids = np.unique(doc.to_array(LOWER if self.attr == "LOWER" else ORTH))
+        new = set(ids.tolist()) - self.known
+        if new:
+            # A Python loop over word types not seen before, never over tokens.
+            strings = self.vocab.strings
+            hits = [strings[i] for i in new if self.union.match(strings[i])]
+            if hits:
+                self.starts.add("CODE", [Doc(self.vocab, words=[w]) for w in hits])
+            self.known |= new
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        ids = doc.to_array(self.attr)
-        code_ids = self._code_ids(ids)
+        self._learn_codes(doc)
         found = []
-        for i in np.flatnonzero(np.isin(ids, self._starts)).tolist():
-            matcher, width = self.by_word[int(ids[i])]
-            found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
-        for i in np.flatnonzero(np.isin(ids, code_ids)).tolist():
-            text = doc[i].text
-            found += [(key, i, i + 1) for key, rx, alone in self.codes if alone and rx.match(text)]
-            if self.code_width > 1:
-                found += [(m, i, i + e) for m, s, e in self.code_matcher(doc[i:i + self.code_width])
-                          if s == 0]
+        for key, i, end in self.starts(doc):
+            if key == self.code_key:
+                text = doc[i].text
+                found += [(k, i, i + 1) for k, rx, alone in self.codes if alone and rx.match(text)]
+                if self.code_width > 1:
+                    window = doc[i:i + self.code_width]
+                    found += [(m, i, i + e) for m, s, e in self.code_matcher(window) if s == 0]
+            elif key in self.by_word:
+                matcher, width = self.by_word[key]
+                found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
+            else:
+                found.append((key, i, end))
         return found
+
+
+def _phrases(pattern: list[dict], attr: str) -> list[list[str]] | None:
+    """The word sequences a pattern of exact words stands for, or None when it is no fixed
+    phrase (a regex, an operator, another attribute)."""
+    keys = {"LOWER"} if attr == "LOWER" else {"TEXT", "ORTH"}
+    options: list[list[str]] = []
+    for spec in pattern:
+        if len(spec) != 1 or next(iter(spec)) not in keys:
+            return None
+        value = next(iter(spec.values()))
+        if isinstance(value, str):
+            options.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            options.append(list(value["IN"]))
+        else:
+            return None
+    return [list(words) for words in product(*options)]
 
 
 def exact_first_words(pattern: list[dict]) -> list[list[dict]]:

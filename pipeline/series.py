@@ -114,7 +114,7 @@ def _series_name_spans(ctx: "_Context", entities: list[dict]) -> list[Span]:
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
              if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
     openers = set(_cues()["sentence_openers"])
-    for i in ctx.cues.keywords.positions(doc).tolist():
+    for i in ctx.cues.keywords.positions(doc):
         if not doc[i].is_title:
             continue
         floor = ctx.sents.bounds(i)[0]
@@ -239,7 +239,7 @@ def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> 
                 found.add((i, i + len(words)))
     # Generic references: "the series", "this championship", a sentence-initial "It".
     generic = {tuple(words) for words in _cues()["generic_refs"]}
-    for i in ctx.cues.heads.positions(doc).tolist():
+    for i in ctx.cues.heads.positions(doc):
         token = doc[i]
         if (token.lower_,) in generic:
             if token.text == "It" or token.is_sent_start:
