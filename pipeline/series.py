@@ -82,7 +82,13 @@ class _Context:
         self.document = document
         self.sents = Sentences(doc)
         self.cues = _matchers(doc.vocab)
+        self.entity_spans = [
+            (span, entity) for entity in entities if entity.get("label")
+            if (span := _span_at(doc, entity["start_char"], entity["end_char"],
+                                 entity["label"])) is not None
+        ]
         self.series_spans = _series_name_spans(self, entities)
+        self.series_names = {_norm(s.text) for s in self.series_spans}
         self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
                            key=lambda h: (h[1], -h[2]))
         self.lead = _lead_sentence(self)
@@ -130,14 +136,8 @@ def _series_name_spans(ctx: "_Context", entities: list[dict]) -> list[Span]:
     return filter_spans(spans)
 
 
-def _entity_spans(doc: Doc, entities: list[dict], labels) -> list[tuple[Span, dict]]:
-    out = []
-    for entity in entities:
-        if entity.get("label") in labels:
-            span = _span_at(doc, entity["start_char"], entity["end_char"], entity["label"])
-            if span is not None:
-                out.append((span, entity))
-    return out
+def _entity_spans(ctx: "_Context", labels) -> list[tuple[Span, dict]]:
+    return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
 
 
 def _capital(token) -> bool:
@@ -246,10 +246,11 @@ def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> 
                 ours.append(doc[i:i + 1])  # "it" mid-sentence refers to too many things
         elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
             ours.append(doc[i - 1:i + 1])
-    for span, entity in _entity_spans(doc, entities, OTHER_SUBJECT_LABELS):
+    covered = {i for o in ours for i in range(o.start, o.end)}
+    for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS):
         if entity.get("label") in SERIES_LABELS:
             continue  # already among series_spans
-        if not any(o.start <= span.start < o.end for o in ours):
+        if span.start not in covered:
             others.append(span)
     return _Refs(ours, others)
 
@@ -473,8 +474,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         aliases.append(short)
     series_spans = ctx.series_spans
     use_fallback = not entities
-    bodies = _entity_spans(doc, entities, BODY_LABELS)
-    places = _entity_spans(doc, entities, ("LOCATION",))
+    bodies = _entity_spans(ctx, BODY_LABELS)
+    places = _entity_spans(ctx, ("LOCATION",))
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -583,17 +584,12 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         elif value == "location_after":
             fact = _body_after(doc, end, sent.end, places, use_fallback)
         if not fact or (value not in ("name_after", "year_after")
-                        and _is_series_name(fact, series_spans)):
+                        and _norm(fact) in ctx.series_names):
             continue
         if value.startswith("org"):
             fact = _expand(fact, abbreviations)
         facts.setdefault(rule["relation"], []).append(fact)
     return facts
-
-
-def _is_series_name(text: str, series_spans: list[Span]) -> bool:
-    """A body or place slot filled by a series name ("run by the X Series") is no body."""
-    return any(_norm(s.text) == _norm(text) for s in series_spans)
 
 
 def _category_country(document: SourceDocument, places, use_fallback: bool) -> str | None:
