@@ -577,18 +577,22 @@ def _item_dict(item: ClassItem) -> dict:
 
 
 def foreign_sections(document: SourceDocument, own_names: list[str] = ()) -> list[tuple[int, int]]:
-    """Character ranges of sections about another series ("==Asian Le Mans Series=="): what
-    they say about classes is not about this series."""
+    """Character ranges of sections titled with another series' name ("==Asian Le Mans
+    Series=="): what they say is not about this series. A heading counts as a name when its
+    words are capitalised and it ends in a series noun ("Series history" does not)."""
     keywords = _cues()["series_keywords"]
     own = {n.casefold() for n in own_names if n}
     if document.title:
         own.add(document.title.text.casefold())
     ranges = []
     for section in document.sections:
-        words = section.heading.casefold().split()
-        if any(w in keywords for w in words) and not any(
-            o in section.heading.casefold() or section.heading.casefold() in o for o in own
-        ):
+        words = section.heading.split()
+        heading = section.heading.casefold()
+        is_name = (
+            len(words) >= 2 and words[-1].casefold() in keywords
+            and all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "de", "and") for w in words)
+        )
+        if is_name and not any(o in heading or heading in o for o in own):
             ranges.append((section.start_char, section.end_char))
     return ranges
 

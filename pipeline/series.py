@@ -313,13 +313,17 @@ def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
 
 
 def _lead_name(doc: Doc, sentence: Span | None) -> str | None:
-    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition."""
+    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition,
+    followed by a bracket, a comma or the copula. "In 1990, ..." opens no name."""
     if sentence is None:
         return None
     name = _capitalised_after(doc, sentence.start, sentence.end)
-    if name is None or name.text in ("It", "This", "The") or len(name) == 0:
+    if name is None or name[0].lower_ in _cues()["sentence_openers"] or name.text in ("It",):
         return None
-    copula = any(t.lower_ in ("is", "was", "are", "were") for t in sentence[name.end - sentence.start:])
+    after = doc[name.end] if name.end < sentence.end else None
+    if after is None or after.lower_ not in ("(", ",", "is", "was", "are", "were"):
+        return None
+    copula = any(t.lower_ in ("is", "was", "are", "were") for t in doc[name.end:sentence.end])
     return name.text if copula else None
 
 
@@ -449,12 +453,19 @@ def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool) -
 
 
 def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int | None:
+    """First year of an inaugural key, last year of a folded key. A span of years
+    ("Years active: 1983–1992") gives both ends, but "2006–present" has no last year."""
     field = document.infobox_value(*keys)
     if field is None:
         return None
     years = YEAR.findall(field.value)
     if not years:
         return None
+    if last and field.key.casefold() in _cues()["infobox_ranges"]:
+        ongoing = any(w in field.value.casefold().split() or w in field.value.casefold()
+                      for w in _cues()["ongoing_words"])
+        if ongoing or len(years) < 2:
+            return None
     return int(years[-1] if last else years[0])
 
 
@@ -502,8 +513,6 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
 
     inaugural = _infobox_year(document, _cues()["infobox_inaugural"], last=False)
     folded = _infobox_year(document, _cues()["infobox_folded"], last=True)
-    if document.infobox_value(*_cues()["infobox_folded"]) is not None and folded is None:
-        folded = None
     inaugural = inaugural or next(iter(facts.get("inaugural", [])), None)
     folded = folded or next(iter(facts.get("folded", [])), None)
 

@@ -168,3 +168,27 @@ def test_possessive_and_other_subjects_are_not_the_series(nlp):
     assert rec["inaugural_year"] is None
     assert rec["folded_year"] is None
     assert rec["sanctioning_bodies"] == []
+
+
+def test_lead_opening_with_a_date_names_nothing(nlp):
+    text = ("In 1990, the club founded a sprint series, abbreviated as VSS.\n\nThe series was "
+            "renamed the Valley Sprint Series in 1992.\n")
+    doc, document = parse(nlp, text)
+    assert infer_title(doc, document, abbreviations=[], entities=[]) == (
+        "Valley Sprint Series", "inferred")
+
+
+def test_infobox_year_span_of_an_ongoing_series_has_no_last_year(nlp):
+    text = "= Ridgeway Trophy =\n\nInfobox\n- Years active: 2006–present\n\nIt is a trophy.\n"
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (2006, None)
+    text = "= Ridgeway Trophy =\n\nInfobox\n- Years active: 1983–1992\n\nIt was a trophy.\n"
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1983, 1992)
+
+
+def test_generic_section_headings_stay_about_the_series(nlp):
+    text = ("= Ridgeway Trophy =\n\nIt is a trophy.\n\n==Coastal Sprint Series==\nA sister series "
+            "was planned. The series began in 1980.\n\n==Series history==\nThe series began "
+            "in 1977.\n")
+    assert record(nlp, text)["inaugural_year"] == 1977
