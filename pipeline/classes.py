@@ -38,7 +38,7 @@ SPAN_KEY = "classes"
 # A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
 PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
 # What may follow a parent code to make a child class: a number, a letter, a Pro/Am split.
-CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|-?(?:Pro|Am))$")
+CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|[- ]?(?:Pro|Am|Pro-Am))$")
 # Infobox keys that list classes: "Classes", "Class", "Lmp Classes", "Gt Classes".
 INFOBOX_CLASS_KEY = re.compile(r"^(?P<group>.*?)\s*\bclass(?:es)?$", re.IGNORECASE)
 INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
@@ -389,14 +389,10 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             nxt = after[1]
         before = doc[span.start - 1] if span.start > 0 else None
         prev_span = spans[n - 1] if n > 0 else None
-        if nxt is not None and nxt.lower_ in nouns:
-            sure[n] = True
-        elif (
+        if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
             and prev_span is not None and prev_span.end == span.start - 1
-        ):
-            sure[n] = True
-        elif before is not None and before.text == ":":
+        ) or before is not None and before.text == ":":
             sure[n] = True
     # Coordination passes context along a list, both ways: "LMP and GT regulations".
     changed = True
@@ -671,8 +667,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
         for name in filter(None, (entry["name"], entry["parent"])):
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
+    listed_together: list[set[str]] = []
     for enumeration in structure["enumerations"]:
         if ours(enumeration["start_char"]):
+            listed_together.append({item["name"] for item in enumeration["items"]})
             for item in enumeration["items"]:
                 add(item["name"], equivalents=item["equivalents"])
                 labels.setdefault(item["name"], item["label"])
@@ -693,7 +691,12 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
                 if p != name and name.startswith(p) and CHILD_SUFFIX.match(name[len(p):])]
         if fits:
             record["parent"] = max(fits, key=len)
-    parents = {r["parent"] for r in records.values() if r["parent"]}
+    # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart
+    # ("two general classes, LMP and GT ... four classes: LMP1, LMP2, GT1 and GT2") is a group.
+    parents = {r["parent"] for r in records.values() if r["parent"]} - {
+        name for items in listed_together for name in items
+        if any(records.get(other, {}).get("parent") == name for other in items)
+    }
     for record in records.values():
         name = record["name"]
         record["category"] = (

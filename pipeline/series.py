@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -113,7 +111,7 @@ def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span 
     return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
 
 
-def _series_name_spans(ctx: "_Context", entities: list[dict]) -> list[Span]:
+def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     """Series names: SERIES entities, and capitalised names ending in a series noun ("All
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
@@ -136,7 +134,7 @@ def _series_name_spans(ctx: "_Context", entities: list[dict]) -> list[Span]:
     return filter_spans(spans)
 
 
-def _entity_spans(ctx: "_Context", labels) -> list[tuple[Span, dict]]:
+def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
     return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
 
 
@@ -155,9 +153,7 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
     start = i
     while i < limit:
         token = doc[i]
-        if _capital(token) or (token.text[:1].isdigit() and i > start):
-            i += 1
-        elif (token.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
+        if _capital(token) or (token.text[:1].isdigit() and i > start) or (token.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
               and _capital(doc[i + 1])):
             i += 1
         else:
@@ -176,9 +172,7 @@ def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> S
     end = i
     while i - 1 >= floor:
         token = doc[i - 1]
-        if _capital(token) or token.is_digit:
-            i -= 1
-        elif (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
+        if _capital(token) or token.is_digit or (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
               and _capital(doc[i - 2])):
             i -= 1
         else:
@@ -221,7 +215,7 @@ class _Refs:
         return next((s for s in self.others if s.start == i), None)
 
 
-def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> _Refs:
+def _references(ctx: _Context, own_names: list[str], entities: list[dict]) -> _Refs:
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
@@ -242,8 +236,8 @@ def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> 
     for i in ctx.cues.heads.positions(doc):
         token = doc[i]
         if (token.lower_,) in generic:
-            if token.text == "It" or token.is_sent_start:
-                ours.append(doc[i:i + 1])  # "it" mid-sentence refers to too many things
+            if _opens_clause(ctx, i):
+                ours.append(doc[i:i + 1])  # "it" after a noun refers to too many things
         elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
             ours.append(doc[i - 1:i + 1])
     covered = {i for o in ours for i in range(o.start, o.end)}
@@ -253,6 +247,15 @@ def _references(ctx: "_Context", own_names: list[str], entities: list[dict]) -> 
         if span.start not in covered:
             others.append(span)
     return _Refs(ours, others)
+
+
+def _opens_clause(ctx: _Context, i: int) -> bool:
+    """Token ``i`` is the sentence's subject position: only an opening adverbial ("Since 2012",
+    "In 1987,") comes before it."""
+    openers = _cues()["sentence_openers"]
+    start = ctx.sents.bounds(i)[0]
+    return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
+               for t in ctx.doc[start:i])
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
@@ -285,7 +288,7 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
 # --- title -------------------------------------------------------------------------------
 
 
-def _lead_sentence(ctx: "_Context") -> Span | None:
+def _lead_sentence(ctx: _Context) -> Span | None:
     """The first sentence of the lead: the article's definition of its subject."""
     paragraphs = ctx.document.paragraphs()
     lead = [b for b in paragraphs if b.section is None] or paragraphs
@@ -409,17 +412,31 @@ def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str |
 
 
 def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
-                use_fallback: bool) -> str | None:
-    j = i
-    while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
-        j += 1
-    for span, entity in bodies:
-        if span.start == j:
-            return entity.get("canonical") or span.text
-    if use_fallback:
-        name = _capitalised_after(doc, i, limit)
-        return name.text if name is not None else None
-    return None
+                use_fallback: bool) -> list[str]:
+    """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
+    by the FIA and the SBF"."""
+    found = []
+    while i < limit:
+        j = i
+        while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
+            j += 1
+        span = next((s for s, _ in bodies if s.start == j), None)
+        if span is not None:
+            entity = next(e for s, e in bodies if s.start == j)
+            found.append(entity.get("canonical") or span.text)
+        elif use_fallback and (span := _capitalised_after(doc, j, limit)) is not None:
+            found.append(span.text)
+        else:
+            break
+        i = span.end
+        if i < limit and doc[i].text == "(":  # a bracketed short form after the name
+            close = next((t.i for t in doc[i:min(limit, i + 6)] if t.text == ")"), None)
+            i = close + 1 if close is not None else i
+        if i + 1 < limit and doc[i].lower_ in ("and", ",", "&"):
+            i += 1
+        else:
+            break
+    return found
 
 
 def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
@@ -582,6 +599,10 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _name_after(doc, end, sent.end, series_spans)
         elif value == "org_after":
             fact = _body_after(doc, end, sent.end, bodies, use_fallback)
+            facts.setdefault(rule["relation"], []).extend(
+                _expand(f, abbreviations) for f in fact
+                if _norm(f) not in ctx.series_names)
+            continue
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
@@ -591,7 +612,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
                                                        for s, _ in bodies):
                 fact = None
         elif value == "location_after":
-            fact = _body_after(doc, end, sent.end, places, use_fallback)
+            fact = next(iter(_body_after(doc, end, sent.end, places, use_fallback)), None)
         if not fact or (value not in ("name_after", "year_after")
                         and _norm(fact) in ctx.series_names):
             continue
