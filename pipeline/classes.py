@@ -468,6 +468,20 @@ def _opens_enumeration(doc: Doc, start: int, sents: Sentences) -> bool:
     return any(t.lower_ in cues["enumeration_nouns"] for t in window)
 
 
+def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> bool:
+    """A list closed by a class noun: "It runs LMP2, LMP3 and GT3 classes". Not when another
+    body owns the list or the text compares with it ("similar to IMSA's GTS and GTU classes");
+    whether the sentence is about this series is checked by ``class_records``."""
+    cues = _cues()
+    sent_start, sent_end = sents.bounds(run[0].start)
+    end = run[-1].end
+    if end >= sent_end or doc[end].lower_ not in cues["enumeration_nouns"]:
+        return False
+    before = doc[max(sent_start, run[0].start - 4):run[0].start]
+    return not any(t.lower_ in cues["comparison_words"] or t.text in ("'s", "’s", "'")
+                   for t in before)
+
+
 def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     """Index of the token after "for" when the class list is defined by what it is for:
     "Class D was for ...", "Class A and Class B for ...", "The GT class is reserved for ..."."""
@@ -519,10 +533,16 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     enumerations, definitions = [], []
     for run in runs:
         first = run[0]
-        if len(run) >= 2 and _opens_enumeration(doc, first.start, sents):
+        if len(run) < 2:
+            continue
+        opened = _opens_enumeration(doc, first.start, sents)
+        if opened or _closes_enumeration(doc, run, sents):
+            sent_start = sents.bounds(first.start)[0]
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
                 "start_char": doc[first.start].idx,
+                # Text before a list closed by its noun, to check who the sentence is about.
+                "lead_in": None if opened else doc[sent_start:first.start].text,
             })
     heads = []
     for run in runs:
@@ -613,6 +633,18 @@ def _infobox_classes(document: SourceDocument) -> list[dict]:
     return records
 
 
+def _about_series_pattern(document: SourceDocument, own_names) -> re.Pattern:
+    """A sentence opening that makes the series its subject: "The series", "It", its name,
+    after an opening adverbial ("Since 2012, the championship ...")."""
+    names = [n for n in own_names if n]
+    if document.title:
+        names.append(document.title.text)
+    refs = [re.escape(n) for n in names] + _cues()["series_subjects"]
+    return re.compile(
+        r"^\s*(?:(?:in|since|from|during|for|by|after|until)\b[^,]{0,40}?,?\s+)?"
+        r"(?:the\s+|this\s+)?(?:" + "|".join(refs) + r")\b", re.IGNORECASE)
+
+
 @cache
 def _classifier(vocab) -> RacingClasses:
     return RacingClasses(vocab)
@@ -668,7 +700,11 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
     listed_together: list[set[str]] = []
+    about_series = _about_series_pattern(document, own_names)
     for enumeration in structure["enumerations"]:
+        lead_in = enumeration.get("lead_in")
+        if lead_in is not None and not about_series.match(lead_in):
+            continue
         if ours(enumeration["start_char"]):
             listed_together.append({item["name"] for item in enumeration["items"]})
             for item in enumeration["items"]:

@@ -130,3 +130,11 @@ def test_pro_am_splits_of_a_numbered_class(nlp):
     assert set(records) == {"GT3", "GT3 Pro-Am", "GT4 Am"}
     assert records["GT3 Pro-Am"]["parent"] == "GT3"
     assert records["GT4 Am"]["parent"] is None  # GT4 itself is not one of the cup's classes
+
+
+def test_list_closed_by_its_noun_counts_when_the_series_is_the_subject(nlp):
+    text = ("= Valley Endurance Series =\n\nSince 2015, the series has run LMP3, GT3 and GT4 "
+            "classes. Its grids resembled IMSA's GTS and GTU classes. Teams from the rival "
+            "Coastal Cup brought GTD and TCR classes.\n")
+    doc, document = parse(nlp, text)
+    assert set(by_name(class_records(doc, document))) == {"LMP3", "GT3", "GT4"}
