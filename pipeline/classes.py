@@ -451,21 +451,66 @@ def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[Class
     return runs
 
 
-def _opens_enumeration(doc: Doc, start: int, sents: Sentences) -> bool:
-    """A list right after an opener that follows a class noun in the same sentence: "four
-    classes: ...", "two general classes, known as ...", "divided into ... classes"? (no: the noun
-    must come first, so "IMSA's GTS and GTU classes" is no enumeration)."""
+@cache
+def _enumeration_nouns(vocab) -> FirstWords:
+    return FirstWords(vocab, _cues()["enumeration_nouns"])
+
+
+def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
+    """Lists a class noun opens: "four classes: LMP1, LMP2, GT1, and GT2", "two general
+    classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)", "three classes: Super
+    2000, TCR and Production". After a strong opener (":", "known as", "namely") capitalised
+    names count as classes too; after a weak one ("were", "into") one item must be a class
+    mention. A noun after the list ("IMSA's GTS and GTU classes") opens nothing."""
     cues = _cues()
-    if start == 0:
-        return False
-    sent_start = sents.bounds(start)[0]
-    opener = doc[start - 1]
-    if opener.lower_ == "the" and start - 2 >= sent_start:
-        opener = doc[start - 2]
-    if opener.lower_ not in cues["enumeration_openers"] or opener.i < sent_start:
-        return False
-    window = doc[max(sent_start, opener.i - cues["enumeration_window"]):opener.i]
-    return any(t.lower_ in cues["enumeration_nouns"] for t in window)
+    by_start = {item.start: item for item in items}
+    lists = []
+    taken: set[int] = set()
+    for noun in _enumeration_nouns(doc.vocab).positions(doc):
+        sent_end = sents.bounds(noun)[1]
+        for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
+            opener = doc[j].lower_
+            if opener not in cues["enumeration_openers"] or j + 1 in taken:
+                continue
+            found = _parse_list(doc, j + 1, sent_end, by_start)
+            strong = opener in cues["strong_openers"]
+            if len(found) >= 2 and (strong or any(i.family != "NAME" for i in found)):
+                lists.append(found)
+                taken.add(j + 1)
+                break
+    return lists
+
+
+def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) -> list[ClassItem]:
+    found: list[ClassItem] = []
+    while i < limit:
+        while i < limit and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_space):
+            i += 1
+        if i >= limit:
+            break
+        if i in by_start:
+            item = by_start[i]
+        elif doc[i].is_title or doc[i].is_upper and doc[i].is_alpha:
+            # A class the patterns do not know, named in the list: "Production", "Pro-Am".
+            end = i + 1
+            while end < min(limit, i + 3) and (doc[end].is_title or doc[end].like_num
+                                                or doc[end].text == "-" and end + 1 < limit
+                                                and doc[end + 1].is_title):
+                end += 1
+            name = class_name(doc[i:end])
+            item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
+        else:
+            break
+        found.append(item)
+        # Separators: ",", "and", "or", ", and".
+        i = item.end
+        if i < limit and doc[i].text == ",":
+            i += 1
+        if i < limit and doc[i].lower_ in ("and", "or", "&"):
+            i += 1
+        if i == item.end:
+            break
+    return found
 
 
 def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> bool:
@@ -531,18 +576,18 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
+    for found in _opened_lists(doc, items, sents):
+        enumerations.append({"items": [_item_dict(i) for i in found],
+                             "start_char": doc[found[0].start].idx, "lead_in": None})
     for run in runs:
         first = run[0]
-        if len(run) < 2:
-            continue
-        opened = _opens_enumeration(doc, first.start, sents)
-        if opened or _closes_enumeration(doc, run, sents):
+        if len(run) >= 2 and _closes_enumeration(doc, run, sents):
             sent_start = sents.bounds(first.start)[0]
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
                 "start_char": doc[first.start].idx,
                 # Text before a list closed by its noun, to check who the sentence is about.
-                "lead_in": None if opened else doc[sent_start:first.start].text,
+                "lead_in": doc[sent_start:first.start].text,
             })
     heads = []
     for run in runs:
@@ -737,6 +782,7 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
         name = record["name"]
         record["category"] = (
             (record["description"] and description_category(record["description"]))
+            or description_category(name)
             or class_category(name, labels.get(name))
             or (record["parent"] and class_category(record["parent"],
                                                     labels.get(record["parent"])))

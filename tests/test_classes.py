@@ -138,3 +138,18 @@ def test_list_closed_by_its_noun_counts_when_the_series_is_the_subject(nlp):
             "Coastal Cup brought GTD and TCR classes.\n")
     doc, document = parse(nlp, text)
     assert set(by_name(class_records(doc, document))) == {"LMP3", "GT3", "GT4"}
+
+
+def test_names_in_an_opened_list_are_classes(nlp):
+    text = ("= Baltic Saloon Cup =\n\nCars are divided into three classes: Super 2000, TCR and "
+            "Production. Entries came in two categories, Pro-Am and Am. The cup has two "
+            "classes, known as Gold and Silver.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"Super 2000", "TCR", "Production", "Gold", "Silver"}
+    assert records["Production"]["category"] == "production"
+
+
+def test_weak_opener_needs_a_class_mention(nlp):
+    doc, document = parse(nlp, "The classes were Sunday and Monday races, held at Oulton.\n")
+    assert class_records(doc, document) == []
