@@ -519,6 +519,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
             break
         own_names = list(dict.fromkeys(own_names + names))
 
+    aliases += [a for a in facts.get("alias", []) if _norm(a) != _norm(name) and a not in aliases]
     renamed = facts.get("renamed_to", [])
     history = list(dict.fromkeys(facts.get("former_name", []) + renamed))
     current = {_norm(name)} | {_norm(a) for a in aliases}
@@ -597,6 +598,12 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded")
         elif value == "name_after":
             fact = _name_after(doc, end, sent.end, series_spans)
+            if fact and rule.get("until"):
+                # "was known as X until 2005": a name with an end is a former one.
+                after = next((s.end for s in series_spans if s.text == fact and s.start >= end),
+                             sent.end)
+                if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
+                    fact = None
         elif value == "org_after":
             fact = _body_after(doc, end, sent.end, bodies, use_fallback)
             facts.setdefault(rule["relation"], []).extend(

@@ -263,3 +263,13 @@ def test_coordinated_bodies_and_rules_named_before_their_noun(nlp):
     rec = record(nlp, text, [{"short": "SRF", "long": "Swedish Racing Federation"}])
     assert rec["sanctioning_bodies"] == ["FIA", "Swedish Racing Federation"]
     assert rec["rule_bodies"] == ["FIA"]
+
+
+def test_name_with_an_end_and_rules_of_a_named_category(nlp):
+    text = ("= Baltic Touring Car Championship =\n\nIt is run to FIA Super 2000 regulations. "
+            "The championship was known as the Baltic Saloon Championship until 2005. It is "
+            "also known as the Baltic Series in the press.\n")
+    rec = record(nlp, text)
+    assert rec["rule_bodies"] == ["FIA"]
+    assert rec["former_names"] == ["Baltic Saloon Championship"]
+    assert rec["aliases"] == ["Baltic Series"]
