@@ -258,6 +258,23 @@ def _opens_clause(ctx: _Context, i: int) -> bool:
                for t in ctx.doc[start:i])
 
 
+def _nominal_about_series(ctx: "_Context", refs: _Refs, sent: Span, start: int,
+                          end: int) -> bool:
+    """"the last season was held in 2004": the series' own season unless the phrase names
+    another series ("the first season of the X Cup") or its clause does."""
+    doc, cues = ctx.doc, _cues()
+    if start == 0 or doc[start - 1].lower_ not in cues["nominal_determiners"]:
+        return False
+    if end < sent.end and doc[end].lower_ == "of":
+        j = end + 1
+        while j < sent.end and doc[j].lower_ in cues["determiners"]:
+            j += 1
+        return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
+    clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
+                         if doc[i].lower_ in cues["clause_breaks"]), sent.start)
+    return not any(clause_start <= o.start < start for o in refs.others)
+
+
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
     """The cue's predicate is coordinated with the sentence's main one: "... and was renamed"."""
     i = start - 1
@@ -584,6 +601,9 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         if subject == "before":
             nearest = not rule["value"].startswith(("org", "location"))
             if not _about_series(doc, refs, sent, start, in_lead, nearest=nearest):
+                continue
+        elif subject == "nominal":
+            if not _nominal_about_series(ctx, refs, sent, start, end):
                 continue
         elif subject == "after":
             j = end

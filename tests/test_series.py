@@ -273,3 +273,11 @@ def test_name_with_an_end_and_rules_of_a_named_category(nlp):
     assert rec["rule_bodies"] == ["FIA"]
     assert rec["former_names"] == ["Baltic Saloon Championship"]
     assert rec["aliases"] == ["Baltic Series"]
+
+
+def test_the_last_season_is_the_series_own(nlp):
+    text = ("= Pacific Formula Series =\n\nThe championship was replaced by the Island Racing "
+            "Series in 2005, and the last season was held in 2004. In his first season Kai "
+            "Moana won in 1999. The first season of the Island Racing Series was held in 2005.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, 2004)
