@@ -258,7 +258,7 @@ def _opens_clause(ctx: _Context, i: int) -> bool:
                for t in ctx.doc[start:i])
 
 
-def _nominal_about_series(ctx: "_Context", refs: _Refs, sent: Span, start: int,
+def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
                           end: int) -> bool:
     """"the last season was held in 2004": the series' own season unless the phrase names
     another series ("the first season of the X Cup") or its clause does."""
