@@ -107,8 +107,11 @@ def _norm(text: str) -> str:
     return " ".join(words)
 
 
-def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span | None:
-    return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
+def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "",
+             canonical: str | None = None) -> Span | None:
+    """The span of an entity dict; its canonical name rides along as the span's kb_id."""
+    return doc.char_span(start_char, end_char, label=label, kb_id=canonical or "",
+                         alignment_mode="expand")
 
 
 def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
@@ -116,7 +119,8 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
+             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES",
+                               e.get("canonical"))) is not None]
     openers = set(_cues()["sentence_openers"])
     for i in ctx.cues.keywords.positions(doc):
         if not doc[i].is_title:
@@ -425,7 +429,7 @@ def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str |
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
         i += 1
     span = next((s for s in series_spans if s.start == i), None)
-    return span.text if span is not None else None
+    return (span.kb_id_ or span.text) if span is not None else None
 
 
 def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
@@ -620,8 +624,8 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _name_after(doc, end, sent.end, series_spans)
             if fact and rule.get("until"):
                 # "was known as X until 2005": a name with an end is a former one.
-                after = next((s.end for s in series_spans if s.text == fact and s.start >= end),
-                             sent.end)
+                after = next((s.end for s in series_spans
+                              if fact in (s.text, s.kb_id_) and s.start >= end), sent.end)
                 if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
                     fact = None
         elif value == "org_after":

@@ -281,3 +281,9 @@ def test_the_last_season_is_the_series_own(nlp):
             "Moana won in 1999. The first season of the Island Racing Series was held in 2005.\n")
     rec = record(nlp, text)
     assert (rec["inaugural_year"], rec["folded_year"]) == (None, 2004)
+
+
+def test_series_named_by_a_short_form_entity_reads_as_its_canonical_name(nlp):
+    text = "= Kiwi Formula Series =\n\nThe series was replaced by the TRS in 2005.\n"
+    entities = entities_for(text, [("TRS", "SERIES", "Toyota Racing Series")])
+    assert record(nlp, text, entities=entities)["successors"] == ["Toyota Racing Series"]
