@@ -355,10 +355,10 @@ def _after_car_name(doc: Doc, start: int) -> bool:
         return False
     if prev.is_title and prev.is_alpha:
         return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
-
-    return any(c.isdigit() for c in prev.text) and not prev.is_digit or (
-        prev.is_digit and len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
-    )
+    if prev.is_digit:
+        # A model number ("911 GT3", "550 GT1"), not a year ("the 2008 GT1 title").
+        return len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
+    return any(c.isdigit() for c in prev.text)  # "F40 GTE", "R8 LMS"
 
 
 def _inside_series_name(doc: Doc, end: int) -> bool:
