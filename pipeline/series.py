@@ -472,19 +472,34 @@ def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
     return None
 
 
-def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool) -> int | None:
+def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
+                fronted: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
+    sentence's opening adverbial ("In 2014 the championship merged ...")."""
     window_end = min(sent.end, end + _cues()["year_window"])
-    if end >= window_end:
+    year = _year_in(doc, end, window_end, dates, last)
+    if year is None and fronted:
+        openers = _cues()["sentence_openers"]
+        k = sent.start
+        while k < sent.end and (doc[k].lower_ in openers or doc[k].like_num or doc[k].is_punct
+                                or doc[k].is_space):
+            k += 1
+        year = _year_in(doc, sent.start, min(k, end), dates, last)
+    return year
+
+
+def _year_in(doc: Doc, start: int, end: int, dates: list[dict], last: bool) -> int | None:
+    if start >= end:
         return None
-    lo, hi = doc[end].idx, doc[window_end - 1].idx + len(doc[window_end - 1])
+    lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     inside = sorted((d for d in dates if lo <= d["start_char"] < hi and d.get("value_start")),
                     key=lambda d: d["start_char"])
     if inside:
         value = inside[0]["value_end" if last else "value_start"] or inside[0]["value_start"]
         return int(value[:4])
     if not dates:
-        # Without the date component: a plain year token in the window.
-        for token in doc[end:window_end]:
+        # Without the date component: a plain year token.
+        for token in doc[start:end]:
             if YEAR.fullmatch(token.text):
                 return int(token.text)
     return None
@@ -606,6 +621,10 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             nearest = not rule["value"].startswith(("org", "location"))
             if not _about_series(doc, refs, sent, start, in_lead, nearest=nearest):
                 continue
+        elif subject == "first":
+            # "... merged with X to form Y": the sentence's subject did the forming.
+            if not refs.nearest_before(sent, start, first=True):
+                continue
         elif subject == "nominal":
             if not _nominal_about_series(ctx, refs, sent, start, end):
                 continue
@@ -619,7 +638,8 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         value = rule["value"]
         fact = None
         if value == "year_after":
-            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded")
+            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
+                               fronted=rule.get("fronted_year", False))
         elif value == "name_after":
             fact = _name_after(doc, end, sent.end, series_spans)
             if fact and rule.get("until"):

@@ -287,3 +287,20 @@ def test_series_named_by_a_short_form_entity_reads_as_its_canonical_name(nlp):
     text = "= Kiwi Formula Series =\n\nThe series was replaced by the TRS in 2005.\n"
     entities = entities_for(text, [("TRS", "SERIES", "Toyota Racing Series")])
     assert record(nlp, text, entities=entities)["successors"] == ["Toyota Racing Series"]
+
+
+def test_fronted_year_and_a_merger(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nIt is a sports car series. In 2014 the "
+            "championship merged with the Coastal Le Mans Series to form the United Endurance "
+            "Championship, ending the series.\n")
+    rec = record(nlp, text)
+    assert rec["folded_year"] == 2014
+    assert rec["successors"] == ["United Endurance Championship"]
+
+
+def test_weak_verbs_need_their_year_right_after(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nIt is a sports car series. In 2010 the "
+            "series began a partnership with a tyre maker. In 2012 the series ended its "
+            "television deal in 2013.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
