@@ -493,12 +493,18 @@ def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) ->
         elif doc[i].is_title or doc[i].is_upper and doc[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
-            while end < min(limit, i + 3) and (doc[end].is_title or doc[end].like_num
-                                                or doc[end].text == "-" and end + 1 < limit
-                                                and doc[end + 1].is_title):
+            while end < min(limit, i + 3) and end not in by_start and (
+                doc[end].is_title or doc[end].like_num
+                or doc[end].text == "-" and end + 1 < limit and doc[end + 1].is_title
+            ):
                 end += 1
             name = class_name(doc[i:end])
             item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
+            code = by_start.get(end + 1)
+            if end + 1 < limit and doc[end].text == "(" and code and doc[code.end].text == ")":
+                # "GT Daytona (GTD)": the class goes by its code.
+                item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
+                                 long_form=name)
         else:
             break
         found.append(item)
@@ -515,7 +521,8 @@ def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) ->
 
 def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> bool:
     """A list closed by a class noun: "It runs LMP2, LMP3 and GT3 classes". Not when another
-    body owns the list or the text compares with it ("similar to IMSA's GTS and GTU classes");
+    body owns the list or the text compares with it ("similar to IMSA's GTS and GTU classes",
+    "the X Championship, whose GTO and GTU classes");
     whether the sentence is about this series is checked by ``class_records``."""
     cues = _cues()
     sent_start, sent_end = sents.bounds(run[0].start)

@@ -153,3 +153,13 @@ def test_names_in_an_opened_list_are_classes(nlp):
 def test_weak_opener_needs_a_class_mention(nlp):
     doc, document = parse(nlp, "The classes were Sunday and Monday races, held at Oulton.\n")
     assert class_records(doc, document) == []
+
+
+def test_named_classes_with_codes_in_a_list_and_another_series_classes(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nThe series features three classes: Daytona "
+            "Prototypes (DP), GT Le Mans (GTLM) and GT Daytona (GTD). The series grew out of "
+            "the Eastern GT Championship, whose GTO and GTU classes raced until 1998.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"DP", "GTLM", "GTD"}
+    assert doc._.class_structure["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"

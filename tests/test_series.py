@@ -304,3 +304,11 @@ def test_weak_verbs_need_their_year_right_after(nlp):
             "television deal in 2013.\n")
     rec = record(nlp, text)
     assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+
+
+def test_country_from_a_series_in_place_and_not_from_dates(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nThe Atlantic Sports Car Championship is a "
+            "sports car racing series in the United States. It was held in 2001 at Sebring.\n")
+    assert record(nlp, text)["country"] == "United States"
+    text = "= Atlantic Cup =\n\nThe Atlantic Cup is a championship in 2001 for vans.\n"
+    assert record(nlp, text)["country"] is None
