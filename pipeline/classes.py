@@ -1,12 +1,15 @@
 """Racing classes: the ``racing_classes`` component and the series' own class structure.
 
 The component finds class mentions ("LMP1", "GTE-Pro", "Group C", "Class B", "Le Mans
-Prototypes") with a ``Matcher`` built once from ``data/class_patterns.jsonl`` and stores them in
+Prototypes") with matchers built once from ``data/class_patterns.jsonl`` (run only where a
+pattern can start, see ``AnchoredMatcher``) and stores them in
 ``doc.spans["classes"]`` (label = the class category, or "CLASS" when the name does not say). It
 then reads the class structure the prose states and keeps it in ``doc._.class_structure``:
 
 * enumerations: a class list opened by a class noun ("four classes: LMP1, LMP2, GT1, and GT2",
-  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)");
+  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)"), where
+  names the patterns do not know count too ("three classes: Super 2000, TCR and Production"),
+  or closed by one in a sentence about the series ("It runs LMP3, GT3 and GT4 classes");
 * definitions: "<classes> (would be|was) for <description>", whose description names the
   classes of other bodies it matches ("Class D was for C1/GTP cars" -> Class D = C1, GTP);
 * aliases: a long form with its code in brackets ("Grand Touring (GT)").
@@ -584,16 +587,18 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
     for found in _opened_lists(doc, items, sents):
+        sent_start = sents.bounds(found[0].start)[0]
         enumerations.append({"items": [_item_dict(i) for i in found],
-                             "start_char": doc[found[0].start].idx, "lead_in": None})
+                             "start_char": doc[found[0].start].idx, "opened": True,
+                             "lead_in": doc[sent_start:found[0].start].text})
     for run in runs:
         first = run[0]
         if len(run) >= 2 and _closes_enumeration(doc, run, sents):
             sent_start = sents.bounds(first.start)[0]
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
-                "start_char": doc[first.start].idx,
-                # Text before a list closed by its noun, to check who the sentence is about.
+                "start_char": doc[first.start].idx, "opened": False,
+                # The sentence before the list, to check who it is about.
                 "lead_in": doc[sent_start:first.start].text,
             })
     heads = []
@@ -697,6 +702,22 @@ def _about_series_pattern(document: SourceDocument, own_names) -> re.Pattern:
         r"(?:the\s+|this\s+)?(?:" + "|".join(refs) + r")\b", re.IGNORECASE)
 
 
+def _names_other_series_last(text: str, document: SourceDocument, own_names) -> bool:
+    """Whether the last series reference in ``text`` is a named series other than this one."""
+    own = {n.casefold() for n in own_names if n}
+    if document.title:
+        own.add(document.title.text.casefold())
+    keywords = "|".join(sorted(_cues()["series_keywords"]))
+    named = re.compile(rf"(?:[A-Z][\w'’-]*\s+){{1,6}}(?:{keywords.title()})\b")
+    generic = re.compile(r"\b(?:the|this|its)\s+(?:series|championship|cup)\b|\bIt\b",
+                         re.IGNORECASE)
+    refs = [(m.start(), m.group().strip().casefold().removeprefix("the ") not in own)
+            for m in named.finditer(text)]
+    refs += [(m.start(), False) for m in generic.finditer(text)]
+    refs += [(text.casefold().rfind(o), False) for o in own if o in text.casefold()]
+    return bool(refs) and max(refs)[1]
+
+
 @cache
 def _classifier(vocab) -> RacingClasses:
     return RacingClasses(vocab)
@@ -754,8 +775,13 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     listed_together: list[set[str]] = []
     about_series = _about_series_pattern(document, own_names)
     for enumeration in structure["enumerations"]:
-        lead_in = enumeration.get("lead_in")
-        if lead_in is not None and not about_series.match(lead_in):
+        lead_in = enumeration.get("lead_in") or ""
+        if enumeration.get("opened"):
+            # An opened list is the series' unless another series is named last before it:
+            # "The rival Eastern Cup had two classes: GT1 and GT2".
+            if _names_other_series_last(lead_in, document, own_names):
+                continue
+        elif not about_series.match(lead_in):
             continue
         if ours(enumeration["start_char"]):
             listed_together.append({item["name"] for item in enumeration["items"]})

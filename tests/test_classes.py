@@ -163,3 +163,10 @@ def test_named_classes_with_codes_in_a_list_and_another_series_classes(nlp):
     records = by_name(class_records(doc, document))
     assert set(records) == {"DP", "GTLM", "GTD"}
     assert doc._.class_structure["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"
+
+
+def test_a_list_opened_about_another_series_is_not_ours(nlp):
+    text = ("= Valley Endurance Series =\n\nThe Valley Endurance Series had four classes: LMP1, "
+            "LMP2, GT1 and GT2. The rival Eastern Sprint Cup had two classes: GT3 and GT4.\n")
+    doc, document = parse(nlp, text)
+    assert set(by_name(class_records(doc, document))) == {"LMP1", "LMP2", "GT1", "GT2"}
