@@ -550,7 +550,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         refs = _references(ctx, own_names, entities)
         facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
-        names = facts.get("former_name", []) + facts.get("renamed_to", [])
+        names = (facts.get("former_name", []) + facts.get("renamed_to", [])
+                 + facts.get("ended_name", []))
         if all(n in own_names for n in names):
             break
         own_names = list(dict.fromkeys(own_names + names))
@@ -563,7 +564,11 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         # The latest rename is today's name unless the title says otherwise: a later name
         # than the title is not a former one.
         current.add(_norm(renamed[-1]))
+    # A name the text gives an end ("known as X until 2005") is a former one even if it was
+    # the latest rename.
+    ended = [n for n in facts.get("ended_name", []) if _norm(n) not in {_norm(name)}]
     former = [n for n in history if _norm(n) not in current]
+    former += [n for n in ended if n not in former]
 
     inaugural = _infobox_year(document, _cues()["infobox_inaugural"], last=False)
     folded = _infobox_year(document, _cues()["infobox_folded"], last=True)

@@ -312,3 +312,14 @@ def test_country_from_a_series_in_place_and_not_from_dates(nlp):
     assert record(nlp, text)["country"] == "United States"
     text = "= Atlantic Cup =\n\nThe Atlantic Cup is a championship in 2001 for vans.\n"
     assert record(nlp, text)["country"] is None
+
+
+def test_cue_words_apart(nlp):
+    text = ("= Kent Saloon Trophy =\n\nThe trophy was founded in 1994 by the Kent Motor Club. "
+            "The series was renamed in 2001 to the Kent Touring Cup. It was known as the Kent "
+            "Touring Cup from 2001 to 2006.\n")
+    rec = record(nlp, text)
+    assert rec["inaugural_year"] == 1994
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
+    assert rec["renamed_to"] == ["Kent Touring Cup"]
+    assert rec["former_names"] == ["Kent Touring Cup"]  # a later name with an end
