@@ -753,7 +753,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     records: dict[str, dict] = {}
     groups: set[str] = set()  # infobox class groups ("Lmp Classes" -> LMP), for parents
 
+    spellings: dict[str, str] = {}  # "gtepro" -> the first spelling seen ("GTE-Pro")
+
     def add(name: str, **facts) -> dict:
+        name = spellings.setdefault(re.sub(r"[\s\-]", "", name.casefold()), name)
         record = records.setdefault(name, {
             "name": name, "parent": None, "category": None, "equivalents": [],
             "description": None,

@@ -170,3 +170,10 @@ def test_a_list_opened_about_another_series_is_not_ours(nlp):
             "LMP2, GT1 and GT2. The rival Eastern Sprint Cup had two classes: GT3 and GT4.\n")
     doc, document = parse(nlp, text)
     assert set(by_name(class_records(doc, document))) == {"LMP1", "LMP2", "GT1", "GT2"}
+
+
+def test_infobox_and_text_spellings_of_one_class_merge(nlp):
+    text = ("= Valley Endurance Series =\n\nInfobox\n- Classes: LMP2, GTE Pro\n\nIt has two "
+            "classes: LMP2 and GTE-Pro.\n")
+    doc, document = parse(nlp, text)
+    assert [r["name"] for r in class_records(doc, document)] == ["LMP2", "GTE Pro"]
