@@ -177,3 +177,10 @@ def test_infobox_and_text_spellings_of_one_class_merge(nlp):
             "classes: LMP2 and GTE-Pro.\n")
     doc, document = parse(nlp, text)
     assert [r["name"] for r in class_records(doc, document)] == ["LMP2", "GTE Pro"]
+
+
+def test_single_seater_formulas_need_class_context(nlp):
+    doc, _ = parse(nlp, "Some entries were Dallara F3s from the national series. A class for "
+                   "older Formula 3 cars and F4 cars was added. Formula Ford became popular.\n")
+    assert mentions(doc) == ["Formula 3", "F4"]
+    assert {s.label_ for s in doc.spans["classes"]} == {"single-seater"}
