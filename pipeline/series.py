@@ -294,15 +294,15 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
     elif nearest:
         verdict = refs.nearest_before(sent, start)
     else:
-        # Bodies are objects of their relation ("run by X and ran under the rules of Y"):
-        # only a series named in between changes the subject.
+        # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
+        # named in between keeps the subject, anything else named there (a series, a team,
+        # a maker: "the series drew a team formed by ...") takes it.
         ours = [s for s in refs.ours if sent.start <= s.start and s.end <= start]
         if not ours:
             return lead_sentence
         last = max(s.end for s in ours)
-        series_between = any(last <= o.start and o.end <= start for o in refs.others
-                             if o.label_ == "SERIES")
-        return not series_between
+        return not any(last <= o.start and o.end <= start for o in refs.others
+                       if o.label_ not in BODY_LABELS)
     return verdict if verdict is not None else lead_sentence
 
 

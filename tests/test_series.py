@@ -323,3 +323,13 @@ def test_cue_words_apart(nlp):
     assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
     assert rec["renamed_to"] == ["Kent Touring Cup"]
     assert rec["former_names"] == ["Kent Touring Cup"]  # a later name with an end
+
+
+def test_a_team_between_the_series_and_the_cue_takes_the_subject(nlp):
+    text = ("= Kent Saloon Trophy =\n\nThe series drew Weald Racing, a team formed by the "
+            "Sussex Motor Club. It was replaced in 2010 by the Kent Touring Cup.\n")
+    entities = entities_for(text, [("Weald Racing", "TEAM", None),
+                                   ("Sussex Motor Club", "ORG", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["sanctioning_bodies"] == []
+    assert rec["successors"] == ["Kent Touring Cup"]
