@@ -366,6 +366,29 @@ def _initials_match(short: str, name: str) -> int | None:
     return len(words) - len(letters) if k == len(letters) else None
 
 
+def short_form_name(short: str, name: str) -> str | None:
+    """The words of ``name`` a short form spells, aligned from the right as Schwartz & Hearst
+    do: "JSPC" in "All Japan Sports Prototype Car Endurance Championship" keeps "All" (before
+    the first letter, as "All" in "All Japan ...") and the words the letters begin, giving "All
+    Japan Sports Prototype Championship". None when the letters do not fit. A guess at the
+    name the short form abbreviates, so the record keeps it apart from the name as written."""
+    letters = [c for c in short.casefold() if c.isalnum()]
+    words = name.split()
+    keep: list[int] = []
+    k = len(letters) - 1
+    for i in range(len(words) - 1, -1, -1):
+        word = ELIDED.sub("", words[i])
+        if k >= 0 and word.casefold() not in STOP_WORDS and word[:1].casefold() == letters[k]:
+            keep.append(i)
+            k -= 1
+    if k >= 0 or not keep:
+        return None
+    kept = set(keep)
+    # Words before the first letter stay ("All"), as do small words between kept ones ("de").
+    return " ".join(w for i, w in enumerate(words) if i < min(kept) or i in kept or (
+        i < max(kept) and ELIDED.sub("", w).casefold() in STOP_WORDS))
+
+
 def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
                 entities: list[dict]) -> tuple[str, str]:
     """The article's subject and where it came from: "heading", "infobox", "lead", "inferred".
@@ -596,6 +619,9 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         "rule_bodies": _without_short_forms(facts.get("rule_body", [])),
         "former_names": former,
         "renamed_to": [n for n in renamed if _norm(n) != _norm(name)],
+        # For an inferred title, the name its short form spells (see short_form_name).
+        "short_form_name": (short_form_name(short, name) if short and title_source == "inferred"
+                            else None),
         "predecessors": list(dict.fromkeys(
             n for n in facts.get("predecessor", []) if _norm(n) not in current)),
         "successors": list(dict.fromkeys(

@@ -333,3 +333,14 @@ def test_a_team_between_the_series_and_the_cue_takes_the_subject(nlp):
     rec = record(nlp, text, entities=entities)
     assert rec["sanctioning_bodies"] == []
     assert rec["successors"] == ["Kent Touring Cup"]
+
+
+def test_short_form_name_aligns_letters_from_the_right():
+    from pipeline.series import short_form_name
+
+    assert short_form_name("NRPC", "Northern Racing Prototype Endurance Cup") == (
+        "Northern Racing Prototype Cup")
+    assert short_form_name("HEC", "The Harbour Endurance Challenge") == (
+        "The Harbour Endurance Challenge")
+    assert short_form_name("ACO", "Automobile Club de l'Ouest") == "Automobile Club de l'Ouest"
+    assert short_form_name("XYZ", "Harbour Endurance Challenge") is None
