@@ -176,8 +176,9 @@ def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> S
     end = i
     while i - 1 >= floor:
         token = doc[i - 1]
-        if _capital(token) or token.is_digit or (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
-              and _capital(doc[i - 2])):
+        connector = (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
+                     and _capital(doc[i - 2]))
+        if _capital(token) or token.is_digit or connector:
             i -= 1
         else:
             break
@@ -215,11 +216,9 @@ class _Refs:
     def ours_at(self, i: int) -> Span | None:
         return next((s for s in self.ours if s.start == i), None)
 
-    def other_at(self, i: int) -> Span | None:
-        return next((s for s in self.others if s.start == i), None)
-
 
 def _references(ctx: _Context, own_names: list[str], entities: list[dict]) -> _Refs:
+    """This series' references (its names, "the series", "It") and other named things."""
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
@@ -289,6 +288,8 @@ def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
 
 def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: bool,
                   nearest: bool = True) -> bool:
+    """Whether the cue at ``start`` speaks of this series (see the module docstring); with no
+    reference before it, only the lead's definition sentence does."""
     if _coordinated(doc, start, sent):
         verdict = refs.nearest_before(sent, start, first=True)
     elif nearest:
