@@ -217,7 +217,7 @@ class _Refs:
         return next((s for s in self.ours if s.start == i), None)
 
 
-def _references(ctx: _Context, own_names: list[str], entities: list[dict]) -> _Refs:
+def _references(ctx: _Context, own_names: list[str]) -> _Refs:
     """This series' references (its names, "the series", "It") and other named things."""
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
@@ -418,7 +418,7 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
     candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
-    refs = _references(ctx, [short] if short else [], entities)
+    refs = _references(ctx, [short] if short else [])
     renamed = set()
     for rule, start, end in ctx.hits:
         if rule["relation"] != _cues()["rename_relation"]:
@@ -571,7 +571,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # Two passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
     for _ in range(2):
-        refs = _references(ctx, own_names, entities)
+        refs = _references(ctx, own_names)
         facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
