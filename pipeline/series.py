@@ -713,3 +713,29 @@ def _category_country(document: SourceDocument, places, use_fallback: bool) -> s
         if m and (m.group("place") in known or use_fallback):
             return m.group("place")
     return None
+
+
+def lost_long_form_pair(document: SourceDocument, series: dict,
+                        abbreviations: list[dict]) -> dict | None:
+    """The abbreviation record for a headless lead that lost its name.
+
+    "The , abbreviated as JSPC, ..." defines a short form whose long form was stripped with the
+    bold name; when the title was inferred, the long form is the name its letters spell
+    (``short_form_name``). Located at the short form's first use in the lead paragraph.
+    """
+    long = series.get("short_form_name")
+    aliases = series.get("aliases") or []
+    if not long or not aliases:
+        return None
+    short = aliases[0]
+    if any(a["short"] == short for a in abbreviations):
+        return None
+    lead = next((b for b in document.blocks if b.kind == "paragraph"), None)
+    if lead is None:
+        return None
+    found = re.search(rf"(?<!\w){re.escape(short)}(?!\w)",
+                      document.text[lead.start_char:lead.end_char])
+    if found is None:
+        return None
+    start = lead.start_char + found.start()
+    return {"short": short, "long": long, "start_char": start, "end_char": start + len(short)}
