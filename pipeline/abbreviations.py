@@ -228,7 +228,13 @@ class AbbreviationDetector:
         first = match_long_form(words, short.text)
         if first is None:
             return None
-        return doc[words[first].i : words[-1].i + 1], short
+        start = words[first].i
+        # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
+        if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].text in rules["long_form_prefixes"]:
+            start -= 2
+        elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
+            start -= 1
+        return doc[start : words[-1].i + 1], short
 
     @staticmethod
     def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:

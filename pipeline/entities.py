@@ -34,10 +34,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .extensions import flag_specs, register_extensions
-from .resources import load_json, load_jsonl
+from .resources import load_json, load_jsonl, load_lines
 
 LEXICON_FILE = "entity_lexicon.json"
 GAZETTEER_FILE = "entity_gazetteer.jsonl"
+GIVEN_NAMES_FILE = "entity_given_names.txt"
 PATTERNS_FILE = "entity_patterns.jsonl"
 
 LABELS = (
@@ -64,16 +65,22 @@ CAR_PRIORITY = 3
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _POSSESSIVE = re.compile(r"['’]s$")
+_MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
 
 @cache
 def _lexicon() -> dict:
     lexicon = dict(load_json(LEXICON_FILE))
+    lexicon["given_names"] = list(load_lines(GIVEN_NAMES_FILE))
     lexicon["function_set"] = frozenset(lexicon["function_words"])
     lexicon["team_head_set"] = frozenset(h for h in lexicon["team_heads"] if " " not in h)
     lexicon["model_re"] = re.compile(lexicon["car_model_regex"])
     lexicon["model_words"] = frozenset(lexicon["car_model_words"])
     lexicon["model_continuations"] = frozenset(lexicon["car_model_continuations"])
+    lexicon["not_models"] = frozenset(
+        lexicon["car_company_words"]
+        + [w for name, _ in HEAD_LISTS + PREFIX_LISTS for w in lexicon[name]]
+    )
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
     lexicon["label_of_head"] = {
         word: label
@@ -110,11 +117,10 @@ def expand_pattern(pattern: list, lexicon: dict) -> list[dict]:
     tokens = []
     for token in pattern:
         if isinstance(token, str):
-            body = token[1:]
-            name = body.rstrip("*+?")
+            name, op = _MACRO.match(token).groups()
             spec = _resolve_lists(dict(lexicon["token_macros"][name]), lexicon)
-            if body[len(name):]:
-                spec["OP"] = body[len(name):]
+            if op:
+                spec["OP"] = op
             tokens.append(spec)
         else:
             tokens.append(_resolve_lists(token, lexicon))
@@ -179,6 +185,8 @@ class MotorsportEntities:
                 label, canonical = self.entries[key]
                 if self._is_compound_modifier(doc, end):
                     continue
+                if label == "LOCATION" and self._inside_unknown_name(doc, start):
+                    continue  # "Bill France Sr.": a place name as part of a person's name
                 span = Span(doc, start, end, label=label)
                 candidates.append(((GAZETTEER_PRIORITY, 0), span, canonical))
                 if key in self.makers:
@@ -220,6 +228,18 @@ class MotorsportEntities:
             and doc[end].text == "-"
             and not doc[end - 1].whitespace_
             and doc[end + 1].text[:1].islower()
+        )
+
+    def _inside_unknown_name(self, doc: Doc, start: int) -> bool:
+        """The word before is capitalised mid-sentence and no known name: the place name is
+        part of a longer proper name the lists do not know."""
+        if start == 0 or doc[start].is_sent_start:
+            return False
+        previous = doc[start - 1]
+        return (
+            previous.check_flag(self.flag["NAME"])
+            and previous.lower_ not in self.lexicon["function_set"]
+            and fold(previous.text) not in self.known
         )
 
     def _trim(self, doc: Doc, start: int, end: int) -> int:
@@ -355,7 +375,16 @@ class MotorsportEntities:
         first = doc[i].text
         if _YEAR.match(first) or lexicon["class_re"].match(first):
             return None
-        if not (lexicon["model_re"].match(first) or first in lexicon["model_words"]):
+        if not (
+            lexicon["model_re"].match(first)
+            or first in lexicon["model_words"]
+            or (
+                doc[i].check_flag(self.flag["NAME"])
+                and first.lower() not in lexicon["function_set"]
+                and first not in lexicon["not_models"]
+                and fold(first) not in self.known
+            )
+        ):
             return None
         i += 1
         while i < len(doc) and i - end < 4 and doc[i - 1].whitespace_:

@@ -68,6 +68,11 @@ def pairs(doc) -> set[tuple[str, str]]:
             ("NRC", "Nordic Racing Council"),
         ),
         (
+            # "All" belongs to the name without giving a letter.
+            "It began as the All Korea Sprint Car Series (KSCS) in 1990.",
+            ("KSCS", "All Korea Sprint Car Series"),
+        ),
+        (
             "Cars ran as Open Wheelers (OW) and Sports Racers (SR) in 1980.",
             ("SR", "Sports Racers"),
         ),

@@ -134,6 +134,30 @@ def test_makers_listed(nlp):
     assert {("MANUFACTURER", m) for m in ("Toyota", "Nissan", "Mazda", "Lola")} <= found
 
 
+def test_maker_and_model_word(nlp):
+    c = canon(nlp, "He won in a Chevrolet Vexar, while Lola Cars built the chassis.")
+    assert c["Chevrolet Vexar"] == ("CAR", "Chevrolet Vexar")
+    assert "Lola Cars" not in c  # a company word is no model
+
+
+# --- people and places --------------------------------------------------------------------------
+
+def test_people(nlp):
+    found = ents(nlp, "The series was founded by John Kestrel and Jean-Pierre Vallard. "
+                      "Tom Brenner Racing entered.")
+    assert ("PERSON", "John Kestrel") in found
+    assert ("PERSON", "Jean-Pierre Vallard") in found
+    assert ("TEAM", "Tom Brenner Racing") in found
+    assert ("PERSON", "Tom Brenner") not in found
+
+
+def test_place_name_inside_a_person_name(nlp):
+    found = ents(nlp, "It was backed by Walter Germany and raced in Germany.")
+    assert [t for label, t in found if label == "LOCATION"] == ["Germany"]
+    assert len([r for r in entity_records(nlp("It was backed by Walter Germany."))
+                if r["label"] == "LOCATION"]) == 0
+
+
 # --- the document's own names -----------------------------------------------------------------
 
 def test_short_forms_take_label_and_canonical_of_long_form(nlp):
