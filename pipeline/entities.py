@@ -174,6 +174,7 @@ class MotorsportEntities:
             for name in ("NAME", "NAMEJ", "CONN", "YEAR", "CLASSTOKEN")
         }
         self.class_bodies = frozenset(lexicon["class_body_prefixes"])
+        self.series_heads = frozenset(lexicon["series_heads"])
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -317,6 +318,14 @@ class MotorsportEntities:
             # "Japanese" + "Formula 3"
             while start > 0 and doc[start - 1].check_flag(flag["NAME"]):
                 start -= 1
+        if "series_tail" in how:
+            # "Formula 3000" + "Championship", "Formula One" + "World Championship"
+            j = end
+            while j < n and j - end < 4 and doc[j].check_flag(flag["NAMEJ"]):
+                j += 1
+            while j > end and doc[j - 1].text not in self.series_heads:
+                j -= 1
+            end = j
         if "class_body" in how and start > 0 and doc[start - 1].text in self.class_bodies:
             start -= 1  # "IMSA" + "GTP"
         if (

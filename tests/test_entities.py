@@ -63,6 +63,8 @@ def canon(nlp, text) -> dict[str, tuple[str, str]]:
         ("The 1000 km of Melbrook and the Zanthor 12 Hours followed.",
          {("EVENT", "1000 km of Melbrook"), ("EVENT", "Zanthor 12 Hours")}),
         ("The Valdorian Grand Prix was run on the streets.", {("EVENT", "Valdorian Grand Prix")}),
+        ("It replaced the Valdorian Formula 2000 Championship in 1996.",
+         {("SERIES", "Valdorian Formula 2000 Championship")}),
         ("The series was formed by the Valdoria Motor Sport Federation.",
          {("ORG", "Valdoria Motor Sport Federation")}),
         ("It was run by the Automobile Club de la Vallée.",
@@ -144,9 +146,11 @@ def test_maker_and_model_word(nlp):
 
 def test_people(nlp):
     found = ents(nlp, "The series was founded by John Kestrel and Jean-Pierre Vallard. "
+                      "Pedro de la Vargas raced. "
                       "Tom Brenner Racing entered.")
     assert ("PERSON", "John Kestrel") in found
     assert ("PERSON", "Jean-Pierre Vallard") in found
+    assert ("PERSON", "Pedro de la Vargas") in found
     assert ("TEAM", "Tom Brenner Racing") in found
     assert ("PERSON", "Tom Brenner") not in found
 
