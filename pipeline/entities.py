@@ -73,6 +73,7 @@ def _lexicon() -> dict:
     lexicon = dict(load_json(LEXICON_FILE))
     lexicon["given_names"] = list(load_lines(GIVEN_NAMES_FILE))
     lexicon["function_set"] = frozenset(lexicon["function_words"])
+    lexicon["generic_set"] = frozenset(lexicon["generic_name_words"])
     lexicon["team_head_set"] = frozenset(h for h in lexicon["team_heads"] if " " not in h)
     lexicon["model_re"] = re.compile(lexicon["car_model_regex"])
     lexicon["model_words"] = frozenset(lexicon["car_model_words"])
@@ -289,6 +290,8 @@ class MotorsportEntities:
         start = trimmed
         if start >= end or self._is_compound_modifier(doc, end):
             return None
+        if rule.get("label_by") and self._generic(doc, start, end, rule["label_by"]):
+            return None
         span = Span(doc, start, end, label=label)
         return span, self._canonical(span, rule)
 
@@ -342,6 +345,13 @@ class MotorsportEntities:
     @staticmethod
     def _name_word(token) -> bool:
         return token.text[:1].isupper() and not token.is_sent_start
+
+    def _generic(self, doc: Doc, start: int, end: int, head_side: str) -> bool:
+        """ "Drivers Championship", "International Circuit", "Team Manager": capitalised common
+        words around the head, no name."""
+        words = doc[start : end - 1] if head_side == "last" else doc[start + 1 : end]
+        generic = self.lexicon["generic_set"]
+        return all(t.text in generic or t.is_punct for t in words)
 
     def _length_fits(self, doc: Doc, start: int, end: int) -> bool:
         """Hours go with 1 to 24, distances with 100 and more: "Spa 24 Hours", "Suzuka 1000 km",

@@ -77,6 +77,13 @@ def test_structural_patterns(nlp, text, expected):
     assert expected <= ents(nlp, text)
 
 
+def test_capitalised_common_phrases_are_no_names(nlp):
+    found = ents(nlp, "He was second in the Drivers Championship and won the Rookie Cup. "
+                      "The National Championship went to Brenner. The International Circuit "
+                      "opened in 1962. Each Championship round had two races.")
+    assert not any(label in {"SERIES", "CIRCUIT"} for label, _ in found)
+
+
 def test_leading_sentence_words_are_trimmed(nlp):
     found = ents(nlp, "During the year the Korvath Cup ran. The Valdoria Championship folded.")
     assert ("SERIES", "Korvath Cup") in found
