@@ -58,7 +58,7 @@ def _initial(token: Token, elisions: tuple[str, ...]) -> str:
     text = token.text
     for prefix in elisions:
         if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return text[:1].lower()
 
@@ -152,7 +152,9 @@ class AbbreviationDetector:
             vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
         )
         self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
-        self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
+        self.connector_flag = lexeme_flag(
+            vocab, "abbreviation:connector", lambda t: t in connectors
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
@@ -230,7 +232,11 @@ class AbbreviationDetector:
             return None
         start = words[first].i
         # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
-        if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].text in rules["long_form_prefixes"]:
+        if (
+            start >= 2
+            and doc[start - 1].text == "-"
+            and doc[start - 2].text in rules["long_form_prefixes"]
+        ):
             start -= 2
         elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
             start -= 1

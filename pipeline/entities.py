@@ -42,17 +42,30 @@ GIVEN_NAMES_FILE = "entity_given_names.txt"
 PATTERNS_FILE = "entity_patterns.jsonl"
 
 LABELS = (
-    "ORG", "SERIES", "EVENT", "TEAM", "MANUFACTURER", "CAR", "CIRCUIT", "PERSON", "LOCATION",
+    "ORG",
+    "SERIES",
+    "EVENT",
+    "TEAM",
+    "MANUFACTURER",
+    "CAR",
+    "CIRCUIT",
+    "PERSON",
+    "LOCATION",
     "CLASS",
 )
 
 # Which lexicon list gives which label to a name ending (or opening) with one of its words.
 HEAD_LISTS = (
-    ("series_heads", "SERIES"), ("team_heads", "TEAM"), ("circuit_heads", "CIRCUIT"),
-    ("org_heads", "ORG"), ("event_heads", "EVENT"),
+    ("series_heads", "SERIES"),
+    ("team_heads", "TEAM"),
+    ("circuit_heads", "CIRCUIT"),
+    ("org_heads", "ORG"),
+    ("event_heads", "EVENT"),
 )
 PREFIX_LISTS = (
-    ("team_prefixes", "TEAM"), ("circuit_prefixes", "CIRCUIT"), ("org_prefixes", "ORG"),
+    ("team_prefixes", "TEAM"),
+    ("circuit_prefixes", "CIRCUIT"),
+    ("org_prefixes", "ORG"),
     ("event_prefixes", "EVENT"),
 )
 
@@ -84,14 +97,10 @@ def _lexicon() -> dict:
     )
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
     lexicon["label_of_head"] = {
-        word: label
-        for list_name, label in HEAD_LISTS
-        for word in lexicon[list_name]
+        word: label for list_name, label in HEAD_LISTS for word in lexicon[list_name]
     }
     lexicon["label_of_prefix"] = {
-        word: label
-        for list_name, label in PREFIX_LISTS
-        for word in lexicon[list_name]
+        word: label for list_name, label in PREFIX_LISTS for word in lexicon[list_name]
     }
     lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
     lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
@@ -103,8 +112,10 @@ def _resolve_lists(value, lexicon: dict):
     references is their union."""
     if isinstance(value, str) and value.startswith("@"):
         return [w for w in lexicon[value[1:]] if " " not in w]
-    if isinstance(value, list) and value and all(
-        isinstance(v, str) and v.startswith("@") for v in value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, str) and v.startswith("@") for v in value)
     ):
         return sorted({w for v in value for w in _resolve_lists(v, lexicon)})
     if isinstance(value, dict):
@@ -252,7 +263,11 @@ class MotorsportEntities:
             token = doc[start]
             lower = token.lower_
             if lower == "all" and token.text == lexicon["all_prefix"] and start + 1 < end:
-                nxt = doc[start + 2] if doc[start + 1].text == "-" and start + 2 < end else doc[start + 1]
+                nxt = (
+                    doc[start + 2]
+                    if doc[start + 1].text == "-" and start + 2 < end
+                    else doc[start + 1]
+                )
                 if self.known.get(fold(nxt.text), ("",))[0] == "LOCATION":
                     break
             if lower in lexicon["function_set"] or token.is_punct or token.is_space:
@@ -278,7 +293,9 @@ class MotorsportEntities:
                 return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
             return None
-        if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(doc, start, end):
+        if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(
+            doc, start, end
+        ):
             return None
         while end > start and doc[end - 1].text == "-":
             end -= 1  # "GT3-" left by the optional "-Am" of a class
@@ -315,7 +332,11 @@ class MotorsportEntities:
                     end = j
         if "team_names" in how and label == "TEAM":
             # "Audi Sport" + "Team Joest"
-            while start > 0 and doc[start - 1].check_flag(flag["NAME"]) and not doc[start - 1].is_sent_start:
+            while (
+                start > 0
+                and doc[start - 1].check_flag(flag["NAME"])
+                and not doc[start - 1].is_sent_start
+            ):
                 start -= 1
         if "names" in how:
             # "Japanese" + "Formula 3"
@@ -338,7 +359,12 @@ class MotorsportEntities:
             and doc[end + 1].check_flag(flag["CLASSTOKEN"])
         ):
             end += 2  # "C1" + "/GTP"
-        if "year" in how and label == "EVENT" and start > 0 and doc[start - 1].check_flag(flag["YEAR"]):
+        if (
+            "year" in how
+            and label == "EVENT"
+            and start > 0
+            and doc[start - 1].check_flag(flag["YEAR"])
+        ):
             start -= 1  # "2010" + "24 Hours of Le Mans"
         return start, end
 
@@ -371,7 +397,8 @@ class MotorsportEntities:
         if span.label_ == "CLASS":
             # "LMP1s" -> "LMP1"
             parts = [
-                t.text[:-1] if t.text.endswith("s") and self.lexicon["class_re"].match(t.text[:-1])
+                t.text[:-1]
+                if t.text.endswith("s") and self.lexicon["class_re"].match(t.text[:-1])
                 else t.text
                 for t in span
             ]
@@ -379,7 +406,7 @@ class MotorsportEntities:
         year = ""
         first = span[0].text
         if _YEAR.match(first) and len(span) > 1:
-            year, text = first + " ", text[len(first):].strip()
+            year, text = first + " ", text[len(first) :].strip()
         known = self.known.get(fold(text))
         if known is not None and known[0] == span.label_:
             text = known[1]
@@ -408,13 +435,23 @@ class MotorsportEntities:
         i += 1
         while i < len(doc) and i - end < 4 and doc[i - 1].whitespace_:
             text = doc[i].text
-            if lexicon["model_re"].match(text) and not _YEAR.match(text) or text in lexicon["model_continuations"]:
+            if (
+                lexicon["model_re"].match(text)
+                and not _YEAR.match(text)
+                or text in lexicon["model_continuations"]
+            ):
                 i += 1
             else:
                 break
         # "GT-R", "RX-7": a hyphen inside the model.
-        while i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and (
-            lexicon["model_re"].match(doc[i + 1].text) or doc[i + 1].text in lexicon["model_continuations"]
+        while (
+            i + 1 < len(doc)
+            and doc[i].text == "-"
+            and not doc[i - 1].whitespace_
+            and (
+                lexicon["model_re"].match(doc[i + 1].text)
+                or doc[i + 1].text in lexicon["model_continuations"]
+            )
         ):
             i += 2
         span = Span(doc, start, i, label="CAR")

@@ -144,7 +144,7 @@ def test_spans_group_and_short_forms(nlp):
     doc = nlp("The Borealis Touring Car Series (BTCS) began. The BTCS ended.")
     labels = [(s.text, s.label_) for s in doc.spans["abbreviations"]]
     assert labels == [("Borealis Touring Car Series", "LONG"), ("BTCS", "SHORT")]
-    (long_span, short_span), = doc._.abbreviations
+    ((long_span, short_span),) = doc._.abbreviations
     assert short_span.text == "BTCS" and long_span.text == "Borealis Touring Car Series"
 
 

@@ -42,35 +42,54 @@ def canon(nlp, text) -> dict[str, tuple[str, str]]:
 
 # --- structural patterns reach invented names -------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("The Valdoria Touring Car Championship began in 1990.",
-         {("SERIES", "Valdoria Touring Car Championship")}),
-        ("It supported the Korvath Long Distance Series and the Brenner Cup.",
-         {("SERIES", "Korvath Long Distance Series"), ("SERIES", "Brenner Cup")}),
+        (
+            "The Valdoria Touring Car Championship began in 1990.",
+            {("SERIES", "Valdoria Touring Car Championship")},
+        ),
+        (
+            "It supported the Korvath Long Distance Series and the Brenner Cup.",
+            {("SERIES", "Korvath Long Distance Series"), ("SERIES", "Brenner Cup")},
+        ),
         ("Entrants came from the domestic QX9 Championship.", {("SERIES", "QX9 Championship")}),
         ("The All Korea Sprint Challenge replaced it.", {("SERIES", "All Korea Sprint Challenge")}),
-        ("Races were held at Korvath International Circuit and Melbrook Raceway.",
-         {("CIRCUIT", "Korvath International Circuit"), ("CIRCUIT", "Melbrook Raceway")}),
+        (
+            "Races were held at Korvath International Circuit and Melbrook Raceway.",
+            {("CIRCUIT", "Korvath International Circuit"), ("CIRCUIT", "Melbrook Raceway")},
+        ),
         ("The finale was at Zanthor Motor Speedway.", {("CIRCUIT", "Zanthor Motor Speedway")}),
         ("It moved to the Circuit de la Vallée in 1999.", {("CIRCUIT", "Circuit de la Vallée")}),
-        ("Brenner Motorsport and Team Kaito entered.",
-         {("TEAM", "Brenner Motorsport"), ("TEAM", "Team Kaito")}),
+        (
+            "Brenner Motorsport and Team Kaito entered.",
+            {("TEAM", "Brenner Motorsport"), ("TEAM", "Team Kaito")},
+        ),
         ("Kowalski Racing won twice.", {("TEAM", "Kowalski Racing")}),
         ("The 6 Hours of Valdoria opened the season.", {("EVENT", "6 Hours of Valdoria")}),
         ("It ended with the 2015 Korvath 1000 km.", {("EVENT", "2015 Korvath 1000 km")}),
-        ("The 1000 km of Melbrook and the Zanthor 12 Hours followed.",
-         {("EVENT", "1000 km of Melbrook"), ("EVENT", "Zanthor 12 Hours")}),
+        (
+            "The 1000 km of Melbrook and the Zanthor 12 Hours followed.",
+            {("EVENT", "1000 km of Melbrook"), ("EVENT", "Zanthor 12 Hours")},
+        ),
         ("The Valdorian Grand Prix was run on the streets.", {("EVENT", "Valdorian Grand Prix")}),
-        ("It replaced the Valdorian Formula 2000 Championship in 1996.",
-         {("SERIES", "Valdorian Formula 2000 Championship")}),
-        ("The series was formed by the Valdoria Motor Sport Federation.",
-         {("ORG", "Valdoria Motor Sport Federation")}),
-        ("It was run by the Automobile Club de la Vallée.",
-         {("ORG", "Automobile Club de la Vallée")}),
-        ("It was sanctioned by the Northern Sprint Promotions Bureau.",
-         {("ORG", "Northern Sprint Promotions Bureau")}),
+        (
+            "It replaced the Valdorian Formula 2000 Championship in 1996.",
+            {("SERIES", "Valdorian Formula 2000 Championship")},
+        ),
+        (
+            "The series was formed by the Valdoria Motor Sport Federation.",
+            {("ORG", "Valdoria Motor Sport Federation")},
+        ),
+        (
+            "It was run by the Automobile Club de la Vallée.",
+            {("ORG", "Automobile Club de la Vallée")},
+        ),
+        (
+            "It was sanctioned by the Northern Sprint Promotions Bureau.",
+            {("ORG", "Northern Sprint Promotions Bureau")},
+        ),
     ],
 )
 def test_structural_patterns(nlp, text, expected):
@@ -78,9 +97,12 @@ def test_structural_patterns(nlp, text, expected):
 
 
 def test_capitalised_common_phrases_are_no_names(nlp):
-    found = ents(nlp, "He was second in the Drivers Championship and won the Rookie Cup. "
-                      "The National Championship went to Brenner. The International Circuit "
-                      "opened in 1962. Each Championship round had two races.")
+    found = ents(
+        nlp,
+        "He was second in the Drivers Championship and won the Rookie Cup. "
+        "The National Championship went to Brenner. The International Circuit "
+        "opened in 1962. Each Championship round had two races.",
+    )
     assert not any(label in {"SERIES", "CIRCUIT"} for label, _ in found)
 
 
@@ -93,14 +115,24 @@ def test_leading_sentence_words_are_trimmed(nlp):
 
 # --- classes --------------------------------------------------------------------------------
 
+
 def test_class_patterns(nlp):
     found = ents(
         nlp,
         "Cars ran in LMP3, GT4, GTE-Am, Group N, Class E, Gr. B and C1/GTP, and the GT500 "
         "class; two LMP2s retired.",
     )
-    for name in ("LMP3", "GT4", "GTE-Am", "Group N", "Class E", "Gr. B", "C1/GTP", "GT500",
-                 "LMP2s"):
+    for name in (
+        "LMP3",
+        "GT4",
+        "GTE-Am",
+        "Group N",
+        "Class E",
+        "Gr. B",
+        "C1/GTP",
+        "GT500",
+        "LMP2s",
+    ):
         assert ("CLASS", name) in found
     c = canon(nlp, "Two LMP2s and a Gr. B car retired.")
     assert c["LMP2s"] == ("CLASS", "LMP2")
@@ -109,16 +141,25 @@ def test_class_patterns(nlp):
 
 def test_body_and_class_next_to_each_other(nlp):
     found = ents(nlp, "Class C was for cars similar to IMSA's Camel Lights and the WEC's C2.")
-    assert {("ORG", "IMSA"), ("CLASS", "Camel Lights"), ("SERIES", "WEC"), ("CLASS", "C2"),
-            ("CLASS", "Class C")} <= found
+    assert {
+        ("ORG", "IMSA"),
+        ("CLASS", "Camel Lights"),
+        ("SERIES", "WEC"),
+        ("CLASS", "C2"),
+        ("CLASS", "Class C"),
+    } <= found
     assert ("CLASS", "IMSA GTP") in ents(nlp, "It was open to IMSA GTP cars.")
 
 
 # --- makers and cars --------------------------------------------------------------------------
 
+
 def test_cars_are_maker_and_model(nlp):
-    c = canon(nlp, "Kowalski Racing entered a Ferrari 488 Evo and two Oreca 07s against a "
-                   "Porsche 956/962C in 1990.")
+    c = canon(
+        nlp,
+        "Kowalski Racing entered a Ferrari 488 Evo and two Oreca 07s against a "
+        "Porsche 956/962C in 1990.",
+    )
     assert c["Ferrari 488 Evo"] == ("CAR", "Ferrari 488 Evo")
     assert c["Oreca 07s"] == ("CAR", "Oreca 07")
     assert c["Porsche 956/962C"] == ("CAR", "Porsche 956/962C")
@@ -152,10 +193,14 @@ def test_maker_and_model_word(nlp):
 
 # --- people and places --------------------------------------------------------------------------
 
+
 def test_people(nlp):
-    found = ents(nlp, "The series was founded by John Kestrel and Jean-Pierre Vallard. "
-                      "Pedro de la Vargas raced. "
-                      "Tom Brenner Racing entered.")
+    found = ents(
+        nlp,
+        "The series was founded by John Kestrel and Jean-Pierre Vallard. "
+        "Pedro de la Vargas raced. "
+        "Tom Brenner Racing entered.",
+    )
     assert ("PERSON", "John Kestrel") in found
     assert ("PERSON", "Jean-Pierre Vallard") in found
     assert ("PERSON", "Pedro de la Vargas") in found
@@ -166,16 +211,28 @@ def test_people(nlp):
 def test_place_name_inside_a_person_name(nlp):
     found = ents(nlp, "It was backed by Walter Germany and raced in Germany.")
     assert [t for label, t in found if label == "LOCATION"] == ["Germany"]
-    assert len([r for r in entity_records(nlp("It was backed by Walter Germany."))
-                if r["label"] == "LOCATION"]) == 0
+    assert (
+        len(
+            [
+                r
+                for r in entity_records(nlp("It was backed by Walter Germany."))
+                if r["label"] == "LOCATION"
+            ]
+        )
+        == 0
+    )
 
 
 # --- the document's own names -----------------------------------------------------------------
 
+
 def test_short_forms_take_label_and_canonical_of_long_form(nlp):
-    c = canon(nlp, "It was run by the Valdoria Motor Sport Federation (VMSF). "
-                   "In 1999 the VMSF cancelled the Korvath Sprint Challenge (KSC). "
-                   "The KSC never returned.")
+    c = canon(
+        nlp,
+        "It was run by the Valdoria Motor Sport Federation (VMSF). "
+        "In 1999 the VMSF cancelled the Korvath Sprint Challenge (KSC). "
+        "The KSC never returned.",
+    )
     assert c["VMSF"] == ("ORG", "Valdoria Motor Sport Federation")
     assert c["KSC"] == ("SERIES", "Korvath Sprint Challenge")
 
@@ -187,14 +244,18 @@ def test_known_short_forms_fold_to_canonical(nlp):
 
 
 def test_team_named_by_its_first_word(nlp):
-    c = canon(nlp, "Kestrel Racing entered two cars. A Kestrel Porsche 962C won; "
-                   "Kestrel's second car retired.")
+    c = canon(
+        nlp,
+        "Kestrel Racing entered two cars. A Kestrel Porsche 962C won; "
+        "Kestrel's second car retired.",
+    )
     assert c["Kestrel Racing"] == ("TEAM", "Kestrel Racing")
     assert c["Kestrel"] == ("TEAM", "Kestrel Racing")
     assert c["Porsche 962C"][0] == "CAR"
 
 
 # --- traps -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -206,13 +267,18 @@ def test_team_named_by_its_first_word(nlp):
 )
 def test_sentence_starts_and_hyphen_compounds_are_no_entities(nlp, text):
     found = ents(nlp, text)
-    assert not any(t in {"The", "During", "Points", "However", "Unlike", "Le Mans", "Korvath"}
-                   for _, t in found)
+    assert not any(
+        t in {"The", "During", "Points", "However", "Unlike", "Le Mans", "Korvath"}
+        for _, t in found
+    )
 
 
 def test_longest_span_wins(nlp):
-    found = ents(nlp, "The Korea Sprint Challenge ran at Shanghai International Circuit; "
-                      "later it returned to Shanghai.")
+    found = ents(
+        nlp,
+        "The Korea Sprint Challenge ran at Shanghai International Circuit; "
+        "later it returned to Shanghai.",
+    )
     assert ("SERIES", "Korea Sprint Challenge") in found
     assert ("LOCATION", "Korea") not in found
     assert ("CIRCUIT", "Shanghai International Circuit") in found
@@ -298,8 +364,10 @@ if __name__ == "__main__":  # print the per-label table
     for label in LABELS:
         if label in table:
             p, r, f = _f1(*table[label])
-            print(f"{label:13} {table[label][0]:3} {table[label][1]:3} {table[label][2]:3}  "
-                  f"{p:5.2f} {r:5.2f} {f:5.2f}")
+            print(
+                f"{label:13} {table[label][0]:3} {table[label][1]:3} {table[label][2]:3}  "
+                f"{p:5.2f} {r:5.2f} {f:5.2f}"
+            )
     total = [sum(c[i] for c in table.values()) for i in range(3)]
     p, r, f = _f1(*total)
     print(f"{'micro':13} {total[0]:3} {total[1]:3} {total[2]:3}  {p:5.2f} {r:5.2f} {f:5.2f}")
