@@ -1,0 +1,172 @@
+"""Extraction stage: source file -> validated :class:`DocumentRecord` plus error rows.
+
+``process_batch`` is what the flow ships to workers: paths in, plain pydantic results out, so
+nothing unpicklable crosses a process boundary. The spaCy pipeline is built once per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import abbreviations, classes, dates, entities, series
+from .document import SourceDocument
+from .nlp import get_nlp
+from .reader import ReaderError, read_bytes
+from .records import (
+    Abbreviation,
+    DateMention,
+    DocumentRecord,
+    DocumentResult,
+    Entity,
+    ErrorRow,
+    RacingClass,
+    Section,
+    Series,
+)
+
+
+def _reason(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in error.errors()
+    )
+
+
+class _Validator:
+    """Validates items one by one; an invalid item becomes an error row, the rest is kept."""
+
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+        self.errors: list[ErrorRow] = []
+        self.context = {"source": document.text}
+
+    def error(self, stage: str, field: str, reason: str) -> None:
+        self.errors.append(
+            ErrorRow(doc_id=self.document.doc_id, source=self.document.source,
+                     stage=stage, field=field, reason=reason)
+        )
+
+    def items(self, model: type[BaseModel], field: str, raw: Iterable[dict]) -> list[Any]:
+        valid = []
+        for i, item in enumerate(raw):
+            try:
+                valid.append(model.model_validate(item, context=self.context))
+            except ValidationError as exc:
+                self.error("validate", f"{field}[{i}]", _reason(exc))
+        return valid
+
+    def partial(self, model: type[BaseModel], field: str, data: dict) -> Any:
+        """Validate ``data``, dropping (to their defaults) the fields that fail."""
+        data = dict(data)
+        while True:
+            try:
+                return model.model_validate(data, context=self.context)
+            except ValidationError as exc:
+                failing = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                droppable = failing & (set(data) - {"name"})
+                self.error("validate", field, _reason(exc))
+                if not droppable:
+                    raise
+                for key in droppable:
+                    data.pop(key)
+
+
+def extract_document(document: SourceDocument) -> DocumentResult:
+    """Run the rules over one document and validate what they found."""
+    doc = get_nlp()(document.body)
+    check = _Validator(document)
+
+    abbreviation_items = check.items(
+        Abbreviation, "abbreviations", abbreviations.abbreviation_records(doc)
+    )
+    entity_items = check.items(Entity, "entities", entities.entity_records(doc))
+    date_items = check.items(DateMention, "dates", dates.date_records(doc, document))
+    plain = {
+        "abbreviations": [a.model_dump() for a in abbreviation_items],
+        "entities": [e.model_dump() for e in entity_items],
+        "dates": [d.model_dump() for d in date_items],
+    }
+    class_items = check.items(RacingClass, "series.classes", classes.class_records(doc, document))
+    series_data = series.series_record(
+        doc, document, **plain, classes=[c.model_dump() for c in class_items]
+    )
+    title, title_source = series_data.get("name"), series_data.get("title_source")
+    series_fields = {k: v for k, v in series_data.items() if k in Series.model_fields}
+    series_fields["classes"] = [c.model_dump() for c in class_items]
+    series_item = check.partial(Series, "series", series_fields)
+
+    warnings = []
+    if title_source == "inferred":
+        warnings.append(f"title inferred from the text: {title!r}")
+    if title is None:
+        warnings.append("no title: none written and none could be inferred")
+    if series_item.inaugural_year is None:
+        warnings.append("no inaugural year found")
+    warnings.extend(f"dropped {e.field}: {e.reason}" for e in check.errors)
+
+    record = DocumentRecord(
+        doc_id=document.doc_id,
+        source=document.source,
+        title=title,
+        title_source=title_source if title else None,
+        infobox={f.key: f.value for f in document.infobox},
+        sections=[
+            Section(heading=s.heading, level=s.level, start_char=s.start_char,
+                    end_char=s.end_char)
+            for s in document.sections
+        ],
+        abbreviations=abbreviation_items,
+        series=series_item,
+        entities=entity_items,
+        dates=date_items,
+        see_also=_unique(s.text for s in document.see_also),
+        categories=_unique(c.text for c in document.categories),
+        interlanguage={link.lang: link.title for link in document.interlanguage},
+        warnings=warnings,
+    )
+    return DocumentResult(
+        source=document.source, doc_id=document.doc_id, record=record, errors=check.errors
+    )
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def process_source(data: bytes, source: str) -> DocumentResult:
+    """Read and extract one source; any failure becomes an error row, never an exception."""
+    try:
+        document = read_bytes(data, source=source)
+    except ReaderError as exc:
+        return _rejected(source, None, "read", exc.field, exc.reason)
+    try:
+        return extract_document(document)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        return _rejected(source, document.doc_id, "extract", "document",
+                         f"{type(exc).__name__}: {exc}")
+
+
+def _rejected(source: str, doc_id: str | None, stage: str, field: str, reason: str):
+    return DocumentResult(
+        source=source, doc_id=doc_id,
+        errors=[ErrorRow(doc_id=doc_id or "", source=source, stage=stage, field=field,
+                         reason=reason)],
+    )
+
+
+def process_file(path: Path, root: Path) -> DocumentResult:
+    source = Path(path).relative_to(root).as_posix()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _rejected(source, None, "read", "source", f"cannot read file: {exc}")
+    return process_source(data, source)
+
+
+def process_batch(paths: Sequence[str], root: str) -> list[dict]:
+    """Extract a batch; results are dumped to plain dicts for shipping between processes."""
+    root_path = Path(root)
+    return [process_file(Path(p), root_path).model_dump(mode="json") for p in paths]

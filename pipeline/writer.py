@@ -1,0 +1,141 @@
+"""Write stage: ``output/json/<stem>.json`` per document and ``output/parquet/<table>.parquet``.
+
+Deterministic (same results -> byte-identical files: stable key and row order, no timestamps)
+and atomic (each file is written to a temporary file in its folder, then ``os.replace``d).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .records import (
+    TABLES,
+    AbbreviationRow,
+    ClassRow,
+    DateRow,
+    DocumentKey,
+    DocumentRecord,
+    DocumentResult,
+    DocumentRow,
+    EntityRow,
+    RelationRow,
+    SeriesRow,
+    arrow_schema,
+    to_arrow_row,
+)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def document_json(record: DocumentRecord) -> bytes:
+    payload = record.model_dump(mode="json")
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def json_name(source: str) -> str:
+    """``sub/000_abc.txt`` -> ``sub/000_abc.json`` (the stem keeps its folder, so no clash)."""
+    path = Path(source)
+    return path.with_suffix(".json").as_posix() if path.suffix else f"{source}.json"
+
+
+def _relations(key: dict, record: DocumentRecord) -> list[RelationRow]:
+    s = record.series
+    subject = s.name or record.title or record.source
+    pairs = (
+        [("alias", v) for v in s.aliases]
+        + [("sanctioned_by", v) for v in s.sanctioning_bodies]
+        + [("rules_by", v) for v in s.rule_bodies]
+        + [("formerly_named", v) for v in s.former_names]
+        + [("renamed_to", v) for v in s.renamed_to]
+        + [("predecessor", v) for v in s.predecessors]
+        + [("successor", v) for v in s.successors]
+        + [("has_class", c.name) for c in s.classes]
+    )
+    rows = [RelationRow(**key, subject=subject, relation=r, object=o) for r, o in pairs]
+    for c in s.classes:
+        if c.parent:
+            rows.append(RelationRow(**key, subject=c.name, relation="class_parent",
+                                    object=c.parent))
+        rows.extend(RelationRow(**key, subject=c.name, relation="class_equivalent", object=e)
+                    for e in c.equivalents)
+    return rows
+
+
+def table_rows(results: Iterable[DocumentResult]) -> dict[str, list[DocumentKey]]:
+    """Rows of every table, in source order then document order."""
+    rows: dict[str, list[DocumentKey]] = {name: [] for name in TABLES}
+    for result in sorted(results, key=lambda r: r.source):
+        rows["errors"].extend(result.errors)
+        record = result.record
+        if record is None:
+            continue
+        key = {"doc_id": record.doc_id, "source": record.source}
+        rows["documents"].append(DocumentRow(
+            **key, title=record.title, title_source=record.title_source,
+            infobox=record.infobox, sections=record.sections, see_also=record.see_also,
+            categories=record.categories, interlanguage=record.interlanguage,
+            warnings=record.warnings,
+        ))
+        series = record.series.model_dump(exclude={"classes"})
+        rows["series"].append(SeriesRow(**key, **series))
+        rows["classes"].extend(
+            ClassRow(**key, series=record.series.name, **c.model_dump())
+            for c in record.series.classes
+        )
+        rows["abbreviations"].extend(AbbreviationRow(**key, **a.model_dump())
+                                     for a in record.abbreviations)
+        rows["entities"].extend(EntityRow(**key, **e.model_dump()) for e in record.entities)
+        rows["dates"].extend(DateRow(**key, **d.model_dump()) for d in record.dates)
+        rows["relations"].extend(_relations(key, record))
+    return rows
+
+
+def parquet_bytes(table_name: str, rows: Sequence[DocumentKey]) -> bytes:
+    schema = arrow_schema(TABLES[table_name])
+    table = pa.Table.from_pylist([to_arrow_row(r) for r in rows], schema=schema)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def write_document(record: DocumentRecord, out_dir: Path) -> Path:
+    path = Path(out_dir) / "json" / json_name(record.source)
+    atomic_write_bytes(path, document_json(record))
+    return path
+
+
+def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
+    """Write every table (empty ones too, with their schema); return rows per table."""
+    counts = {}
+    for name, rows in table_rows(results).items():
+        atomic_write_bytes(Path(out_dir) / "parquet" / f"{name}.parquet",
+                           parquet_bytes(name, rows))
+        counts[name] = len(rows)
+    return counts
+
+
+def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str, int]:
+    for result in results:
+        if result.record is not None:
+            write_document(result.record, out_dir)
+    return write_tables(results, out_dir)

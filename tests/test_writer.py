@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyarrow.parquet as pq
+
+from pipeline.records import (
+    TABLES,
+    DocumentRecord,
+    DocumentResult,
+    ErrorRow,
+    arrow_schema,
+)
+from pipeline.writer import write_outputs
+
+TEXT = "The Baltic Touring Trophy (BTT) began in 1998 at Vastervik Raceway."
+DOC_ID = hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def _record() -> DocumentRecord:
+    return DocumentRecord.model_validate(
+        {
+            "doc_id": DOC_ID,
+            "source": "sub/btt.txt",
+            "title": "Baltic Touring Trophy",
+            "title_source": "heading",
+            "infobox": {"Inaugural": "1998"},
+            "sections": [{"heading": "History", "level": 2, "start_char": 0, "end_char": 10}],
+            "abbreviations": [{"short": "BTT", "long": "Baltic Touring Trophy",
+                               "start_char": 27, "end_char": 30}],
+            "series": {
+                "name": "Baltic Touring Trophy", "aliases": ["BTT"], "inaugural_year": 1998,
+                "sanctioning_bodies": ["Baltic Motor Federation"],
+                "classes": [{"name": "T1", "parent": "T", "equivalents": ["Group A"]}],
+            },
+            "entities": [{"text": "Vastervik Raceway", "label": "CIRCUIT", "start_char": 49,
+                          "end_char": 66, "canonical": "Vastervik Raceway"}],
+            "dates": [{"text": "1998", "start_char": 41, "end_char": 45, "kind": "year",
+                       "value_start": "1998", "value_end": "1998", "granularity": "year"}],
+            "see_also": ["Nordic Endurance Cup"],
+            "interlanguage": {"sv": "Baltiska Touringtrofén"},
+        },
+        context={"source": TEXT},
+    )
+
+
+def _results() -> list[DocumentResult]:
+    rejected = DocumentResult(
+        source="broken.txt",
+        errors=[ErrorRow(doc_id="", source="broken.txt", stage="read", field="encoding",
+                         reason="not valid UTF-8")],
+    )
+    return [DocumentResult(source="sub/btt.txt", doc_id=DOC_ID, record=_record()), rejected]
+
+
+def test_json_round_trip_and_key_order(tmp_path):
+    write_outputs(_results(), tmp_path)
+    path = tmp_path / "json" / "sub" / "btt.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert list(data)[:6] == ["schema_version", "doc_id", "source", "title", "title_source",
+                              "infobox"]
+    assert DocumentRecord.model_validate(data) == _record()
+    assert not (tmp_path / "json" / "broken.json").exists()
+
+
+def test_parquet_tables_read_back_with_declared_types(tmp_path):
+    counts = write_outputs(_results(), tmp_path)
+    assert counts == {"documents": 1, "series": 1, "classes": 1, "abbreviations": 1,
+                      "entities": 1, "dates": 1, "relations": 5, "errors": 1}
+    for name, model in TABLES.items():
+        table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        assert table.schema.equals(arrow_schema(model)), name
+        assert table.num_rows == counts[name]
+    entities = pq.read_table(tmp_path / "parquet" / "entities.parquet").to_pylist()
+    assert entities[0]["canonical"] == "Vastervik Raceway"
+    assert entities[0]["source"] == "sub/btt.txt"
+    docs = pq.read_table(tmp_path / "parquet" / "documents.parquet").to_pylist()
+    assert docs[0]["infobox"] == [("Inaugural", "1998")]
+    relations = {(r["subject"], r["relation"], r["object"])
+                 for r in pq.read_table(tmp_path / "parquet" / "relations.parquet").to_pylist()}
+    assert ("T1", "class_equivalent", "Group A") in relations
+    assert ("Baltic Touring Trophy", "sanctioned_by", "Baltic Motor Federation") in relations
+
+
+def test_empty_tables_keep_their_schema(tmp_path):
+    write_outputs([], tmp_path)
+    for name, model in TABLES.items():
+        table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        assert table.num_rows == 0
+        assert table.schema.equals(arrow_schema(model))
+
+
+def test_outputs_are_deterministic_and_leave_no_temporary_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_outputs(_results(), first)
+    write_outputs(list(reversed(_results())), second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert not [p for p in first.rglob("*.tmp")]
