@@ -469,7 +469,7 @@ class MotorsportEntities:
     ) -> list[tuple[tuple, Span, str]]:
         """Names the document itself defines: short forms take the label and canonical name of
         their long form; a team's first word names the team ("Hitotsuyama" after
-        "Hitotsuyama Racing") unless the word is a known name of its own."""
+        "Hitotsuyama Racing")."""
         short_forms = doc._.short_forms or {}
         heads = self.lexicon["team_head_set"]
         names: dict[str, tuple[str, str]] = {}
@@ -492,14 +492,15 @@ class MotorsportEntities:
                 elif (known := self.known.get(fold(long))) is not None:
                     names[short] = known
         team = doc.vocab.strings["TEAM"]
+        # A team's first word that is also a known name (a maker: "Mugen" of "Mugen
+        # Motorsports") names the team only as the owner of an entry: "Mugen's LMP".
+        possessive_only: set[str] = set()
         for _, span, canonical in candidates:
             if span.label == team and len(span) == 2 and span[1].text in heads:
                 alias = span[0].text
-                if (
-                    alias[:1].isupper()
-                    and fold(alias) not in self.known
-                    and alias.lower() not in self.lexicon["function_set"]
-                ):
+                if alias[:1].isupper() and alias.lower() not in self.lexicon["function_set"]:
+                    if fold(alias) in self.known:
+                        possessive_only.add(alias)
                     names.setdefault(alias, ("TEAM", canonical))
         if not names:
             return []
@@ -507,10 +508,14 @@ class MotorsportEntities:
         orths = doc.to_array(ORTH)
         ids = {doc.vocab.strings.add(text): text for text in names}
         found = []
+        n = len(doc)
         for i in numpy.nonzero(numpy.isin(orths, list(ids)))[0].tolist():
+            text = ids[int(orths[i])]
             if self._is_compound_modifier(doc, i + 1):
                 continue
-            label, canonical = names[ids[int(orths[i])]]
+            if text in possessive_only and not (i + 1 < n and doc[i + 1].lower_ in {"'s", "’s"}):
+                continue
+            label, canonical = names[text]
             found.append(((DOCUMENT_PRIORITY, 0), Span(doc, i, i + 1, label=label), canonical))
         return found
 

@@ -254,6 +254,15 @@ def test_team_named_by_its_first_word(nlp):
     assert c["Porsche 962C"][0] == "CAR"
 
 
+def test_team_named_by_a_maker_word_only_as_owner(nlp):
+    # "Mugen" is an engine maker; after "Mugen Motorsports" it names the team as the owner of
+    # an entry ("Mugen's LMP"), and stays the maker elsewhere.
+    doc = nlp("Mugen Motorsports entered. Mugen's LMP won, with engines by Mugen.")
+    records = [(r["text"], r["label"], r["canonical"]) for r in entity_records(doc)]
+    assert ("Mugen", "TEAM", "Mugen Motorsports") in records
+    assert ("Mugen", "MANUFACTURER", "Mugen") in records
+
+
 # --- traps -------------------------------------------------------------------------------------
 
 
