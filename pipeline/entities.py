@@ -27,7 +27,7 @@ import re
 from functools import cache
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import IS_LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -169,6 +169,7 @@ class MotorsportEntities:
             self.exact.add(key, patterns)
         for key, patterns in folded_patterns.items():
             self.folded.add(key, patterns)
+        self._modifier_hyphens: frozenset[int] = frozenset()
         self.makers = {key for key, (label, _) in self.entries.items() if label == "MANUFACTURER"}
 
         # validate=False: the flag specs are integer attribute ids, which the pattern schema
@@ -190,6 +191,7 @@ class MotorsportEntities:
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self._modifier_hyphens = self._find_modifier_hyphens(doc)
         candidates: list[tuple[tuple, Span, str]] = []
         strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
@@ -236,12 +238,17 @@ class MotorsportEntities:
     def _is_compound_modifier(self, doc: Doc, end: int) -> bool:
         """ "Le Mans-based", "Asian-based": a name glued by a hyphen to a lower-case word is a
         modifier, not a mention of the entity."""
-        return (
-            end + 1 < len(doc)
-            and doc[end].text == "-"
-            and not doc[end - 1].whitespace_
-            and doc[end + 1].text[:1].islower()
-        )
+        return end in self._modifier_hyphens
+
+    def _find_modifier_hyphens(self, doc: Doc) -> frozenset[int]:
+        """Positions of hyphens glued to the word before and followed by a lower-case word,
+        read from token arrays once per doc."""
+        if len(doc) < 3:
+            return frozenset()
+        orth, space, lower = doc.to_array([ORTH, SPACY, IS_LOWER]).T
+        hyphen = doc.vocab.strings["-"]
+        glued = (orth[1:-1] == hyphen) & (space[:-2] == 0) & (lower[2:] == 1)
+        return frozenset((numpy.nonzero(glued)[0] + 1).tolist())
 
     def _inside_unknown_name(self, doc: Doc, start: int) -> bool:
         """The word before is capitalised mid-sentence and no known name: the place name is
@@ -390,25 +397,27 @@ class MotorsportEntities:
         return False
 
     def _canonical(self, span: Span, rule: dict) -> str:
-        text = _POSSESSIVE.sub("", _SPACES.sub(" ", span.text)).strip()
-        if rule.get("id") == "class_letter":
-            word = self.lexicon["group_word_canonical"].get(span[0].text, span[0].text)
-            return f"{word} {span[-1].text}"
-        if span.label_ == "CLASS":
-            # "LMP1s" -> "LMP1"
-            parts = [
-                t.text[:-1]
-                if t.text.endswith("s") and self.lexicon["class_re"].match(t.text[:-1])
-                else t.text
-                for t in span
-            ]
-            text = "".join(p + t.whitespace_ for p, t in zip(parts, span)).strip()
+        """The span's text, white space and a possessive folded; class plurals made singular
+        ("LMP1s" -> "LMP1"); a known name's canonical form; a season year kept in front."""
+        text = span.text
+        if "  " in text or "\n" in text:
+            text = _SPACES.sub(" ", text)
+        if text.endswith(("'s", "’s")):
+            text = text[:-2]
+        label = span.label_
+        if label == "CLASS":
+            if rule["id"] == "class_letter":  # "Gr. C" -> "Group C"
+                first = span[0].text
+                word = self.lexicon["group_word_canonical"].get(first, first)
+                return f"{word} {span[-1].text}"
+            if text.endswith("s") and self.lexicon["class_re"].match(span[-1].text[:-1]):
+                text = text[:-1]
         year = ""
-        first = span[0].text
-        if _YEAR.match(first) and len(span) > 1:
-            year, text = first + " ", text[len(first) :].strip()
+        first, _, rest = text.partition(" ")
+        if rest and _YEAR.match(first):
+            year, text = first + " ", rest
         known = self.known.get(fold(text))
-        if known is not None and known[0] == span.label_:
+        if known is not None and known[0] == label:
             text = known[1]
         return year + text
 
