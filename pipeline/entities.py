@@ -67,6 +67,7 @@ PREFIX_LISTS = (
     ("circuit_prefixes", "CIRCUIT"),
     ("org_prefixes", "ORG"),
     ("event_prefixes", "EVENT"),
+    ("given_names", "PERSON"),
 )
 
 # Priorities on equal spans: lower wins.
@@ -104,6 +105,9 @@ def _lexicon() -> dict:
     }
     lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
     lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
+    lexicon["group_word_set"] = frozenset(lexicon["group_words"])
+    lexicon["pro_am_set"] = frozenset(lexicon["pro_am"])
+    lexicon["person_suffixes"] = frozenset(lexicon["person_name_suffixes"])
     return lexicon
 
 
@@ -133,6 +137,15 @@ def expand_pattern(pattern: list, lexicon: dict) -> list[dict]:
             spec = _resolve_lists(dict(lexicon["token_macros"][name]), lexicon)
             if op:
                 spec["OP"] = op
+            tokens.append(spec)
+        elif "ANY" in token:
+            # Alternatives of one token: macros ("@CLASSTOKEN") or specs.
+            alternatives = [
+                dict(lexicon["token_macros"][a[1:]]) if isinstance(a, str) else a
+                for a in token["ANY"]
+            ]
+            spec = {k: v for k, v in token.items() if k != "ANY"}
+            spec["ANY"] = [_resolve_lists(a, lexicon) for a in alternatives]
             tokens.append(spec)
         else:
             tokens.append(_resolve_lists(token, lexicon))
@@ -288,10 +301,15 @@ class MotorsportEntities:
         label = rule.get("label")
         if rule.get("label_by") == "last":
             head = doc[end - 1].text
-            label = lexicon["label_of_head"].get(head)
-            required = lexicon["head_requires"].get(head)
-            if required is not None and doc[end - 2].text not in required:
-                return None  # "Park" alone is no circuit head; "Motorsport Park" is
+            if head.lower() in lexicon["unit_set"]:
+                label = "EVENT"  # "Spa 24 Hours", "Suzuka 1000 km"
+                if not self._length_fits(doc, start, end):
+                    return None
+            else:
+                label = lexicon["label_of_head"].get(head)
+                required = lexicon["head_requires"].get(head)
+                if required is not None and doc[end - 2].text not in required:
+                    return None  # "Park" alone is no circuit head; "Motorsport Park" is
         elif rule.get("label_by") == "first":
             opener = doc[start].text
             label = lexicon["label_of_prefix"].get(opener)
@@ -300,12 +318,12 @@ class MotorsportEntities:
                 return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
             return None
-        if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(
-            doc, start, end
-        ):
+        if rule["id"] == "length_of_place" and not self._length_fits(doc, start, end):
             return None
-        while end > start and doc[end - 1].text == "-":
-            end -= 1  # "GT3-" left by the optional "-Am" of a class
+        if rule["id"] == "class":
+            end = self._class_end(doc, start, end)
+            if end is None:
+                return None
         start, end = self._extend(doc, rule.get("extend", ()), label, start, end)
         trim_from = start + rule.get("trim_left", 0)
         trimmed = self._trim(doc, trim_from, end)
@@ -366,6 +384,9 @@ class MotorsportEntities:
             and doc[end + 1].check_flag(flag["CLASSTOKEN"])
         ):
             end += 2  # "C1" + "/GTP"
+        if "person_suffix" in how and label == "PERSON" and end < n:
+            if doc[end].text in self.lexicon["person_suffixes"]:
+                end += 1  # "Bill France" + "Sr."
         if (
             "year" in how
             and label == "EVENT"
@@ -378,6 +399,23 @@ class MotorsportEntities:
     @staticmethod
     def _name_word(token) -> bool:
         return token.text[:1].isupper() and not token.is_sent_start
+
+    def _class_end(self, doc: Doc, start: int, end: int) -> int | None:
+        """Check the parts of a class match: "Group"/"Class"/"Gr." take a letter or code
+        ("Group C", "Gr. C", "Group GT3"); a class code takes "-Am"/"Pro" ("GTE-Am") or
+        nothing."""
+        lexicon = self.lexicon
+        first = doc[start].text
+        tail = [t.text for t in doc[start + 1 : end]]
+        if first in lexicon["group_word_set"]:
+            if not tail or tail[-1] in lexicon["pro_am_set"]:
+                return None
+            if tail[0] == "-" or (tail[0] == "." and first != "Gr"):
+                return None
+            return end
+        if tail and tail[-1] in lexicon["pro_am_set"] and tail[:-1] in ([], ["-"]):
+            return end
+        return start + 1
 
     def _generic(self, doc: Doc, start: int, end: int, head_side: str) -> bool:
         """ "Drivers Championship", "International Circuit", "Team Manager": capitalised common
@@ -406,8 +444,8 @@ class MotorsportEntities:
             text = text[:-2]
         label = span.label_
         if label == "CLASS":
-            if rule["id"] == "class_letter":  # "Gr. C" -> "Group C"
-                first = span[0].text
+            first = span[0].text
+            if first in self.lexicon["group_word_set"]:  # "Gr. C" -> "Group C"
                 word = self.lexicon["group_word_canonical"].get(first, first)
                 return f"{word} {span[-1].text}"
             if text.endswith("s") and self.lexicon["class_re"].match(span[-1].text[:-1]):
