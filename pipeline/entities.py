@@ -384,9 +384,13 @@ class MotorsportEntities:
             and doc[end + 1].check_flag(flag["CLASSTOKEN"])
         ):
             end += 2  # "C1" + "/GTP"
-        if "person_suffix" in how and label == "PERSON" and end < n:
-            if doc[end].text in self.lexicon["person_suffixes"]:
-                end += 1  # "Bill France" + "Sr."
+        if (
+            "person_suffix" in how
+            and label == "PERSON"
+            and end < n
+            and doc[end].text in self.lexicon["person_suffixes"]
+        ):
+            end += 1  # "Bill France" + "Sr."
         if (
             "year" in how
             and label == "EVENT"
