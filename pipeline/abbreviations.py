@@ -213,6 +213,12 @@ class AbbreviationDetector:
                 inner[-1].check_flag(self.short_flag)
             ):
                 short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif (
+                len(inner) > 2
+                and inner[0].check_flag(self.short_flag)
+                and inner[1].text in rules["parenthesis_separators"]
+            ):
+                short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
             elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
                 return self._long_in_parens(doc, doc[start - 1 : start], inner)
             else:

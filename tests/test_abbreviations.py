@@ -63,6 +63,11 @@ def pairs(doc) -> set[tuple[str, str]]:
             ("KP", "Kestrel Prototypes"),
         ),
         (
+            # A gloss after the short form.
+            "The Deutsche Vallar Meisterschaft (DVM; Vallar Championship) began in 1984.",
+            ("DVM", "Deutsche Vallar Meisterschaft"),
+        ),
+        (
             # The reverse order: short form first, long form in parentheses.
             "Its rules came from the NRC (Nordic Racing Council) until 1995.",
             ("NRC", "Nordic Racing Council"),
