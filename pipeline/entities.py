@@ -67,7 +67,6 @@ PREFIX_LISTS = (
     ("circuit_prefixes", "CIRCUIT"),
     ("org_prefixes", "ORG"),
     ("event_prefixes", "EVENT"),
-    ("given_names", "PERSON"),
 )
 
 # Priorities on equal spans: lower wins.
@@ -108,6 +107,7 @@ def _lexicon() -> dict:
     lexicon["group_word_set"] = frozenset(lexicon["group_words"])
     lexicon["pro_am_set"] = frozenset(lexicon["pro_am"])
     lexicon["person_suffixes"] = frozenset(lexicon["person_name_suffixes"])
+    lexicon["given_name_set"] = frozenset(lexicon["given_names"])
     return lexicon
 
 
@@ -227,6 +227,7 @@ class MotorsportEntities:
             if found is not None:
                 candidates.append(((PATTERN_PRIORITY, rule["order"]), *found))
 
+        candidates = self._after_people(candidates)
         candidates.extend(self._document_names(doc, candidates))
         for _, span, canonical in candidates:
             # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
@@ -239,6 +240,24 @@ class MotorsportEntities:
         )
         doc.ents = resolved
         return doc
+
+    @staticmethod
+    def _after_people(candidates: list[tuple[tuple, Span, str]]) -> list[tuple[tuple, Span, str]]:
+        """A name that runs on from a person's name starts after it ("Juan Ortega" + "Brenner
+        Racing Team" in a flattened table row): a given name is stronger evidence than the
+        capitalisation that let the other name reach back."""
+        people = [span for _, span, _ in candidates if span.label_ == "PERSON"]
+        if not people:
+            return candidates
+        out = []
+        for priority, span, canonical in candidates:
+            person = next((p for p in people if p.start <= span.start < p.end < span.end - 1), None)
+            if person is not None and priority[0] == PATTERN_PRIORITY:
+                rest = span.doc[person.end : span.end]
+                span = Span(span.doc, rest.start, rest.end, label=span.label_)
+                canonical = rest.text
+            out.append((priority, span, canonical))
+        return out
 
     @staticmethod
     def _resolve(candidates: list[tuple[tuple, Span, str]]) -> list[Span]:
@@ -313,7 +332,7 @@ class MotorsportEntities:
         elif rule.get("label_by") == "first":
             opener = doc[start].text
             label = lexicon["label_of_prefix"].get(opener)
-            required = lexicon["head_requires"].get(opener)
+            required = lexicon["opener_requires"].get(opener)
             if required is not None and doc[start + 1].text not in required:
                 return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
@@ -355,14 +374,16 @@ class MotorsportEntities:
                     j -= 1
                 if j > i:
                     end = j
-        if "team_names" in how and label == "TEAM":
-            # "Audi Sport" + "Team Joest"
-            while (
-                start > 0
-                and doc[start - 1].check_flag(flag["NAME"])
-                and not doc[start - 1].is_sent_start
+        if "team_names" in how and label == "TEAM" and doc[start].text == "Team":
+            # "Audi Sport" + "Team Joest", "Toyota" + "Team Europe": known names and team
+            # words only, so a driver's name before a team in a table row stays out.
+            while start > 0 and (
+                doc[start - 1].text in self.lexicon["team_head_set"]
+                or fold(doc[start - 1].text) in self.known
             ):
                 start -= 1
+        if label == "PERSON":
+            end = self._person_end(doc, start, end)
         if "names" in how:
             # "Japanese" + "Formula 3"
             while start > 0 and doc[start - 1].check_flag(flag["NAME"]):
@@ -377,6 +398,16 @@ class MotorsportEntities:
             end = j
         if "class_body" in how and start > 0 and doc[start - 1].text in self.class_bodies:
             start -= 1  # "IMSA" + "GTP"
+        elif (
+            "class_body" in how
+            and start > 1
+            and doc[start - 1].text == "-"
+            and not doc[start - 2].whitespace_
+            and not doc[start - 1].whitespace_
+            and doc[start - 2].is_upper
+            and len(doc[start - 2]) <= 4
+        ):
+            start -= 2  # "ST-" + "TCR": a series' own prefix glued to the class code
         if (
             "class_pair" in how
             and end + 1 < n
@@ -403,6 +434,33 @@ class MotorsportEntities:
     @staticmethod
     def _name_word(token) -> bool:
         return token.text[:1].isupper() and not token.is_sent_start
+
+    def _person_end(self, doc: Doc, start: int, end: int) -> int:
+        """A given name, particles ("de la"), and one surname; two names when the first is also
+        a given name ("Juan Manuel Fangio") or joined by a hyphen ("Jean-Pierre Jarier"). A
+        head word ("Team", "Racing") ends the name."""
+        lexicon = self.lexicon
+        names_left = 1
+        i = start + 1
+        last_name = None
+        while i < end:
+            token = doc[i]
+            text = token.text
+            if text in lexicon["label_of_prefix"] and text not in lexicon["given_name_set"]:
+                break
+            if text in lexicon["label_of_head"]:
+                break
+            if text == "-" or token.check_flag(self.flag["CONN"]):
+                i += 1
+                continue
+            if names_left == 0:
+                break
+            last_name = i
+            names_left -= 1
+            if text in lexicon["given_name_set"] or doc[i - 1].text == "-":
+                names_left += 1
+            i += 1
+        return last_name + 1 if last_name is not None else end
 
     def _class_end(self, doc: Doc, start: int, end: int) -> int | None:
         """Check the parts of a class match: "Group"/"Class"/"Gr." take a letter or code

@@ -134,6 +134,7 @@ def test_class_patterns(nlp):
         "LMP2s",
     ):
         assert ("CLASS", name) in found
+    assert ("CLASS", "VX-TCR") in ents(nlp, "Touring cars ran in VX-TCR.")
     c = canon(nlp, "Two LMP2s and a Gr. B car retired.")
     assert c["LMP2s"] == ("CLASS", "LMP2")
     assert c["Gr. B"] == ("CLASS", "Group B")
@@ -206,6 +207,18 @@ def test_people(nlp):
     assert ("PERSON", "Pedro de la Vargas") in found
     assert ("TEAM", "Tom Brenner Racing") in found
     assert ("PERSON", "Tom Brenner") not in found
+
+
+def test_table_rows_keep_drivers_and_teams_apart(nlp):
+    found = ents(
+        nlp,
+        "Season Driver Team\n1995 Keiichi Vallar Team Kestrel\n"
+        "1996 Juan Manuel Ortega Brenner Racing Team",
+    )
+    assert ("PERSON", "Keiichi Vallar") in found
+    assert ("TEAM", "Team Kestrel") in found
+    assert ("PERSON", "Juan Manuel Ortega") in found
+    assert ("TEAM", "Brenner Racing Team") in found
 
 
 def test_place_name_inside_a_person_name(nlp):
