@@ -213,6 +213,8 @@ class MotorsportEntities:
                 label, canonical = self.entries[key]
                 if self._is_compound_modifier(doc, end):
                     continue
+                if matcher is self.folded and doc[start].text[:1].islower():
+                    continue  # "a grand touring car": a description, not the name
                 if label == "LOCATION" and self._inside_unknown_name(doc, start):
                     continue  # "Bill France Sr.": a place name as part of a person's name
                 span = Span(doc, start, end, label=label)

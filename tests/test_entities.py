@@ -307,6 +307,12 @@ def test_longest_span_wins(nlp):
     assert ("LOCATION", "Shanghai") in found
 
 
+def test_lower_case_descriptions_are_no_names(nlp):
+    found = ents(nlp, "Vortex GT is a grand touring car racing series in north america.")
+    assert not any(label in {"CLASS", "LOCATION"} for label, _ in found)
+    assert ("CLASS", "Grand Touring") in ents(nlp, "Cars ran as Grand Touring entries.")
+
+
 def test_places(nlp):
     found = ents(nlp, "Races were held in Europe, North America and Asia, and in France.")
     assert {("LOCATION", p) for p in ("Europe", "North America", "Asia", "France")} <= found
