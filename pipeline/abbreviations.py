@@ -277,9 +277,11 @@ class AbbreviationDetector:
         lengths = {len(_letters(short)) for short in candidates}
         by_letters: dict[str, Span] = {}
         for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
+            # "All" of "All Japan ..." gives no letter (as in definitions).
+            words = run[1:] if run[0].text in rules["long_form_prefixes"] else run
             key = "".join(
                 _initial(t, elisions)
-                for t in run
+                for t in words
                 if t.text not in rules["skippable"] and not t.is_punct
             )
             by_letters.setdefault(key, run)

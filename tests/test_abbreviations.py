@@ -106,6 +106,11 @@ def test_undefined_short_form_linked_to_long_form_elsewhere(nlp):
     assert doc._.short_forms["KMF"] == "Kestrel Motor Federation"
 
 
+def test_undefined_short_form_of_an_all_name(nlp):
+    doc = nlp("It replaced the All Korea Sprint Championship in 1992. The KSC had run ten years.")
+    assert ("KSC", "All Korea Sprint Championship") in pairs(doc)
+
+
 def test_undefined_short_form_needs_the_long_form_standing_alone(nlp):
     # "Japan Sports Prototype Car" is only a piece of a longer name: no pair for "JSPC".
     doc = nlp("The JSPC replaced the All Japan Sports Prototype Car Endurance Championship.")
