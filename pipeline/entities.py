@@ -1,14 +1,17 @@
 """Named entities of motorsport articles by rules: gazetteers, name shapes and the document's
 own short forms.
 
-Three sources of candidates, each a spaCy matcher built once in the factory:
+Three sources of candidates, the matchers built once in the factory:
 
 * the gazetteer (``entity_gazetteer.jsonl``): names true of the field in general, with their
   canonical form, matched by ``PhraseMatcher`` (one-token names by ORTH, so "Courage" the maker
-  is not "courage"; longer names by LOWER, so "Asian Le Mans series" is found);
+  is not "courage"; longer names by LOWER, so "Asian Le Mans series" is found, but only when the
+  text capitalises the name's first word);
 * structural patterns (``entity_patterns.jsonl``, spaCy ``Matcher``): the shapes names take in
   these articles ("... International Circuit", "... Racing", "... Championship",
-  "N Hours of Place", "Group C"), which reach names no list holds;
+  "N Hours of Place", "Group C", a given name and a surname), which reach names no list holds.
+  Token classes (capitalised word, head words, class codes) are lexeme flags, so the Matcher
+  tests bits; the optional edges of a name are added in code (see the file's header);
 * the document itself: short forms defined or used beside their long form (from the
   ``abbreviation_detector``) take the label and canonical name of that long form, and a team
   written in full ("Hitotsuyama Racing") is recognised when later named by its first word.
@@ -18,7 +21,8 @@ that step is code, because a ``Matcher`` cannot anchor on another matcher's outp
 
 Overlaps are resolved to the longest span (``spacy.util.filter_spans``); on equal spans the
 document's short forms beat the gazetteer, which beats the patterns (in file order), which beat
-cars. All candidates stay in ``doc.spans["entities"]``; the resolved set is ``doc.ents``.
+cars. All candidates stay in ``doc.spans["entities"]``; the resolved set is ``doc.ents``. The
+canonical name is each span's ``kb_id`` (read as ``span._.canonical``).
 """
 
 from __future__ import annotations
