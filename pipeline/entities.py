@@ -498,7 +498,10 @@ class MotorsportEntities:
         for i in range(start, end):
             unit = doc[i].lower_
             if unit in self.lexicon["unit_set"]:
-                number = int(doc[i - 1].text.replace(",", ""))
+                digits = doc[i - 1].text.replace(",", "") if i > start else ""
+                if not digits.isdigit():
+                    return False  # a unit with no number before it ("Le Mans km")
+                number = int(digits)
                 return number <= 24 if unit in self.lexicon["duration_set"] else number >= 100
         return False
 

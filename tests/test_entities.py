@@ -318,6 +318,14 @@ def test_places(nlp):
     assert {("LOCATION", p) for p in ("Europe", "North America", "Asia", "France")} <= found
 
 
+@pytest.mark.parametrize(
+    "text", ["", " ", "(", "Grand", "Formula", "24 Hours", "Le Mans km", "Bill - Formula as A"]
+)
+def test_fragments_do_not_break(nlp, text):
+    for r in entity_records(nlp(text)):
+        assert text[r["start_char"] : r["end_char"]] == r["text"]
+
+
 def test_spans_and_offsets(nlp):
     text = "The Valdoria Touring Car Championship (VTCC) ran at Melbrook Raceway. The VTCC ended."
     doc = nlp(text)
