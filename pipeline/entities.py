@@ -575,7 +575,8 @@ class MotorsportEntities:
         span = Span(doc, start, i, label="CAR")
         model = doc[end:i]
         parts = [t.text for t in model]
-        last = parts[-1]
+        # The tokenizer leaves a sentence's full stop on "962C."; the name has none.
+        last = parts[-1] = parts[-1].rstrip(".")
         if len(last) > 1 and last.endswith("s") and (last[-2].isdigit() or last[-2].isupper()):
             parts[-1] = last[:-1]  # plural: "Dallara F3s" -> "Dallara F3"
         model_text = "".join(p + t.whitespace_ for p, t in zip(parts, model)).strip()

@@ -166,6 +166,12 @@ def test_cars_are_maker_and_model(nlp):
     assert c["Porsche 956/962C"] == ("CAR", "Porsche 956/962C")
 
 
+def test_car_at_sentence_end(nlp):
+    # The tokenizer keeps the full stop on "962C."; the canonical name drops it.
+    c = canon(nlp, "It was a Porsche 962C. Then it rained.")
+    assert [v for v in c.values() if v[0] == "CAR"] == [("CAR", "Porsche 962C")]
+
+
 def test_gt_inside_a_car_name_is_no_class(nlp):
     found = ents(nlp, "A Ford GT and a Nissan GT-R raced against a Ford GT40.")
     assert ("CAR", "Ford GT") in found
