@@ -275,16 +275,22 @@ class AbbreviationDetector:
             return []
         elisions = tuple(rules["elision_prefixes"])
         lengths = {len(_letters(short)) for short in candidates}
+        # Every beginning of a wanted acronym: a run stops being read at the first letter that
+        # leads to none.
+        beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
         by_letters: dict[str, Span] = {}
         for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
             # "All" of "All Japan ..." gives no letter (as in definitions).
             words = run[1:] if run[0].text in rules["long_form_prefixes"] else run
-            key = "".join(
-                _initial(t, elisions)
-                for t in words
-                if t.text not in rules["skippable"] and not t.is_punct
-            )
-            by_letters.setdefault(key, run)
+            key = ""
+            for token in words:
+                if token.text in rules["skippable"] or token.is_punct:
+                    continue
+                key += _initial(token, elisions)
+                if key not in beginnings:
+                    break
+            else:
+                by_letters.setdefault(key, run)
         pairs = []
         for short, span in candidates.items():
             run = by_letters.get(short.lower())
