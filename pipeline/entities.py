@@ -395,9 +395,10 @@ class MotorsportEntities:
             while start > 0 and doc[start - 1].check_flag(flag["NAME"]):
                 start -= 1
         if "series_tail" in how:
-            # "Formula 3000" + "Championship", "Formula One" + "World Championship"
+            # "Formula 3000" + "Championship", "Formula One" + "World Championship",
+            # "Formula Renault" + "3.5 Series"
             j = end
-            while j < n and j - end < 4 and doc[j].check_flag(flag["NAMEJ"]):
+            while j < n and j - end < 4 and (doc[j].check_flag(flag["NAMEJ"]) or doc[j].like_num):
                 j += 1
             while j > end and doc[j - 1].text not in self.series_heads:
                 j -= 1

@@ -78,6 +78,7 @@ def canon(nlp, text) -> dict[str, tuple[str, str]]:
             "It replaced the Valdorian Formula 2000 Championship in 1996.",
             {("SERIES", "Valdorian Formula 2000 Championship")},
         ),
+        ("Its rival was the Formula Vexar 3.5 Series.", {("SERIES", "Formula Vexar 3.5 Series")}),
         (
             "The series was formed by the Valdoria Motor Sport Federation.",
             {("ORG", "Valdoria Motor Sport Federation")},
