@@ -335,6 +335,14 @@ class MotorsportEntities:
                 required = lexicon["head_requires"].get(head)
                 if required is not None and doc[end - 2].text not in required:
                     return None  # "Park" alone is no circuit head; "Motorsport Park" is
+                if (
+                    label == "EVENT"
+                    and end - start == 3
+                    and doc[start].is_upper
+                    and doc[start].is_alpha
+                    and fold(doc[start].text) not in self.known
+                ):
+                    label = "TEAM"  # "ART Grand Prix": a race is named after a place
         elif rule.get("label_by") == "first":
             opener = doc[start].text
             label = lexicon["label_of_prefix"].get(opener)

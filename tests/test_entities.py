@@ -107,6 +107,13 @@ def test_capitalised_common_phrases_are_no_names(nlp):
     assert not any(label in {"SERIES", "CIRCUIT"} for label, _ in found)
 
 
+def test_grand_prix_of_an_acronym_is_a_team(nlp):
+    found = ents(nlp, "VXR Grand Prix won the Valdorian Grand Prix and the USA Grand Prix.")
+    assert ("TEAM", "VXR Grand Prix") in found
+    assert ("EVENT", "Valdorian Grand Prix") in found
+    assert ("EVENT", "USA Grand Prix") in found
+
+
 def test_leading_sentence_words_are_trimmed(nlp):
     found = ents(nlp, "During the year the Korvath Cup ran. The Valdoria Championship folded.")
     assert ("SERIES", "Korvath Cup") in found
