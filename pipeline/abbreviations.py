@@ -58,7 +58,7 @@ def _initial(token: Token, elisions: tuple[str, ...]) -> str:
     text = token.text
     for prefix in elisions:
         if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return text[:1].lower()
 
@@ -152,7 +152,9 @@ class AbbreviationDetector:
             vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
         )
         self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
-        self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
+        self.connector_flag = lexeme_flag(
+            vocab, "abbreviation:connector", lambda t: t in connectors
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
@@ -211,6 +213,12 @@ class AbbreviationDetector:
                 inner[-1].check_flag(self.short_flag)
             ):
                 short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif (
+                len(inner) > 2
+                and inner[0].check_flag(self.short_flag)
+                and inner[1].text in rules["parenthesis_separators"]
+            ):
+                short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
             elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
                 return self._long_in_parens(doc, doc[start - 1 : start], inner)
             else:
@@ -228,7 +236,17 @@ class AbbreviationDetector:
         first = match_long_form(words, short.text)
         if first is None:
             return None
-        return doc[words[first].i : words[-1].i + 1], short
+        start = words[first].i
+        # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
+        if (
+            start >= 2
+            and doc[start - 1].text == "-"
+            and doc[start - 2].text in rules["long_form_prefixes"]
+        ):
+            start -= 2
+        elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
+            start -= 1
+        return doc[start : words[-1].i + 1], short
 
     @staticmethod
     def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
@@ -257,14 +275,22 @@ class AbbreviationDetector:
             return []
         elisions = tuple(rules["elision_prefixes"])
         lengths = {len(_letters(short)) for short in candidates}
+        # Every beginning of a wanted acronym: a run stops being read at the first letter that
+        # leads to none.
+        beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
         by_letters: dict[str, Span] = {}
         for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
-            key = "".join(
-                _initial(t, elisions)
-                for t in run
-                if t.text not in rules["skippable"] and not t.is_punct
-            )
-            by_letters.setdefault(key, run)
+            # "All" of "All Japan ..." gives no letter (as in definitions).
+            words = run[1:] if run[0].text in rules["long_form_prefixes"] else run
+            key = ""
+            for token in words:
+                if token.text in rules["skippable"] or token.is_punct:
+                    continue
+                key += _initial(token, elisions)
+                if key not in beginnings:
+                    break
+            else:
+                by_letters.setdefault(key, run)
         pairs = []
         for short, span in candidates.items():
             run = by_letters.get(short.lower())
