@@ -78,6 +78,10 @@ class Abbreviation(SourceSpan):
 
     short: str = Field(min_length=1)
     long: str = Field(min_length=2)
+    # Where the long form stands beside it, when it does ("the JAF" linked by initials to a
+    # long form elsewhere has none).
+    long_start_char: int | None = Field(default=None, ge=0)
+    long_end_char: int | None = Field(default=None, ge=0)
 
 
 class RacingClass(Record):
@@ -99,6 +103,7 @@ class SeriesFacts(Record):
     sanctioning_bodies: list[str] = []
     rule_bodies: list[str] = []
     former_names: list[str] = []
+    renamed_to: list[str] = []  # later names other than ``name`` ("was renamed X")
     predecessors: list[str] = []
     successors: list[str] = []
 
@@ -132,12 +137,14 @@ class DateMention(SourceSpan):
     def _values_match_granularity(self) -> DateMention:
         values = [v for v in (self.value_start, self.value_end) if v is not None]
         if len(values) < 2:
-            unresolved = self.kind == "relative" and not values
+            # Unresolved: a relative date without an anchor, or a day or month whose year is
+            # neither written nor found before it. Explicit years and decades always resolve.
+            unresolved = self.kind not in ("year", "decade") and not values
             open_range = self.kind == "range" and self.value_start is not None
             if not (unresolved or open_range):
                 raise ValueError(
-                    "only a relative date may be unresolved (both ends null), "
-                    "and only a range open-ended (\"2006–present\": value_end null)"
+                    "only a relative date or a yearless day or month may be unresolved (both "
+                    "ends null), and only a range open-ended (\"2006–present\": value_end null)"
                 )
         pattern = ISO_BY_GRANULARITY.get(self.granularity or "")
         for value in values:
@@ -214,7 +221,8 @@ class RelationRow(DocumentKey):
 
     subject: str
     relation: Literal[
-        "sanctioned_by", "rules_by", "formerly_named", "alias", "predecessor", "successor",
+        "sanctioned_by", "rules_by", "formerly_named", "renamed_to", "alias", "predecessor",
+        "successor",
         "has_class", "class_parent", "class_equivalent",
     ]
     object: str
