@@ -1,8 +1,10 @@
 """Task runners a run can use: ``thread``, ``process`` or ``dask``.
 
 spaCy holds the GIL while it tokenizes and matches, so threads give no parallelism to the
-extraction itself; processes do. A process or Dask worker builds the spaCy pipeline once and
-keeps it for every batch it runs (``pipeline.nlp.get_nlp`` is cached per process).
+extraction itself; processes do, but each worker process first pays its start-up (imports, the
+spaCy pipeline, dateparser's language data, cold caches: 5-10 s). A process or Dask worker
+builds the spaCy pipeline once and keeps it for every batch it runs (``pipeline.nlp.get_nlp``
+is cached per process).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import os
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 RUNNERS = ("thread", "process", "dask")
-# Measured on the seed corpus replicated to 200 documents on a 2-core machine (docs/production.md).
-DEFAULT_RUNNER = "process"
+# Threads: measured fastest on one 2-core machine, for 200 and for 1,000 documents, because the
+# worker start-up outweighs what a second core gains (figures in docs/production.md).
+DEFAULT_RUNNER = "thread"
 
 
 def default_workers() -> int:

@@ -55,7 +55,7 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
                         "version are unchanged since the last run")
     parser.add_argument("--runner", choices=RUNNERS, default=None,
                         help="where the batches run: threads, a process pool, or Dask "
-                        "(default: process, the fastest on one machine; dask when "
+                        "(default: thread, measured fastest on one machine; dask when "
                         "--dask-address is given)")
     parser.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                         help="worker threads or processes; for dask without an address, the "

@@ -160,7 +160,7 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
         "batch_size": 64, "full": False,
     }
     assert served["flow"].name == "extract-motorsport-series"
-    assert isinstance(served["flow"].task_runner, ProcessPoolTaskRunner)
+    assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default
 
 
 def test_serve_on_an_interval_with_the_run_options(raw_dir, tmp_path, served):
@@ -181,9 +181,9 @@ def test_serve_on_an_existing_dask_cluster(raw_dir, served):
     assert served["flow"].task_runner.address == "tcp://10.0.0.5:8786"
 
 
-def test_serve_with_threads(raw_dir, served):
-    assert main(["serve", str(raw_dir), "--interval", "60", "--runner", "thread"]) == 0
-    assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)
+def test_serve_with_processes(raw_dir, served):
+    assert main(["serve", str(raw_dir), "--interval", "60", "--runner", "process"]) == 0
+    assert isinstance(served["flow"].task_runner, ProcessPoolTaskRunner)
 
 
 # --- progress --------------------------------------------------------------------------------

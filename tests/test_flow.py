@@ -50,12 +50,12 @@ def corpus(tmp_path_factory, raw_dir) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(corpus, tmp_path_factory) -> tuple[Path, object]:
-    """The default command line run (process runner, real extraction), done once."""
+    """A command line run on the process runner (real extraction), done once."""
     out = tmp_path_factory.mktemp("reference")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exit_code = main(["run", str(corpus), "--out", str(out), "--workers", "2",
-                          "--batch-size", "1", "--quiet"])
+        exit_code = main(["run", str(corpus), "--out", str(out), "--runner", "process",
+                          "--workers", "2", "--batch-size", "1", "--quiet"])
     assert exit_code == 1  # the bad inputs are rejected
     # Nine batches on two worker processes: each process builds the spaCy pipeline once.
     builds = int(re.search(r"spaCy pipelines built: (\d+)", printed.getvalue()).group(1))
