@@ -7,6 +7,7 @@ stderr is not a terminal, or ``--quiet``).
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,8 +62,10 @@ class BarReporter(Reporter):
             transient=False,
         )
         self.task = None
+        self._lent: list[tuple[logging.Handler, Console]] = []
 
     def start(self, total: int, completed: int = 0) -> None:
+        self._borrow_log_consoles()
         self.progress.start()
         # Reused documents count as done from the start; the rate and ETA are those of the
         # documents extracted by this run.
@@ -74,6 +77,24 @@ class BarReporter(Reporter):
 
     def stop(self) -> None:
         self.progress.stop()
+        for handler, console in self._lent:
+            handler.console = console
+        self._lent = []
+
+    def _borrow_log_consoles(self) -> None:
+        """Make log handlers that print through a rich console (Prefect's console handler) print
+        through the bar's console, so that log lines scroll above the bar instead of through it.
+        """
+        self._lent = []
+        loggers = [logging.getLogger()] + [
+            logger for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ]
+        for logger in loggers:
+            for handler in logger.handlers:
+                if isinstance(getattr(handler, "console", None), Console):
+                    self._lent.append((handler, handler.console))
+                    handler.console = self.progress.console
 
 
 _current: Reporter = Reporter()
