@@ -62,10 +62,11 @@ from dateparser.date import DateDataParser
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import register_extensions
+from .extensions import lexeme_flag, register_extensions
 from .resources import load_json
 
 PATTERNS_FILE = "date_patterns.json"
@@ -419,7 +420,8 @@ _TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
 class _TriggerGroup:
     """The patterns that hold one trigger class, matched only around tokens of that class."""
 
-    matcher: Matcher
+    matcher: Matcher  # word sets as lexeme flags of the pipeline's vocab
+    plain: Matcher  # word sets as IN predicates, for a doc of another vocab (no flags there)
     before: int  # how far a match reaches before and after a trigger token
     after: int
 
@@ -462,6 +464,69 @@ class _TriggerIndex:
         return [sorted(h) for h in found]
 
 
+# Lexeme flag bits are few (63 for the whole vocab, most taken by spaCy and the components built
+# before this one); word sets beyond the budget stay Matcher IN predicates, which match the same.
+_FREE_FLAG_RESERVE = 4
+
+
+def _word_set(attr: str, value) -> tuple[str, frozenset[str]] | None:
+    """(attr, words) of a word-set predicate ``{"LOWER": {"IN": [...]}}``, else None."""
+    if attr in ("ORTH", "LOWER") and isinstance(value, dict) and set(value) == {"IN"}:
+        words = value["IN"]
+        return attr, frozenset(w.lower() for w in words) if attr == "LOWER" else frozenset(words)
+    return None
+
+
+def _leading_word_sets(patterns: list[list[dict]]) -> list[tuple[str, frozenset[str]]]:
+    """Word sets of the tokens a match can start with, most used first: the Matcher tries
+    those at every position of a window, the others only after a partial match."""
+    counts: dict[tuple[str, frozenset[str]], int] = {}
+    for pattern in patterns:
+        for spec in pattern:
+            for attr, value in spec.items():
+                key = _word_set(attr, value)
+                if key is not None:
+                    counts[key] = counts.get(key, 0) + 1
+            if spec.get("OP") != "?":
+                break
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def _word_set_flags(vocab, word_sets) -> dict[tuple[str, frozenset[str]], int]:
+    """Lexeme flags for as many word sets as the free bits allow (see extensions.lexeme_flag):
+    a flag is a bit test in C, where a Matcher IN predicate is a Python call per token tried,
+    the bulk of this component's time."""
+    flags = {}
+    for attr, words in word_sets:
+        free = 63 - sum(1 for k in vocab.lex_attr_getters if isinstance(k, int) and 0 < k < 64)
+        if free <= _FREE_FLAG_RESERVE:
+            break
+        name = f"date:{attr}:{'|'.join(sorted(words))}"
+        flags[attr, words] = lexeme_flag(vocab, name, _word_set_getter(attr, words))
+    return flags
+
+
+def _word_set_getter(attr: str, words: frozenset[str]):
+    if attr == "LOWER":
+        return lambda text: text.lower() in words
+    return lambda text: text in words
+
+
+def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
+    """The pattern with its flagged word sets as flag tests."""
+    compiled = []
+    for spec in pattern:
+        out = {}
+        for attr, value in spec.items():
+            flag = flags.get(_word_set(attr, value))
+            if flag is None:
+                out[attr] = value
+            else:
+                out[flag] = True
+        compiled.append(out)
+    return compiled
+
+
 class DateMatcher:
     def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
         register_extensions()
@@ -481,36 +546,54 @@ class DateMatcher:
                 modifier=entry.get("modifier"),
                 relative=entry.get("relative"),
             )
+        compiled = {i: _compile(e, vocab["macros"])[0] for i, e in enumerate(vocab["patterns"])}
+        for i, pattern in compiled.items():
+            errors = validate_token_pattern(pattern)
+            if errors:
+                raise ValueError(f"date pattern {i}: {errors}")
+        flags = _word_set_flags(nlp.vocab, _leading_word_sets(list(compiled.values())))
         self.groups: list[_TriggerGroup] = []
         keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
         for trigger, entries in grouped.items():
             if not entries:
                 continue
-            matcher = Matcher(nlp.vocab, validate=True)
+            # validate=False: flags are integer attribute ids, which the pattern schema refuses;
+            # the written patterns are validated above.
+            matcher = Matcher(nlp.vocab, validate=False)
+            plain = Matcher(nlp.vocab)
             for key, entry in entries:
                 # One key per pattern: alignments are reported per pattern token, and the key
                 # says which pattern (hence which tokens are context) matched.
-                matcher.add(key, [_compile(entry, vocab["macros"])[0]])
+                pattern = compiled[int(key.rsplit("_", 1)[1])]
+                matcher.add(key, [_with_flags(pattern, flags)])
+                plain.add(key, [pattern])
             attr, strings = vocab["triggers"][trigger]
             before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
             for string in strings:
                 keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
                     self.groups
                 )
-            self.groups.append(_TriggerGroup(matcher=matcher, before=before, after=after))
+            self.groups.append(
+                _TriggerGroup(matcher=matcher, plain=plain, before=before, after=after)
+            )
         self.triggers = _TriggerIndex(keys)
+        self.vocab = nlp.vocab
         self.blocking = vocab["blocking_spans"]
         self.model_makers = vocab["model_makers"]
+        # dateparser loads its locale data and compiles its grammar on the first parse (~0.5 s):
+        # pay that when the pipeline is built, not inside the first document. The result is
+        # discarded and the parse cache is left untouched.
+        _date_parser().get_date_data("1 January 2000")
 
     def __call__(self, doc: Doc) -> Doc:
         blocked = self._blocked_tokens(doc)
         candidates = {}
         hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
+        flagged = doc.vocab is self.vocab
         for group, group_hits in zip(self.groups, hits):
+            matcher = group.matcher if flagged else group.plain
             for window in group.windows(doc, group_hits):
-                for match_id, start, end, alignments in group.matcher(
-                    window, with_alignments=True
-                ):
+                for match_id, start, end, alignments in matcher(window, with_alignments=True):
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
                     core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
