@@ -55,7 +55,7 @@ import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy
 from dateparser.date import DateDataParser
@@ -450,7 +450,8 @@ class _TriggerIndex:
             owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
             self.tables[attr] = (hashes, owners)
 
-    def hits(self, doc: Doc, n_groups: int) -> list[list[int]]:
+    def hits(self, doc: Doc, n_groups: int) -> tuple[list[list[int]], numpy.ndarray]:
+        """The trigger tokens of each group, and the doc's ORTH column."""
         attrs = list(self.tables)
         columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
         found: list[list[int]] = [[] for _ in range(n_groups)]
@@ -461,7 +462,7 @@ class _TriggerIndex:
             tokens = numpy.flatnonzero(hashes[where] == column)
             for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
                 found[group].append(token)
-        return [sorted(h) for h in found]
+        return [sorted(h) for h in found], columns[:, attrs.index(ORTH)]
 
 
 # Lexeme flag bits are few (63 for the whole vocab, most taken by spaCy and the components built
@@ -527,6 +528,19 @@ def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
     return compiled
 
 
+_VALUE_CACHE_SIZE = 65536
+
+
+class _Candidate(NamedTuple):
+    """A match: its extent, rule, core extent and value (None for a veto)."""
+
+    start: int
+    end: int
+    rule: DateRule
+    core: tuple[int, int] | None
+    value: dict | None
+
+
 class DateMatcher:
     def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
         register_extensions()
@@ -553,6 +567,9 @@ class DateMatcher:
                 raise ValueError(f"date pattern {i}: {errors}")
         flags = _word_set_flags(nlp.vocab, _leading_word_sets(list(compiled.values())))
         self.groups: list[_TriggerGroup] = []
+        # Matches are found without alignments (they cost a copy per Matcher state and token);
+        # a match of a pattern with context tokens is aligned afterwards on its own tokens.
+        self.aligners: dict[int, Matcher] = {}
         keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
         for trigger, entries in grouped.items():
             if not entries:
@@ -567,6 +584,10 @@ class DateMatcher:
                 pattern = compiled[int(key.rsplit("_", 1)[1])]
                 matcher.add(key, [_with_flags(pattern, flags)])
                 plain.add(key, [pattern])
+                if self.rules[nlp.vocab.strings[key]].context:
+                    aligner = Matcher(nlp.vocab, validate=False)
+                    aligner.add(key, [pattern])
+                    self.aligners[nlp.vocab.strings[key]] = aligner
             attr, strings = vocab["triggers"][trigger]
             before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
             for string in strings:
@@ -577,6 +598,8 @@ class DateMatcher:
                 _TriggerGroup(matcher=matcher, plain=plain, before=before, after=after)
             )
         self.triggers = _TriggerIndex(keys)
+        self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
+        self.values: dict[tuple, dict | None] = {}
         self.vocab = nlp.vocab
         self.blocking = vocab["blocking_spans"]
         self.model_makers = vocab["model_makers"]
@@ -586,34 +609,45 @@ class DateMatcher:
         _date_parser().get_date_data("1 January 2000")
 
     def __call__(self, doc: Doc) -> Doc:
-        blocked = self._blocked_tokens(doc)
-        candidates = {}
-        hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
+        found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
+        hits, orths = self.triggers.hits(doc, len(self.groups)) if len(doc) else ([], None)
         flagged = doc.vocab is self.vocab
         for group, group_hits in zip(self.groups, hits):
             matcher = group.matcher if flagged else group.plain
             for window in group.windows(doc, group_hits):
-                for match_id, start, end, alignments in matcher(window, with_alignments=True):
+                for match_id, start, end in matcher(window):
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
-                    core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
                     # Windows overlap across groups, never within one: a match is kept once.
-                    if core and (rule.order, start, end) not in candidates:
-                        candidates[rule.order, start, end] = self._candidate(
-                            doc, rule, start, end, core[0], core[-1] + 1, blocked
-                        )
+                    if (rule.order, start, end) not in found:
+                        found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)
+        blocked = self._blocked_tokens(doc) if found else set()
         # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
         # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
-        # matches of the same extent (filter_spans is stable).
-        valid = [c for _, c in sorted(candidates.items()) if c is not None]
-        valid.sort(key=lambda c: c[0].start)
-        chosen = {id(c[0]): c for c in valid}
-        dates = []
-        for span in filter_spans([c[0] for c in valid]):
-            _, rule, core, value = chosen[id(span)]
-            if core is None:  # a veto
+        # matches of the same extent (filter_spans is stable). Candidates are plain tuples (the
+        # only attributes filter_spans reads are start and end): Span objects are made only for
+        # the dates chosen.
+        valid = []
+        for (order, start, end), core in sorted(found.items()):
+            if core is None:
                 continue
-            core._.date_value = value
+            rule = self.rules_by_order[order]
+            if rule.kind == "veto":
+                valid.append(_Candidate(start, end, rule, None, None))
+                continue
+            if all(i in blocked for i in range(*core)):
+                continue
+            value = self._value(doc, orths, rule, *core)
+            if value is not None:
+                valid.append(_Candidate(start, end, rule, core, value))
+        valid.sort(key=lambda c: c.start)
+        dates = []
+        for candidate in filter_spans(valid):
+            rule, value = candidate.rule, candidate.value
+            if value is None:  # a veto
+                continue
+            core = Span(doc, *candidate.core, label=value["kind"])
+            core._.date_value = dict(value)
             core._.date_modifier = rule.modifier
             if rule.form == "relative":
                 core._.date_relative = _relative_offsets(core, rule)
@@ -621,24 +655,30 @@ class DateMatcher:
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
 
-    def _candidate(
-        self, doc: Doc, rule: DateRule, start: int, end: int, core_start: int, core_end: int,
-        blocked: set[int],
-    ) -> tuple[Span, DateRule, Span | None, dict | None] | None:
-        """(match, rule, core, value) of one match; core and value are None for a veto; None
-        when the match is no valid date."""
-        match = Span(doc, start, end)
-        if rule.kind == "veto":
-            return match, rule, None, None
-        if all(i in blocked for i in range(core_start, core_end)):
-            return None
-        core = Span(doc, core_start, core_end, label=rule.kind)
-        value = normalise(core, rule)
-        if value is None:
-            return None
-        # Extension values live in doc.user_data keyed by offsets, so they are set only on the
-        # chosen spans (see __call__), never on candidates that may lose.
-        return match, rule, Span(doc, core_start, core_end, label=value["kind"]), value
+    def _core(
+        self, doc: Doc, match_id: int, rule: DateRule, start: int, end: int
+    ) -> tuple[int, int] | None:
+        """(start, end) of the match without its context tokens; None if nothing is left."""
+        if not rule.context:
+            return start, end
+        span = doc[start:end]
+        for _, first, last, alignments in self.aligners[match_id](span, with_alignments=True):
+            if (first, last) == (0, end - start):
+                core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+                return (core[0], core[-1] + 1) if core else None
+        return None
+
+    def _value(
+        self, doc: Doc, orths: numpy.ndarray, rule: DateRule, start: int, end: int
+    ) -> dict | None:
+        """``normalise`` of a core, cached by rule and words: a value depends on nothing else,
+        and the same dates recur within and across articles."""
+        key = (rule.order, *orths[start:end].tolist())
+        if key not in self.values:
+            if len(self.values) >= _VALUE_CACHE_SIZE:
+                self.values.clear()
+            self.values[key] = normalise(Span(doc, start, end, label=rule.kind), rule)
+        return self.values[key]
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside names that other components found and that own their numbers
