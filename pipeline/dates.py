@@ -416,6 +416,19 @@ def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> t
 _TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
 
 
+_REACH_BANDS = (0, 2)  # reach before the trigger: 0, 1-2, 3 or more
+
+
+def _split_by_reach(entries: list, trigger: str, words: frozenset[str]) -> list[list]:
+    """The patterns that start at their trigger token, those that reach a little before it and
+    those that reach far before it."""
+    bands: list[list] = [[] for _ in range(len(_REACH_BANDS) + 1)]
+    for entry in entries:
+        before = _reach([entry[1]["pattern"]], trigger, words)[0]
+        bands[sum(before > limit for limit in _REACH_BANDS)].append(entry)
+    return [band for band in bands if band]
+
+
 @dataclass
 class _TriggerGroup:
     """The patterns that hold one trigger class, matched only around tokens of that class."""
@@ -424,6 +437,7 @@ class _TriggerGroup:
     plain: Matcher  # word sets as IN predicates, for a doc of another vocab (no flags there)
     before: int  # how far a match reaches before and after a trigger token
     after: int
+    trigger: int  # index of the trigger class
 
     def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
         """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
@@ -571,32 +585,21 @@ class DateMatcher:
         # a match of a pattern with context tokens is aligned afterwards on its own tokens.
         self.aligners: dict[int, Matcher] = {}
         keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
+        self.trigger_classes: list[str] = []
         for trigger, entries in grouped.items():
             if not entries:
                 continue
-            # validate=False: flags are integer attribute ids, which the pattern schema refuses;
-            # the written patterns are validated above.
-            matcher = Matcher(nlp.vocab, validate=False)
-            plain = Matcher(nlp.vocab)
-            for key, entry in entries:
-                # One key per pattern: alignments are reported per pattern token, and the key
-                # says which pattern (hence which tokens are context) matched.
-                pattern = compiled[int(key.rsplit("_", 1)[1])]
-                matcher.add(key, [_with_flags(pattern, flags)])
-                plain.add(key, [pattern])
-                if self.rules[nlp.vocab.strings[key]].context:
-                    aligner = Matcher(nlp.vocab, validate=False)
-                    aligner.add(key, [pattern])
-                    self.aligners[nlp.vocab.strings[key]] = aligner
             attr, strings = vocab["triggers"][trigger]
-            before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
             for string in strings:
                 keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
-                    self.groups
+                    self.trigger_classes
                 )
-            self.groups.append(
-                _TriggerGroup(matcher=matcher, plain=plain, before=before, after=after)
-            )
+            # The Matcher's cost grows with window length times patterns. Patterns that start
+            # at their trigger and those that reach before it are matched apart, each group on
+            # windows as wide as its own patterns reach.
+            for subgroup in _split_by_reach(entries, trigger, words):
+                self.groups.append(self._group(nlp, subgroup, trigger, words, compiled, flags))
+            self.trigger_classes.append(trigger)
         self.triggers = _TriggerIndex(keys)
         self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
         self.values: dict[tuple, dict | None] = {}
@@ -610,11 +613,14 @@ class DateMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
-        hits, orths = self.triggers.hits(doc, len(self.groups)) if len(doc) else ([], None)
+        if not len(doc):
+            doc.spans["dates"] = []
+            return doc
+        hits, orths = self.triggers.hits(doc, len(self.trigger_classes))
         flagged = doc.vocab is self.vocab
-        for group, group_hits in zip(self.groups, hits):
+        for group in self.groups:
             matcher = group.matcher if flagged else group.plain
-            for window in group.windows(doc, group_hits):
+            for window in group.windows(doc, hits[group.trigger]):
                 for match_id, start, end in matcher(window):
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
@@ -655,6 +661,27 @@ class DateMatcher:
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
 
+    def _group(self, nlp, entries, trigger, words, compiled, flags) -> _TriggerGroup:
+        # validate=False: flags are integer attribute ids, which the pattern schema refuses;
+        # the written patterns are validated above.
+        matcher = Matcher(nlp.vocab, validate=False)
+        plain = Matcher(nlp.vocab)
+        for key, entry in entries:
+            # One key per pattern: the key says which pattern (hence which tokens are context)
+            # matched.
+            pattern = compiled[int(key.rsplit("_", 1)[1])]
+            matcher.add(key, [_with_flags(pattern, flags)])
+            plain.add(key, [pattern])
+            if self.rules[nlp.vocab.strings[key]].context:
+                aligner = Matcher(nlp.vocab, validate=False)
+                aligner.add(key, [pattern])
+                self.aligners[nlp.vocab.strings[key]] = aligner
+        before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
+        return _TriggerGroup(
+            matcher=matcher, plain=plain, before=before, after=after,
+            trigger=len(self.trigger_classes),
+        )
+
     def _core(
         self, doc: Doc, match_id: int, rule: DateRule, start: int, end: int
     ) -> tuple[int, int] | None:
@@ -685,16 +712,20 @@ class DateMatcher:
         ("Formula Renault 2000" as a class, a car model): a year there is part of the name. A
         leading year stays a date ("the 2010 24 Hours of Le Mans")."""
         blocked: set[int] = set()
+        strings = doc.vocab.strings
         for group, labels in self.blocking.items():
             if group not in doc.spans:
                 continue
+            wanted = None if labels is None else {strings.add(label) for label in labels}
             for span in doc.spans[group]:
-                if labels is None or span.label_ in labels:
-                    blocked.update(range(span.start + 1, span.end))
+                start, end = span.start, span.end
+                if end - start > 1 and (wanted is None or span.label in wanted):
+                    blocked.update(range(start + 1, end))
         for group, labels in self.model_makers.items():
             # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+            wanted = {strings.add(label) for label in labels}
             for span in doc.spans.get(group, ()):
-                if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
+                if span.label in wanted and span.end < len(doc) and doc[span.end].is_digit:
                     blocked.add(span.end)
         return blocked
 
