@@ -414,6 +414,9 @@ def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> t
 
 
 _TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
+# Windows closer than this many tokens are matched in one call: a Matcher call costs about as
+# much as ten more tokens.
+_WINDOW_GAP = 10
 
 
 _REACH_BANDS = (0, 2)  # reach before the trigger: 0, 1-2, 3 or more
@@ -446,7 +449,7 @@ class _TriggerGroup:
         windows: list[list[int]] = []
         for hit in hits:
             start, end = max(0, hit - self.before), min(len(doc), hit + self.after + 1)
-            if windows and start <= windows[-1][1]:
+            if windows and start <= windows[-1][1] + _WINDOW_GAP:
                 windows[-1][1] = end
             else:
                 windows.append([start, end])
@@ -543,6 +546,7 @@ def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
 
 
 _VALUE_CACHE_SIZE = 65536
+_ANY = ("*",)  # any label
 
 
 class _Candidate(NamedTuple):
@@ -604,8 +608,13 @@ class DateMatcher:
         self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
         self.values: dict[tuple, dict | None] = {}
         self.vocab = nlp.vocab
-        self.blocking = vocab["blocking_spans"]
-        self.model_makers = vocab["model_makers"]
+        # span group -> (labels whose inner tokens are blocked, or _ANY; makers' labels)
+        self.owning_groups: dict[str, tuple] = {}
+        for group, labels in vocab["blocking_spans"].items():
+            self.owning_groups[group] = (_ANY if labels is None else tuple(labels), ())
+        for group, labels in vocab["model_makers"].items():
+            inside, _ = self.owning_groups.get(group, ((), ()))
+            self.owning_groups[group] = (inside, tuple(labels))
         # dateparser loads its locale data and compiles its grammar on the first parse (~0.5 s):
         # pay that when the pipeline is built, not inside the first document. The result is
         # discarded and the parse cache is left untouched.
@@ -713,20 +722,19 @@ class DateMatcher:
         leading year stays a date ("the 2010 24 Hours of Le Mans")."""
         blocked: set[int] = set()
         strings = doc.vocab.strings
-        for group, labels in self.blocking.items():
+        for group, (inside, makers) in self.owning_groups.items():
             if group not in doc.spans:
                 continue
-            wanted = None if labels is None else {strings.add(label) for label in labels}
+            inside_labels = inside and {strings.add(label) for label in inside}
+            maker_labels = {strings.add(label) for label in makers}
+            # One pass per group: reading a span group builds a Span object per span.
             for span in doc.spans[group]:
-                start, end = span.start, span.end
-                if end - start > 1 and (wanted is None or span.label in wanted):
+                start, end, label = span.start, span.end, span.label
+                if inside and end - start > 1 and (inside is _ANY or label in inside_labels):
                     blocked.update(range(start + 1, end))
-        for group, labels in self.model_makers.items():
-            # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
-            wanted = {strings.add(label) for label in labels}
-            for span in doc.spans.get(group, ()):
-                if span.label in wanted and span.end < len(doc) and doc[span.end].is_digit:
-                    blocked.add(span.end)
+                # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+                if label in maker_labels and end < len(doc) and doc[end].is_digit:
+                    blocked.add(end)
         return blocked
 
 
