@@ -59,7 +59,7 @@ from typing import Any, NamedTuple
 
 import numpy
 from dateparser.date import DateDataParser
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
@@ -857,14 +857,24 @@ def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
 def date_records(doc: Doc, document) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
     relative expressions resolved from the paragraphs and sections of ``document``."""
-    has_sentences = doc.has_annotation("SENT_START")
+    spans = doc.spans.get("dates", [])
+    # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
+    # span's sentence starts at the last sentence start at or before its first token.
+    sentence_starts = (
+        numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+        if spans and doc.has_annotation("SENT_START") else None
+    )
     starts = [block.start_char for block in document.blocks]
     mentions = []
-    for span in sorted(doc.spans.get("dates", []), key=lambda s: (s.start_char, s.end_char)):
+    for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
             continue
         block, section = _locate(document, starts, span.start_char)
-        sentence = span.sent.start if has_sentences else -1
+        if sentence_starts is None:
+            sentence = -1
+        else:
+            i = bisect_right(sentence_starts, span.start) - 1
+            sentence = sentence_starts[i] if i >= 0 else 0
         mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
     for index, mention in enumerate(mentions):
         value = mention.value
