@@ -453,7 +453,7 @@ class _TriggerGroup:
                 windows[-1][1] = end
             else:
                 windows.append([start, end])
-        return [doc[start:end] for start, end in windows]
+        return [Span(doc, start, end) for start, end in windows]
 
 
 class _TriggerIndex:
@@ -662,10 +662,11 @@ class DateMatcher:
             if value is None:  # a veto
                 continue
             core = Span(doc, *candidate.core, label=value["kind"])
-            core._.date_value = dict(value)
-            core._.date_modifier = rule.modifier
+            extensions = core._  # one accessor for the three values
+            extensions.date_value = dict(value)
+            extensions.date_modifier = rule.modifier
             if rule.form == "relative":
-                core._.date_relative = _relative_offsets(core, rule)
+                extensions.date_relative = _relative_offsets(core, rule)
             dates.append(core)
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
