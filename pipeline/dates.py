@@ -9,8 +9,10 @@ but stay out of the date's text, so "at the end of 1992" yields the date "1992" 
 (``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
 Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
 pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
-grouped by trigger class and each group's Matcher runs only on short windows around its
-triggers (the reach is computed from the patterns), since Matcher predicates cost per token.
+grouped by trigger class (and by how far they reach before it) and each group's Matcher runs
+only on short windows around its triggers (the reach is computed from the patterns), since the
+Matcher's cost is per token and pattern. Word sets a match can start with are lexeme flags (a bit
+test in C) while free flag bits remain, else IN predicates; values are cached per rule and words.
 
 Values are ISO 8601 at the granularity written:
 
