@@ -31,7 +31,7 @@ import re
 from functools import cache
 
 import numpy
-from spacy.attrs import IS_LOWER, ORTH, SPACY
+from spacy.attrs import IDS, IS_LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -160,6 +160,101 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.replace("’", "'")).strip().casefold()
 
 
+class MatchWindows:
+    """The token windows of a doc where a Matcher's patterns can match, found on token arrays.
+
+    The Matcher builds a Token for every position it visits, which costs more than the
+    tokenizer itself on a whole article; but a match is a run of tokens that each satisfy one
+    of its pattern's token specs and that holds every required spec. Such runs, read with
+    ``Doc.to_array`` and numpy, cover a small part of an article, and the Matcher runs on those
+    spans only. Whole runs are kept, so the matches (and greedy filtering, which compares only
+    overlapping matches) are exactly those of a call on the whole doc.
+    """
+
+    def __init__(self, patterns: list[list[dict]], vocab) -> None:
+        attrs: list[int] = []
+        conditions: dict[tuple[int, int], int] = {}  # (attr id, value) -> column of `hits`
+        specs: dict[tuple, int] = {}  # conditions of a token spec -> its index
+        self.patterns: list[tuple[list[int], list[int]]] = []  # (spec indices, required ones)
+        self.anywhere = False  # a spec the windows cannot test: match on the whole doc
+        for pattern in patterns:
+            indices, required = [], []
+            for spec in pattern:
+                op = spec.get("OP")
+                key = []
+                for attr, value in spec.items():
+                    if attr == "OP":
+                        continue
+                    attr_id = attr if isinstance(attr, int) else IDS.get(attr)
+                    if value is True and isinstance(attr, int):
+                        value = 1  # a lexeme flag
+                    elif isinstance(value, str) and attr in ("ORTH", "LOWER", "NORM"):
+                        value = vocab.strings.add(value)
+                    else:
+                        self.anywhere = True
+                        continue
+                    if attr_id not in attrs:
+                        attrs.append(attr_id)
+                    key.append(conditions.setdefault((attr_id, value), len(conditions)))
+                if op == "!":
+                    self.anywhere = True
+                index = specs.setdefault(tuple(sorted(key)), len(specs))
+                indices.append(index)
+                if op in (None, "+") or (
+                    op.startswith("{") and not re.match(r"\{0?,|\{0\}", op)
+                ):
+                    required.append(index)
+            self.patterns.append((sorted(set(indices)), sorted(set(required))))
+        self.attrs = attrs
+        self.columns = numpy.array([attrs.index(a) for a, _ in conditions], dtype=numpy.intp)
+        self.values = numpy.array([v for _, v in conditions], dtype=numpy.uint64)
+        self.specs = [list(key) for key, _ in sorted(specs.items(), key=lambda kv: kv[1])]
+
+    def spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """(start, end) of the windows, in order, none overlapping or touching."""
+        n = len(doc)
+        if self.anywhere:
+            return [(0, n)] if n else []
+        if n == 0:
+            return []
+        array = doc.to_array(self.attrs).reshape(n, -1)
+        hits = array[:, self.columns] == self.values
+        spec_hits = numpy.empty((n, len(self.specs)), dtype=bool)
+        for i, key in enumerate(self.specs):
+            spec_hits[:, i] = hits[:, key].all(axis=1) if len(key) != 1 else hits[:, key[0]]
+        starts, ends = [], []
+        for indices, required in self.patterns:
+            inside = numpy.zeros(n + 2, dtype=numpy.int8)
+            inside[1:-1] = spec_hits[:, indices].any(axis=1)
+            edges = numpy.diff(inside)
+            run_starts = numpy.nonzero(edges == 1)[0]
+            run_ends = numpy.nonzero(edges == -1)[0]
+            keep = numpy.ones(len(run_starts), dtype=bool)
+            for index in required:
+                counts = numpy.concatenate(([0], numpy.cumsum(spec_hits[:, index])))
+                keep &= counts[run_ends] > counts[run_starts]
+            starts.append(run_starts[keep])
+            ends.append(run_ends[keep])
+        # Union of the runs, as an inside/outside array, then its runs.
+        depth = numpy.zeros(n + 1, dtype=numpy.int32)
+        numpy.add.at(depth, numpy.concatenate(starts), 1)
+        numpy.add.at(depth, numpy.concatenate(ends), -1)
+        inside = numpy.zeros(n + 2, dtype=numpy.int8)
+        inside[1:-1] = numpy.cumsum(depth[:-1]) > 0
+        edges = numpy.diff(inside)
+        return list(
+            zip(numpy.nonzero(edges == 1)[0].tolist(), numpy.nonzero(edges == -1)[0].tolist())
+        )
+
+    def matches(self, matcher: Matcher, doc: Doc) -> list[tuple[int, int, int]]:
+        """The matcher's (match_id, start, end) on the whole doc, found window by window; in
+        window order."""
+        found = []
+        for start, end in self.spans(doc):
+            found.extend((m, s + start, e + start) for m, s, e in matcher(doc[start:end]))
+        return found
+
+
 class MotorsportEntities:
     def __init__(self, nlp: Language, name: str = "motorsport_entities") -> None:
         register_extensions()
@@ -193,11 +288,14 @@ class MotorsportEntities:
         # does not know; the patterns were checked in their JSON form by the tests.
         self.matcher = Matcher(vocab, validate=False)
         self.rules: dict[str, dict] = {}
+        compiled = []
         for i, rule in enumerate(load_jsonl(PATTERNS_FILE)):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
             pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
             self.matcher.add(key, [pattern], greedy="LONGEST")
+            compiled.append(pattern)
+        self.windows = MatchWindows(compiled, vocab)
         # The macros' flags, for the edges of names added in code.
         self.flag = {
             name: next(iter(flag_specs(expand_pattern(["@" + name], lexicon), vocab)[0]))
@@ -227,7 +325,7 @@ class MotorsportEntities:
                     car = self._car(doc, start, end, canonical)
                     if car is not None:
                         candidates.append(((CAR_PRIORITY, 0), *car))
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self.windows.matches(self.matcher, doc):
             rule = self.rules[strings[match_id]]
             found = self._from_rule(doc, rule, start, end)
             if found is not None:
