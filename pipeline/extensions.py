@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy
 from spacy.tokens import Doc, Span
 
 
@@ -121,3 +122,38 @@ def _getter(attr: str, kind: str, arg):
         return lambda text: regex.search(text.lower() if lower else text) is not None
     words = frozenset(w.lower() for w in arg) if lower else frozenset(arg)
     return lambda text: (text.lower() if lower else text) in words
+
+
+class WordClasses:
+    """Word classes of a component as bits of one integer per word type, cached by ORTH.
+
+    ``Doc.to_array`` reads a lexeme flag with one pass over the doc per flag, so k classes cost
+    k passes; here a doc costs one ORTH column and a dict look-up per distinct word, and each
+    word type is classified once per process. ``predicates`` maps a class name to
+    ``text -> bool`` (a flag's own getter, so the classes agree with the Matcher's flags).
+    """
+
+    def __init__(self, vocab, predicates: dict) -> None:
+        self.vocab = vocab
+        self.bit = {name: 1 << i for i, name in enumerate(predicates)}
+        if len(self.bit) > 63:
+            raise ValueError("at most 63 word classes fit one int64")
+        self._predicates = tuple(predicates.values())
+        self._codes: dict[int, int] = {}
+
+    def _classify(self, orth: int) -> int:
+        text = self.vocab.strings[orth]
+        code = 0
+        for i, predicate in enumerate(self._predicates):
+            if predicate(text):
+                code |= 1 << i
+        self._codes[orth] = code
+        return code
+
+    def codes(self, orths: numpy.ndarray) -> numpy.ndarray:
+        """The class bits (int64) of each token, from the doc's ORTH column."""
+        types, inverse = numpy.unique(orths, return_inverse=True)
+        known = self._codes
+        classify = self._classify
+        codes = [known[o] if o in known else classify(o) for o in types.tolist()]
+        return numpy.array(codes, dtype=numpy.int64)[inverse]
