@@ -39,7 +39,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import WordClasses, flag_specs, register_extensions
+from .extensions import LexemeFlags, flag_specs, lexeme_flag, register_extensions
 from .resources import load_json, load_jsonl, load_lines
 
 LEXICON_FILE = "entity_lexicon.json"
@@ -198,82 +198,76 @@ class MatchWindows:
     MERGE_GAP = 4
 
     def __init__(self, patterns: list[list[dict]], vocab) -> None:
-        # Word classes: a predicate (text -> bool) per distinct token spec.
-        self.classes: dict[str, object] = {}
-        self.anywhere = False  # a spec no word class can test: match on the whole doc
-        # Per pattern: its spec classes, and per required spec the most tokens a match takes
-        # before and after a token of that spec.
-        self._patterns: list[tuple[list[str], dict[str, tuple[float, float]]]] = []
-        getters = vocab.lex_attr_getters
+        # Each token spec as the lexeme flag bits a token must have ("ORTH"/"LOWER" equality
+        # becomes a flag too), and per pattern and required spec the most tokens a match
+        # takes before and after a token of that spec.
+        masks: dict[int, int] = {}  # flag bits of a spec -> its index
+        self.anywhere = False  # a spec no flag can test: match on the whole doc
+        self.patterns: list[tuple[list[int], dict[int, tuple[float, float]]]] = []
         for pattern in patterns:
-            names = []
+            specs = []
             counts = [_op_counts(spec.get("OP")) for spec in pattern]
-            reach: dict[str, tuple[float, float]] = {}
+            reach: dict[int, tuple[float, float]] = {}
             for position, spec in enumerate(pattern):
-                tests = []
+                mask = 0
                 for attr, value in spec.items():
                     if attr == "OP":
                         continue
-                    if isinstance(attr, int) and isinstance(value, bool) and attr in getters:
-                        tests.append((getters[attr], value))  # a lexeme flag
-                    elif attr in ("ORTH", "TEXT") and isinstance(value, str):
-                        tests.append((value.__eq__, True))
-                    elif attr == "LOWER" and isinstance(value, str):
-                        tests.append((lambda text, v=value: text.lower() == v, True))
+                    if isinstance(attr, int) and value is True and attr < 64:
+                        mask |= 1 << attr
+                    elif attr in ("ORTH", "TEXT", "LOWER") and isinstance(value, str):
+                        lower = attr == "LOWER"
+                        flag = lexeme_flag(
+                            vocab,
+                            f"{attr}=" + value,
+                            lambda text, v=value, lower=lower: (
+                                (text.lower() if lower else text) == v
+                            ),
+                        )
+                        mask |= 1 << flag
                     else:
                         self.anywhere = True
-                if spec.get("OP") == "!":
+                if spec.get("OP") == "!" or not mask:
                     self.anywhere = True
-                name = "spec:" + repr(
-                    sorted((str(k), str(v)) for k, v in spec.items() if k != "OP")
-                )
-                self.classes.setdefault(
-                    name,
-                    lambda text, tests=tuple(tests): all(bool(f(text)) is v for f, v in tests),
-                )
-                names.append(name)
+                index = masks.setdefault(mask, len(masks))
+                specs.append(index)
                 if counts[position][0] > 0:
                     before = sum(most for _, most in counts[:position])
                     after = sum(most for _, most in counts[position + 1 :])
                     # A spec at several positions: the widest reach of them.
-                    old = reach.get(name, (0, 0))
-                    reach[name] = (max(old[0], before), max(old[1], after))
-            self._patterns.append((names, reach))
-        self.spec_names = list(self.classes)
+                    old = reach.get(index, (0, 0))
+                    reach[index] = (max(old[0], before), max(old[1], after))
+            self.patterns.append((sorted(set(specs)), reach))
+            if not reach:
+                self.anywhere = True  # no required token: nothing to anchor a window on
+        self.masks = numpy.array(list(masks), dtype=numpy.uint64)
+        # Which specs each pattern has, to read "any spec of the pattern" as one product.
+        self.members = numpy.zeros((len(masks), len(self.patterns)), dtype=numpy.uint8)
+        for column, (specs, _) in enumerate(self.patterns):
+            self.members[specs, column] = 1
 
-    def bind(self, word_classes) -> None:
-        """Read the spec classes' bits from the component's ``WordClasses``."""
-        self.spec_bits = numpy.array([word_classes.bit[s] for s in self.spec_names])
-        index = {name: i for i, name in enumerate(self.spec_names)}
-        self.patterns = [
-            (
-                sum({word_classes.bit[s] for s in names}),
-                [(index[s], before, after) for s, (before, after) in reach.items()],
-            )
-            for names, reach in self._patterns
-        ]
-
-    def spans(self, codes: numpy.ndarray) -> list[tuple[int, int]]:
-        """(start, end) of the windows, in order, from the tokens' class bits."""
-        n = len(codes)
-        if self.anywhere or any(not required for _, required in self.patterns):
+    def spans(self, flags: numpy.ndarray) -> list[tuple[int, int]]:
+        """(start, end) of the windows, in order, from the tokens' lexeme flags."""
+        n = len(flags)
+        if self.anywhere or n == 0:
             return [(0, n)] if n else []
-        hits = (codes[:, None] & self.spec_bits) != 0
+        hits = (flags[:, None] & self.masks) == self.masks
         counts = hits.sum(axis=0).tolist()
         # Each pattern is anchored on its rarest required spec in this doc; a pattern whose
         # required spec is absent cannot match.
-        bits, anchors, befores, afters = [], [], [], []
-        for pattern_bits, required in self.patterns:
-            anchor, before, after = min(required, key=lambda r: counts[r[0]])
+        columns, anchors, befores, afters = [], [], [], []
+        for column, (_, reach) in enumerate(self.patterns):
+            anchor = min(reach, key=counts.__getitem__)
             if counts[anchor]:
-                bits.append(pattern_bits)
+                before, after = reach[anchor]
+                columns.append(column)
                 anchors.append(anchor)
                 befores.append(min(before, n))
                 afters.append(min(after, n))
-        if not bits:
+        if not columns:
             return []
         # Per pattern (column): where each token's run of the pattern's tokens starts and ends.
-        inside = (codes[:, None] & numpy.array(bits)) != 0
+        inside = (hits.view(numpy.uint8) @ self.members[:, columns]) > 0
         positions = numpy.arange(n)[:, None]
         run_start = numpy.maximum.accumulate(numpy.where(inside, -1, positions), axis=0) + 1
         run_end = numpy.minimum.accumulate(numpy.where(inside, n, positions)[::-1], axis=0)[::-1]
@@ -312,9 +306,9 @@ class DocTokens:
     """One doc's tokens as plain lists, read from token arrays once: the rules look at a few
     tokens around each candidate, and a Token object per look costs more than the look."""
 
-    __slots__ = ("code_array", "codes", "doc", "n", "orths", "space", "words")
+    __slots__ = ("doc", "flag_array", "flags", "n", "orths", "space", "words")
 
-    def __init__(self, doc: Doc, word_classes: WordClasses) -> None:
+    def __init__(self, doc: Doc, lexeme_flags: LexemeFlags) -> None:
         self.doc = doc
         self.n = len(doc)
         columns = doc.to_array([ORTH, SPACY]).reshape(self.n, 2)
@@ -322,8 +316,8 @@ class DocTokens:
         strings = doc.vocab.strings
         self.words = [strings[orth] for orth in self.orths.tolist()]
         self.space = columns[:, 1].tolist()
-        self.code_array = word_classes.codes(self.orths)
-        self.codes = self.code_array.tolist()
+        self.flag_array = lexeme_flags.of(self.orths)
+        self.flags = self.flag_array.tolist()
 
     def text(self, start: int, end: int) -> str:
         """The text of tokens start..end, as ``Span.text`` (a token's trailing white space is
@@ -378,30 +372,24 @@ class MotorsportEntities:
             self.matcher.add(key, [pattern], greedy="LONGEST")
             compiled.append(pattern)
         self.windows = MatchWindows(compiled, vocab)
-        # Word classes read in code: the macros' flags (the edges of names added in code) and
-        # lexeme attributes, with the getters the lexemes use.
-        getters = vocab.lex_attr_getters
-        classes = {
-            name: getters[next(iter(flag_specs(expand_pattern(["@" + name], lexicon), vocab)[0]))]
+        self.lexeme_flags = LexemeFlags(vocab)
+        # Word classes read in code, as lexeme flag bits: the macros' flags (the edges of
+        # names added in code) and built-in lexeme attributes.
+        bit = {
+            name: 1 << next(iter(flag_specs(expand_pattern(["@" + name], lexicon), vocab)[0]))
             for name in ("NAME", "NAMEJ", "CONN", "YEAR", "CLASSTOKEN")
         }
-        for attr in (IS_LOWER, IS_PUNCT, IS_SPACE, IS_UPPER, IS_ALPHA, LIKE_NUM):
-            classes[attr] = getters[attr]
-        classes["hyphen"] = "-".__eq__
-        self.word_classes = WordClasses(vocab, {**self.windows.classes, **classes})
-        self.windows.bind(self.word_classes)
-        bit = self.word_classes.bit
         self.NAME, self.NAMEJ, self.CONN = bit["NAME"], bit["NAMEJ"], bit["CONN"]
         self.YEAR, self.CLASSTOKEN = bit["YEAR"], bit["CLASSTOKEN"]
-        self.LOWER, self.PUNCT, self.SPACE = bit[IS_LOWER], bit[IS_PUNCT], bit[IS_SPACE]
-        self.UPPER, self.ALPHA, self.NUM = bit[IS_UPPER], bit[IS_ALPHA], bit[LIKE_NUM]
-        self.HYPHEN = bit["hyphen"]
+        self.LOWER, self.PUNCT, self.SPACE = 1 << IS_LOWER, 1 << IS_PUNCT, 1 << IS_SPACE
+        self.UPPER, self.ALPHA, self.NUM = 1 << IS_UPPER, 1 << IS_ALPHA, 1 << LIKE_NUM
+        self.HYPHEN = 1 << lexeme_flag(vocab, "ORTH=-", "-".__eq__)
         self.class_bodies = frozenset(lexicon["class_body_prefixes"])
         self.series_heads = frozenset(lexicon["series_heads"])
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        tokens = DocTokens(doc, self.word_classes)
+        tokens = DocTokens(doc, self.lexeme_flags)
         hyphens = self._modifier_hyphens(tokens)
         words = tokens.words
         candidates: list[Candidate] = []
@@ -421,7 +409,7 @@ class MotorsportEntities:
                     car = self._car(tokens, start, end, canonical)
                     if car is not None:
                         candidates.append(car)
-        windows = self.windows.spans(tokens.code_array)
+        windows = self.windows.spans(tokens.flag_array)
         for match_id, start, end in self.windows.matches(self.matcher, doc, windows):
             found = self._from_rule(tokens, hyphens, self.rules[strings[match_id]], start, end)
             if found is not None:
@@ -466,9 +454,9 @@ class MotorsportEntities:
         glued to the word before and followed by a lower-case word."""
         if tokens.n < 3:
             return frozenset()
-        codes = tokens.code_array
+        flags = tokens.flag_array
         space = numpy.asarray(tokens.space[:-2])
-        glued = ((codes[1:-1] & self.HYPHEN) != 0) & (space == 0) & ((codes[2:] & self.LOWER) != 0)
+        glued = ((flags[1:-1] & self.HYPHEN) != 0) & (space == 0) & ((flags[2:] & self.LOWER) != 0)
         return frozenset((numpy.nonzero(glued)[0] + 1).tolist())
 
     def _inside_unknown_name(self, tokens: DocTokens, start: int) -> bool:
@@ -478,7 +466,7 @@ class MotorsportEntities:
             return False
         previous = tokens.words[start - 1]
         return bool(
-            tokens.codes[start - 1] & self.NAME
+            tokens.flags[start - 1] & self.NAME
             and previous.lower() not in self.lexicon["function_set"]
             and fold(previous) not in self.known
         )
@@ -487,7 +475,7 @@ class MotorsportEntities:
         """Skip function words a capitalised sentence start added ("The", "During"), keeping
         "All" when a place follows ("All Japan ... Championship")."""
         lexicon = self.lexicon
-        words, codes = tokens.words, tokens.codes
+        words, flags = tokens.words, tokens.flags
         skip = self.PUNCT | self.SPACE
         while start < end:
             word = words[start]
@@ -500,7 +488,7 @@ class MotorsportEntities:
                 )
                 if self.known.get(fold(nxt), ("",))[0] == "LOCATION":
                     break
-            if lower in lexicon["function_set"] or codes[start] & skip:
+            if lower in lexicon["function_set"] or flags[start] & skip:
                 start += 1
                 continue
             break
@@ -526,8 +514,8 @@ class MotorsportEntities:
                 if (
                     label == "EVENT"
                     and end - start == 3
-                    and tokens.codes[start] & self.UPPER
-                    and tokens.codes[start] & self.ALPHA
+                    and tokens.flags[start] & self.UPPER
+                    and tokens.flags[start] & self.ALPHA
                     and fold(words[start]) not in self.known
                 ):
                     label = "TEAM"  # "ART Grand Prix": a race is named after a place
@@ -561,18 +549,18 @@ class MotorsportEntities:
     def _extend(self, tokens: DocTokens, how, label: str, start: int, end: int) -> tuple[int, int]:
         """Optional edges of a name, added here rather than as optional pattern tokens (which
         would make the Matcher try them at every token)."""
-        words, codes, space = tokens.words, tokens.codes, tokens.space
+        words, flags, space = tokens.words, tokens.flags, tokens.space
         n = tokens.n
         if "org_tail" in how and label == "ORG":
             # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest"
             i = end
-            while i < n and i - end < 2 and codes[i] & self.CONN:
+            while i < n and i - end < 2 and flags[i] & self.CONN:
                 i += 1
             if i > end:
                 j = i
-                while j < n and codes[j] & self.NAMEJ:
+                while j < n and flags[j] & self.NAMEJ:
                     j += 1
-                while j > i and not codes[j - 1] & self.NAME:
+                while j > i and not flags[j - 1] & self.NAME:
                     j -= 1
                 if j > i:
                     end = j
@@ -588,13 +576,13 @@ class MotorsportEntities:
             end = self._person_end(tokens, start, end)
         if "names" in how:
             # "Japanese" + "Formula 3"
-            while start > 0 and codes[start - 1] & self.NAME:
+            while start > 0 and flags[start - 1] & self.NAME:
                 start -= 1
         if "series_tail" in how:
             # "Formula 3000" + "Championship", "Formula One" + "World Championship",
             # "Formula Renault" + "3.5 Series"
             j = end
-            while j < n and j - end < 4 and codes[j] & (self.NAMEJ | self.NUM):
+            while j < n and j - end < 4 and flags[j] & (self.NAMEJ | self.NUM):
                 j += 1
             while j > end and words[j - 1] not in self.series_heads:
                 j -= 1
@@ -607,7 +595,7 @@ class MotorsportEntities:
             and words[start - 1] == "-"
             and not space[start - 2]
             and not space[start - 1]
-            and codes[start - 2] & self.UPPER
+            and flags[start - 2] & self.UPPER
             and len(words[start - 2]) <= 4
         ):
             start -= 2  # "ST-" + "TCR": a series' own prefix glued to the class code
@@ -615,7 +603,7 @@ class MotorsportEntities:
             "class_pair" in how
             and end + 1 < n
             and words[end] == "/"
-            and codes[end + 1] & self.CLASSTOKEN
+            and flags[end + 1] & self.CLASSTOKEN
         ):
             end += 2  # "C1" + "/GTP"
         if (
@@ -625,7 +613,7 @@ class MotorsportEntities:
             and words[end] in self.lexicon["person_suffixes"]
         ):
             end += 1  # "Bill France" + "Sr."
-        if "year" in how and label == "EVENT" and start > 0 and codes[start - 1] & self.YEAR:
+        if "year" in how and label == "EVENT" and start > 0 and flags[start - 1] & self.YEAR:
             start -= 1  # "2010" + "24 Hours of Le Mans"
         return start, end
 
@@ -634,7 +622,7 @@ class MotorsportEntities:
         a given name ("Juan Manuel Fangio") or joined by a hyphen ("Jean-Pierre Jarier"). A
         head word ("Team", "Racing") ends the name."""
         lexicon = self.lexicon
-        words, codes = tokens.words, tokens.codes
+        words, flags = tokens.words, tokens.flags
         names_left = 1
         i = start + 1
         last_name = None
@@ -644,7 +632,7 @@ class MotorsportEntities:
                 break
             if text in lexicon["label_of_head"]:
                 break
-            if text == "-" or codes[i] & self.CONN:
+            if text == "-" or flags[i] & self.CONN:
                 i += 1
                 continue
             if names_left == 0:
@@ -676,10 +664,10 @@ class MotorsportEntities:
     def _generic(self, tokens: DocTokens, start: int, end: int, head_side: str) -> bool:
         """ "Drivers Championship", "International Circuit", "Team Manager": capitalised common
         words around the head, no name."""
-        words, codes = tokens.words, tokens.codes
+        words, flags = tokens.words, tokens.flags
         first, last = (start, end - 1) if head_side == "last" else (start + 1, end)
         generic = self.lexicon["generic_set"]
-        return all(words[i] in generic or codes[i] & self.PUNCT for i in range(first, last))
+        return all(words[i] in generic or flags[i] & self.PUNCT for i in range(first, last))
 
     def _length_fits(self, tokens: DocTokens, start: int, end: int) -> bool:
         """Hours go with 1 to 24, distances with 100 and more: "Spa 24 Hours", "Suzuka 1000 km",
@@ -733,7 +721,7 @@ class MotorsportEntities:
             lexicon["model_re"].match(first)
             or first in lexicon["model_words"]
             or (
-                tokens.codes[i] & self.NAME
+                tokens.flags[i] & self.NAME
                 and first.lower() not in lexicon["function_set"]
                 and first not in lexicon["not_models"]
                 and fold(first) not in self.known

@@ -124,36 +124,33 @@ def _getter(attr: str, kind: str, arg):
     return lambda text: (text.lower() if lower else text) in words
 
 
-class WordClasses:
-    """Word classes of a component as bits of one integer per word type, cached by ORTH.
+class LexemeFlags:
+    """The lexeme flags of a doc's tokens as one integer per token, bit ``1 << flag id``:
+    ``Lexeme.flags`` holds the built-in IS_*/LIKE_* attributes and every ``lexeme_flag``.
 
-    ``Doc.to_array`` reads a lexeme flag with one pass over the doc per flag, so k classes cost
-    k passes; here a doc costs one ORTH column and a dict look-up per distinct word, and each
-    word type is classified once per process. ``predicates`` maps a class name to
-    ``text -> bool`` (a flag's own getter, so the classes agree with the Matcher's flags).
+    ``Doc.to_array`` reads one flag per pass over the doc, so k word classes cost k passes;
+    here a doc costs its ORTH column and a dict look-up per distinct word, the flags of a word
+    type being read from its lexeme once per process (they are computed when the lexeme is
+    made, as for the Matcher).
     """
 
-    def __init__(self, vocab, predicates: dict) -> None:
+    def __init__(self, vocab) -> None:
         self.vocab = vocab
-        self.bit = {name: 1 << i for i, name in enumerate(predicates)}
-        if len(self.bit) > 63:
-            raise ValueError("at most 63 word classes fit one int64")
-        self._predicates = tuple(predicates.values())
-        self._codes: dict[int, int] = {}
+        self._flags: dict[int, int] = {}
+        self._getters = len(vocab.lex_attr_getters)
 
-    def _classify(self, orth: int) -> int:
-        text = self.vocab.strings[orth]
-        code = 0
-        for i, predicate in enumerate(self._predicates):
-            if predicate(text):
-                code |= 1 << i
-        self._codes[orth] = code
-        return code
-
-    def codes(self, orths: numpy.ndarray) -> numpy.ndarray:
-        """The class bits (int64) of each token, from the doc's ORTH column."""
+    def of(self, orths: numpy.ndarray) -> numpy.ndarray:
+        """The flags (uint64) of each token, from the doc's ORTH column."""
+        if len(self.vocab.lex_attr_getters) != self._getters:
+            # A flag was added since: the lexemes have it, the cache does not.
+            self._flags.clear()
+            self._getters = len(self.vocab.lex_attr_getters)
         types, inverse = numpy.unique(orths, return_inverse=True)
-        known = self._codes
-        classify = self._classify
-        codes = [known[o] if o in known else classify(o) for o in types.tolist()]
-        return numpy.array(codes, dtype=numpy.int64)[inverse]
+        orth_list = types.tolist()
+        flags = list(map(self._flags.get, orth_list))
+        if None in flags:
+            vocab = self.vocab
+            for i, value in enumerate(flags):
+                if value is None:
+                    flags[i] = self._flags[orth_list[i]] = vocab[orth_list[i]].flags
+        return numpy.array(flags, dtype=numpy.uint64)[inverse]
