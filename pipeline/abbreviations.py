@@ -171,7 +171,7 @@ class AbbreviationDetector:
         # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
         # read from the lexemes once per word type (one to_array pass per flag costs more).
         orths = doc.to_array(ORTH)
-        lexeme_flags = self.lexeme_flags.of(orths)
+        lexeme_flags = numpy.array(self.lexeme_flags.of(orths.tolist()), dtype=numpy.uint64)
         flags = numpy.empty((len(orths), 5), dtype=numpy.uint64)
         flags[:, 0] = orths
         for column, flag in enumerate(self.flag_ids, 1):

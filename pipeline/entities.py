@@ -241,13 +241,16 @@ class MatchWindows:
             if not reach:
                 self.anywhere = True  # no required token: nothing to anchor a window on
         self.masks = numpy.array(list(masks), dtype=numpy.uint64)
-        # Which specs each pattern has, to read "any spec of the pattern" as one product.
-        self.members = numpy.zeros((len(masks), len(self.patterns)), dtype=numpy.uint8)
-        for column, (specs, _) in enumerate(self.patterns):
-            self.members[specs, column] = 1
+        # A token is of a pattern when it has one of the flags of its specs (each spec is one
+        # flag; a spec of several flags would need all of them: whole doc then).
+        if any(mask & (mask - 1) for mask in masks):
+            self.anywhere = True
+        by_index = list(masks)
+        self.unions = [sum({by_index[index] for index in specs}) for specs, _ in self.patterns]
 
-    def spans(self, flags: numpy.ndarray) -> list[tuple[int, int]]:
-        """(start, end) of the windows, in order, from the tokens' lexeme flags."""
+    def spans(self, flags: numpy.ndarray, flag_list: list[int]) -> list[tuple[int, int]]:
+        """(start, end) of the windows, in order, from the tokens' lexeme flags (as an array
+        and as a list)."""
         n = len(flags)
         if self.anywhere or n == 0:
             return [(0, n)] if n else []
@@ -255,27 +258,32 @@ class MatchWindows:
         counts = hits.sum(axis=0).tolist()
         # Each pattern is anchored on its rarest required spec in this doc; a pattern whose
         # required spec is absent cannot match.
-        columns, anchors, befores, afters = [], [], [], []
-        for column, (_, reach) in enumerate(self.patterns):
+        unions, anchors, befores, afters = [], [], [], []
+        for union, (_, reach) in zip(self.unions, self.patterns):
             anchor = min(reach, key=counts.__getitem__)
             if counts[anchor]:
                 before, after = reach[anchor]
-                columns.append(column)
+                unions.append(union)
                 anchors.append(anchor)
                 befores.append(min(before, n))
                 afters.append(min(after, n))
-        if not columns:
+        if not anchors:
             return []
-        # Per pattern (column): where each token's run of the pattern's tokens starts and ends.
-        inside = (hits.view(numpy.uint8) @ self.members[:, columns]) > 0
-        positions = numpy.arange(n)[:, None]
-        run_start = numpy.maximum.accumulate(numpy.where(inside, -1, positions), axis=0) + 1
-        run_end = numpy.minimum.accumulate(numpy.where(inside, n, positions)[::-1], axis=0)[::-1]
+        # From each anchor, the run of tokens of the pattern's specs, as far as the pattern
+        # reaches (a short scan per anchor on the flag list; names are a few words long).
         rows, cols = numpy.nonzero(hits[:, anchors])
-        starts = numpy.maximum(run_start[rows, cols], rows - numpy.array(befores)[cols])
-        ends = numpy.minimum(run_end[rows, cols], rows + numpy.array(afters)[cols] + 1)
+        intervals = []
+        for row, col in zip(rows.tolist(), cols.tolist()):
+            union = unions[col]
+            start, lowest = row, max(row - befores[col], 0)
+            while start > lowest and flag_list[start - 1] & union:
+                start -= 1
+            end, highest = row + 1, min(row + afters[col] + 1, n)
+            while end < highest and flag_list[end] & union:
+                end += 1
+            intervals.append((start, end))
         windows: list[list[int]] = []
-        for start, end in sorted(zip(starts.tolist(), ends.tolist())):
+        for start, end in sorted(intervals):
             if windows and start <= windows[-1][1] + self.MERGE_GAP:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
@@ -316,8 +324,8 @@ class DocTokens:
         strings = doc.vocab.strings
         self.words = [strings[orth] for orth in self.orths.tolist()]
         self.space = columns[:, 1].tolist()
-        self.flag_array = lexeme_flags.of(self.orths)
-        self.flags = self.flag_array.tolist()
+        self.flags = lexeme_flags.of(self.orths.tolist())
+        self.flag_array = numpy.array(self.flags, dtype=numpy.uint64)
 
     def text(self, start: int, end: int) -> str:
         """The text of tokens start..end, as ``Span.text`` (a token's trailing white space is
@@ -409,7 +417,7 @@ class MotorsportEntities:
                     car = self._car(tokens, start, end, canonical)
                     if car is not None:
                         candidates.append(car)
-        windows = self.windows.spans(tokens.flag_array)
+        windows = self.windows.spans(tokens.flag_array, tokens.flags)
         for match_id, start, end in self.windows.matches(self.matcher, doc, windows):
             found = self._from_rule(tokens, hyphens, self.rules[strings[match_id]], start, end)
             if found is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 
-import numpy
 from spacy.tokens import Doc, Span
 
 
@@ -139,18 +138,16 @@ class LexemeFlags:
         self._flags: dict[int, int] = {}
         self._getters = len(vocab.lex_attr_getters)
 
-    def of(self, orths: numpy.ndarray) -> numpy.ndarray:
-        """The flags (uint64) of each token, from the doc's ORTH column."""
+    def of(self, orths: list[int]) -> list[int]:
+        """The flags of each token, from the doc's ORTH column as a list."""
         if len(self.vocab.lex_attr_getters) != self._getters:
             # A flag was added since: the lexemes have it, the cache does not.
             self._flags.clear()
             self._getters = len(self.vocab.lex_attr_getters)
-        types, inverse = numpy.unique(orths, return_inverse=True)
-        orth_list = types.tolist()
-        flags = list(map(self._flags.get, orth_list))
+        flags = list(map(self._flags.get, orths))
         if None in flags:
             vocab = self.vocab
             for i, value in enumerate(flags):
                 if value is None:
-                    flags[i] = self._flags[orth_list[i]] = vocab[orth_list[i]].flags
-        return numpy.array(flags, dtype=numpy.uint64)[inverse]
+                    flags[i] = self._flags[orths[i]] = vocab[orths[i]].flags
+        return flags
