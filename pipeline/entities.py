@@ -782,8 +782,11 @@ class MotorsportEntities:
         if short_forms:
             # The best candidate spelling each long form: the longest, then the best priority.
             wanted = set(short_forms.values())
+            initials = {long[:1] for long in wanted}
             best: dict[str, tuple] = {}
             for c in candidates:
+                if words[c.start][:1] not in initials:
+                    continue  # the text starts with its first word: no long form
                 text = tokens.text(c.start, c.end)
                 if text in wanted:
                     rank = (c.start - c.end, c.priority)
@@ -806,11 +809,12 @@ class MotorsportEntities:
                     names.setdefault(alias, ("TEAM", c.canonical))
         if not names:
             return []
-        # Vectorised lookup of the names' token ids instead of a Python loop over tokens.
-        ids = [doc.vocab.strings.add(text) for text in names]
+        # Vectorised lookup of the names' token ids instead of a Python loop over tokens (a
+        # comparison with each of the few ids: numpy.isin sorts, which costs more here).
+        ids = numpy.array([doc.vocab.strings.add(text) for text in names], dtype=numpy.uint64)
         found = []
         n = tokens.n
-        for i in numpy.nonzero(numpy.isin(tokens.orths, ids))[0].tolist():
+        for i in numpy.nonzero((tokens.orths[:, None] == ids).any(axis=1))[0].tolist():
             text = words[i]
             if i + 1 in hyphens:
                 continue
