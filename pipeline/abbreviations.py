@@ -58,11 +58,19 @@ def _initial(token: Token, elisions: tuple[str, ...]) -> str:
     return _initial_text(token.text, elisions)
 
 
+@cache
+def _elision_test(elisions: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
+    return frozenset(elisions), tuple(sorted({len(e) for e in elisions}))
+
+
 def _initial_text(text: str, elisions: tuple[str, ...]) -> str:
-    for prefix in elisions:
-        if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix) :]
-            break
+    prefixes, lengths = _elision_test(elisions)
+    # Most words have no elided article: one set look-up per prefix length first.
+    if any(text[:k] in prefixes for k in lengths):
+        for prefix in elisions:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text = text[len(prefix) :]
+                break
     return text[:1].lower()
 
 
@@ -165,13 +173,15 @@ class AbbreviationDetector:
             self.connector_flag,
         )
         self.lexeme_flags = LexemeFlags(vocab)
+        self.open_orth, self.close_orth = vocab.strings.add("("), vocab.strings.add(")")
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
         # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
         # read from the lexemes once per word type (one to_array pass per flag costs more).
         orths = doc.to_array(ORTH)
-        lexeme_flags = numpy.array(self.lexeme_flags.of(orths.tolist()), dtype=numpy.uint64)
+        orth_list = orths.tolist()
+        lexeme_flags = numpy.array(self.lexeme_flags.of(orth_list), dtype=numpy.uint64)
         flags = numpy.empty((len(orths), 5), dtype=numpy.uint64)
         flags[:, 0] = orths
         for column, flag in enumerate(self.flag_ids, 1):
@@ -179,7 +189,7 @@ class AbbreviationDetector:
         pairs: list[tuple[Span, Span]] = []
         seen_short: set[str] = set()
         for i in numpy.nonzero(flags[:, 1])[0].tolist():
-            pair = self._definition_at(doc, i, rules)
+            pair = self._definition_at(doc, orth_list, i, rules)
             if pair is None:
                 continue
             long_span, short_span = pair
@@ -199,14 +209,17 @@ class AbbreviationDetector:
         doc.spans["abbreviations"] = group
         return doc
 
-    def _definition_at(self, doc: Doc, i: int, rules: dict) -> tuple[Span, Span] | None:
-        """The definition a trigger token opens, if any: the parenthesis up to its closing one,
-        or a cue verb with its particles and the short form."""
+    def _definition_at(
+        self, doc: Doc, orths: list[int], i: int, rules: dict
+    ) -> tuple[Span, Span] | None:
+        """The definition a trigger token opens, if any: the parenthesis up to its closing one
+        (read on the ORTH list), or a cue verb with its particles and the short form."""
         n = len(doc)
-        if doc[i].text == "(":
+        if orths[i] == self.open_orth:
+            brackets = (self.open_orth, self.close_orth)
             for j in range(i + 1, min(n, i + rules["parenthesis_max_tokens"] + 2)):
-                if doc[j].text in {"(", ")"}:
-                    if doc[j].text == ")" and j > i + 1:
+                if orths[j] in brackets:
+                    if orths[j] == self.close_orth and j > i + 1:
                         return self._definition(doc, "PARENS", i, j + 1)
                     return None
             return None
