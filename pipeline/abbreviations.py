@@ -66,11 +66,12 @@ def _elision_test(elisions: tuple[str, ...]) -> tuple[frozenset[str], tuple[int,
 def _initial_text(text: str, elisions: tuple[str, ...]) -> str:
     prefixes, lengths = _elision_test(elisions)
     # Most words have no elided article: one set look-up per prefix length first.
-    if any(text[:k] in prefixes for k in lengths):
-        for prefix in elisions:
-            if text.startswith(prefix) and len(text) > len(prefix):
-                text = text[len(prefix) :]
-                break
+    for k in lengths:
+        if text[:k] in prefixes:
+            for prefix in elisions:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    return text[len(prefix) : len(prefix) + 1].lower()
+            break
     return text[:1].lower()
 
 
