@@ -23,6 +23,12 @@ Overlaps are resolved to the longest span (``spacy.util.filter_spans``); on equa
 document's short forms beat the gazetteer, which beats the patterns (in file order), which beat
 cars. All candidates stay in ``doc.spans["entities"]``; the resolved set is ``doc.ents``. The
 canonical name is each span's ``kb_id`` (read as ``span._.canonical``).
+
+Speed: a Token object costs more than most rule tests, so the component reads a doc's tokens
+once as lists (``DocTokens``: words, trailing spaces and lexeme flag bits, see
+``extensions.LexemeFlags``), runs the Matcher only on the windows where a pattern's rarest
+required token occurs (``MatchWindows``; same matches as a whole-doc call), keeps candidates as
+tuples and makes each Span once.
 """
 
 from __future__ import annotations
@@ -452,8 +458,10 @@ class MotorsportEntities:
     def _resolve(candidates: list[Candidate], spans: list[Span]) -> list[Span]:
         """Longest span wins; on equal spans the better priority (filter_spans keeps the first
         of equal spans, and Python's sort is stable)."""
-        ranked = sorted(range(len(candidates)), key=lambda i: candidates[i].priority)
-        return filter_spans([spans[i] for i in ranked])
+        # On the candidate tuples (cheaper attributes than a Span's), then their Spans.
+        kept = filter_spans(sorted(candidates, key=lambda c: c.priority))
+        position = {id(c): i for i, c in enumerate(candidates)}
+        return [spans[position[id(c)]] for c in kept]
 
     # ------------------------------------------------------------------------------------
     def _modifier_hyphens(self, tokens: DocTokens) -> frozenset[int]:
