@@ -24,12 +24,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import product
 
 import numpy as np
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -98,130 +96,229 @@ def description_category(text: str) -> str | None:
     return None
 
 
+_LAST_IDS: list = [None, None]  # (doc, {attr: array}) of the last doc asked about
+
+
+def token_ids(doc: Doc, attr: int) -> np.ndarray:
+    """``doc.to_array(attr)`` (ORTH or LOWER), kept for the last doc: the component, the class
+    records and the series facts all read the same doc one after another."""
+    if _LAST_IDS[0] is not doc:
+        _LAST_IDS[0], _LAST_IDS[1] = doc, {}
+    arrays = _LAST_IDS[1]
+    if attr not in arrays:
+        arrays[attr] = doc.to_array(attr)
+    return arrays[attr]
+
+
+def token_lists(doc: Doc) -> tuple[list[int], list[int]]:
+    """The doc's ORTH and LOWER ids as Python lists, for reading single tokens without
+    building Token objects; kept like ``token_ids``."""
+    token_ids(doc, ORTH)
+    arrays = _LAST_IDS[1]
+    if "lists" not in arrays:
+        arrays["lists"] = (token_ids(doc, ORTH).tolist(), token_ids(doc, LOWER).tolist())
+    return arrays["lists"]
+
+
 class FirstWords:
-    """Positions of some words (by LOWER): a PhraseMatcher of one-word phrases."""
+    """Positions of some words (by LOWER), found with numpy over the doc's LOWER array: a
+    membership test in C instead of a matcher call."""
 
     def __init__(self, vocab, words) -> None:
-        self.matcher = PhraseMatcher(vocab, attr="LOWER")
-        self.matcher.add("WORD", [Doc(vocab, words=[w]) for w in sorted(set(words))])
+        self.ids = np.array(sorted({vocab.strings.add(w.lower()) for w in words}), dtype=np.uint64)
 
     def positions(self, doc: Doc) -> list[int]:
-        return sorted(start for _, start, _ in self.matcher(doc))
+        return np.flatnonzero(np.isin(token_ids(doc, LOWER), self.ids)).tolist()
+
+
+_ATTRS = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}
+_OPS = {"1": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None), "!": None}
+
+
+def _op_bounds(op: str) -> tuple[int, int | None]:
+    if op in _OPS and _OPS[op] is not None:
+        return _OPS[op]
+    m = re.match(r"^\{(\d*)(,?)(\d*)\}$", op)
+    if not m:
+        raise ValueError(f"unsupported operator: {op!r}")
+    low = int(m.group(1) or 0)
+    high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)
+    return low, high
+
+
+class _TokenTest:
+    """One token spec of a Matcher pattern, tested on word ids (results cached per id)."""
+
+    def __init__(self, vocab, spec: dict) -> None:
+        self.strings = vocab.strings
+        self.checks: list[tuple[int, str, object]] = []  # (attr, kind, arg)
+        for key, value in spec.items():
+            if key == "OP":
+                continue
+            if key == "IS_UPPER":
+                self.checks.append((ORTH, "UPPER", bool(value)))
+                continue
+            if key not in _ATTRS:
+                raise ValueError(f"unsupported token spec: {spec}")
+            attr = _ATTRS[key]
+            fold = (lambda w: w.lower()) if attr == LOWER else (lambda w: w)
+            if isinstance(value, str):
+                self.checks.append((attr, "IN", frozenset({vocab.strings.add(fold(value))})))
+            elif set(value) == {"IN"}:
+                self.checks.append((attr, "IN", frozenset(vocab.strings.add(fold(w))
+                                                          for w in value["IN"])))
+            elif set(value) == {"NOT_IN"}:
+                self.checks.append((attr, "NOT_IN", frozenset(vocab.strings.add(fold(w))
+                                                              for w in value["NOT_IN"])))
+            elif set(value) == {"REGEX"}:
+                self.checks.append((attr, "REGEX", re.compile(value["REGEX"])))
+            else:
+                raise ValueError(f"unsupported token spec: {spec}")
+        self.low, self.high = _op_bounds(spec.get("OP", "1"))
+        self.cache: dict[tuple[int, int], bool] = {}  # REGEX/UPPER results per word id
+
+    def exact_words(self) -> frozenset[int] | None:
+        """The word ids a first token must be, when the spec lists them; None otherwise."""
+        if len(self.checks) == 1 and self.checks[0][1] == "IN":
+            return self.checks[0][2]
+        return None
+
+    def __call__(self, orth: int, lower: int) -> bool:
+        for attr, kind, arg in self.checks:
+            word = lower if attr == LOWER else orth
+            if kind == "IN":
+                ok = word in arg
+            elif kind == "NOT_IN":
+                ok = word not in arg
+            else:
+                ok = self.cache.get((attr, word))
+                if ok is None:
+                    text = self.strings[word]
+                    ok = (text.isupper() == arg) if kind == "UPPER" else bool(arg.search(text))
+                    self.cache[(attr, word)] = ok
+            if not ok:
+                return False
+        return True
 
 
 class AnchoredMatcher:
-    """A ``Matcher`` run only where one of its patterns can start.
+    """spaCy ``Matcher`` patterns, run only where one of them can start.
 
-    spaCy's Matcher builds a Token and starts every pattern at every position, which costs more
-    than tokenizing. Patterns here are grouped by their exact first word: a PhraseMatcher finds
-    those words, and a small Matcher per word runs on a short window there. Code patterns
-    ("LMP1", "GT300") start with a regex instead: it is tested once per word type (new types
-    from ``Doc.count_by``), and the words that pass join the PhraseMatcher, so no regex runs per
-    token.
+    Why not the Matcher itself: it builds a Token and starts every pattern at every position,
+    and calls Python for each IN/REGEX test, which costs more than tokenizing. Here each
+    pattern's first token is looked up per word type (exact words by id; a regex, as for class
+    codes like "LMP1", once per new word type), the positions of those words come from numpy
+    over the doc's ORTH/LOWER arrays, and only there is the rest of the pattern checked, with
+    the Matcher's semantics (every match of every length, operators ? * + {m,n}). Supported
+    specs: TEXT/ORTH/LOWER as a string, IN, NOT_IN or REGEX; IS_UPPER; OP.
     """
 
     def __init__(self, vocab, attr: str = "ORTH") -> None:
         self.vocab = vocab
         self.attr = attr
-        self.starts = PhraseMatcher(vocab, attr=attr)
-        self.by_word: dict[int, tuple[Matcher, int]] = {}  # first word's key -> Matcher, width
-        self.codes: list[tuple[int, re.Pattern, bool]] = []
-        self.code_key = vocab.strings.add("CODE")
-        self.code_matcher = Matcher(vocab)  # continuations after a code: "GTE" "-" "Pro"
-        self.code_width = 1
-        self.known: set[int] = set()  # word ids already tested against the codes
-        self.union: re.Pattern | None = None
+        self.patterns: list[tuple[int, list[_TokenTest]]] = []  # (key, token tests)
+        self.exact: dict[tuple[int, int], list[int]] = {}  # (attr, first word) -> patterns
+        self.open_first: list[int] = []  # patterns whose first token is tested per word type
+        self.by_word: dict[tuple[int, int], tuple[int, ...]] = {}  # per word type: patterns
+        # Word types seen so far, per attribute: sorted ids and whether any pattern starts there,
+        # so a doc's known words are looked up in numpy and only new ones in Python.
+        self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
         for pattern in patterns:
-            phrases = _phrases(pattern, self.attr)
-            if phrases is not None:
-                # A fixed phrase needs no Matcher: the PhraseMatcher returns it whole.
-                self.starts.add(key, [Doc(self.vocab, words=p) for p in phrases])
-                continue
-            for exact in exact_first_words(pattern):
-                word = _first_words(exact)[0]
-                word_key = self.vocab.strings.add(f"WORD:{word}")
-                if word_key not in self.by_word:
-                    self.starts.add(f"WORD:{word}", [Doc(self.vocab, words=[word])])
-                matcher, width = self.by_word.get(word_key) or (Matcher(self.vocab), 0)
-                matcher.add(key, [exact])
-                self.by_word[word_key] = (matcher, max(width, _width([exact])))
+            tests = [_TokenTest(self.vocab, spec) for spec in pattern]
+            if tests[0].low != 1 or tests[0].high != 1:
+                raise ValueError(f"a pattern's first token must be plain: {pattern}")
+            n = len(self.patterns)
+            self.patterns.append((key_id, tests))
+            words = tests[0].exact_words()
+            if words is not None:
+                attr = tests[0].checks[0][0]
+                for word in words:
+                    self.exact.setdefault((attr, word), []).append(n)
+            else:
+                self.open_first.append(n)
+        self.by_word, self.seen = {}, {}
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
                  alone: bool = True) -> int:
-        """A one-token code, optionally continued by ``then`` token specs (and then only,
-        when not ``alone``)."""
-        key_id = self.vocab.strings.add(key)
-        self.codes.append((key_id, re.compile(regex), alone))
-        self.union = re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in self.codes))
-        self.known = set()
-        if then:
-            self.code_matcher.add(key, [[{}, *then]])
-            self.code_width = max(self.code_width, _width([[{}, *then]]))
-        return key_id
+        """A one-token code (by its ORTH), optionally continued by ``then`` token specs (and
+        then only, when not ``alone``)."""
+        first = {"TEXT": {"REGEX": regex}}
+        patterns = ([[first]] if alone else []) + ([[first, *then]] if then else [])
+        return self.add(key, patterns)
 
-    def _learn_codes(self, doc: Doc) -> None:
-        if self.union is None:
-            return
-        ids = np.unique(doc.to_array(LOWER if self.attr == "LOWER" else ORTH))
-        new = set(ids.tolist()) - self.known
-        if new:
-            # A Python loop over word types not seen before, never over tokens.
-            strings = self.vocab.strings
-            hits = [strings[i] for i in new if self.union.match(strings[i])]
-            if hits:
-                self.starts.add("CODE", [Doc(self.vocab, words=[w]) for w in hits])
-            self.known |= new
+    def _patterns_at(self, attr: int, word: int) -> tuple[int, ...]:
+        """Patterns (in data order) whose first token accepts ``word`` read as ``attr``."""
+        key = (attr, word)
+        found = self.by_word.get(key)
+        if found is None:
+            ids = (word, word)
+            found = tuple(sorted(
+                self.exact.get(key, [])
+                + [n for n in self.open_first
+                   if self.patterns[n][1][0].checks[0][0] == attr
+                   and all(a == attr for a, _, _ in self.patterns[n][1][0].checks)
+                   and self.patterns[n][1][0](*ids)]))
+            self.by_word[key] = found
+        return found
+
+    def _start_positions(self, attr: int, column: np.ndarray) -> np.ndarray:
+        """Token indices where some pattern's first token (read as ``attr``) matches."""
+        ids, starts = self.seen.get(attr, (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)))
+        at = np.searchsorted(ids, column).clip(0, max(len(ids) - 1, 0))
+        known = ids[at] == column if len(ids) else np.zeros(len(column), dtype=bool)
+        if not known.all():
+            new = np.unique(column[~known])
+            ids = np.concatenate([ids, new])
+            starts = np.concatenate([starts, [bool(self._patterns_at(attr, w))
+                                              for w in new.tolist()]])
+            order = np.argsort(ids, kind="stable")
+            ids, starts = ids[order], starts[order]
+            self.seen[attr] = (ids, starts)
+            at = np.searchsorted(ids, column)
+        return np.flatnonzero(starts[at])
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        self._learn_codes(doc)
+        orth, lower = token_ids(doc, ORTH), token_ids(doc, LOWER)
+        first_attrs = {a for a, _ in self.exact} | {
+            self.patterns[n][1][0].checks[0][0] for n in self.open_first}
+        starts: dict[int, set[int]] = {}
+        orth_list, lower_list = token_lists(doc)
+        for attr, column, words in ((ORTH, orth, orth_list), (LOWER, lower, lower_list)):
+            if attr not in first_attrs:
+                continue
+            for i in self._start_positions(attr, column).tolist():
+                starts.setdefault(i, set()).update(self._patterns_at(attr, words[i]))
         found = []
-        for key, i, end in self.starts(doc):
-            if key == self.code_key:
-                text = doc[i].text
-                found += [(k, i, i + 1) for k, rx, alone in self.codes if alone and rx.match(text)]
-                if self.code_width > 1:
-                    window = doc[i:i + self.code_width]
-                    found += [(m, i, i + e) for m, s, e in self.code_matcher(window) if s == 0]
-            elif key in self.by_word:
-                matcher, width = self.by_word[key]
-                found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
-            else:
-                found.append((key, i, end))
+        length = len(doc)
+        orth, lower = token_lists(doc)
+        for i in sorted(starts):
+            for n in sorted(starts[i]):
+                key, tests = self.patterns[n]
+                if not tests[0](orth[i], lower[i]):
+                    continue  # a first token with tests on both attributes
+                ends = sorted(set(_ends(tests, 1, i + 1, length, orth, lower)))
+                found += [(key, i, end) for end in ends]
         return found
 
 
-def _phrases(pattern: list[dict], attr: str) -> list[list[str]] | None:
-    """The word sequences a pattern of exact words stands for, or None when it is no fixed
-    phrase (a regex, an operator, another attribute)."""
-    keys = {"LOWER"} if attr == "LOWER" else {"TEXT", "ORTH"}
-    options: list[list[str]] = []
-    for spec in pattern:
-        if len(spec) != 1 or next(iter(spec)) not in keys:
-            return None
-        value = next(iter(spec.values()))
-        if isinstance(value, str):
-            options.append([value])
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            options.append(list(value["IN"]))
-        else:
-            return None
-    return [list(words) for words in product(*options)]
-
-
-def exact_first_words(pattern: list[dict]) -> list[list[dict]]:
-    """One pattern per word of a first-token ``IN`` list: an exact LOWER/TEXT value is checked
-    in C, an ``IN`` list by a Python call at every window token."""
-    spec = pattern[0]
-    for key in ("LOWER", "TEXT", "ORTH"):
-        value = spec.get(key)
-        if isinstance(value, dict) and set(value) == {"IN"}:
-            return [[{**spec, key: word}, *pattern[1:]] for word in value["IN"]]
-    return [pattern]
-
+def _ends(tests: list[_TokenTest], k: int, i: int, length: int, orth, lower):
+    """End positions of every match of ``tests[k:]`` starting at token ``i``."""
+    if k == len(tests):
+        yield i
+        return
+    test = tests[k]
+    j = 0
+    while True:
+        if j >= test.low:
+            yield from _ends(tests, k + 1, i + j, length, orth, lower)
+        if (test.high is not None and j >= test.high) or i + j >= length or not test(
+                orth[i + j], lower[i + j]):
+            return
+        j += 1
 
 class Sentences:
     """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""
@@ -238,30 +335,6 @@ class Sentences:
         n = bisect_right(self.starts, i) - 1
         end = self.starts[n + 1] if n + 1 < len(self.starts) else self.length
         return self.starts[n], end
-
-
-def _first_words(pattern: list[dict]) -> list[str]:
-    """Exact words a pattern's first token must be (its TEXT/ORTH or LOWER value or list)."""
-    spec = pattern[0]
-    value = next((spec[k] for k in ("TEXT", "ORTH", "LOWER") if k in spec), None)
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and "IN" in value:
-        return list(value["IN"])
-    raise ValueError(f"pattern must start with exact words: {spec}")
-
-
-def _width(patterns: list[list[dict]]) -> int:
-    """Longest match a pattern can make ("{0,4}" counts 4; "*" and "+" count 4)."""
-    longest = 0
-    for pattern in patterns:
-        n = 0
-        for spec in pattern:
-            op = spec.get("OP", "1")
-            m = re.match(r"^\{\d*,?(\d+)\}$", op)
-            n += int(m.group(1)) if m else (4 if op in ("*", "+") else 1)
-        longest = max(longest, n)
-    return longest
 
 
 @dataclass
