@@ -176,6 +176,29 @@ class _TokenTest:
                 raise ValueError(f"unsupported token spec: {spec}")
         self.low, self.high = _op_bounds(spec.get("OP", "1"))
         self.cache: dict[tuple[int, int], bool] = {}  # REGEX/UPPER results per word id
+        self.test = self._fast() or self.__call__
+
+    def _fast(self):
+        """A plain closure for the usual one-list spec: the test runs for every candidate
+        token, so it should cost one set lookup."""
+        if len(self.checks) != 1:
+            return None
+        attr, kind, words = self.checks[0]
+        if kind not in ("IN", "NOT_IN"):
+            known = {}  # word id -> result, for REGEX and IS_UPPER
+
+            def cached(orth: int, lower: int) -> bool:
+                word = lower if attr == LOWER else orth
+                ok = known.get(word)
+                if ok is None:
+                    ok = known[word] = self(orth, lower)
+                return ok
+            return cached
+        if attr == LOWER:
+            return ((lambda orth, lower: lower in words) if kind == "IN"
+                    else (lambda orth, lower: lower not in words))
+        return ((lambda orth, lower: orth in words) if kind == "IN"
+                else (lambda orth, lower: orth not in words))
 
     def exact_words(self) -> frozenset[int] | None:
         """The word ids a first token must be, when the spec lists them; None otherwise."""
@@ -223,6 +246,7 @@ class AnchoredMatcher:
         # Word types seen so far, per attribute: sorted ids and whether any pattern starts there,
         # so a doc's known words are looked up in numpy and only new ones in Python.
         self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.first_attrs: list[int] | None = None  # attributes first tokens are read as
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
@@ -239,7 +263,7 @@ class AnchoredMatcher:
                     self.exact.setdefault((attr, word), []).append(n)
             else:
                 self.open_first.append(n)
-        self.by_word, self.seen = {}, {}
+        self.by_word, self.seen, self.first_attrs = {}, {}, None
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
@@ -282,43 +306,53 @@ class AnchoredMatcher:
         return np.flatnonzero(starts[at])
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        orth, lower = token_ids(doc, ORTH), token_ids(doc, LOWER)
-        first_attrs = {a for a, _ in self.exact} | {
-            self.patterns[n][1][0].checks[0][0] for n in self.open_first}
-        starts: dict[int, set[int]] = {}
-        orth_list, lower_list = token_lists(doc)
-        for attr, column, words in ((ORTH, orth, orth_list), (LOWER, lower, lower_list)):
-            if attr not in first_attrs:
-                continue
-            for i in self._start_positions(attr, column).tolist():
-                starts.setdefault(i, set()).update(self._patterns_at(attr, words[i]))
+        if self.first_attrs is None:
+            self.first_attrs = sorted({a for a, _ in self.exact} | {
+                self.patterns[n][1][0].checks[0][0] for n in self.open_first})
+        orth, lower = token_lists(doc)
+        attempts = []  # (start, pattern)
+        for attr in self.first_attrs:
+            words = lower if attr == LOWER else orth
+            for i in self._start_positions(attr, token_ids(doc, attr)).tolist():
+                attempts += [(i, n) for n in self._patterns_at(attr, words[i])]
+        if len(self.first_attrs) > 1:
+            attempts.sort()
         found = []
         length = len(doc)
-        orth, lower = token_lists(doc)
-        for i in sorted(starts):
-            for n in sorted(starts[i]):
-                key, tests = self.patterns[n]
-                if not tests[0](orth[i], lower[i]):
-                    continue  # a first token with tests on both attributes
-                ends = sorted(set(_ends(tests, 1, i + 1, length, orth, lower)))
-                found += [(key, i, end) for end in ends]
+        patterns = self.patterns
+        for i, n in attempts:
+            key, tests = patterns[n]
+            if not tests[0].test(orth[i], lower[i]):
+                continue  # a first token with tests on both attributes
+            if len(tests) == 1:
+                found.append((key, i, i + 1))
+            else:
+                found += [(key, i, end) for end in _ends(tests, i + 1, length, orth, lower)]
         return found
 
 
-def _ends(tests: list[_TokenTest], k: int, i: int, length: int, orth, lower):
-    """End positions of every match of ``tests[k:]`` starting at token ``i``."""
-    if k == len(tests):
-        yield i
-        return
-    test = tests[k]
-    j = 0
-    while True:
-        if j >= test.low:
-            yield from _ends(tests, k + 1, i + j, length, orth, lower)
-        if (test.high is not None and j >= test.high) or i + j >= length or not test(
-                orth[i + j], lower[i + j]):
-            return
-        j += 1
+def _ends(tests: list[_TokenTest], i: int, length: int, orth: list[int],
+          lower: list[int]) -> list[int]:
+    """End positions of every match of ``tests`` whose first token, already matched, is
+    ``i - 1``: the positions reachable after each later token spec."""
+    states = {i}
+    for spec in tests[1:]:
+        test, low, high = spec.test, spec.low, spec.high
+        reached = set()
+        for p in states:
+            j = 0
+            while True:
+                if j >= low:
+                    reached.add(p + j)
+                if (high is not None and j >= high) or p + j >= length or not test(
+                        orth[p + j], lower[p + j]):
+                    break
+                j += 1
+        if not reached:
+            return []
+        states = reached
+    return sorted(states)
+
 
 class Sentences:
     """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""

@@ -15,10 +15,12 @@ shares the sentence's first subject. Sections about another series are skipped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -80,16 +82,30 @@ class _Context:
         self.document = document
         self.sents = Sentences(doc)
         self.cues = _matchers(doc.vocab)
+        offsets = doc.to_array([IDX, LENGTH])
+        self.token_starts = offsets[:, 0].tolist()
+        self.token_ends = (offsets[:, 0] + offsets[:, 1]).tolist()
         self.entity_spans = [
             (span, entity) for entity in entities if entity.get("label")
-            if (span := _span_at(doc, entity["start_char"], entity["end_char"],
-                                 entity["label"])) is not None
+            if (span := self.span_at(entity["start_char"], entity["end_char"],
+                                     entity["label"])) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
         self.series_names = {_norm(s.text) for s in self.series_spans}
         self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
                            key=lambda h: (h[1], -h[2]))
         self.lead = _lead_sentence(self)
+
+    def span_at(self, start_char: int, end_char: int, label: str = "",
+                canonical: str | None = None) -> Span | None:
+        """``_span_at`` by bisection over the token offsets; ``Doc.char_span`` only for
+        offsets that do not fall on a token start (it rebuilds a char map per call)."""
+        start = bisect_left(self.token_starts, start_char)
+        end = bisect_left(self.token_starts, end_char)
+        if (start < end and self.token_starts[start] == start_char
+                and end_char <= self.token_ends[end - 1]):
+            return Span(self.doc, start, end, label=label, kb_id=canonical or "")
+        return _span_at(self.doc, start_char, end_char, label, canonical)
 
     def sent(self, i: int) -> Span:
         start, end = self.sents.bounds(i)
@@ -119,8 +135,8 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES",
-                               e.get("canonical"))) is not None]
+             if (s := ctx.span_at(e["start_char"], e["end_char"], "SERIES",
+                                  e.get("canonical"))) is not None]
     openers = set(_cues()["sentence_openers"])
     for i in ctx.cues.keywords.positions(doc):
         if not doc[i].is_title:
@@ -203,15 +219,22 @@ class _Refs:
     ours: list[Span]
     others: list[Span]
 
+    def __post_init__(self) -> None:
+        # (start, end, is ours) by start, so a query reads only the refs of one sentence.
+        refs = [(s.start, s.end, True) for s in self.ours]
+        refs += [(s.start, s.end, False) for s in self.others]
+        refs.sort(key=lambda r: (r[0], -r[1]))
+        self.index = refs
+        self.starts = [r[0] for r in refs]
+
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
         None when there is none."""
-        refs = [(s, True) for s in self.ours if sent.start <= s.start and s.end <= i]
-        refs += [(s, False) for s in self.others if sent.start <= s.start and s.end <= i]
+        lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
+        refs = [r for r in self.index[lo:hi] if r[1] <= i]
         if not refs:
             return None
-        refs.sort(key=lambda r: (r[0].start, -r[0].end))
-        return refs[0][1] if first else max(refs, key=lambda r: (r[0].end, r[0].start))[1]
+        return refs[0][2] if first else max(refs, key=lambda r: (r[1], r[0]))[2]
 
     def ours_at(self, i: int) -> Span | None:
         return next((s for s in self.ours if s.start == i), None)
@@ -316,7 +339,7 @@ def _lead_sentence(ctx: _Context) -> Span | None:
     lead = [b for b in paragraphs if b.section is None] or paragraphs
     if not lead:
         return None
-    span = _span_at(ctx.doc, lead[0].start_char, lead[0].end_char)
+    span = ctx.span_at(lead[0].start_char, lead[0].end_char)
     return ctx.sent(span.start) if span is not None else None
 
 
