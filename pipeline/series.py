@@ -20,11 +20,18 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .classes import AnchoredMatcher, FirstWords, Sentences, foreign_sections
+from .classes import (
+    AnchoredMatcher,
+    FirstWords,
+    Sentences,
+    foreign_sections,
+    token_ids,
+    token_lists,
+)
 from .document import SourceDocument
 from .resources import load_json
 
@@ -81,6 +88,8 @@ class _Context:
         self.doc = doc
         self.document = document
         self.sents = Sentences(doc)
+        self.generic_refs: list[Span] | None = None  # see _generic_references
+        self.other_subjects: list[Span] | None = None  # see _other_subjects
         self.cues = _matchers(doc.vocab)
         offsets = doc.to_array([IDX, LENGTH])
         self.token_starts = offsets[:, 0].tolist()
@@ -137,17 +146,17 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
              if (s := ctx.span_at(e["start_char"], e["end_char"], "SERIES",
                                   e.get("canonical"))) is not None]
-    openers = set(_cues()["sentence_openers"])
+    skipped = _word_ids(doc.vocab, "sentence_openers") | _word_ids(doc.vocab, "determiners")
+    orth, lower = token_lists(doc)
     for i in ctx.cues.keywords.positions(doc):
-        if not doc[i].is_title:
+        if not _word_facts(doc, orth[i])[2]:
             continue
         floor = ctx.sents.bounds(i)[0]
         name = _capitalised_before(doc, i, floor, bracket=False)
         if name is None:
             continue
         start = name.start
-        while start < i and (doc[start].lower_ in openers or doc[start].lower_ in
-                             _cues()["determiners"]):
+        while start < i and lower[start] in skipped:
             start += 1
         if start < i:
             spans.append(Span(doc, start, i + 1, label="SERIES"))
@@ -156,6 +165,22 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
 
 def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
     return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
+
+
+_WORD_FACTS: dict[int, tuple[bool, bool, bool]] = {}  # orth id -> (capital, digit, title)
+
+
+def _word_facts(doc: Doc, orth: int) -> tuple[bool, bool, bool]:
+    """(``_capital``, ``is_digit``, ``is_title``) of a word type, computed once per type: the
+    name readers step through tokens, and a Token object per step costs more than the rule."""
+    facts = _WORD_FACTS.get(orth)
+    if facts is None:
+        lex = doc.vocab[orth]
+        text = lex.orth_
+        capital = not lex.is_punct and (text[:1].isupper()
+                                        or ELIDED_CAPITAL.match(text) is not None)
+        facts = _WORD_FACTS[orth] = (capital, lex.is_digit, lex.is_title)
+    return facts
 
 
 def _capital(token) -> bool:
@@ -184,21 +209,40 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
 def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> Span | None:
     """A capitalised name ending right before ``i``, skipping a bracketed short form:
     "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
-    if bracket and i - 1 >= floor and doc[i - 1].text == ")":
+    orth, lower = token_lists(doc)
+    connectors = _connector_ids(doc.vocab)
+    if bracket and i - 1 >= floor and orth[i - 1] == _ids(doc.vocab, ")")[0]:
         j = i - 1
-        while j > floor and doc[j].text != "(":
+        opening = _ids(doc.vocab, "(")[0]
+        while j > floor and orth[j] != opening:
             j -= 1
         i = j
     end = i
     while i - 1 >= floor:
-        token = doc[i - 1]
-        connector = (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
-                     and _capital(doc[i - 2]))
-        if _capital(token) or token.is_digit or connector:
+        capital, digit, _ = _word_facts(doc, orth[i - 1])
+        connector = (lower[i - 1] in connectors and i - 2 >= floor
+                     and _word_facts(doc, orth[i - 2])[0])
+        if capital or digit or connector:
             i -= 1
         else:
             break
     return doc[i:end] if i < end else None
+
+
+@cache
+def _ids(vocab, *words: str) -> tuple[int, ...]:
+    return tuple(vocab.strings.add(w) for w in words)
+
+
+@cache
+def _connector_ids(vocab) -> frozenset[int]:
+    return frozenset(_ids(vocab, *_cues()["name_connectors"]))
+
+
+@cache
+def _word_ids(vocab, key: str) -> frozenset[int]:
+    """Ids of a word list of the cue data (lower case), for tests on the LOWER array."""
+    return frozenset(_ids(vocab, *_cues()[key]))
 
 
 def _expand(name: str, abbreviations: list[dict]) -> str:
@@ -249,30 +293,45 @@ def _references(ctx: _Context, own_names: list[str]) -> _Refs:
         (ours if _norm(span.text) in own else others).append(span)
     # Own names and aliases written without being found as series names ("JLMC").
     found = {(s.start, s.end) for s in ours}
-    lower = doc.to_array("LOWER")
+    lower_ids = token_ids(doc, LOWER)
+    lower = token_lists(doc)[1]
     for name in filter(None, own_names):
-        words = [w.casefold() for w in name.split()]
-        first = doc.vocab.strings.add(words[0])
-        for i in np.flatnonzero(lower == first).tolist():
-            if [t.lower_ for t in doc[i:i + len(words)]] == words and (i, i + len(words)) not in found:
-                ours.append(doc[i:i + len(words)])
-                found.add((i, i + len(words)))
-    # Generic references: "the series", "this championship", a sentence-initial "It".
-    generic = {tuple(words) for words in _cues()["generic_refs"]}
-    for i in ctx.cues.heads.positions(doc):
-        token = doc[i]
-        if (token.lower_,) in generic:
-            if _opens_clause(ctx, i):
-                ours.append(doc[i:i + 1])  # "it" after a noun refers to too many things
-        elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
-            ours.append(doc[i - 1:i + 1])
+        words = list(_ids(doc.vocab, *(w.casefold() for w in name.split())))
+        n = len(words)
+        for i in np.flatnonzero(lower_ids == words[0]).tolist():
+            if lower[i:i + n] == words and (i, i + n) not in found:
+                ours.append(doc[i:i + n])
+                found.add((i, i + n))
+    ours += _generic_references(ctx)
     covered = {i for o in ours for i in range(o.start, o.end)}
-    for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS):
-        if entity.get("label") in SERIES_LABELS:
-            continue  # already among series_spans
-        if span.start not in covered:
-            others.append(span)
+    others += [span for span in _other_subjects(ctx) if span.start not in covered]
     return _Refs(ours, others)
+
+
+def _generic_references(ctx: _Context) -> list[Span]:
+    """Generic references: "the series", "this championship", a sentence-initial "It"
+    (the same for every set of own names, so read once per document)."""
+    if ctx.generic_refs is None:
+        doc = ctx.doc
+        generic = {tuple(words) for words in _cues()["generic_refs"]}
+        found = []
+        for i in ctx.cues.heads.positions(doc):
+            token = doc[i]
+            if (token.lower_,) in generic:
+                if _opens_clause(ctx, i):
+                    found.append(doc[i:i + 1])  # "it" after a noun refers to too many things
+            elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
+                found.append(doc[i - 1:i + 1])
+        ctx.generic_refs = found
+    return ctx.generic_refs
+
+
+def _other_subjects(ctx: _Context) -> list[Span]:
+    """Named things other than series that can be a sentence's subject."""
+    if ctx.other_subjects is None:
+        ctx.other_subjects = [span for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS)
+                              if entity.get("label") not in SERIES_LABELS]
+    return ctx.other_subjects
 
 
 def _opens_clause(ctx: _Context, i: int) -> bool:
