@@ -24,6 +24,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import LOWER, ORTH
@@ -67,7 +68,17 @@ def _cues() -> dict:
 def class_name(span: Span) -> str:
     """The class as it is usually written: "LMP1s" -> "LMP1", "GTE - Pro" -> "GTE-Pro",
     "Gr. C" -> "Group C"."""
-    words = [t.text for t in span if not t.is_space]
+    key = tuple(token_lists(span.doc)[0][span.start:span.end])
+    name = _CLASS_NAMES.get(key)
+    if name is None:
+        name = _CLASS_NAMES[key] = _class_name([t.text for t in span if not t.is_space])
+    return name
+
+
+_CLASS_NAMES: dict[tuple[int, ...], str] = {}  # orth ids -> class_name, per word sequence
+
+
+def _class_name(words: list[str]) -> str:
     if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
         words = ["Group"] + words[2:]
     if words and (m := PLURAL_CODE.match(words[-1])):
@@ -118,6 +129,43 @@ def token_lists(doc: Doc) -> tuple[list[int], list[int]]:
     if "lists" not in arrays:
         arrays["lists"] = (token_ids(doc, ORTH).tolist(), token_ids(doc, LOWER).tolist())
     return arrays["lists"]
+
+
+class WordFacts(NamedTuple):
+    """The Token attributes the rules read that depend on the word type only."""
+
+    text: str
+    lower_: str
+    is_title: bool
+    is_upper: bool
+    is_punct: bool
+    is_space: bool
+    is_alpha: bool
+    is_digit: bool
+    like_num: bool
+
+
+_WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+
+
+def words(doc: Doc) -> list[WordFacts]:
+    """Per token, its word type's facts (kept like ``token_ids``). ``words(doc)[i].lower_``
+    reads what ``doc[i].lower_`` does without building a Token, which the rules would
+    otherwise do thousands of times per document."""
+    token_ids(doc, ORTH)
+    arrays = _LAST_IDS[1]
+    if "words" not in arrays:
+        get = _WORD_FACTS.get
+        arrays["words"] = [get(o) or _learn_word(doc.vocab, o) for o in token_lists(doc)[0]]
+    return arrays["words"]
+
+
+def _learn_word(vocab, orth: int) -> WordFacts:
+    lex = vocab[orth]
+    facts = _WORD_FACTS[orth] = WordFacts(lex.orth_, lex.lower_, lex.is_title, lex.is_upper,
+                                          lex.is_punct, lex.is_space, lex.is_alpha,
+                                          lex.is_digit, lex.like_num)
+    return facts
 
 
 class FirstWords:
@@ -420,7 +468,7 @@ class RacingClasses:
         candidates: list[tuple[Span, _Rule]] = []
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[match_id]
-            if rule.code is not None and not rule.code.match(doc[start].text):
+            if rule.code is not None and not rule.code.match(words(doc)[start].text):
                 continue  # the shared first-token regex matched another family's code
             if claimed and any(i in claimed for i in range(start, end)):
                 continue
@@ -458,7 +506,7 @@ def _after_car_name(doc: Doc, start: int) -> bool:
     "Porsche 911 GT3", "Super GT". Sentence-initial words and series nouns don't count."""
     if start == 0 or doc[start].is_sent_start:
         return False
-    prev = doc[start - 1]
+    prev = words(doc)[start - 1]
     if prev.is_space or prev.is_punct or prev.lower_ in _cues()["car_guard_exempt_prefixes"]:
         return False
     if prev.lower_ in _cues()["series_keywords"]:
@@ -475,7 +523,7 @@ def _inside_series_name(doc: Doc, end: int) -> bool:
     """A class word starting a series name: "Grand Touring Car Championship", "TCR Europe
     Series". Look through the capitalised words that follow for a series noun."""
     keywords = _cues()["series_keywords"]
-    for token in doc[end:end + 4]:
+    for token in words(doc)[end:end + 4]:
         if token.lower_ in keywords and (token.is_title or token.is_upper):
             return True
         if not (token.is_title or token.is_upper) or token.is_punct:
@@ -493,11 +541,11 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     for n, span in enumerate(spans):
         if sure[n]:
             continue
-        after = doc[span.end:span.end + 2]
+        after = words(doc)[span.end:span.end + 2]
         nxt = after[0] if len(after) else None
         if nxt is not None and nxt.text == "-" and len(after) > 1:
             nxt = after[1]
-        before = doc[span.start - 1] if span.start > 0 else None
+        before = words(doc)[span.start - 1] if span.start > 0 else None
         prev_span = spans[n - 1] if n > 0 else None
         if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
@@ -509,8 +557,8 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     while changed:
         changed = False
         for n in range(len(spans) - 1):
-            gap = doc[spans[n].end:spans[n + 1].start]
-            linked = all(t.lower_ in separators or t.is_space for t in gap) and len(gap) <= 2
+            gap = words(doc)[spans[n].end:spans[n + 1].start]
+            linked = len(gap) <= 2 and all(t.lower_ in separators or t.is_space for t in gap)
             if linked and sure[n] != sure[n + 1]:
                 sure[n] = sure[n + 1] = True
                 changed = True
@@ -529,8 +577,9 @@ def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
         span = spans[n]
         rule = rules[(span.start, span.end)]
         item = ClassItem(class_name(span), rule.family, span.label_, span.start, span.end)
-        if span.end < len(doc) and doc[span.end].text == "(":
-            close = next((t.i for t in doc[span.end:span.end + 12] if t.text == ")"), None)
+        if span.end < len(doc) and words(doc)[span.end].text == "(":
+            close = next((span.end + k for k, t in enumerate(words(doc)[span.end:span.end + 12])
+                          if t.text == ")"), None)
             inner = [s for s in spans[n + 1:] if close is not None and s.end <= close]
             if close is not None and len(inner) == 1 and inner[0].start == span.end + 1:
                 inner_rule = rules[(inner[0].start, inner[0].end)]
@@ -552,9 +601,9 @@ def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[Class
     for item in items:
         if runs:
             last = runs[-1][-1]
-            gap = doc[last.end:item.start]
             same_sentence = sents.bounds(last.start) == sents.bounds(item.start)
-            if same_sentence and all(t.lower_ in separators or t.is_space for t in gap):
+            if same_sentence and all(t.lower_ in separators or t.is_space
+                                     for t in words(doc)[last.end:item.start]):
                 runs[-1].append(item)
                 continue
         runs.append([item])
@@ -579,7 +628,7 @@ def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[li
     for noun in _enumeration_nouns(doc.vocab).positions(doc):
         sent_end = sents.bounds(noun)[1]
         for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
-            opener = doc[j].lower_
+            opener = words(doc)[j].lower_
             if opener not in cues["enumeration_openers"] or j + 1 in taken:
                 continue
             found = _parse_list(doc, j + 1, sent_end, by_start)
@@ -594,24 +643,24 @@ def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[li
 def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) -> list[ClassItem]:
     found: list[ClassItem] = []
     while i < limit:
-        while i < limit and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_space):
+        while i < limit and (words(doc)[i].lower_ in ("the", "a", "an") or words(doc)[i].is_space):
             i += 1
         if i >= limit:
             break
         if i in by_start:
             item = by_start[i]
-        elif doc[i].is_title or doc[i].is_upper and doc[i].is_alpha:
+        elif words(doc)[i].is_title or words(doc)[i].is_upper and words(doc)[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
             while end < min(limit, i + 3) and end not in by_start and (
-                doc[end].is_title or doc[end].like_num
-                or doc[end].text == "-" and end + 1 < limit and doc[end + 1].is_title
+                words(doc)[end].is_title or words(doc)[end].like_num
+                or words(doc)[end].text == "-" and end + 1 < limit and words(doc)[end + 1].is_title
             ):
                 end += 1
             name = class_name(doc[i:end])
             item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
             code = by_start.get(end + 1)
-            if end + 1 < limit and doc[end].text == "(" and code and doc[code.end].text == ")":
+            if end + 1 < limit and words(doc)[end].text == "(" and code and words(doc)[code.end].text == ")":
                 # "GT Daytona (GTD)": the class goes by its code.
                 item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
                                  long_form=name)
@@ -620,9 +669,9 @@ def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) ->
         found.append(item)
         # Separators: ",", "and", "or", ", and".
         i = item.end
-        if i < limit and doc[i].text == ",":
+        if i < limit and words(doc)[i].text == ",":
             i += 1
-        if i < limit and doc[i].lower_ in ("and", "or", "&"):
+        if i < limit and words(doc)[i].lower_ in ("and", "or", "&"):
             i += 1
         if i == item.end:
             break
@@ -637,9 +686,9 @@ def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> boo
     cues = _cues()
     sent_start, sent_end = sents.bounds(run[0].start)
     end = run[-1].end
-    if end >= sent_end or doc[end].lower_ not in cues["enumeration_nouns"]:
+    if end >= sent_end or words(doc)[end].lower_ not in cues["enumeration_nouns"]:
         return False
-    before = doc[max(sent_start, run[0].start - 4):run[0].start]
+    before = words(doc)[max(sent_start, run[0].start - 4):run[0].start]
     return not any(t.lower_ in cues["comparison_words"] or t.text in ("'s", "’s", "'")
                    for t in before)
 
@@ -650,16 +699,16 @@ def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     cues = _cues()
     i = end
     sent_end = sents.bounds(end - 1)[1]
-    while i < sent_end and doc[i].lower_ in ("class", "category", "division"):
+    while i < sent_end and words(doc)[i].lower_ in ("class", "category", "division"):
         i += 1
-    while i < sent_end and (doc[i].lower_ in cues["definition_copulas"] or doc[i].is_space):
+    while i < sent_end and (words(doc)[i].lower_ in cues["definition_copulas"] or words(doc)[i].is_space):
         i += 1
     if i >= sent_end - 1:
         return None
-    head = doc[i].lower_
-    if head == "for" or (head == "to" and i > end and doc[i - 1].lower_ in ("open", "restricted",
+    head = words(doc)[i].lower_
+    if head == "for" or (head == "to" and i > end and words(doc)[i - 1].lower_ in ("open", "restricted",
                                                                               "limited")):
-        nxt = doc[i + 1]
+        nxt = words(doc)[i + 1]
         if nxt.like_num or nxt.lower_ in ("the", "a") and doc[i + 2:i + 3].text.isdigit():
             return None  # "GT1 for 2008": a season, not a description
         return i + 1
@@ -673,15 +722,15 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
     inside = [m for m in mentions if start <= m.start < limit]
     scan_from = max((m.end for m in inside), default=start + 1)
     depth = 0
-    for token in doc[start:limit]:
+    for i, token in enumerate(words(doc)[start:limit], start):
         if token.text == "(":
             depth += 1
         elif token.text == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and token.i >= scan_from and token.lower_ in breaks:
-            return token.i
+        elif depth == 0 and i >= scan_from and token.lower_ in breaks:
+            return i
     end = limit
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (words(doc)[end - 1].is_punct or words(doc)[end - 1].is_space):
         end -= 1
     return end
 
@@ -742,7 +791,7 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
 
 def _in_brackets(doc: Doc, i: int, start: int) -> bool:
     depth = 0
-    for token in doc[start:i]:
+    for token in words(doc)[start:i]:
         depth += token.text == "("
         depth -= token.text == ")"
     return depth > 0
