@@ -27,7 +27,7 @@ from functools import cache
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import ENT_TYPE, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -101,10 +101,16 @@ def class_category(name: str, label: str | None = None) -> str | None:
 def description_category(text: str) -> str | None:
     """Category named by a class description ("for production cars" -> production)."""
     lowered = f" {text.casefold()} "
-    for keyword, category in _cues()["category_keywords"]:
-        if re.search(rf"\b{re.escape(keyword)}", lowered):
+    for keyword, category in _category_keywords():
+        if keyword.search(lowered):
             return category
     return None
+
+
+@cache
+def _category_keywords() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"\b{re.escape(keyword)}"), category)
+            for keyword, category in _cues()["category_keywords"]]
 
 
 _LAST_IDS: list = [None, None]  # (doc, {attr: array}) of the last doc asked about
@@ -124,6 +130,8 @@ def token_ids(doc: Doc, attr: int) -> np.ndarray:
 def token_lists(doc: Doc) -> tuple[list[int], list[int]]:
     """The doc's ORTH and LOWER ids as Python lists, for reading single tokens without
     building Token objects; kept like ``token_ids``."""
+    if _LAST_IDS[0] is doc and "lists" in _LAST_IDS[1]:
+        return _LAST_IDS[1]["lists"]
     token_ids(doc, ORTH)
     arrays = _LAST_IDS[1]
     if "lists" not in arrays:
@@ -152,6 +160,8 @@ def words(doc: Doc) -> list[WordFacts]:
     """Per token, its word type's facts (kept like ``token_ids``). ``words(doc)[i].lower_``
     reads what ``doc[i].lower_`` does without building a Token, which the rules would
     otherwise do thousands of times per document."""
+    if _LAST_IDS[0] is doc and "words" in _LAST_IDS[1]:
+        return _LAST_IDS[1]["words"]
     token_ids(doc, ORTH)
     arrays = _LAST_IDS[1]
     if "words" not in arrays:
@@ -497,8 +507,11 @@ def make_racing_classes(nlp: Language, name: str, patterns: str) -> RacingClasse
 
 
 def _claimed_by_other_entities(doc: Doc) -> set[int]:
-    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT")."""
-    return {i for ent in doc.ents if ent.label_ != "CLASS" for i in range(ent.start, ent.end)}
+    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT"): read
+    from the ENT_TYPE array, as ``doc.ents`` would build a Span per entity."""
+    types = doc.to_array(ENT_TYPE)
+    claimed = (types != 0) & (types != doc.vocab.strings.add("CLASS"))
+    return set(np.flatnonzero(claimed).tolist())
 
 
 def _after_car_name(doc: Doc, start: int) -> bool:
