@@ -100,7 +100,9 @@ class _Context:
                                      entity["label"])) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
-        self.series_names = {_norm(s.text) for s in self.series_spans}
+        self.series_norms = [_norm(s.text) for s in self.series_spans]  # read once: Span.text
+        self.series_names = set(self.series_norms)  # builds a Token per word on every call
+        self.sent_spans: dict[int, Span] = {}
         self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
                            key=lambda h: (h[1], -h[2]))
         self.lead = _lead_sentence(self)
@@ -118,7 +120,10 @@ class _Context:
 
     def sent(self, i: int) -> Span:
         start, end = self.sents.bounds(i)
-        return self.doc[start:end]
+        span = self.sent_spans.get(start)
+        if span is None:
+            span = self.sent_spans[start] = self.doc[start:end]
+        return span
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -289,8 +294,8 @@ def _references(ctx: _Context, own_names: list[str]) -> _Refs:
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
-    for span in ctx.series_spans:
-        (ours if _norm(span.text) in own else others).append(span)
+    for span, norm in zip(ctx.series_spans, ctx.series_norms):
+        (ours if norm in own else others).append(span)
     # Own names and aliases written without being found as series names ("JLMC").
     found = {(s.start, s.end) for s in ours}
     lower_ids = token_ids(doc, LOWER)
@@ -362,10 +367,12 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
     """The cue's predicate is coordinated with the sentence's main one: "... and was renamed"."""
+    lower = token_lists(doc)[1]
+    auxiliaries = _word_ids(doc.vocab, "auxiliaries")
     i = start - 1
-    while i >= sent.start and doc[i].lower_ in _cues()["auxiliaries"]:
+    while i >= sent.start and lower[i] in auxiliaries:
         i -= 1
-    return i >= sent.start and doc[i].lower_ == "and"
+    return i >= sent.start and lower[i] == _ids(doc.vocab, "and")[0]
 
 
 def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: bool,
