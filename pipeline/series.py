@@ -42,6 +42,8 @@ SERIES_LABELS = ("SERIES",)
 BODY_LABELS = ("ORG",)
 # Named things that can be the subject of a sentence instead of the series.
 OTHER_SUBJECT_LABELS = ("ORG", "EVENT", "TEAM", "MANUFACTURER", "PERSON", "SERIES", "CIRCUIT")
+PLACE_LABELS = ("LOCATION",)
+USED_LABELS = frozenset(OTHER_SUBJECT_LABELS + BODY_LABELS + PLACE_LABELS)
 STOP_WORDS = frozenset({"of", "the", "de", "du", "des", "la", "le", "and", "for", "&", "l'", "di",
                         "del", "der"})
 
@@ -94,8 +96,9 @@ class _Context:
         offsets = doc.to_array([IDX, LENGTH])
         self.token_starts = offsets[:, 0].tolist()
         self.token_ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        # Spans only for the labels the rules read (cars and classes are many and unused).
         self.entity_spans = [
-            (span, entity) for entity in entities if entity.get("label")
+            (span, entity) for entity in entities if entity.get("label") in USED_LABELS
             if (span := self.span_at(entity["start_char"], entity["end_char"],
                                      entity["label"])) is not None
         ]
@@ -270,8 +273,9 @@ class _Refs:
 
     def __post_init__(self) -> None:
         # (start, end, is ours) by start, so a query reads only the refs of one sentence.
-        refs = [(s.start, s.end, True) for s in self.ours]
-        refs += [(s.start, s.end, False) for s in self.others]
+        # The last flag: a named thing that takes the subject (see ``_about_series``).
+        refs = [(s.start, s.end, True, True) for s in self.ours]
+        refs += [(s.start, s.end, False, s.label_ not in BODY_LABELS) for s in self.others]
         refs.sort(key=lambda r: (r[0], -r[1]))
         self.index = refs
         self.starts = [r[0] for r in refs]
@@ -387,12 +391,13 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
         # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
         # named in between keeps the subject, anything else named there (a series, a team,
         # a maker: "the series drew a team formed by ...") takes it.
-        ours = [s for s in refs.ours if sent.start <= s.start and s.end <= start]
+        lo, hi = bisect_left(refs.starts, sent.start), bisect_left(refs.starts, start)
+        window = [r for r in refs.index[lo:hi] if r[1] <= start]
+        ours = [r[1] for r in window if r[2]]
         if not ours:
             return lead_sentence
-        last = max(s.end for s in ours)
-        return not any(last <= o.start and o.end <= start for o in refs.others
-                       if o.label_ not in BODY_LABELS)
+        last = max(ours)
+        return not any(last <= r[0] and r[3] for r in window if not r[2])
     return verdict if verdict is not None else lead_sentence
 
 
@@ -652,7 +657,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     series_spans = ctx.series_spans
     use_fallback = not entities
     bodies = _entity_spans(ctx, BODY_LABELS)
-    places = _entity_spans(ctx, ("LOCATION",))
+    places = _entity_spans(ctx, PLACE_LABELS)
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -733,7 +738,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
     doc = ctx.doc
     facts: dict[str, list] = {}
     for rule, start, end in ctx.hits:
-        if any(a <= doc[start].idx < b for a, b in foreign):
+        if any(a <= ctx.token_starts[start] < b for a, b in foreign):
             continue
         sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
