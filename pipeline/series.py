@@ -96,6 +96,10 @@ class _Context:
         offsets = doc.to_array([IDX, LENGTH])
         self.token_starts = offsets[:, 0].tolist()
         self.token_ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        # The text spaCy ran over (``Doc.text`` joins every token on each call).
+        self.text = document.body
+        if len(doc) and self.text[self.token_starts[-1]:self.token_ends[-1]] != doc[-1].text:
+            self.text = doc.text
         # Spans only for the labels the rules read (cars and classes are many and unused).
         self.entity_spans = [
             (span, entity) for entity in entities if entity.get("label") in USED_LABELS
@@ -103,8 +107,9 @@ class _Context:
                                      entity["label"])) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
-        self.series_norms = [_norm(s.text) for s in self.series_spans]  # read once: Span.text
-        self.series_names = set(self.series_norms)  # builds a Token per word on every call
+        # Read once, from the text: Span.text builds a Token per word on every call.
+        self.series_norms = [_norm(self.text_of(s)) for s in self.series_spans]
+        self.series_names = set(self.series_norms)
         self.sent_spans: dict[int, Span] = {}
         self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
                            key=lambda h: (h[1], -h[2]))
@@ -120,6 +125,12 @@ class _Context:
                 and end_char <= self.token_ends[end - 1]):
             return Span(self.doc, start, end, label=label, kb_id=canonical or "")
         return _span_at(self.doc, start_char, end_char, label, canonical)
+
+    def text_of(self, span: Span) -> str:
+        """``span.text`` read from the doc's text by the token offsets."""
+        if span.start == span.end:
+            return ""
+        return self.text[self.token_starts[span.start]:self.token_ends[span.end - 1]]
 
     def sent(self, i: int) -> Span:
         start, end = self.sents.bounds(i)
