@@ -592,8 +592,8 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
 def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
                  use_fallback: bool) -> str | None:
     for span, entity in bodies:
-        if span.end == i or (span.end < i and doc[span.end:i].text.startswith("(")
-                             and doc[i - 1].text == ")"):
+        if span.end == i or (span.end < i and doc[i - 1].text == ")"
+                             and doc[span.end:i].text.startswith("(")):
             return entity.get("canonical") or span.text
     if use_fallback:
         name = _capitalised_before(doc, i, floor)
