@@ -32,6 +32,7 @@ from .classes import (
     token_ids,
     token_lists,
 )
+from .classes import words as word_facts
 from .document import SourceDocument
 from .resources import load_json
 
@@ -333,14 +334,14 @@ def _generic_references(ctx: _Context) -> list[Span]:
     (the same for every set of own names, so read once per document)."""
     if ctx.generic_refs is None:
         doc = ctx.doc
-        generic = {tuple(words) for words in _cues()["generic_refs"]}
+        generic = {_ids(doc.vocab, *words) for words in _cues()["generic_refs"]}
+        lower = token_lists(doc)[1]
         found = []
         for i in ctx.cues.heads.positions(doc):
-            token = doc[i]
-            if (token.lower_,) in generic:
+            if (lower[i],) in generic:
                 if _opens_clause(ctx, i):
                     found.append(doc[i:i + 1])  # "it" after a noun refers to too many things
-            elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
+            elif i > 0 and (lower[i - 1], lower[i]) in generic:
                 found.append(doc[i - 1:i + 1])
         ctx.generic_refs = found
     return ctx.generic_refs
@@ -360,7 +361,7 @@ def _opens_clause(ctx: _Context, i: int) -> bool:
     openers = _cues()["sentence_openers"]
     start = ctx.sents.bounds(i)[0]
     return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
-               for t in ctx.doc[start:i])
+               for t in word_facts(ctx.doc)[start:i])
 
 
 def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
@@ -429,11 +430,13 @@ def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
     """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
     if sentence is None:
         return None
+    lower = token_lists(doc)[1]
     for opener in _cues()["short_form_openers"]:
-        n = len(opener)
-        for token in sentence:
-            if [t.lower_ for t in doc[token.i:token.i + n]] == opener:
-                after = doc[token.i + n:token.i + n + 2]
+        ids = list(_ids(doc.vocab, *opener))
+        n = len(ids)
+        for i in range(sentence.start, sentence.end):
+            if lower[i] == ids[0] and lower[i:i + n] == ids:
+                after = doc[i + n:i + n + 2]
                 for candidate in after:
                     if candidate.is_upper and candidate.is_alpha and len(candidate) >= 2:
                         return candidate.text
@@ -520,7 +523,7 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
     if lead:
         return lead, "lead"
     short = _defined_short_form(doc, sentence)
-    candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
+    candidates = list(dict.fromkeys(ctx.text_of(s) for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
     refs = _references(ctx, [short] if short else [])
