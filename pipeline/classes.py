@@ -384,6 +384,9 @@ class AnchoredMatcher:
                 continue  # a first token with tests on both attributes
             if len(tests) == 1:
                 found.append((key, i, i + 1))
+            elif tests[1].low and (i + 1 >= length
+                                   or not tests[1].test(orth[i + 1], lower[i + 1])):
+                continue  # most attempts fail on the next token: no state sets for them
             else:
                 found += [(key, i, end) for end in _ends(tests, i + 1, length, orth, lower)]
         return found
