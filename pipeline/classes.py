@@ -305,6 +305,7 @@ class AnchoredMatcher:
         # so a doc's known words are looked up in numpy and only new ones in Python.
         self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.first_attrs: list[int] | None = None  # attributes first tokens are read as
+        self.unions: dict[int, re.Pattern | None] = {}  # see _union
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
@@ -321,7 +322,7 @@ class AnchoredMatcher:
                     self.exact.setdefault((attr, word), []).append(n)
             else:
                 self.open_first.append(n)
-        self.by_word, self.seen, self.first_attrs = {}, {}, None
+        self.by_word, self.seen, self.first_attrs, self.unions = {}, {}, None, {}
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
@@ -338,14 +339,28 @@ class AnchoredMatcher:
         found = self.by_word.get(key)
         if found is None:
             ids = (word, word)
+            union = self._union(attr)
             found = tuple(sorted(
                 self.exact.get(key, [])
-                + [n for n in self.open_first
-                   if self.patterns[n][1][0].checks[0][0] == attr
-                   and all(a == attr for a, _, _ in self.patterns[n][1][0].checks)
-                   and self.patterns[n][1][0](*ids)]))
+                + ([n for n in self.open_first
+                    if self.patterns[n][1][0].checks[0][0] == attr
+                    and all(a == attr for a, _, _ in self.patterns[n][1][0].checks)
+                    and self.patterns[n][1][0](*ids)]
+                   if union is None or union.search(self.vocab.strings[word]) else [])))
             self.by_word[key] = found
         return found
+
+    def _union(self, attr: int) -> re.Pattern | None:
+        """One regex for all first-token regexes read as ``attr`` (the class codes): a new
+        word type that fails it, as most do, skips testing each code. None when some first
+        token is no plain regex."""
+        if attr not in self.unions:
+            specs = [self.patterns[n][1][0].checks for n in self.open_first]
+            specs = [c for c in specs if c[0][0] == attr]
+            plain = all(len(c) == 1 and c[0][1] == "REGEX" for c in specs)
+            self.unions[attr] = (re.compile("|".join(f"(?:{c[0][2].pattern})" for c in specs))
+                                 if plain and specs else None)
+        return self.unions[attr]
 
     def _start_positions(self, attr: int, column: np.ndarray) -> np.ndarray:
         """Token indices where some pattern's first token (read as ``attr``) matches."""
