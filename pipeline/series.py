@@ -105,7 +105,7 @@ class _Context:
         self.entity_spans = [
             (span, entity) for entity in entities if entity.get("label") in USED_LABELS
             if (span := self.span_at(entity["start_char"], entity["end_char"],
-                                     entity["label"])) is not None
+                                     entity["label"], entity.get("canonical"))) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
         # Read once, from the text: Span.text builds a Token per word on every call.
@@ -163,9 +163,7 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     """Series names: SERIES entities, and capitalised names ending in a series noun ("All
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
-    spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := ctx.span_at(e["start_char"], e["end_char"], "SERIES",
-                                  e.get("canonical"))) is not None]
+    spans = [s for s, e in ctx.entity_spans if e["label"] in SERIES_LABELS]
     skipped = _word_ids(doc.vocab, "sentence_openers") | _word_ids(doc.vocab, "determiners")
     orth, lower = token_lists(doc)
     for i in ctx.cues.keywords.positions(doc):
