@@ -316,6 +316,8 @@ class AnchoredMatcher:
             n = len(self.patterns)
             self.patterns.append((key_id, tests))
             words = tests[0].exact_words()
+            if len({attr for attr, _, _ in tests[0].checks}) != 1:
+                raise ValueError(f"a first token must be read as one attribute: {pattern}")
             if words is not None:
                 attr = tests[0].checks[0][0]
                 for word in words:
@@ -344,7 +346,6 @@ class AnchoredMatcher:
                 self.exact.get(key, [])
                 + ([n for n in self.open_first
                     if self.patterns[n][1][0].checks[0][0] == attr
-                    and all(a == attr for a, _, _ in self.patterns[n][1][0].checks)
                     and self.patterns[n][1][0](*ids)]
                    if union is None or union.search(self.vocab.strings[word]) else [])))
             self.by_word[key] = found
@@ -394,9 +395,7 @@ class AnchoredMatcher:
         length = len(doc)
         patterns = self.patterns
         for i, n in attempts:
-            key, tests = patterns[n]
-            if not tests[0].test(orth[i], lower[i]):
-                continue  # a first token with tests on both attributes
+            key, tests = patterns[n]  # the first token matched when it was looked up
             if len(tests) == 1:
                 found.append((key, i, i + 1))
             elif tests[1].low and (i + 1 >= length
