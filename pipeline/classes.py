@@ -68,10 +68,16 @@ def _cues() -> dict:
 def class_name(span: Span) -> str:
     """The class as it is usually written: "LMP1s" -> "LMP1", "GTE - Pro" -> "GTE-Pro",
     "Gr. C" -> "Group C"."""
-    key = tuple(token_lists(span.doc)[0][span.start:span.end])
+    return class_name_at(span.doc, span.start, span.end)
+
+
+def class_name_at(doc: Doc, start: int, end: int) -> str:
+    """``class_name`` of ``doc[start:end]``, without building the span."""
+    key = tuple(token_lists(doc)[0][start:end])
     name = _CLASS_NAMES.get(key)
     if name is None:
-        name = _CLASS_NAMES[key] = _class_name([t.text for t in span if not t.is_space])
+        name = _CLASS_NAMES[key] = _class_name([t.text for t in doc[start:end]
+                                                if not t.is_space])
     return name
 
 
@@ -501,8 +507,7 @@ class RacingClasses:
                 continue
             if _inside_series_name(doc, end) or (not rule.named and _after_car_name(doc, start)):
                 continue
-            span = Span(doc, start, end)
-            label = class_category(class_name(span), rule.label) or "CLASS"
+            label = class_category(class_name_at(doc, start, end), rule.label) or "CLASS"
             candidates.append((Span(doc, start, end, label=label), rule))
         rules_by_span = {(s.start, s.end): r for s, r in candidates}
         spans = filter_spans([s for s, _ in candidates])
