@@ -7,8 +7,9 @@ on hand-built inputs.
 Cues live in ``data/series_cues.json`` as ``Matcher`` patterns (run by
 ``classes.AnchoredMatcher``). A cue counts only in a sentence about this series: the reference
 to a series nearest before the cue ("The series was cancelled in 2007") must be this series'
-name, alias or a generic "the series"/"it" -- another named series or body there ("the demise of the X Championship in 1992", "SERO was founded in 1999") means the
-fact is about something else. A predicate coordinated with "and" ("... and was renamed the X")
+name, alias or a generic "the series"/"it" -- another named series or body there ("the demise
+of the X Championship in 1992", "SERO was founded in 1999") means the fact is about something
+else. A predicate coordinated with "and" ("... and was renamed the X")
 shares the sentence's first subject. Sections about another series are skipped.
 """
 
