@@ -21,6 +21,7 @@ named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never a
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -119,30 +120,34 @@ def _category_keywords() -> list[tuple[re.Pattern, str]]:
             for keyword, category in _cues()["category_keywords"]]
 
 
-_LAST_IDS: list = [None, None]  # (doc, {attr: array}) of the last doc asked about
+# Per thread, the last doc asked about and its tables: the component, the class records and the
+# series facts read the same doc one after another.
+_LAST = threading.local()
+
+
+def _tables(doc: Doc) -> dict:
+    last = _LAST.__dict__
+    # The length too: a retokenized doc is the same object with other tokens.
+    if last.get("doc") is not doc or last.get("length") != len(doc):
+        last["doc"], last["length"], last["tables"] = doc, len(doc), {}
+    return last["tables"]
 
 
 def token_ids(doc: Doc, attr: int) -> np.ndarray:
-    """``doc.to_array(attr)`` (ORTH or LOWER), kept for the last doc: the component, the class
-    records and the series facts all read the same doc one after another."""
-    if _LAST_IDS[0] is not doc:
-        _LAST_IDS[0], _LAST_IDS[1] = doc, {}
-    arrays = _LAST_IDS[1]
-    if attr not in arrays:
-        arrays[attr] = doc.to_array(attr)
-    return arrays[attr]
+    """``doc.to_array(attr)`` (ORTH or LOWER), kept for the last doc."""
+    tables = _tables(doc)
+    if attr not in tables:
+        tables[attr] = doc.to_array(attr)
+    return tables[attr]
 
 
 def token_lists(doc: Doc) -> tuple[list[int], list[int]]:
     """The doc's ORTH and LOWER ids as Python lists, for reading single tokens without
     building Token objects; kept like ``token_ids``."""
-    if _LAST_IDS[0] is doc and "lists" in _LAST_IDS[1]:
-        return _LAST_IDS[1]["lists"]
-    token_ids(doc, ORTH)
-    arrays = _LAST_IDS[1]
-    if "lists" not in arrays:
-        arrays["lists"] = (token_ids(doc, ORTH).tolist(), token_ids(doc, LOWER).tolist())
-    return arrays["lists"]
+    tables = _tables(doc)
+    if "lists" not in tables:
+        tables["lists"] = (token_ids(doc, ORTH).tolist(), token_ids(doc, LOWER).tolist())
+    return tables["lists"]
 
 
 class WordFacts(NamedTuple):
@@ -166,14 +171,11 @@ def words(doc: Doc) -> list[WordFacts]:
     """Per token, its word type's facts (kept like ``token_ids``). ``words(doc)[i].lower_``
     reads what ``doc[i].lower_`` does without building a Token, which the rules would
     otherwise do thousands of times per document."""
-    if _LAST_IDS[0] is doc and "words" in _LAST_IDS[1]:
-        return _LAST_IDS[1]["words"]
-    token_ids(doc, ORTH)
-    arrays = _LAST_IDS[1]
-    if "words" not in arrays:
+    tables = _tables(doc)
+    if "words" not in tables:
         get = _WORD_FACTS.get
-        arrays["words"] = [get(o) or _learn_word(doc.vocab, o) for o in token_lists(doc)[0]]
-    return arrays["words"]
+        tables["words"] = [get(o) or _learn_word(doc.vocab, o) for o in token_lists(doc)[0]]
+    return tables["words"]
 
 
 def _learn_word(vocab, orth: int) -> WordFacts:
