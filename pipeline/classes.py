@@ -437,6 +437,15 @@ def _ends(tests: list[_TokenTest], i: int, length: int, orth: list[int],
     return sorted(states)
 
 
+def sentences(doc: Doc) -> Sentences:
+    """``Sentences`` of ``doc``, kept like ``token_ids`` (the component and the series facts
+    both need them)."""
+    tables = _tables(doc)
+    if "sentences" not in tables:
+        tables["sentences"] = Sentences(doc)
+    return tables["sentences"]
+
+
 class Sentences:
     """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""
 
@@ -775,7 +784,7 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
 def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     """Enumerations, definitions and aliases stated in ``doc``, as plain data with offsets."""
     items = _items(doc, spans, rules)
-    sents = Sentences(doc)
+    sents = sentences(doc)
     runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []

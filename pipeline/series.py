@@ -28,8 +28,8 @@ from spacy.util import filter_spans
 from .classes import (
     AnchoredMatcher,
     FirstWords,
-    Sentences,
     foreign_sections,
+    sentences,
     token_ids,
     token_lists,
 )
@@ -91,7 +91,7 @@ class _Context:
     def __init__(self, doc: Doc, document: SourceDocument, entities: list[dict]) -> None:
         self.doc = doc
         self.document = document
-        self.sents = Sentences(doc)
+        self.sents = sentences(doc)
         self.generic_refs: list[Span] | None = None  # see _generic_references
         self.other_subjects: list[Span] | None = None  # see _other_subjects
         self.cues = _matchers(doc.vocab)
