@@ -314,6 +314,9 @@ class AnchoredMatcher:
         self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.first_attrs: list[int] | None = None  # attributes first tokens are read as
         self.unions: dict[int, re.Pattern | None] = {}  # see _union
+        # Distinct tuples of patterns a first word starts, so a doc's words map to them in numpy.
+        self.slot_table: list[tuple[int, ...]] = [()]
+        self.slot_index: dict[tuple[int, ...], int] = {(): 0}
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
@@ -333,6 +336,7 @@ class AnchoredMatcher:
             else:
                 self.open_first.append(n)
         self.by_word, self.seen, self.first_attrs, self.unions = {}, {}, None, {}
+        self.slot_table, self.slot_index = [()], {(): 0}
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
@@ -371,21 +375,33 @@ class AnchoredMatcher:
                                  if plain and specs else None)
         return self.unions[attr]
 
-    def _start_positions(self, attr: int, column: np.ndarray) -> np.ndarray:
-        """Token indices where some pattern's first token (read as ``attr``) matches."""
-        ids, starts = self.seen.get(attr, (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)))
+    def _slot(self, patterns: tuple[int, ...]) -> int:
+        """Index of a tuple of patterns in ``slot_table`` (0: none)."""
+        slot = self.slot_index.get(patterns)
+        if slot is None:
+            slot = self.slot_index[patterns] = len(self.slot_table)
+            self.slot_table.append(patterns)
+        return slot
+
+    def _start_positions(self, attr: int, column: np.ndarray) -> tuple[list[int], list[int]]:
+        """Token indices where some pattern's first token (read as ``attr``) matches, and the
+        slot of those patterns for each."""
+        ids, slots = self.seen.get(attr, (np.zeros(0, dtype=np.uint64),
+                                          np.zeros(0, dtype=np.intp)))
         at = np.searchsorted(ids, column).clip(0, max(len(ids) - 1, 0))
         known = ids[at] == column if len(ids) else np.zeros(len(column), dtype=bool)
         if not known.all():
             new = np.unique(column[~known])
             ids = np.concatenate([ids, new])
-            starts = np.concatenate([starts, [bool(self._patterns_at(attr, w))
-                                              for w in new.tolist()]])
+            slots = np.concatenate([slots, np.array(
+                [self._slot(self._patterns_at(attr, w)) for w in new.tolist()], dtype=np.intp)])
             order = np.argsort(ids, kind="stable")
-            ids, starts = ids[order], starts[order]
-            self.seen[attr] = (ids, starts)
+            ids, slots = ids[order], slots[order]
+            self.seen[attr] = (ids, slots)
             at = np.searchsorted(ids, column)
-        return np.flatnonzero(starts[at])
+        token_slots = slots[at]
+        hits = np.flatnonzero(token_slots)
+        return hits.tolist(), token_slots[hits].tolist()
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         if self.first_attrs is None:
@@ -393,10 +409,11 @@ class AnchoredMatcher:
                 self.patterns[n][1][0].checks[0][0] for n in self.open_first})
         orth, lower = token_lists(doc)
         attempts = []  # (start, pattern)
+        table = self.slot_table
         for attr in self.first_attrs:
-            words = lower if attr == LOWER else orth
-            for i in self._start_positions(attr, token_ids(doc, attr)).tolist():
-                attempts += [(i, n) for n in self._patterns_at(attr, words[i])]
+            positions, slots = self._start_positions(attr, token_ids(doc, attr))
+            for i, slot in zip(positions, slots):
+                attempts += [(i, n) for n in table[slot]]
         if len(self.first_attrs) > 1:
             attempts.sort()
         found = []
