@@ -121,3 +121,33 @@ def _getter(attr: str, kind: str, arg):
         return lambda text: regex.search(text.lower() if lower else text) is not None
     words = frozenset(w.lower() for w in arg) if lower else frozenset(arg)
     return lambda text: (text.lower() if lower else text) in words
+
+
+class LexemeFlags:
+    """The lexeme flags of a doc's tokens as one integer per token, bit ``1 << flag id``:
+    ``Lexeme.flags`` holds the built-in IS_*/LIKE_* attributes and every ``lexeme_flag``.
+
+    ``Doc.to_array`` reads one flag per pass over the doc, so k word classes cost k passes;
+    here a doc costs its ORTH column and a dict look-up per distinct word, the flags of a word
+    type being read from its lexeme once per process (they are computed when the lexeme is
+    made, as for the Matcher).
+    """
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self._flags: dict[int, int] = {}
+        self._getters = len(vocab.lex_attr_getters)
+
+    def of(self, orths: list[int]) -> list[int]:
+        """The flags of each token, from the doc's ORTH column as a list."""
+        if len(self.vocab.lex_attr_getters) != self._getters:
+            # A flag was added since: the lexemes have it, the cache does not.
+            self._flags.clear()
+            self._getters = len(self.vocab.lex_attr_getters)
+        flags = list(map(self._flags.get, orths))
+        if None in flags:
+            vocab = self.vocab
+            for i, value in enumerate(flags):
+                if value is None:
+                    flags[i] = self._flags[orths[i]] = vocab[orths[i]].flags
+        return flags
