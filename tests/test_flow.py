@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -77,10 +76,16 @@ def test_the_command_line_run_writes_good_documents_and_error_rows(reference, ca
     assert "Harbour Endurance Series" in series
 
 
-def test_a_rerun_extracts_nothing_and_reports_it_in_an_artifact(reference, corpus, tmp_path):
+def test_threads_write_identical_bytes_and_a_rerun_extracts_nothing(reference, corpus, tmp_path):
+    # Threads share one spaCy pipeline; one document per batch makes them run concurrently.
     out = tmp_path / "out"
-    shutil.copytree(reference[0], out)
     runner = make_task_runner("thread", workers=2)
+    first = extract_series_flow.with_options(task_runner=runner)(
+        str(corpus), str(out), batch_size=1
+    )
+    assert first.extracted == 9 and first.nlp_builds <= 1  # one pipeline per process
+    assert published(out) == reference[1]
+
     summary = extract_series_flow.with_options(task_runner=runner)(str(corpus), str(out))
     assert (summary.extracted, summary.unchanged, summary.documents_failed) == (0, 9, 4)
     assert published(out) == reference[1]
