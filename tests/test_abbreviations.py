@@ -13,6 +13,7 @@ import pytest
 import spacy
 
 from pipeline.abbreviations import abbreviation_records, match_long_form
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file
 from pipeline.tokenization import customize_tokenizer
 
@@ -22,12 +23,7 @@ GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 
 @pytest.fixture(scope="module")
 def nlp():
-    import pipeline.abbreviations  # noqa: F401  (registers the factory)
-
-    pipe = customize_tokenizer(spacy.blank("en"))
-    pipe.add_pipe("sentencizer")
-    pipe.add_pipe("abbreviation_detector")
-    return pipe
+    return build_nlp(["abbreviation_detector"])
 
 
 def pairs(doc) -> set[tuple[str, str]]:

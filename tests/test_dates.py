@@ -12,6 +12,7 @@ import spacy
 
 import pipeline.dates  # noqa: F401  (registers the factory)
 from pipeline.dates import date_records, parse_cache_info, parse_calendar
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file, read_text
 from pipeline.tokenization import customize_tokenizer
 
@@ -21,10 +22,7 @@ GOLD = sorted((ROOT / "tests" / "fixtures" / "gold").glob("*.json"))
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = customize_tokenizer(spacy.blank("en"))
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("date_matcher")
-    return nlp
+    return build_nlp(["date_matcher"])
 
 
 def records_of(nlp, text: str) -> list[dict]:
@@ -215,9 +213,7 @@ def test_records_have_the_contract_keys_and_offsets(nlp):
 
 
 def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
-    nlp = customize_tokenizer(spacy.blank("en"))
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("date_matcher")
+    nlp = build_nlp(["date_matcher"])
     text = (
         "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series founded in 1990.\n\n"
         "== 2004 season ==\nThe grid was small.\n\nThe finale ran on October 3.\n\n"

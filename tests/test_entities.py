@@ -10,11 +10,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import spacy
 
 from pipeline.entities import LABELS, entity_records
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file
-from pipeline.tokenization import customize_tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
@@ -22,14 +21,7 @@ GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 
 @pytest.fixture(scope="module")
 def nlp():
-    import pipeline.abbreviations
-    import pipeline.entities  # noqa: F401
-
-    pipe = customize_tokenizer(spacy.blank("en"))
-    pipe.add_pipe("sentencizer")
-    pipe.add_pipe("abbreviation_detector")
-    pipe.add_pipe("motorsport_entities")
-    return pipe
+    return build_nlp(["abbreviation_detector", "motorsport_entities"])
 
 
 def ents(nlp, text) -> set[tuple[str, str]]:
@@ -402,14 +394,7 @@ def test_seeds_against_gold(nlp):
 
 
 if __name__ == "__main__":  # print the per-label table
-    import pipeline.abbreviations
-    import pipeline.entities  # noqa: F401
-
-    pipe = customize_tokenizer(spacy.blank("en"))
-    pipe.add_pipe("sentencizer")
-    pipe.add_pipe("abbreviation_detector")
-    pipe.add_pipe("motorsport_entities")
-    table = score_entities(pipe)
+    table = score_entities(build_nlp(["abbreviation_detector", "motorsport_entities"]))
     print(f"{'label':13} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
     for label in LABELS:
         if label in table:
