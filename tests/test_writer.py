@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 
 import pyarrow.parquet as pq
@@ -12,7 +13,7 @@ from pipeline.records import (
     ErrorRow,
     arrow_schema,
 )
-from pipeline.writer import write_outputs
+from pipeline.writer import FILE_MODE, write_outputs
 
 TEXT = "The Baltic Touring Trophy (BTT) began in 1998 at Vastervik Raceway."
 DOC_ID = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -100,3 +101,11 @@ def test_outputs_are_deterministic_and_leave_no_temporary_files(tmp_path):
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     assert not [p for p in first.rglob("*.tmp")]
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    write_outputs(_results(), tmp_path)
+    path = tmp_path / "parquet" / "entities.parquet"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == FILE_MODE == 0o666 & ~umask
