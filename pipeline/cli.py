@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .bench import _add_bench
+
 
 def _existing_dir(value: str) -> str:
     if not Path(value).is_dir():
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(subparsers)
+    _add_bench(subparsers)
     return parser
 
 

@@ -1,0 +1,504 @@
+"""``python -m pipeline bench``: how fast the extraction is, against spaCy's bare tokenizer.
+
+One process, one run, over a synthetic corpus (:mod:`pipeline.synthetic`) written to a temporary
+folder outside the repository. Each figure is the median of ``--repeat`` repetitions:
+
+(a) ``spacy.blank("en")`` tokenizer over the texts with ``nlp.pipe``: the floor of any spaCy
+    pipeline;
+(b) ``extract_document`` over the read documents: rules, validation, record building;
+(c) the ``run`` command end to end (flow, extraction, writing), each repetition into a fresh
+    output folder; the flow engine's start-up is timed once, on a trivial flow, beforehand;
+(d) the same run again over the unchanged input and output;
+(e) peak memory of (c) at N and at 10xN documents, each in a fresh subprocess.
+
+Breakdown figures (reading, writing, each pipeline component) explain where the time goes. No
+figure is asserted anywhere; targets are reported as met or missed with the gap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+TARGETS = {
+    # name: (description, comparison, threshold)
+    "b_over_a": ("extraction speed / tokenizer speed", ">=", 0.35),
+    "c_per_doc_over_b": ("flow cost per document / extraction cost per document", "<=", 1.15),
+    "d_over_c": ("unchanged re-run time / flow run time", "<=", 0.03),
+    "memory_10n_over_n": ("peak memory at 10xN / at N", "<=", 1.2),
+}
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _timed(action: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _timing(times: list[float], docs: int, words: int) -> dict:
+    median = statistics.median(times)
+    return {
+        "seconds": times,
+        "median_s": median,
+        "docs_per_s": docs / median if median else None,
+        "words_per_s": words / median if median else None,
+    }
+
+
+def _maxrss_bytes(who: int) -> int:
+    import resource
+
+    rss = resource.getrusage(who).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
+def machine() -> dict:
+    info = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "cpu": platform.processor() or platform.machine(),
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 ** 2, 1)
+    with contextlib.suppress(ValueError):
+        info["cpus_available"] = len(os.sched_getaffinity(0))
+    from importlib.metadata import version
+
+    for package in ("spacy", "pydantic", "prefect", "dateparser"):
+        with contextlib.suppress(Exception):
+            info[package] = version(package)
+    return info
+
+
+# --- (c), (d): the run command, as the CLI runs it --------------------------------------------
+
+
+def run_command(input_dir: Path, output_dir: Path, batch_size: int | None = None) -> int:
+    """``python -m pipeline run INPUT --out OUTPUT`` in this process; its summary is discarded."""
+    from .cli import build_parser
+
+    argv = ["run", str(input_dir), "--out", str(output_dir)]
+    if batch_size:
+        argv += ["--batch-size", str(batch_size)]
+    args = build_parser().parse_args(argv)
+    with contextlib.redirect_stdout(io.StringIO()):
+        return args.handler(args)
+
+
+def flow_startup() -> dict:
+    """Seconds for a trivial flow run: the first starts the engine (Prefect's temporary server
+    unless ``PREFECT_API_URL`` is set), the second is the per-run overhead."""
+    from prefect import flow
+
+    @flow(name="bench-noop")
+    def noop() -> None:
+        return None
+
+    first = _timed(noop, 1)[0]
+    second = _timed(noop, 1)[0]
+    return {"first_flow_run_s": first, "later_flow_run_s": second}
+
+
+# --- (e): memory in a subprocess ---------------------------------------------------------------
+
+
+def _memory_child(corpus: str, out: str, result_path: str) -> None:
+    """Entry point of the memory subprocess: one run, then its own peak RSS."""
+    import resource
+
+    from .cli import build_parser
+    from .nlp import get_nlp
+
+    args = build_parser().parse_args(["run", corpus, "--out", out])
+    import flows.extract  # noqa: F401 - the baseline includes every import of the run
+
+    get_nlp()
+    baseline = _maxrss_bytes(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    exit_code = args.handler(args)
+    seconds = time.perf_counter() - start
+    Path(result_path).write_text(json.dumps({
+        "baseline_rss_bytes": baseline,
+        "peak_rss_bytes": _maxrss_bytes(resource.RUSAGE_SELF),
+        "seconds": seconds,
+        "exit_code": exit_code,
+    }))
+
+
+def _tree_rss(process) -> int:
+    import psutil
+
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def measure_memory(corpus: Path, out: Path, log_path: Path) -> dict:
+    """Run (c) in a fresh interpreter; its peak RSS (``ru_maxrss``) and, sampled every 50 ms,
+    the peak RSS summed over its process tree (the engine's server, any worker processes)."""
+    result_path = log_path.with_suffix(".json")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "pipeline.bench", "--memory-child", str(corpus), str(out),
+               str(result_path)]
+    tree_peak = None
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            import psutil
+
+            handle = psutil.Process(child.pid)
+            tree_peak = 0
+            while child.poll() is None:
+                tree_peak = max(tree_peak, _tree_rss(handle))
+                time.sleep(0.05)
+        except ImportError:
+            pass
+        child.wait()
+    if child.returncode != 0 or not result_path.exists():
+        tail = log_path.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"memory run failed ({child.returncode}):\n{tail}")
+    result = json.loads(result_path.read_text())
+    result["tree_peak_rss_bytes"] = tree_peak
+    return result
+
+
+# --- (b) breakdown -----------------------------------------------------------------------------
+
+
+def component_seconds(documents) -> dict[str, float]:
+    """Seconds per pipeline step over ``documents``, calling the steps as ``nlp(text)`` does."""
+    from .nlp import get_nlp
+
+    nlp = get_nlp()
+    seconds = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
+    clock = time.perf_counter
+    for document in documents:
+        start = clock()
+        doc = nlp.make_doc(document.body)
+        seconds["tokenizer"] += clock() - start
+        for name, proc in nlp.pipeline:
+            start = clock()
+            doc = proc(doc)
+            seconds[name] += clock() - start
+    return seconds
+
+
+# --- the benchmark -----------------------------------------------------------------------------
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def run_benchmark(
+    n_docs: int = 2000,
+    seed: int = 0,
+    repeat: int = 3,
+    raw_dir: Path = Path("raw"),
+    memory_scale: int = 10,
+    batch_size: int | None = None,
+    keep: bool = False,
+) -> dict:
+    import spacy
+
+    from .extract import extract_document
+    from .nlp import get_nlp
+    from .reader import read_file
+    from .synthetic import write_corpus
+    from .writer import write_outputs
+
+    work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        _log(f"corpus: {n_docs} documents (seed {seed}) in {work}")
+        corpus = work / "corpus"
+        paths = write_corpus(raw_dir, corpus, n_docs, seed)
+        documents = [read_file(p, corpus) for p in paths]
+        texts = [d.text for d in documents]
+        words = sum(len(t.split()) for t in texts)
+        docs = len(documents)
+
+        def timing(times):
+            return _timing(times, docs, words)
+
+        figures: dict = {
+            "machine": machine(),
+            "corpus": {"docs": docs, "words": words, "seed": seed, "templates_dir": str(raw_dir),
+                       "bytes": sum(len(t.encode()) for t in texts)},
+            "repeat": repeat,
+            "notes": [],
+        }
+
+        _log("(a) spaCy blank('en') tokenizer")
+        blank = spacy.blank("en")
+        list(blank.pipe(texts[:20]))
+        def tokenize_all():
+            for _ in blank.pipe(texts):
+                pass
+
+        figures["a_tokenizer"] = timing(_timed(tokenize_all, repeat))
+
+        _log("(r) reading (not part of b)")
+        data = [p.read_bytes() for p in paths]
+        from .reader import read_bytes
+
+        figures["read"] = timing(_timed(
+            lambda: [read_bytes(b, source=p.name) for b, p in zip(data, paths)], repeat))
+
+        _log("(b) extraction in-process")
+        get_nlp()
+        for document in documents[:5]:
+            extract_document(document)  # warm-up: lazy imports, first-call set-up
+        results: list = []
+
+        def extract_all():
+            results[:] = [extract_document(d) for d in documents]
+
+        figures["b_extraction"] = timing(_timed(extract_all, repeat))
+        figures["b_extraction"]["documents_ok"] = sum(1 for r in results if r.ok)
+        figures["b_extraction"]["error_rows"] = sum(len(r.errors) for r in results)
+
+        _log("(b) breakdown per pipeline component")
+        steps = component_seconds(documents)
+        b_median = figures["b_extraction"]["median_s"]
+        figures["b_breakdown_s"] = {
+            **steps,
+            # derived: b minus the pipeline steps timed one by one
+            "records_and_validation": b_median - sum(steps.values()),
+        }
+
+        _log("(w) writing JSON and Parquet (not part of b)")
+        write_dirs = iter(range(repeat))
+        figures["write"] = timing(_timed(
+            lambda: write_outputs(results, work / f"write-{next(write_dirs)}"), repeat))
+        results.clear()  # free them before the runs
+
+        _log("(c) flow engine start-up")
+        figures["flow_startup"] = flow_startup()
+
+        _log("(c) run command end to end")
+        outputs = iter(range(repeat))
+        last_out: list[Path] = []
+        exit_codes = []
+
+        def run_fresh():
+            out = work / f"out-c-{next(outputs)}"
+            last_out[:] = [out]
+            exit_codes.append(run_command(corpus, out, batch_size))
+
+        figures["c_flow"] = timing(_timed(run_fresh, repeat))
+        figures["c_flow"]["exit_codes"] = exit_codes
+        figures["c_flow"]["documents_written"] = len(list((last_out[0] / "json").rglob("*.json")))
+
+        _log("(d) unchanged re-run")
+        d_codes = []
+        figures["d_rerun"] = timing(_timed(
+            lambda: d_codes.append(run_command(corpus, last_out[0], batch_size)), repeat))
+        figures["d_rerun"]["exit_codes"] = d_codes
+
+        _log(f"(e) peak memory at {docs} and {docs * memory_scale} documents (subprocesses)")
+        big = work / "corpus-big"
+        write_corpus(raw_dir, big, n_docs * memory_scale, seed)
+        memory = {}
+        for label, folder in (("n", corpus), ("scaled", big)):
+            result = measure_memory(folder, work / f"out-mem-{label}", work / f"mem-{label}.log")
+            result["docs"] = docs if label == "n" else docs * memory_scale
+            memory[label] = result
+        figures["e_memory"] = {"scale": memory_scale, **memory}
+    finally:
+        if keep:
+            _log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    figures["ratios"] = ratios(figures)
+    figures["targets"] = targets(figures["ratios"])
+    return figures
+
+
+def ratios(figures: dict) -> dict:
+    a = figures["a_tokenizer"]["median_s"]
+    b = figures["b_extraction"]["median_s"]
+    c = figures["c_flow"]["median_s"]
+    d = figures["d_rerun"]["median_s"]
+    memory = figures["e_memory"]
+    return {
+        # speed ratios (higher is faster): time of a over time of x
+        "b_over_a": _ratio(a, b),
+        "c_over_a": _ratio(a, c),
+        # cost ratios (lower is cheaper)
+        "c_per_doc_over_b": _ratio(c, b),
+        "d_over_c": _ratio(d, c),
+        "memory_10n_over_n": _ratio(memory["scaled"]["peak_rss_bytes"],
+                                    memory["n"]["peak_rss_bytes"]),
+        "memory_tree_10n_over_n": _ratio(memory["scaled"].get("tree_peak_rss_bytes"),
+                                         memory["n"].get("tree_peak_rss_bytes")),
+    }
+
+
+def targets(values: dict) -> dict:
+    out = {}
+    for name, (description, comparison, threshold) in TARGETS.items():
+        value = values.get(name)
+        met = None
+        if value is not None:
+            met = value >= threshold if comparison == ">=" else value <= threshold
+        out[name] = {"description": description, "target": f"{comparison} {threshold}",
+                     "value": value, "met": met}
+    return out
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+def _mb(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / 1024 ** 2:,.0f} MB"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def format_figures(figures: dict) -> str:
+    m, corpus = figures["machine"], figures["corpus"]
+    lines = [
+        (f"machine: {m.get('cpu')}, {m.get('cpus_available', m.get('cpus'))} cpus, "
+         f"{m.get('memory_gb', '?')} GB, Python {m.get('python')}, spaCy {m.get('spacy')}, "
+         f"Prefect {m.get('prefect')}"),
+        (f"corpus:  {corpus['docs']} documents, {corpus['words']:,} words "
+         f"(seed {corpus['seed']}); median of {figures['repeat']}"),
+        "",
+        f"{'':34}{'median s':>10}{'words/s':>12}{'docs/s':>10}",
+    ]
+    rows = [
+        ("(a) tokenizer floor", "a_tokenizer"),
+        ("(b) extraction in-process", "b_extraction"),
+        ("(c) run end to end", "c_flow"),
+        ("(d) unchanged re-run", "d_rerun"),
+        ("    reading (outside b)", "read"),
+        ("    writing (outside b)", "write"),
+    ]
+    for label, key in rows:
+        f = figures[key]
+        lines.append(f"{label:<34}{f['median_s']:>10.3f}{_num(f['words_per_s'], 0):>12}"
+                     f"{_num(f['docs_per_s'], 1):>10}")
+    startup = figures["flow_startup"]
+    lines.append(f"flow engine start-up (first run of a trivial flow, not in c): "
+                 f"{startup['first_flow_run_s']:.2f} s; later trivial run "
+                 f"{startup['later_flow_run_s']:.2f} s")
+    lines.append("")
+    lines.append("(b) breakdown, seconds: " + ", ".join(
+        f"{name} {seconds:.2f}" for name, seconds in figures["b_breakdown_s"].items()))
+    memory = figures["e_memory"]
+    lines.append("")
+    for key in ("n", "scaled"):
+        e = memory[key]
+        lines.append(
+            f"(e) peak memory at {e['docs']:>6} docs: run process {_mb(e['peak_rss_bytes'])} "
+            f"(ready to run: {_mb(e['baseline_rss_bytes'])}), process tree "
+            f"{_mb(e.get('tree_peak_rss_bytes'))}, {e['seconds']:.1f} s"
+        )
+    lines.append("")
+    r = figures["ratios"]
+    lines.append(f"c/a speed: {_num(r['c_over_a'], 3)}; process-tree memory 10xN/N: "
+                 f"{_num(r['memory_tree_10n_over_n'], 2)}")
+    for name, t in figures["targets"].items():
+        status = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+        lines.append(f"  {name:<18} {_num(t['value'], 3):>8}  target {t['target']:<8} {status}"
+                     f"  ({t['description']})")
+    lines += [f"note: {n}" for n in figures.get("notes", [])]
+    return "\n".join(lines)
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def _add_bench(subparsers) -> None:
+    from .cli import _existing_dir, _positive_int
+
+    bench = subparsers.add_parser(
+        "bench",
+        help="benchmark the extraction against spaCy's bare tokenizer",
+        description="Build a deterministic synthetic corpus of N documents from INPUT_DIR in a "
+        "temporary folder and measure, as the median of R repetitions: (a) spaCy's blank "
+        "tokenizer, (b) extraction in-process, (c) the run command end to end, (d) an "
+        "unchanged re-run, (e) peak memory of (c) at N and at 10xN documents. Prints the "
+        "figures and writes them as JSON. Targets are reported, never enforced (exit 0).",
+    )
+    bench.add_argument("--docs", type=_positive_int, default=2000, metavar="N",
+                       help="documents in the synthetic corpus (default: 2000)")
+    bench.add_argument("--seed", type=int, default=0, help="corpus seed (default: 0)")
+    bench.add_argument("--repeat", type=_positive_int, default=3, metavar="R",
+                       help="repetitions per figure; the median is reported (default: 3)")
+    bench.add_argument("--memory-scale", type=_positive_int, default=10, metavar="K",
+                       help="memory is measured at N and K*N documents (default: 10)")
+    bench.add_argument("--input", dest="raw_dir", default="raw", type=_existing_dir,
+                       metavar="INPUT_DIR", help="articles to vary (default: raw/)")
+    bench.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
+                       help="passed to the run command (default: its own)")
+    bench.add_argument("--json", dest="json_path", default="output/benchmark.json",
+                       metavar="PATH", help="where to write the figures "
+                       "(default: output/benchmark.json)")
+    bench.add_argument("--keep", action="store_true",
+                       help="keep the temporary corpus and outputs")
+    bench.set_defaults(handler=_bench)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    # Prefect's INFO lines per task would drown the figures; warnings still show.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    figures = run_benchmark(
+        n_docs=args.docs, seed=args.seed, repeat=args.repeat, raw_dir=Path(args.raw_dir),
+        memory_scale=args.memory_scale, batch_size=args.batch_size, keep=args.keep,
+    )
+    print(format_figures(figures))
+    path = Path(args.json_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--memory-child"]:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        _memory_child(*sys.argv[2:5])
+    else:
+        sys.exit("usage: python -m pipeline bench (this module's own entry is internal)")
