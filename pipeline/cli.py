@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .bench import _add_bench
+from .report import _add_report
 
 
 def _existing_dir(value: str) -> str:
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(subparsers)
     _add_bench(subparsers)
+    _add_report(subparsers)
     return parser
 
 
