@@ -63,7 +63,8 @@ def _asset(name: str) -> str:
 
 def page(title: str, body: str, script: str = "") -> str:
     return Template(_asset("page.html")).substitute(
-        title=e(title), style=_asset("report.css"), body=body, script=script
+        title=e(title), style=_asset("report.css"), body=body,
+        script=f"<script>\n{script}</script>\n" if script else "",
     )
 
 
@@ -194,7 +195,7 @@ def highlighted_text(text: str, spans: list[dict]) -> str:
             {"text": line, "spans": manual, "tokens": [t.text for t in doc]},
             style="span", manual=True, page=False, options=colors,
         )
-        out.append(f'<div class="spans">{rendered}</div>')
+        out.append(f'<div class="line">{rendered}</div>')
     return "\n".join(out)
 
 
