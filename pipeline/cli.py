@@ -60,6 +60,20 @@ def _run(args: argparse.Namespace) -> int:
     return summary.exit_code
 
 
+def _add_evaluate(subparsers) -> None:
+    from .evaluation import add_evaluate_arguments, run_evaluate
+
+    evaluate = subparsers.add_parser(
+        "evaluate",
+        help="score the JSON output against gold annotations",
+        description="Compare OUTPUT_DIR/json/ with a folder of gold files (the format of "
+        "shared/gold/README.md): precision, recall and F1 per field, entities per label. "
+        "Exit 1 when a --min threshold is not met, 2 on unusable input.",
+    )
+    add_evaluate_arguments(evaluate)
+    evaluate.set_defaults(handler=run_evaluate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -68,13 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(subparsers)
+    _add_evaluate(subparsers)
     _add_bench(subparsers)
     _add_report(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: 2 on a usage error, 0 after --help
+        return exit_.code if isinstance(exit_.code, int) else 2
     return args.handler(args)
 
 

@@ -25,6 +25,23 @@ def register_extensions() -> None:
     if not Span.has_extension("date_value"):
         # dict with kind, value_start, value_end, granularity (contract's date fields).
         Span.set_extension("date_value", default=None)
+    if not Span.has_extension("date_modifier"):
+        # "boundary" ("the end of 1992") or "part" ("early 2008", "the late 1980s"), else None.
+        Span.set_extension("date_modifier", default=None)
+    if not Span.has_extension("date_relative"):
+        # Relative dates: {"unit": "year"|"month", "from": int|None, "to": int|None}, the offsets
+        # of the span's first and last unit from its anchor ("two more years": 1, 2).
+        Span.set_extension("date_relative", default=None)
+    if not Span.has_extension("class_name"):
+        # A class mention's normalised name: "LMP1s" -> "LMP1", "Gr. C" -> "Group C".
+        Span.set_extension("class_name", default=None)
+    if not Span.has_extension("class_family"):
+        # The class family from the pattern data ("LMP", "GT", "Group", "Class").
+        Span.set_extension("class_family", default=None)
+    if not Doc.has_extension("class_structure"):
+        # Class lists, definitions and code aliases the text states (pipeline.classes):
+        # {"enumerations": [...], "definitions": [...], "aliases": {code: long form}}.
+        Doc.set_extension("class_structure", default=None)
 
 
 register_extensions()

@@ -90,15 +90,13 @@ def extract_document(document: SourceDocument) -> DocumentResult:
         "dates": [d.model_dump() for d in date_items],
     }
     class_items = check.items(RacingClass, "series.classes", classes.class_records(doc, document))
-    title, title_source = series.infer_title(
-        doc, document, abbreviations=plain["abbreviations"], entities=plain["entities"]
-    )
     series_data = series.series_record(
         doc, document, **plain, classes=[c.model_dump() for c in class_items]
     )
-    series_data.setdefault("name", title)
-    series_data["classes"] = [c.model_dump() for c in class_items]
-    series_item = check.partial(Series, "series", series_data)
+    title, title_source = series_data.get("name"), series_data.get("title_source")
+    series_fields = {k: v for k, v in series_data.items() if k in Series.model_fields}
+    series_fields["classes"] = [c.model_dump() for c in class_items]
+    series_item = check.partial(Series, "series", series_fields)
 
     warnings = []
     if title_source == "inferred":

@@ -78,6 +78,10 @@ class Abbreviation(SourceSpan):
 
     short: str = Field(min_length=1)
     long: str = Field(min_length=2)
+    # Where the long form stands beside it, when it does ("the JAF" linked by initials to a
+    # long form elsewhere has none).
+    long_start_char: int | None = Field(default=None, ge=0)
+    long_end_char: int | None = Field(default=None, ge=0)
 
 
 class RacingClass(Record):
@@ -99,6 +103,7 @@ class SeriesFacts(Record):
     sanctioning_bodies: list[str] = []
     rule_bodies: list[str] = []
     former_names: list[str] = []
+    renamed_to: list[str] = []  # later names other than ``name`` ("was renamed X")
     predecessors: list[str] = []
     successors: list[str] = []
 
@@ -130,18 +135,22 @@ class DateMention(SourceSpan):
 
     @model_validator(mode="after")
     def _values_match_granularity(self) -> DateMention:
-        values = (self.value_start, self.value_end)
-        if any(v is None for v in values):
-            if self.kind != "relative" or any(v is not None for v in values):
-                raise ValueError("only a relative date may be unresolved, and then both ends")
-            return self
+        values = [v for v in (self.value_start, self.value_end) if v is not None]
+        if len(values) < 2:
+            unresolved = self.kind == "relative" and not values
+            open_range = self.kind == "range" and self.value_start is not None
+            if not (unresolved or open_range):
+                raise ValueError(
+                    "only a relative date may be unresolved (both ends null), "
+                    "and only a range open-ended (\"2006–present\": value_end null)"
+                )
         pattern = ISO_BY_GRANULARITY.get(self.granularity or "")
         for value in values:
             if pattern is None or not pattern.match(value):
                 raise ValueError(f"{value!r} is not ISO 8601 at granularity {self.granularity}")
             if self.granularity == "day":
                 date.fromisoformat(value)
-        if self.value_start > self.value_end:
+        if len(values) == 2 and values[0] > values[1]:
             raise ValueError(f"range ends {self.value_end} before it starts {self.value_start}")
         return self
 
@@ -210,7 +219,8 @@ class RelationRow(DocumentKey):
 
     subject: str
     relation: Literal[
-        "sanctioned_by", "rules_by", "formerly_named", "alias", "predecessor", "successor",
+        "sanctioned_by", "rules_by", "formerly_named", "renamed_to", "alias", "predecessor",
+        "successor",
         "has_class", "class_parent", "class_equivalent",
     ]
     object: str

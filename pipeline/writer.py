@@ -66,6 +66,7 @@ def _relations(key: dict, record: DocumentRecord) -> list[RelationRow]:
         + [("sanctioned_by", v) for v in s.sanctioning_bodies]
         + [("rules_by", v) for v in s.rule_bodies]
         + [("formerly_named", v) for v in s.former_names]
+        + [("renamed_to", v) for v in s.renamed_to]
         + [("predecessor", v) for v in s.predecessors]
         + [("successor", v) for v in s.successors]
         + [("has_class", c.name) for c in s.classes]

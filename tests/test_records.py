@@ -86,3 +86,12 @@ def test_every_table_has_a_declared_schema_with_key_columns():
     assert series.field("inaugural_year").type == pa.int64()
     assert series.field("aliases").type == pa.list_(pa.string())
     assert "classes" not in series.names
+
+
+def test_open_ended_range_keeps_its_start():
+    d = DateMention(text="2011–present", start_char=0, end_char=12, kind="range",
+                    value_start="2011", value_end=None, granularity="year")
+    assert d.value_end is None
+    with pytest.raises(ValidationError, match="only a range open-ended"):
+        DateMention(text="2011", start_char=0, end_char=4, kind="year",
+                    value_start="2011", value_end=None, granularity="year")

@@ -1,0 +1,522 @@
+"""Racing classes: the ``racing_classes`` component and the series' own class structure.
+
+The component finds class mentions ("LMP1", "GTE-Pro", "Group C", "Class B", "Le Mans
+Prototypes") with a ``Matcher`` built once from ``data/class_patterns.jsonl`` and stores them in
+``doc.spans["classes"]`` (label = the class category, or "CLASS" when the name does not say). It
+then reads the class structure the prose states and keeps it in ``doc._.class_structure``:
+
+* enumerations: a class list opened by a class noun ("four classes: LMP1, LMP2, GT1, and GT2",
+  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)");
+* definitions: "<classes> (would be|was) for <description>", whose description names the
+  classes of other bodies it matches ("Class D was for C1/GTP cars" -> Class D = C1, GTP);
+* aliases: a long form with its code in brackets ("Grand Touring (GT)").
+
+``class_records`` turns that, plus the infobox class keys, into the series' own classes. A class
+named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never an own class.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .document import SourceDocument
+from .extensions import register_extensions
+from .resources import load_json, load_jsonl
+
+SPAN_KEY = "classes"
+# A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
+PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
+# What may follow a parent code to make a child class: a number, a letter, a Pro/Am split.
+CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|-?(?:Pro|Am))$")
+# Infobox keys that list classes: "Classes", "Class", "Lmp Classes", "Gt Classes".
+INFOBOX_CLASS_KEY = re.compile(r"^(?P<group>.*?)\s*\bclass(?:es)?$", re.IGNORECASE)
+INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
+
+
+@cache
+def _cues() -> dict:
+    data = load_json("class_cues.json")
+    return {
+        **data,
+        "class_nouns": frozenset(data["class_nouns"]),
+        "enumeration_nouns": frozenset(data["enumeration_nouns"]),
+        "enumeration_openers": frozenset(data["enumeration_openers"]),
+        "list_separators": frozenset(data["list_separators"]),
+        "definition_copulas": frozenset(data["definition_copulas"]),
+        "clause_breaks": frozenset(data["clause_breaks"]),
+        "car_guard_exempt_prefixes": frozenset(
+            w.casefold() for w in data["car_guard_exempt_prefixes"]
+        ),
+        "series_keywords": frozenset(data["series_keywords"]),
+        "known_categories": {k.casefold(): v for k, v in data["known_categories"].items()},
+    }
+
+
+def class_name(span: Span) -> str:
+    """The class as it is usually written: "LMP1s" -> "LMP1", "GTE - Pro" -> "GTE-Pro",
+    "Gr. C" -> "Group C"."""
+    words = [t.text for t in span if not t.is_space]
+    if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
+        words = ["Group"] + words[2:]
+    if words and (m := PLURAL_CODE.match(words[-1])):
+        words[-1] = m.group(1)
+    out = ""
+    for i, word in enumerate(words):
+        glue = i > 0 and word != "-" and words[i - 1] != "-"
+        out += (" " if glue else "") + word
+    return out
+
+
+def class_category(name: str, label: str | None = None) -> str | None:
+    """The category of a class from the vocabulary, or None when the name does not say."""
+    known = _cues()["known_categories"].get(name.casefold())
+    if known:
+        return known
+    return label if label and label != "CLASS" else None
+
+
+def description_category(text: str) -> str | None:
+    """Category named by a class description ("for production cars" -> production)."""
+    lowered = f" {text.casefold()} "
+    for keyword, category in _cues()["category_keywords"]:
+        if re.search(rf"\b{re.escape(keyword)}", lowered):
+            return category
+    return None
+
+
+@dataclass
+class _Rule:
+    family: str
+    label: str
+    ambiguous: bool
+    named: bool
+    long_form: bool
+
+
+@dataclass
+class ClassItem:
+    """One class in a list: a mention, maybe with its code in brackets ("Grand Touring (GT)")."""
+
+    name: str
+    family: str
+    label: str
+    start: int  # token index of the first mention
+    end: int  # token index after the last token (closing bracket included)
+    long_form: str | None = None
+    bracketed: list[str] = field(default_factory=list)  # other classes in brackets: equivalents
+
+
+class RacingClasses:
+    def __init__(self, vocab, patterns: str = "class_patterns.jsonl") -> None:
+        register_extensions()
+        self.matcher = Matcher(vocab)
+        self.rules: dict[int, _Rule] = {}
+        for n, entry in enumerate(load_jsonl(patterns)):
+            key = f"racing_class_{n}"
+            self.matcher.add(key, [entry["pattern"]])
+            self.rules[vocab.strings[key]] = _Rule(
+                family=entry["id"],
+                label=entry["label"],
+                ambiguous=entry.get("ambiguous", False),
+                named=entry.get("named", False),
+                long_form=entry.get("long_form", False),
+            )
+
+    def __call__(self, doc: Doc) -> Doc:
+        claimed = _claimed_by_other_entities(doc)
+        candidates: list[tuple[Span, _Rule]] = []
+        for match_id, start, end in self.matcher(doc):
+            rule = self.rules[match_id]
+            if claimed and any(i in claimed for i in range(start, end)):
+                continue
+            if _inside_series_name(doc, end) or (not rule.named and _after_car_name(doc, start)):
+                continue
+            span = Span(doc, start, end)
+            label = class_category(class_name(span), rule.label) or "CLASS"
+            candidates.append((Span(doc, start, end, label=label), rule))
+        rules_by_span = {(s.start, s.end): r for s, r in candidates}
+        spans = filter_spans([s for s, _ in candidates])
+        spans = _resolve_ambiguous(doc, spans, rules_by_span)
+        for span in spans:
+            span._.class_name = class_name(span)
+            span._.class_family = rules_by_span[(span.start, span.end)].family
+        doc.spans[SPAN_KEY] = spans
+        doc._.class_structure = class_structure(doc, spans, rules_by_span)
+        return doc
+
+
+@Language.factory("racing_classes", default_config={"patterns": "class_patterns.jsonl"})
+def make_racing_classes(nlp: Language, name: str, patterns: str) -> RacingClasses:
+    return RacingClasses(nlp.vocab, patterns)
+
+
+# --- mention filters ---------------------------------------------------------------------
+
+
+def _claimed_by_other_entities(doc: Doc) -> set[int]:
+    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT")."""
+    return {i for ent in doc.ents if ent.label_ != "CLASS" for i in range(ent.start, ent.end)}
+
+
+def _after_car_name(doc: Doc, start: int) -> bool:
+    """A code right after a make or a model number is part of a car name: "Ford GT",
+    "Porsche 911 GT3", "Super GT". Sentence-initial words and series nouns don't count."""
+    if start == 0 or doc[start].is_sent_start:
+        return False
+    prev = doc[start - 1]
+    if prev.is_space or prev.is_punct or prev.lower_ in _cues()["car_guard_exempt_prefixes"]:
+        return False
+    if prev.lower_ in _cues()["series_keywords"]:
+        return False
+    if prev.is_title and prev.is_alpha:
+        return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
+
+    return any(c.isdigit() for c in prev.text) and not prev.is_digit or (
+        prev.is_digit and len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
+    )
+
+
+def _inside_series_name(doc: Doc, end: int) -> bool:
+    """A class word starting a series name: "Grand Touring Car Championship", "TCR Europe
+    Series". Look through the capitalised words that follow for a series noun."""
+    keywords = _cues()["series_keywords"]
+    for token in doc[end:end + 4]:
+        if token.lower_ in keywords and (token.is_title or token.is_upper):
+            return True
+        if not (token.is_title or token.is_upper) or token.is_punct:
+            return False
+    return False
+
+
+def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
+    """Keep a bare "GT"/"LMP"/"DP" only with class context: a class noun after it ("GT cars",
+    "LMP-class"), brackets after a long form ("Grand Touring (GT)"), a list opener before it
+    ("classes: LMP, GT"), or a list with a sure class ("LMP and GT regulations")."""
+    nouns = _cues()["class_nouns"]
+    separators = _cues()["list_separators"]
+    sure = [not rules[(s.start, s.end)].ambiguous for s in spans]
+    for n, span in enumerate(spans):
+        if sure[n]:
+            continue
+        after = doc[span.end:span.end + 2]
+        nxt = after[0] if len(after) else None
+        if nxt is not None and nxt.text == "-" and len(after) > 1:
+            nxt = after[1]
+        before = doc[span.start - 1] if span.start > 0 else None
+        prev_span = spans[n - 1] if n > 0 else None
+        if nxt is not None and nxt.lower_ in nouns:
+            sure[n] = True
+        elif (
+            before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
+            and prev_span is not None and prev_span.end == span.start - 1
+        ):
+            sure[n] = True
+        elif before is not None and before.text == ":":
+            sure[n] = True
+    # Coordination passes context along a list, both ways: "LMP and GT regulations".
+    changed = True
+    while changed:
+        changed = False
+        for n in range(len(spans) - 1):
+            gap = doc[spans[n].end:spans[n + 1].start]
+            linked = all(t.lower_ in separators or t.is_space for t in gap) and len(gap) <= 2
+            if linked and sure[n] != sure[n + 1]:
+                sure[n] = sure[n + 1] = True
+                changed = True
+    return [s for s, ok in zip(spans, sure) if ok]
+
+
+# --- class structure ---------------------------------------------------------------------
+
+
+def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
+    """Mentions grouped with a bracket that follows them: "Grand Touring (GT)" is one class
+    named by its code; "Class C (C2)" is Class C with C2 as a bracketed equivalent."""
+    items: list[ClassItem] = []
+    n = 0
+    while n < len(spans):
+        span = spans[n]
+        rule = rules[(span.start, span.end)]
+        item = ClassItem(class_name(span), rule.family, span.label_, span.start, span.end)
+        if span.end < len(doc) and doc[span.end].text == "(":
+            close = next((t.i for t in doc[span.end:span.end + 12] if t.text == ")"), None)
+            inner = [s for s in spans[n + 1:] if close is not None and s.end <= close]
+            if close is not None and len(inner) == 1 and inner[0].start == span.end + 1:
+                inner_rule = rules[(inner[0].start, inner[0].end)]
+                if rule.long_form and inner_rule.family == rule.family:
+                    item.long_form, item.name = item.name, class_name(inner[0])
+                else:
+                    item.bracketed.append(class_name(inner[0]))
+                item.end = close + 1
+                n += 1
+        items.append(item)
+        n += 1
+    return items
+
+
+def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
+    """Items joined only by list separators ("LMP1, LMP2, GT1, and GT2") in one sentence."""
+    separators = _cues()["list_separators"]
+    runs: list[list[ClassItem]] = []
+    for item in items:
+        if runs:
+            last = runs[-1][-1]
+            gap = doc[last.end:item.start]
+            same_sentence = doc[last.start].sent.start == doc[item.start].sent.start
+            if same_sentence and all(t.lower_ in separators or t.is_space for t in gap):
+                runs[-1].append(item)
+                continue
+        runs.append([item])
+    return runs
+
+
+def _opens_enumeration(doc: Doc, start: int) -> bool:
+    """A list right after an opener that follows a class noun in the same sentence: "four
+    classes: ...", "two general classes, known as ...", "divided into ... classes"? (no: the noun
+    must come first, so "IMSA's GTS and GTU classes" is no enumeration)."""
+    cues = _cues()
+    if start == 0:
+        return False
+    sent_start = doc[start].sent.start
+    opener = doc[start - 1]
+    if opener.lower_ == "the" and start - 2 >= sent_start:
+        opener = doc[start - 2]
+    if opener.lower_ not in cues["enumeration_openers"] or opener.i < sent_start:
+        return False
+    window = doc[max(sent_start, opener.i - cues["enumeration_window"]):opener.i]
+    return any(t.lower_ in cues["enumeration_nouns"] for t in window)
+
+
+def _definition_head(doc: Doc, end: int) -> int | None:
+    """Index of the token after "for" when the class list is defined by what it is for:
+    "Class D was for ...", "Class A and Class B for ...", "The GT class is reserved for ..."."""
+    cues = _cues()
+    i = end
+    sent_end = doc[end - 1].sent.end
+    while i < sent_end and doc[i].lower_ in ("class", "category", "division"):
+        i += 1
+    while i < sent_end and (doc[i].lower_ in cues["definition_copulas"] or doc[i].is_space):
+        i += 1
+    if i >= sent_end - 1:
+        return None
+    head = doc[i].lower_
+    if head == "for" or (head == "to" and i > end and doc[i - 1].lower_ in ("open", "restricted",
+                                                                              "limited")):
+        nxt = doc[i + 1]
+        if nxt.like_num or nxt.lower_ in ("the", "a") and doc[i + 2:i + 3].text.isdigit():
+            return None  # "GT1 for 2008": a season, not a description
+        return i + 1
+    return None
+
+
+def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> int:
+    """End of a description: the first clause break (outside brackets) after its last class
+    mention, so "production cars (Group A and Group B) and the lead category," stops at "and"."""
+    breaks = _cues()["clause_breaks"]
+    inside = [m for m in mentions if start <= m.start < limit]
+    scan_from = max((m.end for m in inside), default=start + 1)
+    depth = 0
+    for token in doc[start:limit]:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and token.i >= scan_from and token.lower_ in breaks:
+            return token.i
+    end = limit
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return end
+
+
+def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
+    """Enumerations, definitions and aliases stated in ``doc``, as plain data with offsets."""
+    items = _items(doc, spans, rules)
+    runs = _runs(doc, items)
+    aliases = {i.name: i.long_form for i in items if i.long_form}
+    enumerations, definitions = [], []
+    for run in runs:
+        first = run[0]
+        if len(run) >= 2 and _opens_enumeration(doc, first.start):
+            enumerations.append({
+                "items": [_item_dict(i) for i in run],
+                "start_char": doc[first.start].idx,
+            })
+    heads = []
+    for run in runs:
+        head = _definition_head(doc, run[-1].end)
+        if head is not None:
+            heads.append((run, head))
+    for n, (run, head) in enumerate(heads):
+        sent_end = doc[head - 1].sent.end
+        limit = sent_end
+        if n + 1 < len(heads) and heads[n + 1][0][0].start < sent_end:
+            limit = heads[n + 1][0][0].start
+        end = _clause_end(doc, head, limit, items)
+        subjects = [i.name for i in run]
+        named = [i for i in items if head <= i.start and i.end <= end]
+        equivalents = [i.name for i in named]
+        bracketed = [i.name for i in named if _in_brackets(doc, i.start, head)]
+        if len(subjects) > 1 and len(bracketed) == len(subjects):
+            pairs = {s: [e] for s, e in zip(subjects, bracketed)}  # parallel lists
+        elif len(subjects) > 1 and len(equivalents) == len(subjects):
+            pairs = {s: [e] for s, e in zip(subjects, equivalents)}
+        else:
+            pairs = {s: list(equivalents) for s in subjects}
+        for item in run:
+            pairs[item.name] = list(dict.fromkeys(item.bracketed + pairs[item.name]))
+        definitions.append({
+            "subjects": subjects,
+            "description": " ".join(doc[head:end].text.split()) or None,
+            "equivalents": pairs,
+            "start_char": doc[run[0].start].idx,
+        })
+    return {"enumerations": enumerations, "definitions": definitions, "aliases": aliases}
+
+
+def _in_brackets(doc: Doc, i: int, start: int) -> bool:
+    depth = 0
+    for token in doc[start:i]:
+        depth += token.text == "("
+        depth -= token.text == ")"
+    return depth > 0
+
+
+def _item_dict(item: ClassItem) -> dict:
+    return {"name": item.name, "family": item.family, "label": item.label,
+            "long_form": item.long_form, "equivalents": list(item.bracketed)}
+
+
+# --- the series' own classes -------------------------------------------------------------
+
+
+def foreign_sections(document: SourceDocument, own_names: list[str] = ()) -> list[tuple[int, int]]:
+    """Character ranges of sections about another series ("==Asian Le Mans Series=="): what
+    they say about classes is not about this series."""
+    keywords = _cues()["series_keywords"]
+    own = {n.casefold() for n in own_names if n}
+    if document.title:
+        own.add(document.title.text.casefold())
+    ranges = []
+    for section in document.sections:
+        words = section.heading.casefold().split()
+        if any(w in keywords for w in words) and not any(
+            o in section.heading.casefold() or section.heading.casefold() in o for o in own
+        ):
+            ranges.append((section.start_char, section.end_char))
+    return ranges
+
+
+def _infobox_classes(document: SourceDocument) -> list[dict]:
+    records = []
+    for item in document.infobox:
+        m = INFOBOX_CLASS_KEY.match(item.key.strip())
+        if not m:
+            continue
+        values = [v for v in INFOBOX_LIST_SPLIT.split(item.value) if v.strip()]
+        group = m.group("group").strip()
+        parent = None
+        if group:
+            # Take the parent's spelling from the values: "Lmp Classes: LMP1, LMP2" -> "LMP".
+            if all(v.casefold().startswith(group.casefold()) for v in values):
+                parent = values[0][:len(group)]
+            else:
+                parent = group
+        for value in values:
+            records.append({"name": value.strip(), "parent": parent, "source": "infobox"})
+    return records
+
+
+@cache
+def _classifier(vocab) -> RacingClasses:
+    return RacingClasses(vocab)
+
+
+def name_label(vocab, name: str) -> str | None:
+    """The label of a class written on its own (an infobox value): "LMP1" -> prototype."""
+    words = re.findall(r"\w+|[^\w\s]", name)
+    if not words:
+        return None
+    classifier = _classifier(vocab)
+    doc = Doc(vocab, words=words)
+    for match_id, start, end in classifier.matcher(doc):
+        if start == 0 and end == len(doc):
+            rule = classifier.rules[match_id]
+            return class_category(name, rule.label) or "CLASS"
+    return None
+
+
+def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ()) -> list[dict]:
+    """The series' own classes: infobox class keys, then classes the text enumerates or
+    defines outside sections about other series. Keys: name, parent, category, equivalents,
+    description. A class that is the parent of other own classes is a group, not a record."""
+    structure = doc._.class_structure or {"enumerations": [], "definitions": [], "aliases": {}}
+    foreign = foreign_sections(document, own_names)
+
+    def ours(start_char: int) -> bool:
+        return not any(a <= start_char < b for a, b in foreign)
+
+    labels = {s._.class_name: s.label_ for s in doc.spans.get(SPAN_KEY, [])}
+    records: dict[str, dict] = {}
+    groups: set[str] = set()  # infobox class groups ("Lmp Classes" -> LMP), for parents
+
+    def add(name: str, **facts) -> dict:
+        record = records.setdefault(name, {
+            "name": name, "parent": None, "category": None, "equivalents": [],
+            "description": None,
+        })
+        for key, value in facts.items():
+            if key == "equivalents":
+                record[key] = list(dict.fromkeys(record[key] + [v for v in value if v != name]))
+            elif value and not record.get(key):
+                record[key] = value
+        return record
+
+    for entry in _infobox_classes(document):
+        add(entry["name"], parent=entry["parent"])
+        if entry["parent"]:
+            groups.add(entry["parent"])
+        for name in filter(None, (entry["name"], entry["parent"])):
+            if name not in labels and (label := name_label(doc.vocab, name)):
+                labels[name] = label
+    for enumeration in structure["enumerations"]:
+        if ours(enumeration["start_char"]):
+            for item in enumeration["items"]:
+                add(item["name"], equivalents=item["equivalents"])
+                labels.setdefault(item["name"], item["label"])
+    for definition in structure["definitions"]:
+        if ours(definition["start_char"]):
+            for subject in definition["subjects"]:
+                add(subject, description=definition["description"],
+                    equivalents=definition["equivalents"].get(subject, []))
+
+    # Parents: the longest other own class or infobox group that the name extends by a number,
+    # a letter or a Pro/Am split ("LMP1" -> "LMP", "GTE-Pro" -> "GTE").
+    candidates = set(records) | groups
+    for record in records.values():
+        if record["parent"]:
+            continue
+        name = record["name"]
+        fits = [p for p in candidates
+                if p != name and name.startswith(p) and CHILD_SUFFIX.match(name[len(p):])]
+        if fits:
+            record["parent"] = max(fits, key=len)
+    parents = {r["parent"] for r in records.values() if r["parent"]}
+    for record in records.values():
+        name = record["name"]
+        record["category"] = (
+            (record["description"] and description_category(record["description"]))
+            or class_category(name, labels.get(name))
+            or (record["parent"] and class_category(record["parent"],
+                                                    labels.get(record["parent"])))
+            or next((c for e in record["equivalents"]
+                     if (c := class_category(e, labels.get(e)))), None)
+        )
+    return [r for name, r in records.items() if name not in parents]

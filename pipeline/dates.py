@@ -1,0 +1,674 @@
+"""Calendar expressions: detection (``date_matcher`` component) and normalisation.
+
+Detection is rule-based with one spaCy ``Matcher`` built from ``data/date_patterns.json``:
+years, "Month D, YYYY", "D Month YYYY", "Month YYYY", day and month ranges, "YYYY–YY" seasons,
+"from YYYY to YYYY", decades and relative expressions ("the following year", "two years
+earlier", "two more years"). Context tokens ("the end of", "season", "early") license a match
+but stay out of the date's text, so "at the end of 1992" yields the date "1992" with kind
+``year`` and "the 2006 season" yields "2006" with kind ``season``. Longest match wins
+(``filter_spans``); "veto" patterns ("2000 km", "No. 1999", "Formula Renault 2000") win over the
+year inside them and are then dropped.
+
+Values are ISO 8601 at the granularity written:
+
+=============  ============================  ==========================  ===========
+kind           example                       value_start / value_end     granularity
+=============  ============================  ==========================  ===========
+year           "1992"                        1992 / 1992                 year
+season         "2006" (the 2006 season)      2006 / 2006                 year
+season         "2008–09"                     2008 / 2009                 year
+range          "1983–1992", "2006–present"   1983 / 1992, 2006 / None    year
+date           "November 1, 2008"            2008-11-01 / 2008-11-01     day
+month          "November 2008"               2008-11 / 2008-11           month
+range          "November 1–2, 2008"          2008-11-01 / 2008-11-02     day
+decade         "1990s" (the late 1990s)      1990 / 1999                 decade
+relative       "two more years" (after 1992) 1993 / 1994                 year
+=============  ============================  ==========================  ===========
+
+"YYYY–YY" with consecutive years is a season; other year pairs are ranges. Modifiers
+("early", "late", "the end of") do not change the value; they are kept on
+``Span._.date_modifier``.
+
+Inside the component a date without a year ("October 30–November 1") gets the ISO 8601
+truncated form ("--10-30" / "--11-01") and a relative expression null values with its offsets
+on ``Span._.date_relative``; :func:`date_records` resolves both from the document structure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import itertools
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import numpy
+from dateparser.date import DateDataParser
+from spacy.attrs import LOWER, ORTH
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .extensions import register_extensions
+from .resources import load_json
+
+PATTERNS_FILE = "date_patterns.json"
+RECORD_KEYS = ("text", "start_char", "end_char", "kind", "value_start", "value_end", "granularity")
+
+# A fixed leap year as dateparser's base, so a day written without a year ("February 29") is
+# valid and nothing depends on today's date; the filled-in year is discarded.
+_YEARLESS_BASE = datetime.datetime(2000, 1, 1)
+_DECADE_SUFFIX = "s"
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class DateRule:
+    order: int  # position in the patterns file; the earlier pattern wins a tie
+    form: str  # how the normaliser reads the core: year, year_pair, calendar, relative, ...
+    kind: str  # contract kind, or "veto"
+    context: frozenset[int]  # indices of pattern tokens that stay out of the date's text
+    modifier: str | None = None
+    relative: dict | None = None
+
+
+@cache
+def _vocabulary() -> dict[str, Any]:
+    data = load_json(PATTERNS_FILE)
+    first, last = data["year_range"]
+    years = [str(y) for y in range(first, last + 1)]
+    decades = [f"{y}{_DECADE_SUFFIX}" for y in range(first - first % 10, last + 1, 10)]
+    days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
+    ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
+    months = {k.casefold(): v for k, v in data["months"].items()}
+    numbers = dict(data["numbers"])
+    numbers.update({str(n): n for n in range(1, 31)})
+    builtin = {
+        "YEAR": {"ORTH": {"IN": years}},
+        "YY": {"ORTH": {"IN": [f"{n:02d}" for n in range(100)]}},
+        "DECADE": {"ORTH": {"IN": decades}},
+        "DAY": {"ORTH": {"IN": days + ordinals}},
+        # Month words only capitalised: "teams may enter" and "march" are no months.
+        "MONTH": {"ORTH": {"IN": [m[:1].upper() + m[1:] for m in months]}},
+    }
+    macros = {**builtin, **data["macros"]}
+    macros["COUNT"] = {"LOWER": {"IN": list(numbers)}}
+    return {
+        "macros": macros,
+        # Every pattern holds a token of one of these classes; it is matched only around them.
+        "triggers": {
+            "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
+            "DECADE": ("ORTH", decades),
+            "YEAR": ("ORTH", years),
+            "UNIT": ("LOWER", data["trigger_words"]),
+        },
+        "months": months,
+        "numbers": numbers,
+        "patterns": data["patterns"],
+        "years": frozenset(years),
+        "blocking_spans": data.get("blocking_spans", {}),
+        "model_makers": data.get("model_makers", {}),
+    }
+
+
+def _ordinal_suffix(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
+    """Expand macros; return the Matcher pattern and the indices of its context tokens."""
+    pattern, context = [], set()
+    for i, token in enumerate(entry["pattern"]):
+        spec = {k: v for k, v in token.items() if k not in ("macro", "ctx")}
+        if "macro" in token:
+            spec = {**macros[token["macro"]], **spec}
+        if token.get("ctx"):
+            context.add(i)
+        pattern.append(spec)
+    return pattern, frozenset(context)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing (dateparser, cached)
+
+
+@cache
+def _date_parser() -> DateDataParser:
+    # Only absolute dates: every input is a written calendar expression the Matcher has already
+    # shaped; relative parsing ("now", "2 years ago") would be a second, unruled detector.
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PARSERS": ["absolute-time"],
+            "PREFER_DAY_OF_MONTH": "first",
+            "RELATIVE_BASE": _YEARLESS_BASE,
+            "DATE_ORDER": "MDY",
+        },
+    )
+
+
+@lru_cache(maxsize=8192)
+def parse_calendar(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a written date, None for the parts not written (by dateparser's
+    ``period``, never its filled-in parts); None if it is no valid date ("June 31").
+
+    Cached: one string is parsed once per process.
+    """
+    data = _date_parser().get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    value, period = data.date_obj, data.period
+    month = value.month if period in ("month", "day") else None
+    day = value.day if period == "day" else None
+    return value.year, month, day
+
+
+def parse_cache_info() -> dict[str, float]:
+    """Hits and misses of the parse cache, and its hit rate, for reporting."""
+    info = parse_calendar.cache_info()
+    calls = info.hits + info.misses
+    return {
+        "hits": info.hits,
+        "misses": info.misses,
+        "size": info.currsize,
+        "hit_rate": info.hits / calls if calls else 0.0,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation inside the component
+
+
+@dataclass
+class _Part:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    written: str = ""  # the part's text as written, for dateparser
+
+
+def _iso(year: int | None, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO 8601 at the granularity given; "--MM-DD" / "--MM" (truncated) without a year."""
+    if month is None:
+        return None if year is None else f"{year:04d}"
+    head = "-" if year is None else f"{year:04d}"
+    return f"{head}-{month:02d}" if day is None else f"{head}-{month:02d}-{day:02d}"
+
+
+def _value(kind: str, start: str | None, end: str | None, granularity: str) -> dict:
+    return {"kind": kind, "value_start": start, "value_end": end, "granularity": granularity}
+
+
+def _number(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
+def _split_pair(core: Span) -> tuple[Span, Span] | None:
+    """The two ends of a range: at its dash, or at "to"/"until"/"and" after "from"/"between"."""
+    tokens = list(core)
+    lead = 1 if tokens[0].lower_ in ("from", "between") else 0
+    for token in tokens[lead + 1:]:
+        if token.lower_ in ("to", "until", "till", "through", "thru", "and") or (
+            token.is_punct and token.text in "-–—−‒"
+        ):
+            return core.doc[core.start + lead:token.i], core.doc[token.i + 1:core.end]
+    return None
+
+
+def _calendar_part(span: Span) -> _Part:
+    vocab = _vocabulary()
+    part = _Part(written=span.text)
+    for token in span:
+        if token.text in vocab["years"]:
+            part.year = int(token.text)
+        elif token.lower_ in vocab["months"]:
+            part.month = vocab["months"][token.lower_]
+        elif token.text[:1].isdigit():
+            part.day = _number(token.text)
+    return part
+
+
+def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None:
+    """Validate and read one end with dateparser; a year not written stays None."""
+    if part.month is None:
+        return (part.year, None, None) if part.year is not None else None
+    written = " ".join(
+        str(x) for x in (part.day, calendar.month_name[part.month], part.year) if x is not None
+    )
+    parsed = parse_calendar(written)
+    if parsed is None:
+        return None
+    year, month, day = parsed
+    return (year if part.year is not None else None), month, day
+
+
+def _fill_pair(left: _Part, right: _Part) -> None:
+    """Complete each end from the other: "November 1–2, 2008" -> November 1, 2008 / November 2,
+    2008; "30 October – 1 November" shares nothing; "December 30–January 2, 2009" crosses a year."""
+    if left.month is None and right.month is not None and left.day is not None:
+        left.month = right.month
+    if right.month is None and left.month is not None and right.day is not None:
+        right.month = left.month
+    left_md, right_md = (left.month or 0, left.day or 0), (right.month or 0, right.day or 0)
+    if left.year is None and right.year is not None:
+        left.year = right.year - (1 if left_md > right_md else 0)
+    elif right.year is None and left.year is not None:
+        right.year = left.year + (1 if left_md > right_md else 0)
+
+
+def _granularity(month: int | None, day: int | None) -> str:
+    return "year" if month is None else "month" if day is None else "day"
+
+
+def normalise(core: Span, rule: DateRule) -> dict | None:
+    """``Span._.date_value`` of a detected core, or None when it is no valid date."""
+    form = rule.form
+    if form == "year":
+        year = _number(next(t.text for t in core if t.text in _vocabulary()["years"]))
+        iso = _iso(*parse_calendar(str(year))[:1])
+        return _value(rule.kind, iso, iso, "year")
+    if form in ("year_pair", "year_open"):
+        years = [t.text for t in core if t.text[:1].isdigit()]
+        start = int(years[0])
+        if form == "year_open":
+            return _value(rule.kind, _iso(start), None, "year")
+        end = int(years[-1])
+        two_digits = len(years[-1]) == 2
+        if two_digits:
+            end += start - start % 100
+            if end < start:  # "1999–00"
+                end += 100
+        if end <= start:
+            return None
+        kind = rule.kind
+        if kind == "range" and two_digits and end == start + 1:
+            kind = "season"  # "2008–09": a season across the turn of the year
+        return _value(kind, _iso(start), _iso(end), "year")
+    if form in ("decade", "decade_pair"):
+        decades = [int(t.text[:-1]) for t in core if t.text.endswith(_DECADE_SUFFIX)]
+        return _value(rule.kind, _iso(decades[0]), _iso(decades[-1] + 9), "decade")
+    if form == "calendar":
+        part = _calendar_part(core)
+        parsed = parse_calendar(core.text) if part.year is not None else _parse_part(part)
+        if parsed is None:
+            return None
+        year, month, day = parsed
+        if part.year is None:
+            year = None
+        iso = _iso(year, month, day)
+        return _value(rule.kind, iso, iso, _granularity(month, day))
+    if form == "calendar_pair":
+        ends = _split_pair(core)
+        if ends is None:
+            return None
+        left, right = (_calendar_part(s) for s in ends)
+        _fill_pair(left, right)
+        first, last = _parse_part(left), _parse_part(right)
+        if first is None or last is None:
+            return None
+        if first[0] is not None and first > last:
+            return None
+        return _value(rule.kind, _iso(*first), _iso(*last), _granularity(*first[1:]))
+    if form == "relative":
+        return _value("relative", None, None, rule.relative["unit"])
+    return None
+
+
+def _relative_offsets(core: Span, rule: DateRule) -> dict:
+    """{"unit", "from", "to"}: the offsets from the anchor; None when the count is vague."""
+    numbers = _vocabulary()["numbers"]
+    count = next((numbers[t.lower_] for t in core if t.lower_ in numbers), None)
+
+    def offset(value: int | str) -> int | None:
+        if isinstance(value, int):
+            return value
+        if count is None:
+            return None
+        return count if value == "+n" else -count
+
+    return {
+        "unit": rule.relative["unit"],
+        "from": offset(rule.relative["from"]),
+        "to": offset(rule.relative["to"]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+
+def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
+    """A pattern token that only a token of the ``trigger`` class can match."""
+    if token.get("macro") == trigger:
+        return True
+    if trigger != "UNIT":
+        return False
+    if token.get("macro") in ("YEAR_UNIT", "MONTH_UNIT"):
+        return True
+    lower = token.get("LOWER")
+    words = lower.get("IN", []) if isinstance(lower, dict) else [lower] if lower else []
+    return bool(words) and all(w in trigger_words for w in words)
+
+
+def _variants(tokens: list[dict]):
+    """The pattern's token sequences, each optional token present or not."""
+    if any(t.get("OP") not in (None, "?") for t in tokens):
+        raise ValueError(f"date pattern with an open repetition: {tokens}")
+    optional = [i for i, t in enumerate(tokens) if t.get("OP") == "?"]
+    for present in itertools.product((False, True), repeat=len(optional)):
+        absent = {i for i, keep in zip(optional, present) if not keep}
+        yield [t for i, t in enumerate(tokens) if i not in absent]
+
+
+def _trigger_of(tokens: list[dict], trigger_words: frozenset[str]) -> str:
+    """The first trigger class (months are rarest) that every variant of the pattern holds."""
+    for trigger in _TRIGGERS:
+        if all(any(_is_trigger(t, trigger, trigger_words) for t in v) for v in _variants(tokens)):
+            return trigger
+    raise ValueError(f"date pattern without a trigger token: {tokens}")
+
+
+def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> tuple[int, int]:
+    """How far a match can reach before and after a trigger token it contains: over every
+    variant of each pattern, the tokens before its first trigger, after its last, and between
+    two of them."""
+    before = after = 0
+    for tokens in patterns:
+        for variant in _variants(tokens):
+            hits = [i for i, t in enumerate(variant) if _is_trigger(t, trigger, words)]
+            gaps = [b - a for a, b in itertools.pairwise(hits)]
+            before = max(before, hits[0])
+            after = max(after, len(variant) - 1 - hits[-1], *gaps)
+    return before, after
+
+
+_TRIGGERS = ("MONTH", "DECADE", "YEAR", "UNIT")
+
+
+@dataclass
+class _TriggerGroup:
+    """The patterns that hold one trigger class, matched only around tokens of that class."""
+
+    matcher: Matcher
+    before: int  # how far a match reaches before and after a trigger token
+    after: int
+
+    def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
+        """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
+        Python-level predicates cost per token and dates are sparse, so it runs on these only;
+        every match lies inside one, so nothing is lost."""
+        windows: list[list[int]] = []
+        for hit in hits:
+            start, end = max(0, hit - self.before), min(len(doc), hit + self.after + 1)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        return [doc[start:end] for start, end in windows]
+
+
+class _TriggerIndex:
+    """Finds trigger tokens of every group with one vectorised lookup per attribute."""
+
+    def __init__(self, keys: dict[int, dict[int, int]]) -> None:
+        # attr -> (sorted hashes, group index of each)
+        self.tables = {}
+        for attr, groups in keys.items():
+            hashes = numpy.array(sorted(groups), dtype="uint64")
+            owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
+            self.tables[attr] = (hashes, owners)
+
+    def hits(self, doc: Doc, n_groups: int) -> list[list[int]]:
+        attrs = list(self.tables)
+        columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+        found: list[list[int]] = [[] for _ in range(n_groups)]
+        for k, attr in enumerate(attrs):
+            hashes, owners = self.tables[attr]
+            column = columns[:, k]
+            where = numpy.minimum(numpy.searchsorted(hashes, column), len(hashes) - 1)
+            tokens = numpy.flatnonzero(hashes[where] == column)
+            for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
+                found[group].append(token)
+        return [sorted(h) for h in found]
+
+
+class DateMatcher:
+    def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
+        register_extensions()
+        vocab = _vocabulary()
+        words = frozenset(vocab["triggers"]["UNIT"][1])
+        self.name = name
+        self.rules: dict[int, DateRule] = {}
+        grouped: dict[str, list[tuple[str, dict]]] = {t: [] for t in _TRIGGERS}
+        for i, entry in enumerate(vocab["patterns"]):
+            key = f"DATE_{entry['form']}_{i}"
+            grouped[_trigger_of(entry["pattern"], words)].append((key, entry))
+            self.rules[nlp.vocab.strings.add(key)] = DateRule(
+                order=i,
+                form=entry["form"],
+                kind=entry["kind"],
+                context=_compile(entry, vocab["macros"])[1],
+                modifier=entry.get("modifier"),
+                relative=entry.get("relative"),
+            )
+        self.groups: list[_TriggerGroup] = []
+        keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
+        for trigger, entries in grouped.items():
+            if not entries:
+                continue
+            matcher = Matcher(nlp.vocab, validate=True)
+            for key, entry in entries:
+                # One key per pattern: alignments are reported per pattern token, and the key
+                # says which pattern (hence which tokens are context) matched.
+                matcher.add(key, [_compile(entry, vocab["macros"])[0]])
+            attr, strings = vocab["triggers"][trigger]
+            before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
+            for string in strings:
+                keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
+                    self.groups
+                )
+            self.groups.append(_TriggerGroup(matcher=matcher, before=before, after=after))
+        self.triggers = _TriggerIndex(keys)
+        self.blocking = vocab["blocking_spans"]
+        self.model_makers = vocab["model_makers"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = []
+        hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
+        for group, group_hits in zip(self.groups, hits):
+            for window in group.windows(doc, group_hits):
+                for match_id, start, end, alignments in group.matcher(
+                    window, with_alignments=True
+                ):
+                    rule = self.rules[match_id]
+                    start, end = start + window.start, end + window.start
+                    core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+                    if core:
+                        matches.append(
+                            (rule.order, Span(doc, start, end), rule, core[0], core[-1] + 1)
+                        )
+        # Windows overlap across groups, never within one; the same match is kept once.
+        matches = list({(m[0], m[1].start, m[1].end): m for m in matches}.values())
+        # Pattern order breaks ties between matches of the same extent (filter_spans is stable).
+        matches.sort(key=lambda m: (m[0], m[1].start))
+        found = {id(m[1]): m for m in matches}
+        blocked = self._blocked_tokens(doc)
+        dates = []
+        for span in filter_spans([m[1] for m in matches]):
+            _, _, rule, core_start, core_end = found[id(span)]
+            if rule.kind == "veto" or all(i in blocked for i in range(core_start, core_end)):
+                continue
+            core = Span(doc, core_start, core_end, label=rule.kind)
+            value = normalise(core, rule)
+            if value is None:
+                continue
+            core.label_ = value["kind"]
+            core._.date_value = value
+            core._.date_modifier = rule.modifier
+            if rule.form == "relative":
+                core._.date_relative = _relative_offsets(core, rule)
+            dates.append(core)
+        doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
+        return doc
+
+    def _blocked_tokens(self, doc: Doc) -> set[int]:
+        """Tokens inside names that other components found and that own their numbers
+        ("Formula Renault 2000" as a class, a car model): a year there is part of the name. A
+        leading year stays a date ("the 2010 24 Hours of Le Mans")."""
+        blocked: set[int] = set()
+        for group, labels in self.blocking.items():
+            if group not in doc.spans:
+                continue
+            for span in doc.spans[group]:
+                if labels is None or span.label_ in labels:
+                    blocked.update(range(span.start + 1, span.end))
+        for group, labels in self.model_makers.items():
+            # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+            for span in doc.spans[group] if group in doc.spans else ():
+                if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
+                    blocked.add(span.end)
+        return blocked
+
+
+@Language.factory("date_matcher")
+def create_date_matcher(nlp: Language, name: str) -> DateMatcher:
+    return DateMatcher(nlp, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution against the document structure
+
+
+@dataclass
+class _Mention:
+    span: Span
+    value: dict
+    block: int | None  # index into document.blocks
+    section: int | None  # index into document.sections
+    sentence: int  # token index of the sentence start (the block start without sentences)
+
+    @property
+    def explicit(self) -> bool:
+        """A date whose year is written (or, once resolved, inferred from one that is)."""
+        start = self.value["value_start"]
+        return (
+            self.value["kind"] not in ("relative", "decade")
+            and start is not None
+            and not start.startswith("-")
+        )
+
+    def year(self, which: str) -> int:
+        """The year of ``value_start`` or ``value_end`` (an open range: of its start)."""
+        return int((self.value[which] or self.value["value_start"])[:4])
+
+
+def _locate(document, starts: list[int], char: int) -> tuple[int | None, int | None]:
+    """(block, section) of a character offset; a heading belongs to its own section.
+    ``starts`` are the blocks' start offsets."""
+    i = bisect_right(starts, char) - 1
+    if i >= 0 and char < document.blocks[i].end_char:
+        return i, document.blocks[i].section
+    section = next(
+        (n for n, s in enumerate(document.sections) if s.heading_start <= char < s.heading_end),
+        None,
+    )
+    return None, section
+
+
+def _scopes(mention: _Mention, others: list[_Mention]) -> list[list[_Mention]]:
+    """Candidate anchors, nearest scope first: the same sentence, the paragraph, the section."""
+    same_block = [
+        m for m in others if m.block is not None and m.block == mention.block
+    ] if mention.block is not None else []
+    same_sentence = [m for m in same_block if m.sentence == mention.sentence]
+    same_section = [m for m in others if m.section == mention.section]
+    return [same_sentence, same_block, same_section]
+
+
+def _year_anchor(mention: _Mention, mentions: list[_Mention]) -> _Mention | None:
+    """The explicit year a date without one takes: the nearest preceding in its sentence, else
+    the first following in its sentence ("On March 3, the 2009 season opened"), else the nearest
+    preceding in its paragraph, else in its section."""
+    explicit = [m for m in mentions if m.explicit]
+    before = [m for m in explicit if m.span.start < mention.span.start]
+    after = [m for m in explicit if m.span.start > mention.span.start]
+    sentence_before, block_before, section_before = _scopes(mention, before)
+    sentence_after = _scopes(mention, after)[0]
+    for candidates, nearest in (
+        (sentence_before, -1), (sentence_after, 0), (block_before, -1), (section_before, -1)
+    ):
+        if candidates:
+            return candidates[nearest]
+    return None
+
+
+def _resolve_yearless(mention: _Mention, anchor: _Mention | None) -> dict:
+    value = dict(mention.value)
+    if anchor is None:
+        value["value_start"] = value["value_end"] = None
+        return value
+    year = anchor.year("value_end")
+    start, end = value["value_start"], value["value_end"]
+    end_year = year + (1 if end[2:] < start[2:] else 0)  # "December 30–January 2"
+    value["value_start"] = f"{year:04d}{start[1:]}"
+    value["value_end"] = f"{end_year:04d}{end[1:]}"
+    return value
+
+
+def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
+    """Narrative-mode resolution (as HeidelTime's narratives): offsets count from the most recent
+    explicit date before the expression; forward from its end, backward from its start."""
+    value = dict(mention.value)
+    offsets = mention.span._.date_relative or {}
+    first, last = offsets.get("from"), offsets.get("to")
+    if anchor is None or first is None or last is None:
+        return value
+    which = "value_start" if last < 0 else "value_end"
+    if offsets["unit"] == "year":
+        base = anchor.year(which)
+        value["value_start"], value["value_end"] = _iso(base + first), _iso(base + last)
+    elif offsets["unit"] == "month" and len(anchor.value[which]) >= 7:
+        base = anchor.year(which) * 12 + int(anchor.value[which][5:7]) - 1
+        value["value_start"] = _iso((base + first) // 12, (base + first) % 12 + 1)
+        value["value_end"] = _iso((base + last) // 12, (base + last) % 12 + 1)
+    return value
+
+
+def date_records(doc: Doc, document) -> list[dict]:
+    """The document's dates as contract records, in document order, with missing years and
+    relative expressions resolved from the paragraphs and sections of ``document``."""
+    has_sentences = doc.has_annotation("SENT_START")
+    starts = [block.start_char for block in document.blocks]
+    mentions = []
+    for span in sorted(doc.spans.get("dates", []), key=lambda s: (s.start_char, s.end_char)):
+        if span._.date_value is None:
+            continue
+        block, section = _locate(document, starts, span.start_char)
+        sentence = span.sent.start if has_sentences else -1
+        mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
+    for index, mention in enumerate(mentions):
+        value = mention.value
+        if value["kind"] == "relative":
+            before = [m for m in mentions[:index] if m.explicit]
+            _, block_before, section_before = _scopes(mention, before)
+            candidates = block_before or section_before
+            mention.value = _resolve_relative(mention, candidates[-1] if candidates else None)
+        elif (value["value_start"] or "").startswith("-"):
+            mention.value = _resolve_yearless(mention, _year_anchor(mention, mentions))
+    records = []
+    for mention in mentions:
+        span = mention.span
+        records.append({
+            "text": document.text[span.start_char:span.end_char],
+            "start_char": span.start_char,
+            "end_char": span.end_char,
+            **{k: mention.value[k] for k in RECORD_KEYS[3:]},
+        })
+    return records

@@ -1,0 +1,571 @@
+"""Facts about the series an article describes: its name, years, bodies, names over time.
+
+Pure functions over a parsed ``Doc`` (of ``SourceDocument.body``) and the plain outputs of the
+other components (abbreviation, entity and date dicts, class records), so each rule can be tested
+on hand-built inputs.
+
+Cues live in ``data/series_cues.json`` as ``Matcher`` patterns. A cue counts only in a sentence
+about this series: the reference to a series nearest before the cue ("The series was cancelled in
+2007") must be this series' name, alias or a generic "the series"/"it" -- another named series
+or body there ("the demise of the X Championship in 1992", "SERO was founded in 1999") means the
+fact is about something else. A predicate coordinated with "and" ("... and was renamed the X")
+shares the sentence's first subject. Sections about another series are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .classes import foreign_sections
+from .document import SourceDocument
+from .resources import load_json
+
+ELIDED_CAPITAL = re.compile(r"^[a-z]'[A-Z]")  # "l'Ouest", "d'Italia"
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+SERIES_LABELS = ("SERIES",)
+BODY_LABELS = ("ORG",)
+# Named things that can be the subject of a sentence instead of the series.
+OTHER_SUBJECT_LABELS = ("ORG", "EVENT", "TEAM", "MANUFACTURER", "PERSON", "SERIES", "CIRCUIT")
+STOP_WORDS = frozenset({"of", "the", "de", "du", "des", "la", "le", "and", "for", "&", "l'", "di",
+                        "del", "der"})
+
+
+@cache
+def _cues() -> dict:
+    data = load_json("series_cues.json")
+    return {
+        **data,
+        "auxiliaries": frozenset(data["auxiliaries"]),
+        "name_connectors": frozenset(data["name_connectors"]),
+        "determiners": frozenset(data["determiners"]),
+    }
+
+
+def _series_keywords() -> frozenset[str]:
+    return frozenset(load_json("class_cues.json")["series_keywords"])
+
+
+@cache
+def _matchers(vocab) -> tuple[Matcher, Matcher, dict]:
+    """Cue matcher and series-name matcher, built once per vocabulary."""
+    cue_matcher = Matcher(vocab)
+    cue_rules = {}
+    for n, cue in enumerate(_cues()["cues"]):
+        key = f"series_cue_{n}"
+        cue_matcher.add(key, [cue["pattern"]])
+        cue_rules[vocab.strings[key]] = cue
+    # A capitalised name ending in a series noun: "All Japan Endurance Championship",
+    # "24 Hours of Le Mans" is not one; "Le Mans Series" is.
+    names = Matcher(vocab)
+    keywords = sorted(_series_keywords())
+    capital = {"TEXT": {"REGEX": r"^(?:[A-Z0-9]|[a-z]'[A-Z])"}}
+    connector = {"LOWER": {"IN": sorted(_cues()["name_connectors"] - {"and", "&"})}}
+    names.add("SERIES_NAME", [
+        [capital, {"OP": "*", **capital}, {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
+        [capital, {"OP": "*", **capital}, connector, {"OP": "*", **capital},
+         {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
+    ])
+    return cue_matcher, names, cue_rules
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Fold case, spacing and a leading "The" for comparing names."""
+    words = text.casefold().replace("’", "'").split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span | None:
+    return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
+
+
+def _series_name_spans(doc: Doc, entities: list[dict]) -> list[Span]:
+    """Series names: SERIES entities, else capitalised names ending in a series noun."""
+    _, names, _ = _matchers(doc.vocab)
+    spans = [s for e in entities if e.get("label") in SERIES_LABELS
+             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
+    for _, start, end in names(doc):
+        span = doc[start:end]
+        while span and span[0].lower_ in _cues()["determiners"] | {"in", "from", "by"}:
+            span = span[1:]
+        if span and span[0].is_sent_start and span[0].lower_ in ("in", "the", "during"):
+            span = span[1:]
+        if len(span):
+            spans.append(Span(doc, span.start, span.end, label="SERIES"))
+    return filter_spans(spans)
+
+
+def _entity_spans(doc: Doc, entities: list[dict], labels) -> list[tuple[Span, dict]]:
+    out = []
+    for entity in entities:
+        if entity.get("label") in labels:
+            span = _span_at(doc, entity["start_char"], entity["end_char"], entity["label"])
+            if span is not None:
+                out.append((span, entity))
+    return out
+
+
+def _capital(token) -> bool:
+    """A word of a proper name: "Club", "ACO", "l'Ouest"."""
+    return not token.is_punct and (
+        token.text[:1].isupper() or ELIDED_CAPITAL.match(token.text) is not None)
+
+
+def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
+    """A capitalised name starting at ``i`` (after determiners): "Automobile Club de l'Ouest".
+    Used when no entity covers the place, so the rules work without the entity component."""
+    cues = _cues()
+    while i < limit and (doc[i].lower_ in cues["determiners"] or doc[i].is_space):
+        i += 1
+    start = i
+    while i < limit:
+        token = doc[i]
+        if _capital(token) or (token.text[:1].isdigit() and i > start):
+            i += 1
+        elif (token.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
+              and _capital(doc[i + 1])):
+            i += 1
+        else:
+            break
+    return doc[start:i] if i > start else None
+
+
+def _capitalised_before(doc: Doc, i: int, floor: int) -> Span | None:
+    """A capitalised name ending right before ``i``, skipping a bracketed short form:
+    "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
+    if i - 1 >= floor and doc[i - 1].text == ")":
+        j = i - 1
+        while j > floor and doc[j].text != "(":
+            j -= 1
+        i = j
+    end = i
+    while i - 1 >= floor:
+        token = doc[i - 1]
+        if _capital(token):
+            i -= 1
+        elif (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
+              and _capital(doc[i - 2])):
+            i -= 1
+        else:
+            break
+    return doc[i:end] if i < end else None
+
+
+def _expand(name: str, abbreviations: list[dict]) -> str:
+    """A short form's long form, when the document defines it ("SERO" -> the full name)."""
+    for entry in abbreviations:
+        if entry.get("short") == name and entry.get("long"):
+            return entry["long"]
+    return name
+
+
+# --- who a sentence is about -------------------------------------------------------------
+
+
+@dataclass
+class _Refs:
+    """References to series and other named things, for subject checks."""
+
+    ours: list[Span]
+    others: list[Span]
+
+    def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
+        """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
+        None when there is none."""
+        refs = [(s, True) for s in self.ours if sent.start <= s.start and s.end <= i]
+        refs += [(s, False) for s in self.others if sent.start <= s.start and s.end <= i]
+        if not refs:
+            return None
+        refs.sort(key=lambda r: (r[0].start, -r[0].end))
+        return refs[0][1] if first else max(refs, key=lambda r: (r[0].end, r[0].start))[1]
+
+    def ours_at(self, i: int) -> Span | None:
+        return next((s for s in self.ours if s.start == i), None)
+
+    def other_at(self, i: int) -> Span | None:
+        return next((s for s in self.others if s.start == i), None)
+
+
+def _references(doc: Doc, own_names: list[str], entities: list[dict],
+                series_spans: list[Span]) -> _Refs:
+    own = {_norm(n) for n in own_names if n}
+    ours, others = [], []
+    for span in series_spans:
+        (ours if _norm(span.text) in own else others).append(span)
+    # Own names and aliases written without being found as series names ("JLMC").
+    matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+    matcher.add("OWN", [Doc(doc.vocab, words=n.split()) for n in own_names if n])
+    found = {(s.start, s.end) for s in ours}
+    for _, start, end in matcher(doc):
+        if (start, end) not in found:
+            ours.append(doc[start:end])
+            found.add((start, end))
+    for words in _cues()["generic_refs"]:
+        n = len(words)
+        for token in doc:
+            if token.lower_ == words[0] and [t.lower_ for t in doc[token.i:token.i + n]] == words:
+                if words == ["it"] and token.text != "It" and not token.is_sent_start:
+                    continue  # "it" mid-sentence refers to too many things
+                ours.append(doc[token.i:token.i + n])
+    for span, entity in _entity_spans(doc, entities, OTHER_SUBJECT_LABELS):
+        if entity.get("label") in SERIES_LABELS:
+            continue  # already among series_spans
+        if not any(o.start <= span.start < o.end for o in ours):
+            others.append(span)
+    return _Refs(ours, others)
+
+
+def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
+    """The cue's predicate is coordinated with the sentence's main one: "... and was renamed"."""
+    i = start - 1
+    while i >= sent.start and doc[i].lower_ in _cues()["auxiliaries"]:
+        i -= 1
+    return i >= sent.start and doc[i].lower_ == "and"
+
+
+def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: bool,
+                  nearest: bool = True) -> bool:
+    if _coordinated(doc, start, sent):
+        verdict = refs.nearest_before(sent, start, first=True)
+    elif nearest:
+        verdict = refs.nearest_before(sent, start)
+    else:
+        # Bodies are objects of their relation ("run by X and ran under the rules of Y"):
+        # only a series named in between changes the subject.
+        ours = [s for s in refs.ours if sent.start <= s.start and s.end <= start]
+        if not ours:
+            return lead_sentence
+        last = max(s.end for s in ours)
+        series_between = any(last <= o.start and o.end <= start for o in refs.others
+                             if o.label_ == "SERIES")
+        return not series_between
+    return verdict if verdict is not None else lead_sentence
+
+
+# --- title -------------------------------------------------------------------------------
+
+
+def _lead_sentence(doc: Doc, document: SourceDocument) -> Span | None:
+    paragraphs = document.paragraphs()
+    lead = [b for b in paragraphs if b.section is None] or paragraphs
+    if not lead:
+        return None
+    span = _span_at(doc, lead[0].start_char, lead[0].end_char)
+    return next(iter(span.sents), None) if span is not None else None
+
+
+def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
+    """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
+    if sentence is None:
+        return None
+    for opener in _cues()["short_form_openers"]:
+        n = len(opener)
+        for token in sentence:
+            if [t.lower_ for t in doc[token.i:token.i + n]] == opener:
+                after = doc[token.i + n:token.i + n + 2]
+                for candidate in after:
+                    if candidate.is_upper and candidate.is_alpha and len(candidate) >= 2:
+                        return candidate.text
+                    if candidate.lower_ not in ("the", "as"):
+                        break
+    return None
+
+
+def _lead_name(doc: Doc, sentence: Span | None) -> str | None:
+    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition."""
+    if sentence is None:
+        return None
+    name = _capitalised_after(doc, sentence.start, sentence.end)
+    if name is None or name.text in ("It", "This", "The") or len(name) == 0:
+        return None
+    copula = any(t.lower_ in ("is", "was", "are", "were") for t in sentence[name.end - sentence.start:])
+    return name.text if copula else None
+
+
+def _initials_match(short: str, name: str) -> int | None:
+    """Schwartz-Hearst style: the short form's letters, in order, as initials of the name's
+    content words. Returns how many content words the letters leave over (fewer is better),
+    None when the letters do not fit."""
+    letters = [c for c in short.casefold() if c.isalnum()]
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold() not in STOP_WORDS]
+    initials = [w[0].casefold() for w in words]
+    k = 0
+    for initial in initials:
+        if k < len(letters) and initial == letters[k]:
+            k += 1
+    return len(words) - len(letters) if k == len(letters) else None
+
+
+def _cue_hits(doc: Doc, relation: str):
+    cue_matcher, _, rules = _matchers(doc.vocab)
+    for match_id, start, end in cue_matcher(doc):
+        rule = rules[match_id]
+        if rule["relation"] == relation:
+            yield rule, start, end
+
+
+def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
+                entities: list[dict]) -> tuple[str, str]:
+    """The article's subject and where it came from: "heading", "infobox", "lead", "inferred".
+
+    A headless article that lost its name ("The , abbreviated as JSPC, formed by ...") gets the
+    series name in the text whose initials spell the defined short form with the fewest words
+    left over, preferring a name the series was renamed to (its latest). Names are taken as
+    written, not shortened to the letters: which words a short form skips is a guess.
+    """
+    if document.title is not None:
+        return document.title.text, "heading"
+    field = document.infobox_value(*_cues()["infobox_name"])
+    if field is not None and field.value.strip() and "." not in field.value[-5:]:
+        return field.value.strip(), "infobox"
+    sentence = _lead_sentence(doc, document)
+    lead = _lead_name(doc, sentence)
+    if lead:
+        return lead, "lead"
+    short = _defined_short_form(doc, sentence)
+    series_spans = _series_name_spans(doc, entities)
+    candidates = list(dict.fromkeys(s.text for s in series_spans))
+    candidates += [e["canonical"] for e in entities
+                   if e.get("label") in SERIES_LABELS and e.get("canonical")]
+    refs = _references(doc, [short] if short else [], entities, series_spans)
+    renamed = set()
+    for rule, start, end in _cue_hits(doc, _cues()["rename_relation"]):
+        sent = doc[start].sent
+        if _about_series(doc, refs, sent, start, False):
+            name = _name_after(doc, end, sent.end, series_spans)
+            if name:
+                renamed.add(_norm(name))
+    if short:
+        scored = []
+        for n, candidate in enumerate(dict.fromkeys(candidates)):
+            extra = _initials_match(short, candidate)
+            if extra is not None:
+                scored.append((_norm(candidate) not in renamed, extra, n, candidate))
+        if scored:
+            return min(scored)[3], "inferred"
+        long = _expand(short, abbreviations)
+        return long, "inferred"
+    if renamed:
+        return next(c for c in candidates if _norm(c) in renamed), "inferred"
+    lead_spans = [s for s in series_spans if sentence is not None and s.start < sentence.end]
+    if lead_spans:
+        return lead_spans[0].text, "inferred"
+    return "", "inferred"
+
+
+# --- values next to cues -----------------------------------------------------------------
+
+
+def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str | None:
+    """The series name starting right after the cue (determiners skipped)."""
+    while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
+        i += 1
+    span = next((s for s in series_spans if s.start == i), None)
+    return span.text if span is not None else None
+
+
+def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
+                use_fallback: bool) -> str | None:
+    j = i
+    while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
+        j += 1
+    for span, entity in bodies:
+        if span.start == j:
+            return entity.get("canonical") or span.text
+    if use_fallback:
+        name = _capitalised_after(doc, i, limit)
+        return name.text if name is not None else None
+    return None
+
+
+def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
+                 use_fallback: bool) -> str | None:
+    for span, entity in bodies:
+        if span.end == i or (span.end < i and doc[span.end:i].text.startswith("(")
+                             and doc[i - 1].text == ")"):
+            return entity.get("canonical") or span.text
+    if use_fallback:
+        name = _capitalised_before(doc, i, floor)
+        return name.text if name is not None else None
+    return None
+
+
+def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool) -> int | None:
+    window_end = min(sent.end, end + _cues()["year_window"])
+    if end >= window_end:
+        return None
+    lo, hi = doc[end].idx, doc[window_end - 1].idx + len(doc[window_end - 1])
+    inside = sorted((d for d in dates if lo <= d["start_char"] < hi and d.get("value_start")),
+                    key=lambda d: d["start_char"])
+    if inside:
+        value = inside[0]["value_end" if last else "value_start"] or inside[0]["value_start"]
+        return int(value[:4])
+    if not dates:
+        # Without the date component: a plain year token in the window.
+        for token in doc[end:window_end]:
+            if YEAR.fullmatch(token.text):
+                return int(token.text)
+    return None
+
+
+def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int | None:
+    field = document.infobox_value(*keys)
+    if field is None:
+        return None
+    years = YEAR.findall(field.value)
+    if not years:
+        return None
+    return int(years[-1] if last else years[0])
+
+
+# --- the record --------------------------------------------------------------------------
+
+
+def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
+                  entities: list[dict], dates: list[dict], classes: list[dict]) -> dict:
+    """Series facts: name, aliases, years, country, bodies, names over time, classes."""
+    name, title_source = infer_title(doc, document, abbreviations=abbreviations,
+                                     entities=entities)
+    lead = _lead_sentence(doc, document)
+    short = _defined_short_form(doc, lead)
+    aliases = [a["short"] for a in abbreviations
+               if a.get("short") and a.get("long") and _norm(a["long"]) == _norm(name)]
+    if short and short not in aliases and _norm(short) != _norm(name):
+        aliases.append(short)
+    series_spans = _series_name_spans(doc, entities)
+    use_fallback = not entities
+    bodies = _entity_spans(doc, entities, BODY_LABELS)
+    places = _entity_spans(doc, entities, ("LOCATION",))
+    foreign = foreign_sections(document, [name, *aliases])
+
+    facts: dict[str, list] = {}
+    own_names = [name, *aliases]
+    # Two passes: names the series had (found in sentences about it) make later sentences
+    # that use them about it too.
+    for _ in range(2):
+        refs = _references(doc, own_names, entities, series_spans)
+        facts = _collect(doc, refs, series_spans, bodies, places, dates, abbreviations,
+                         foreign, lead, use_fallback)
+        names = facts.get("former_name", []) + facts.get("renamed_to", [])
+        if all(n in own_names for n in names):
+            break
+        own_names = list(dict.fromkeys(own_names + names))
+
+    renamed = facts.get("renamed_to", [])
+    history = list(dict.fromkeys(facts.get("former_name", []) + renamed))
+    current = {_norm(name)} | {_norm(a) for a in aliases}
+    if renamed:
+        # The latest rename is today's name unless the title says otherwise: a later name
+        # than the title is not a former one.
+        current.add(_norm(renamed[-1]))
+    former = [n for n in history if _norm(n) not in current]
+
+    inaugural = _infobox_year(document, _cues()["infobox_inaugural"], last=False)
+    folded = _infobox_year(document, _cues()["infobox_folded"], last=True)
+    if document.infobox_value(*_cues()["infobox_folded"]) is not None and folded is None:
+        folded = None
+    inaugural = inaugural or next(iter(facts.get("inaugural", [])), None)
+    folded = folded or next(iter(facts.get("folded", [])), None)
+
+    country_field = document.infobox_value(*_cues()["infobox_country"])
+    country = country_field.value.strip() if country_field else None
+    country = country or next(iter(facts.get("country", [])), None) or _category_country(
+        document, places, use_fallback)
+
+    sanctioning = list(facts.get("sanctioning", []))
+    sanction_field = document.infobox_value(*_cues()["infobox_sanctioning"])
+    if sanction_field and sanction_field.value.strip():
+        sanctioning.insert(0, _expand(sanction_field.value.strip(), abbreviations))
+
+    return {
+        "name": name,
+        "title_source": title_source,
+        "aliases": aliases,
+        "inaugural_year": inaugural,
+        "folded_year": folded,
+        "country": country,
+        "sanctioning_bodies": list(dict.fromkeys(sanctioning)),
+        "rule_bodies": list(dict.fromkeys(facts.get("rule_body", []))),
+        "former_names": former,
+        "renamed_to": [n for n in renamed if _norm(n) != _norm(name)],
+        "predecessors": list(dict.fromkeys(
+            n for n in facts.get("predecessor", []) if _norm(n) not in current)),
+        "successors": list(dict.fromkeys(
+            n for n in facts.get("successor", []) if _norm(n) not in current)),
+        "classes": classes,
+    }
+
+
+def _collect(doc, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
+             use_fallback) -> dict[str, list]:
+    cue_matcher, _, rules = _matchers(doc.vocab)
+    facts: dict[str, list] = {}
+    matches = sorted(cue_matcher(doc), key=lambda m: (m[1], -m[2]))
+    for match_id, start, end in matches:
+        rule = rules[match_id]
+        if any(a <= doc[start].idx < b for a, b in foreign):
+            continue
+        sent = doc[start].sent
+        in_lead = lead is not None and sent.start == lead.start
+        subject = rule["subject"]
+        if subject == "before":
+            nearest = not rule["value"].startswith(("org", "location"))
+            if not _about_series(doc, refs, sent, start, in_lead, nearest=nearest):
+                continue
+        elif subject == "after":
+            j = end
+            if refs.ours_at(j) is None:
+                while j < sent.end and doc[j].lower_ in _cues()["determiners"]:
+                    j += 1
+                if refs.ours_at(j) is None:
+                    continue
+        value = rule["value"]
+        fact = None
+        if value == "year_after":
+            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded")
+        elif value == "name_after":
+            fact = _name_after(doc, end, sent.end, series_spans)
+        elif value == "org_after":
+            fact = _body_after(doc, end, sent.end, bodies, use_fallback)
+        elif value == "org_before":
+            # The pattern may hold the body itself ("under ACO rules"): look inside it first.
+            inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
+            fact = inside[0].text if inside else _body_before(doc, start, sent.start, bodies,
+                                                              use_fallback)
+            if inside and not use_fallback and not any(s.start == inside[0].i
+                                                       for s, _ in bodies):
+                fact = None
+        elif value == "location_after":
+            fact = _body_after(doc, end, sent.end, places, use_fallback)
+        if not fact or (value not in ("name_after", "year_after")
+                        and _is_series_name(fact, series_spans)):
+            continue
+        if value.startswith("org"):
+            fact = _expand(fact, abbreviations)
+        facts.setdefault(rule["relation"], []).append(fact)
+    return facts
+
+
+def _is_series_name(text: str, series_spans: list[Span]) -> bool:
+    """A body or place slot filled by a series name ("run by the X Series") is no body."""
+    return any(_norm(s.text) == _norm(text) for s in series_spans)
+
+
+def _category_country(document: SourceDocument, places, use_fallback: bool) -> str | None:
+    """"Auto racing series in Japan": a category naming where the series ran."""
+    known = {span.text for span, _ in places}
+    for category in document.categories:
+        m = re.search(r"\bseries in (?:the )?(?P<place>[A-Z][\w' -]+)$", category.text)
+        if m and (m.group("place") in known or use_fallback):
+            return m.group("place")
+    return None

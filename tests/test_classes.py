@@ -1,0 +1,119 @@
+"""racing_classes: mentions, class structure and the series' own classes, on invented text."""
+
+import pytest
+import spacy
+
+import pipeline.classes  # noqa: F401  (registers the factory)
+from pipeline.classes import class_name, class_records
+from pipeline.reader import read_text
+from pipeline.tokenization import customize_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = customize_tokenizer(spacy.blank("en"))
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("racing_classes")
+    return nlp
+
+
+def parse(nlp, text):
+    document = read_text(text, source="test.txt", doc_id="test")
+    return nlp(document.body), document
+
+
+def mentions(doc):
+    return [s._.class_name for s in doc.spans["classes"]]
+
+
+def by_name(records):
+    return {r["name"]: r for r in records}
+
+
+def test_enumeration_gives_own_classes_with_normalised_names(nlp):
+    doc, document = parse(nlp, "= Northland Endurance Cup =\n\nThe Northland Endurance Cup ran "
+                          "four classes: LMP1, LMP2, GTE-Pro and GTE-Am.\n")
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"LMP1", "LMP2", "GTE-Pro", "GTE-Am"}
+    assert records["GTE-Am"]["category"] == "grand touring"
+    assert records["LMP2"]["category"] == "prototype"
+
+
+def test_long_forms_with_codes_become_parents_not_classes(nlp):
+    text = ("= Ridgeway Sports Car Trophy =\n\nCars were split into two general classes, known "
+            "as Le Mans Prototypes (LMP) and Grand Touring (GT). These were further divided, "
+            "which created three classes: LMP2, GT3, and GT4.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"LMP2", "GT3", "GT4"}
+    assert {n: r["parent"] for n, r in records.items()} == {"LMP2": "LMP", "GT3": "GT",
+                                                            "GT4": "GT"}
+    assert doc._.class_structure["aliases"] == {"LMP": "Le Mans Prototypes", "GT": "Grand Touring"}
+
+
+def test_definitions_pair_parallel_lists_and_read_possessives(nlp):
+    text = ("The Valdoria Cup had Class 1 and Class 2 for production cars homologated by the "
+            "FIA (Group N and Group A) and the top category, Class 3 would be for cars similar "
+            "to the WEC's C2 and IMSA's Camel Lights, whereas Class 4 was for C1/GTP cars.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"Class 1", "Class 2", "Class 3", "Class 4"}
+    assert records["Class 1"]["equivalents"] == ["Group N"]
+    assert records["Class 2"]["equivalents"] == ["Group A"]
+    assert records["Class 3"]["equivalents"] == ["C2", "Camel Lights"]
+    assert records["Class 4"]["equivalents"] == ["C1", "GTP"]
+    assert records["Class 1"]["category"] == "production"
+    assert records["Class 4"]["category"] == "prototype"
+    assert records["Class 3"]["description"].startswith("cars similar to")
+    assert "top category" not in records["Class 2"]["description"]
+
+
+def test_gt_inside_car_and_series_names_is_no_class(nlp):
+    doc, _ = parse(nlp, "Weston Racing entered a Ford GT and a Porsche 911 GT3 RS in the "
+                   "Coastal Touring Car Championship (now Super GT), and a GT1 car.\n")
+    assert mentions(doc) == ["GT1"]
+
+
+def test_bare_codes_need_class_context(nlp):
+    doc, _ = parse(nlp, "Only two cars met the LMP and GT regulations. The GT was late, and "
+                   "Marlow's DP retired.\n")
+    assert mentions(doc) == ["LMP", "GT"]
+
+
+def test_long_form_inside_a_series_name_is_no_class(nlp):
+    doc, _ = parse(nlp, "It was replaced by the Eastern Grand Touring Car Championship.\n")
+    assert mentions(doc) == []
+
+
+def test_classes_in_passing_are_not_the_series_own(nlp):
+    text = ("= Harbour GT Series =\n\nThe Harbour GT Series had three classes: GT1, GT2 and "
+            "GT3. Its grids resembled IMSA's lower GTS and GTU classes, with additional classes "
+            "for Group GT3 and GT300 cars.\n\n==Pacific Prototype Challenge==\nThe Pacific "
+            "Prototype Challenge later ran two classes: LMP1 and LMP2.\n")
+    doc, document = parse(nlp, text)
+    assert {"GTS", "GTU", "Group GT3", "GT300", "LMP1"} <= set(mentions(doc))
+    assert set(by_name(class_records(doc, document))) == {"GT1", "GT2", "GT3"}
+
+
+def test_infobox_class_groups_give_parents(nlp):
+    text = ("= Ridgeway Sports Car Trophy =\n\nInfobox\n- Inaugural: 2001\n- Lmp Classes: LMP1, "
+            "LMP2\n- Gt Classes: GT1 and GT2\n- Classes: Invitational\n\nThe trophy ran for cars "
+            "of every kind.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert {n: r["parent"] for n, r in records.items()} == {
+        "LMP1": "LMP", "LMP2": "LMP", "GT1": "GT", "GT2": "GT", "Invitational": None}
+    assert records["LMP1"]["category"] == "prototype"
+
+
+def test_a_season_after_for_is_no_definition(nlp):
+    doc, document = parse(nlp, "Teams moved up to GT1 for 2008, and Class B for 2009.\n")
+    assert class_records(doc, document) == []
+
+
+def test_class_name_normalisation(nlp):
+    doc, _ = parse(nlp, "Two LMP1s and a Gr. C car beat the GTE - Am field and the TCR class.\n")
+    assert mentions(doc) == ["LMP1", "Group C", "GTE-Am", "TCR"]
+    assert [s.label_ for s in doc.spans["classes"]] == ["prototype", "prototype",
+                                                        "grand touring", "touring"]
+    assert class_name(doc.spans["classes"][0]) == "LMP1"

@@ -1,0 +1,269 @@
+"""Motorsport entities: structural patterns on invented names, gazetteer names, short forms and
+team names the document defines, the traps, and the seeds against gold (per-label P/R/F1).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import spacy
+
+from pipeline.entities import LABELS, entity_records
+from pipeline.reader import read_file
+from pipeline.tokenization import customize_tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import pipeline.abbreviations  # noqa: F401  (registers the factories)
+    import pipeline.entities  # noqa: F401
+
+    pipe = customize_tokenizer(spacy.blank("en"))
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("abbreviation_detector")
+    pipe.add_pipe("motorsport_entities")
+    return pipe
+
+
+def ents(nlp, text) -> set[tuple[str, str]]:
+    return {(r["label"], r["text"]) for r in entity_records(nlp(text))}
+
+
+def canon(nlp, text) -> dict[str, tuple[str, str]]:
+    return {r["text"]: (r["label"], r["canonical"]) for r in entity_records(nlp(text))}
+
+
+# --- structural patterns reach invented names -------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Valdoria Touring Car Championship began in 1990.",
+         {("SERIES", "Valdoria Touring Car Championship")}),
+        ("It supported the Korvath Long Distance Series and the Brenner Cup.",
+         {("SERIES", "Korvath Long Distance Series"), ("SERIES", "Brenner Cup")}),
+        ("Entrants came from the domestic QX9 Championship.", {("SERIES", "QX9 Championship")}),
+        ("The All Korea Sprint Challenge replaced it.", {("SERIES", "All Korea Sprint Challenge")}),
+        ("Races were held at Korvath International Circuit and Melbrook Raceway.",
+         {("CIRCUIT", "Korvath International Circuit"), ("CIRCUIT", "Melbrook Raceway")}),
+        ("The finale was at Zanthor Motor Speedway.", {("CIRCUIT", "Zanthor Motor Speedway")}),
+        ("It moved to the Circuit de la Vallée in 1999.", {("CIRCUIT", "Circuit de la Vallée")}),
+        ("Brenner Motorsport and Team Kaito entered.",
+         {("TEAM", "Brenner Motorsport"), ("TEAM", "Team Kaito")}),
+        ("Kowalski Racing won twice.", {("TEAM", "Kowalski Racing")}),
+        ("The 6 Hours of Valdoria opened the season.", {("EVENT", "6 Hours of Valdoria")}),
+        ("It ended with the 2015 Korvath 1000 km.", {("EVENT", "2015 Korvath 1000 km")}),
+        ("The 1000 km of Melbrook and the Zanthor 12 Hours followed.",
+         {("EVENT", "1000 km of Melbrook"), ("EVENT", "Zanthor 12 Hours")}),
+        ("The Valdorian Grand Prix was run on the streets.", {("EVENT", "Valdorian Grand Prix")}),
+        ("The series was formed by the Valdoria Motor Sport Federation.",
+         {("ORG", "Valdoria Motor Sport Federation")}),
+        ("It was run by the Automobile Club de la Vallée.",
+         {("ORG", "Automobile Club de la Vallée")}),
+        ("It was sanctioned by the Northern Sprint Promotions Bureau.",
+         {("ORG", "Northern Sprint Promotions Bureau")}),
+    ],
+)
+def test_structural_patterns(nlp, text, expected):
+    assert expected <= ents(nlp, text)
+
+
+def test_leading_sentence_words_are_trimmed(nlp):
+    found = ents(nlp, "During the year the Korvath Cup ran. The Valdoria Championship folded.")
+    assert ("SERIES", "Korvath Cup") in found
+    assert ("SERIES", "Valdoria Championship") in found
+    assert not any(text.startswith(("The ", "During ")) for _, text in found)
+
+
+# --- classes --------------------------------------------------------------------------------
+
+def test_class_patterns(nlp):
+    found = ents(
+        nlp,
+        "Cars ran in LMP3, GT4, GTE-Am, Group N, Class E, Gr. B and C1/GTP, and the GT500 "
+        "class; two LMP2s retired.",
+    )
+    for name in ("LMP3", "GT4", "GTE-Am", "Group N", "Class E", "Gr. B", "C1/GTP", "GT500",
+                 "LMP2s"):
+        assert ("CLASS", name) in found
+    c = canon(nlp, "Two LMP2s and a Gr. B car retired.")
+    assert c["LMP2s"] == ("CLASS", "LMP2")
+    assert c["Gr. B"] == ("CLASS", "Group B")
+
+
+def test_body_and_class_next_to_each_other(nlp):
+    found = ents(nlp, "Class C was for cars similar to IMSA's Camel Lights and the WEC's C2.")
+    assert {("ORG", "IMSA"), ("CLASS", "Camel Lights"), ("SERIES", "WEC"), ("CLASS", "C2"),
+            ("CLASS", "Class C")} <= found
+    assert ("CLASS", "IMSA GTP") in ents(nlp, "It was open to IMSA GTP cars.")
+
+
+# --- makers and cars --------------------------------------------------------------------------
+
+def test_cars_are_maker_and_model(nlp):
+    c = canon(nlp, "Kowalski Racing entered a Ferrari 488 Evo and two Oreca 07s against a "
+                   "Porsche 956/962C in 1990.")
+    assert c["Ferrari 488 Evo"] == ("CAR", "Ferrari 488 Evo")
+    assert c["Oreca 07s"] == ("CAR", "Oreca 07")
+    assert c["Porsche 956/962C"] == ("CAR", "Porsche 956/962C")
+
+
+def test_gt_inside_a_car_name_is_no_class(nlp):
+    found = ents(nlp, "A Ford GT and a Nissan GT-R raced.")
+    assert ("CAR", "Ford GT") in found
+    assert ("CAR", "Nissan GT-R") in found
+    assert not any(label == "CLASS" for label, _ in found)
+
+
+def test_possessive_and_class_after_maker(nlp):
+    # The class token after the maker is no model: the maker stays a maker.
+    found = ents(nlp, "In 2011, Brennan's Zytek LMP2 won.")
+    assert ("MANUFACTURER", "Zytek") in found
+    assert ("CLASS", "LMP2") in found
+
+
+def test_makers_listed(nlp):
+    found = ents(nlp, "Works teams of Toyota, Nissan and Mazda competed against Lola.")
+    assert {("MANUFACTURER", m) for m in ("Toyota", "Nissan", "Mazda", "Lola")} <= found
+
+
+# --- the document's own names -----------------------------------------------------------------
+
+def test_short_forms_take_label_and_canonical_of_long_form(nlp):
+    c = canon(nlp, "It was run by the Valdoria Motor Sport Federation (VMSF). "
+                   "In 1999 the VMSF cancelled the Korvath Sprint Challenge (KSC). "
+                   "The KSC never returned.")
+    assert c["VMSF"] == ("ORG", "Valdoria Motor Sport Federation")
+    assert c["KSC"] == ("SERIES", "Korvath Sprint Challenge")
+
+
+def test_known_short_forms_fold_to_canonical(nlp):
+    c = canon(nlp, "The ACO and the FIA agreed.")
+    assert c["ACO"] == ("ORG", "Automobile Club de l'Ouest")
+    assert c["FIA"][0] == "ORG"
+
+
+def test_team_named_by_its_first_word(nlp):
+    c = canon(nlp, "Kestrel Racing entered two cars. A Kestrel Porsche 962C won; "
+                   "Kestrel's second car retired.")
+    assert c["Kestrel Racing"] == ("TEAM", "Kestrel Racing")
+    assert c["Kestrel"] == ("TEAM", "Kestrel Racing")
+    assert c["Porsche 962C"][0] == "CAR"
+
+
+# --- traps -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The season was short. During it, Points were awarded. However, nothing changed.",
+        "Unlike the other Le Mans-based series, it allowed any car.",
+        "The ACO announced a new Korvath-based series.",
+    ],
+)
+def test_sentence_starts_and_hyphen_compounds_are_no_entities(nlp, text):
+    found = ents(nlp, text)
+    assert not any(t in {"The", "During", "Points", "However", "Unlike", "Le Mans", "Korvath"}
+                   for _, t in found)
+
+
+def test_longest_span_wins(nlp):
+    found = ents(nlp, "The Korea Sprint Challenge ran at Shanghai International Circuit; "
+                      "later it returned to Shanghai.")
+    assert ("SERIES", "Korea Sprint Challenge") in found
+    assert ("LOCATION", "Korea") not in found
+    assert ("CIRCUIT", "Shanghai International Circuit") in found
+    assert ("LOCATION", "Shanghai") in found
+
+
+def test_places(nlp):
+    found = ents(nlp, "Races were held in Europe, North America and Asia, and in France.")
+    assert {("LOCATION", p) for p in ("Europe", "North America", "Asia", "France")} <= found
+
+
+def test_spans_and_offsets(nlp):
+    text = "The Valdoria Touring Car Championship (VTCC) ran at Melbrook Raceway. The VTCC ended."
+    doc = nlp(text)
+    for r in entity_records(doc):
+        assert text[r["start_char"] : r["end_char"]] == r["text"]
+        assert r["label"] in LABELS
+    assert len(doc.spans["entities"]) >= len(doc.ents)
+    starts = [e.start for e in doc.ents]
+    assert starts == sorted(starts)
+
+
+# --- seeds against gold ------------------------------------------------------------------------
+
+_LEADING_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+(?=\S)")
+
+
+def _fold(text: str) -> str:
+    text = text.replace("’", "'").replace("–", "-").replace("—", "-").casefold()
+    return _LEADING_YEAR.sub("", " ".join(text.split()))
+
+
+def score_entities(nlp) -> dict[str, list[int]]:
+    """Per label [tp, fp, fn], summed over the seeds: a gold name is found when an output entity
+    of its label has it as text or canonical; outputs are deduplicated by canonical, and a group
+    matching no gold name is a false positive."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for gold_path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        document = read_file(ROOT / "raw" / gold["doc"])
+        records = entity_records(nlp(document.body))
+        for r in records:
+            assert document.text[r["start_char"] : r["end_char"]] == r["text"]
+        for label, names in gold["entities"].items():
+            expected = {_fold(n) for n in names}
+            groups: dict[str, set[str]] = defaultdict(set)
+            for r in records:
+                if r["label"] == label:
+                    groups[_fold(r["canonical"])] |= {_fold(r["text"]), _fold(r["canonical"])}
+            found = set().union(*groups.values()) if groups else set()
+            c = counts[label]
+            c[0] += len(expected & found)
+            c[2] += len(expected - found)
+            c[1] += sum(1 for forms in groups.values() if not forms & expected)
+    return counts
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def test_seeds_against_gold(nlp):
+    counts = score_entities(nlp)
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    assert _f1(*total)[2] >= 0.9, dict(counts)
+    for label, (tp, fp, fn) in counts.items():
+        if tp + fn >= 2:
+            assert _f1(tp, fp, fn)[2] >= 0.8, (label, tp, fp, fn)
+
+
+if __name__ == "__main__":  # print the per-label table
+    import pipeline.abbreviations  # noqa: F401
+    import pipeline.entities  # noqa: F401
+
+    pipe = customize_tokenizer(spacy.blank("en"))
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("abbreviation_detector")
+    pipe.add_pipe("motorsport_entities")
+    table = score_entities(pipe)
+    print(f"{'label':13} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
+    for label in LABELS:
+        if label in table:
+            p, r, f = _f1(*table[label])
+            print(f"{label:13} {table[label][0]:3} {table[label][1]:3} {table[label][2]:3}  "
+                  f"{p:5.2f} {r:5.2f} {f:5.2f}")
+    total = [sum(c[i] for c in table.values()) for i in range(3)]
+    p, r, f = _f1(*total)
+    print(f"{'micro':13} {total[0]:3} {total[1]:3} {total[2]:3}  {p:5.2f} {r:5.2f} {f:5.2f}")

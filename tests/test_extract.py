@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline import entities, extract
+from pipeline.extract import process_source
+from tests.conftest import GOLD, RAW
+
+GOOD = (
+    "= Baltic Touring Trophy =\n\nThe Baltic Touring Trophy (BTT) was a touring car series "
+    "based in Sweden. The series began in 1998 and folded in 2003.\n"
+).encode()
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [(b"", "source"), (b"\x00\x01\x02binary", "encoding"), (b"caf\xe9", "encoding"),
+     (b"= T =\n\n==A==\n\n==B==\n", "body")],
+)
+def test_bad_input_becomes_an_error_row(data, field):
+    result = process_source(data, "bad.txt")
+    assert result.record is None
+    assert [(e.stage, e.field, e.source) for e in result.errors] == [("read", field, "bad.txt")]
+
+
+def test_invalid_record_is_dropped_and_reported_while_the_document_is_kept(monkeypatch):
+    real = entities.entity_records
+
+    def with_a_bad_offset(doc):
+        found = list(real(doc))
+        return found + [{"text": "Sweden", "label": "LOCATION", "start_char": 3,
+                         "end_char": 9, "canonical": "Sweden"}]
+
+    monkeypatch.setattr(extract.entities, "entity_records", with_a_bad_offset)
+    result = process_source(GOOD, "btt.txt")
+    assert result.record is not None
+    bad = [e for e in result.errors if e.stage == "validate"]
+    assert len(bad) == 1 and bad[0].field.startswith("entities[")
+    assert "not 'Sweden'" in bad[0].reason
+    assert all(e.text == GOOD.decode()[e.start_char:e.end_char] for e in result.record.entities)
+    assert any(w.startswith("dropped entities[") for w in result.record.warnings)
+
+
+def test_an_exception_in_extraction_is_an_error_row(monkeypatch):
+    def broken(doc, document):
+        raise RuntimeError("rule blew up")
+
+    monkeypatch.setattr(extract.dates, "date_records", broken)
+    result = process_source(GOOD, "btt.txt")
+    assert result.record is None
+    assert [(e.stage, e.reason) for e in result.errors] == [
+        ("extract", "RuntimeError: rule blew up")
+    ]
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in GOLD.glob("*.json")))
+def test_seed_document_level_fields_match_gold(stem, gold):
+    result = process_source((RAW / f"{stem}.txt").read_bytes(), f"{stem}.txt")
+    record, expected = result.record, gold[stem]
+    assert record is not None, result.errors
+    titles = {t.casefold() for t in [expected["title"], *expected["title_aliases"]]}
+    assert record.title.casefold() in titles
+    assert record.series.inaugural_year == expected["inaugural_year"]
+    assert record.series.folded_year == expected["folded_year"]
+    assert record.see_also == expected["see_also"]
+    assert record.categories == expected["categories"]
+    assert record.interlanguage == expected["interlanguage"]
+    text = (RAW / f"{stem}.txt").read_text(encoding="utf-8")
+    for item in [*record.entities, *record.dates]:
+        assert text[item.start_char:item.end_char] == item.text

@@ -1,0 +1,170 @@
+"""Series facts and title inference, on invented articles. The abbreviation, entity and date
+inputs are built by hand here, shaped like the other components' outputs."""
+
+import re
+
+import pytest
+import spacy
+
+import pipeline.classes  # noqa: F401  (registers the factory)
+from pipeline.classes import class_records
+from pipeline.reader import read_text
+from pipeline.series import infer_title, series_record
+from pipeline.tokenization import customize_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = customize_tokenizer(spacy.blank("en"))
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("racing_classes")
+    return nlp
+
+
+def parse(nlp, text):
+    document = read_text(text, source="test.txt", doc_id="test")
+    return nlp(document.body), document
+
+
+def entities_for(text, labelled):
+    """Entity dicts for every occurrence of each (name, label, canonical)."""
+    out = []
+    for name, label, canonical in labelled:
+        for m in re.finditer(re.escape(name) + r"(?!\w)", text):
+            out.append({"text": name, "label": label, "start_char": m.start(),
+                        "end_char": m.end(), "canonical": canonical or name})
+    return out
+
+
+def years_for(text):
+    return [{"text": m.group(), "start_char": m.start(), "end_char": m.end(), "kind": "year",
+             "value_start": m.group(), "value_end": m.group(), "granularity": "year"}
+            for m in re.finditer(r"\b(?:19|20)\d\d\b", text)]
+
+
+def record(nlp, text, abbreviations=(), entities=(), dates=None):
+    doc, document = parse(nlp, text)
+    return series_record(doc, document, abbreviations=list(abbreviations),
+                         entities=list(entities),
+                         dates=years_for(text) if dates is None else dates,
+                         classes=class_records(doc, document))
+
+
+HEADLESS = (
+    "The , abbreviated as NRPC, formed by the Northern Racing Club, was a regional "
+    "championship which took place in Norway for prototype cars.\n\n"
+    "The series began in 1990 as Northern Endurance Championship, with an intention to replace "
+    "its club sprint series. In 1994, saloon cars moved into the Northern Touring Car Cup "
+    "(now Nordic GT) formed two years earlier and was renamed the Northern Racing Prototype Cup."
+    "\n\nThe Northern Touring Car Cup was founded in 1992. Due to rising costs, the club would "
+    "dissolve the series at the end of 1999 and replace the series with the Northern GT "
+    "Championship.\n"
+)
+
+
+def test_headless_title_is_inferred_from_short_form_and_rename(nlp):
+    doc, document = parse(nlp, HEADLESS)
+    title, source = infer_title(doc, document, abbreviations=[], entities=[])
+    assert (title, source) == ("Northern Racing Prototype Cup", "inferred")
+
+
+def test_headless_record(nlp):
+    rec = record(nlp, HEADLESS)
+    assert rec["name"] == "Northern Racing Prototype Cup"
+    assert rec["aliases"] == ["NRPC"]
+    assert rec["inaugural_year"] == 1990  # not 1992: that sentence is about another series
+    assert rec["folded_year"] == 1999
+    assert rec["former_names"] == ["Northern Endurance Championship"]
+    assert rec["successors"] == ["Northern GT Championship"]
+    assert rec["predecessors"] == []  # "its club sprint series" names none
+    assert rec["sanctioning_bodies"] == ["Northern Racing Club"]
+    assert rec["country"] == "Norway"
+
+
+def test_initials_prefer_fewest_extra_words(nlp):
+    text = ("The , known as CSC, was a sprint series.\n\nTeams came from the Coastal Sprint Cup "
+            "and the Coastal Saloon and Sprint Car Cup.\n")
+    doc, document = parse(nlp, text)
+    assert infer_title(doc, document, abbreviations=[], entities=[])[0] == "Coastal Sprint Cup"
+
+
+def test_title_sources(nlp):
+    doc, document = parse(nlp, "= Harbour Sprint Cup =\n\nIt is a cup.\n")
+    assert infer_title(doc, document, abbreviations=[], entities=[]) == (
+        "Harbour Sprint Cup", "heading")
+    doc, document = parse(nlp, "The Harbour Sprint Cup (abbreviated HSC) is a club series.\n")
+    assert infer_title(doc, document, abbreviations=[], entities=[]) == (
+        "Harbour Sprint Cup", "lead")
+
+
+TITLED = (
+    "= Harbour Endurance Challenge =\n\n"
+    "The Harbour Endurance Challenge (abbreviated HEC) was an endurance series based in Chile "
+    "that began in 2011. It was run by the Pacific Racing Operation (PRO) sanctioning body and "
+    "ran under the rules laid out by the Automobile Club de l'Ouest (ACO). It was the first "
+    "such series since the demise of the Andes Prototype Championship in 1998. The series was "
+    "cancelled in 2014 following poor grids.\n\n"
+    "==History==\nThe ACO announced a new Pacific-based series in 2016. The HEC was formerly "
+    "known as the Santiago Sports Car Cup.\n"
+)
+TITLED_ABBREVIATIONS = [
+    {"short": "HEC", "long": "Harbour Endurance Challenge"},
+    {"short": "PRO", "long": "Pacific Racing Operation"},
+    {"short": "ACO", "long": "Automobile Club de l'Ouest"},
+]
+
+
+def test_titled_record_without_entities(nlp):
+    rec = record(nlp, TITLED, TITLED_ABBREVIATIONS)
+    assert rec["name"] == "Harbour Endurance Challenge"
+    assert rec["aliases"] == ["HEC"]
+    assert rec["inaugural_year"] == 2011
+    assert rec["folded_year"] == 2014  # not 1998 (another series' demise), not 2016
+    assert rec["country"] == "Chile"
+    assert rec["sanctioning_bodies"] == ["Pacific Racing Operation"]
+    assert rec["rule_bodies"] == ["Automobile Club de l'Ouest"]
+    assert rec["former_names"] == ["Santiago Sports Car Cup"]
+
+
+def test_titled_record_with_entities_uses_canonical_names(nlp):
+    entities = entities_for(TITLED, [
+        ("Pacific Racing Operation", "ORG", None), ("PRO", "ORG", "Pacific Racing Operation"),
+        ("Automobile Club de l'Ouest", "ORG", None),
+        ("ACO", "ORG", "Automobile Club de l'Ouest"), ("Chile", "LOCATION", None),
+        ("Andes Prototype Championship", "SERIES", None),
+        ("Santiago Sports Car Cup", "SERIES", None),
+    ])
+    rec = record(nlp, TITLED, TITLED_ABBREVIATIONS, entities)
+    assert rec["sanctioning_bodies"] == ["Pacific Racing Operation"]
+    assert rec["rule_bodies"] == ["Automobile Club de l'Ouest"]
+    assert rec["country"] == "Chile"
+    assert rec["folded_year"] == 2014
+
+
+def test_infobox_years_and_country_win(nlp):
+    text = ("= Ridgeway Trophy =\n\nInfobox\n- Founded: 1971\n- Last season: 1979\n"
+            "- Country: Scotland\n\nThe series began in 1970 as a club race and was cancelled "
+            "in 1980.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"], rec["country"]) == (1971, 1979,
+                                                                          "Scotland")
+
+
+def test_rename_and_successor_cues(nlp):
+    text = ("= Lakeside GT Cup =\n\nThe Lakeside GT Cup was originally called the Lakeside "
+            "Saloon Series. In 2002 the series was renamed the Lakeside GT Cup. It replaced the "
+            "Valley Touring Championship, and was replaced by the Lakeside GT Masters in 2010.\n")
+    rec = record(nlp, text)
+    assert rec["former_names"] == ["Lakeside Saloon Series"]
+    assert rec["predecessors"] == ["Valley Touring Championship"]
+    assert rec["successors"] == ["Lakeside GT Masters"]
+
+
+def test_possessive_and_other_subjects_are_not_the_series(nlp):
+    text = ("= Delta Prototype Series =\n\nThe Delta Prototype Series is a club series. The "
+            "Orbit Touring Championship was founded in 1985 and cancelled in 1990. Delta's "
+            "rival, the Orbit Touring Championship, was run by the Orbit Motor Club.\n")
+    rec = record(nlp, text)
+    assert rec["inaugural_year"] is None
+    assert rec["folded_year"] is None
+    assert rec["sanctioning_bodies"] == []
