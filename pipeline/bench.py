@@ -225,6 +225,57 @@ def component_seconds(documents) -> dict[str, float]:
     return seconds
 
 
+PROFILE_SAMPLE = 200
+
+
+def extraction_profile(documents) -> dict:
+    """Where ``extract_document``'s time goes, by the functions it calls directly (cProfile over
+    a sample; profiling slows everything down, so read the shares, not the seconds)."""
+    import cProfile
+    import pstats
+
+    from .extract import extract_document
+
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [extract_document(d) for d in documents])
+    stats = pstats.Stats(profiler).stats  # func -> (cc, nc, tottime, cumtime, callers)
+    target = next(f for f in stats if f[2] == "extract_document" and f[0].endswith("extract.py"))
+    total = stats[target][3]
+    by_callee: dict[str, float] = {"extract_document (own code)": stats[target][2]}
+    for (filename, _, function), (_, _, _, _, callers) in stats.items():
+        if target in callers:
+            name = f"{Path(filename).stem}.{function}" if filename != "~" else function
+            if name == "language.__call__":
+                name = "nlp(text): tokenizer and components"
+            by_callee[name] = by_callee.get(name, 0.0) + callers[target][3]
+    ranked = sorted(by_callee.items(), key=lambda item: -item[1])
+    return {
+        "documents": len(documents),
+        "profiled_seconds": total,
+        "share_by_direct_callee": {name: seconds / total for name, seconds in ranked
+                                   if seconds / total >= 0.005},
+    }
+
+
+def matcher_seconds(documents) -> dict[str, float]:
+    """Seconds spent in each component's own Matcher/PhraseMatcher, over tokenized texts."""
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    from .nlp import get_nlp
+
+    nlp = get_nlp()
+    docs = [nlp.make_doc(d.body) for d in documents]
+    seconds = {}
+    for name, proc in nlp.pipeline:
+        for attribute, value in sorted(vars(proc).items() if hasattr(proc, "__dict__") else []):
+            if isinstance(value, (Matcher, PhraseMatcher)):
+                start = time.perf_counter()
+                for doc in docs:
+                    value(doc)
+                seconds[f"{name}.{attribute} ({len(value)} keys)"] = time.perf_counter() - start
+    return seconds
+
+
 # --- the benchmark -----------------------------------------------------------------------------
 
 
@@ -310,6 +361,15 @@ def run_benchmark(
             # derived: b minus the pipeline steps timed one by one
             "records_and_validation": b_median - sum(steps.values()),
         }
+
+        _log(f"(b) profile over {min(docs, PROFILE_SAMPLE)} documents")
+        sample = documents[:PROFILE_SAMPLE]
+        figures["b_profile"] = extraction_profile(sample)
+        figures["b_profile"]["matcher_seconds"] = matcher_seconds(sample)
+        blank_start = time.perf_counter()
+        for _ in blank.pipe(d.text for d in sample):
+            pass
+        figures["b_profile"]["tokenizer_floor_seconds"] = time.perf_counter() - blank_start
 
         _log("(w) writing JSON and Parquet (not part of b)")
         write_dirs = iter(range(repeat))
@@ -447,6 +507,16 @@ def format_figures(figures: dict) -> str:
     lines.append("")
     lines.append("(b) breakdown, seconds: " + ", ".join(
         f"{name} {seconds:.2f}" for name, seconds in figures["b_breakdown_s"].items()))
+    profile = figures.get("b_profile")
+    if profile:
+        lines.append(f"(b) profile over {profile['documents']} documents, share of "
+                     "extract_document by direct callee: " + ", ".join(
+                         f"{name} {share:.0%}"
+                         for name, share in profile["share_by_direct_callee"].items()))
+        lines.append(f"    matchers over the same documents (tokenizer floor "
+                     f"{profile['tokenizer_floor_seconds']:.2f} s): " + ", ".join(
+                         f"{name} {seconds:.2f} s"
+                         for name, seconds in profile["matcher_seconds"].items()))
     memory = figures["e_memory"]
     lines.append("")
     for key in ("n", "scaled"):
