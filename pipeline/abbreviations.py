@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import register_extensions
+from .extensions import lexeme_flag, register_extensions
 from .resources import load_json
 
 RULES_FILE = "abbreviation_rules.json"
@@ -45,23 +46,11 @@ def _rules() -> dict:
     return rules
 
 
-def _expand(pattern: list, rules: dict) -> list[dict]:
-    """Replace the macros ``@SHORT`` and ``@CUE*`` of the rule file by token specs."""
-    macros = {
-        "SHORT": {"TEXT": {"REGEX": rules["short_form_regex"]}},
-        "CUE": {"LOWER": {"IN": rules["definition_cues"]}},
-    }
-    out = []
-    for token in pattern:
-        if isinstance(token, str):
-            name, op = token[1:].rstrip("*+?"), token[1:][len(token[1:].rstrip("*+?")):]
-            spec = dict(macros[name])
-            if op:
-                spec["OP"] = op
-            out.append(spec)
-        else:
-            out.append(token)
-    return out
+def _is_name_word(text: str) -> bool:
+    """Capitalised, or an elided article before a capital ("l'Ouest")."""
+    if text[:2].lower() in {"l'", "d'", "l’", "d’"}:
+        text = text[2:]
+    return text[:1].isupper()
 
 
 def _initial(token: Token, elisions: tuple[str, ...]) -> str:
@@ -145,16 +134,35 @@ class AbbreviationDetector:
     def __init__(self, nlp: Language, name: str = "abbreviation_detector") -> None:
         register_extensions()
         rules = _rules()
-        self.matcher = Matcher(nlp.vocab)
-        for rule in rules["patterns"]:
-            self.matcher.add(rule["id"], [_expand(rule["pattern"], rules)])
+        vocab = nlp.vocab
+        short_re, undefined_re = rules["short_form_re"], rules["undefined_re"]
+        connectors = rules["connectors"]
+        # Word classes as lexeme flags, computed once per word type and read for a whole doc
+        # with Doc.to_array. No Matcher: definitions hang on two rare triggers (an opening
+        # parenthesis, a cue verb), and a Matcher call alone costs a tenth of the tokenizer's
+        # time (it builds a Token for every position).
+        self.short_flag = lexeme_flag(
+            vocab, "abbreviation:short", lambda t: short_re.match(t) is not None
+        )
+        cue_verbs = frozenset(rules["cue_verbs"])
+        self.trigger_flag = lexeme_flag(
+            vocab, "abbreviation:trigger", lambda t: t == "(" or t.lower() in cue_verbs
+        )
+        self.undefined_flag = lexeme_flag(
+            vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
+        )
+        self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
+        self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
+        flags = doc.to_array(
+            [ORTH, self.trigger_flag, self.undefined_flag, self.name_flag, self.connector_flag]
+        )
         pairs: list[tuple[Span, Span]] = []
         seen_short: set[str] = set()
-        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
-            pair = self._definition(doc, doc.vocab.strings[match_id], start, end)
+        for i in numpy.nonzero(flags[:, 1])[0].tolist():
+            pair = self._definition_at(doc, i, rules)
             if pair is None:
                 continue
             long_span, short_span = pair
@@ -162,7 +170,7 @@ class AbbreviationDetector:
                 continue
             seen_short.add(short_span.text)
             pairs.append(pair)
-        pairs.extend(self._undefined(doc, seen_short, rules))
+        pairs.extend(self._undefined(doc, flags, seen_short, rules))
         pairs.sort(key=lambda p: p[1].start)
         doc._.abbreviations = pairs
         doc._.short_forms = {short.text: long.text for long, short in pairs}
@@ -173,20 +181,42 @@ class AbbreviationDetector:
         doc.spans["abbreviations"] = group
         return doc
 
+    def _definition_at(self, doc: Doc, i: int, rules: dict) -> tuple[Span, Span] | None:
+        """The definition a trigger token opens, if any: the parenthesis up to its closing one,
+        or a cue verb with its particles and the short form."""
+        n = len(doc)
+        if doc[i].text == "(":
+            for j in range(i + 1, min(n, i + rules["parenthesis_max_tokens"] + 2)):
+                if doc[j].text in {"(", ")"}:
+                    if doc[j].text == ")" and j > i + 1:
+                        return self._definition(doc, "PARENS", i, j + 1)
+                    return None
+            return None
+        k = i + 1
+        while k < n and doc[k].lower_ in rules["cue_particles"]:
+            k += 1
+        if k >= n or not doc[k].check_flag(self.short_flag):
+            return None
+        if doc[i].lower_ in rules["cue_verbs_needing_particle"] and doc[i + 1].lower_ != "as":
+            return None  # "known as SF", never "known SF"
+        return self._definition(doc, "CUE", i, k + 1)
+
     def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
         rules = _rules()
-        if kind == "LONG_IN_PARENS":
-            short = doc[start : start + 1]
-            inner = [t for t in doc[start + 2 : end - 1] if not t.is_space]
-            # Only names go in parentheses as a long form: mostly capitalised words.
-            named = sum(1 for t in inner if t.text[:1].isupper())
-            if not inner or named * 2 < len(inner):
+        if kind == "PARENS":
+            inner = [t for t in doc[start + 1 : end - 1] if not t.is_space]
+            if not inner:
                 return None
-            first = match_long_form(inner, short.text, anchored_start=True)
-            if first is None:
+            if all(t.lower_ in rules["definition_cues"] for t in inner[:-1]) and (
+                inner[-1].check_flag(self.short_flag)
+            ):
+                short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
+                return self._long_in_parens(doc, doc[start - 1 : start], inner)
+            else:
                 return None
-            return doc[inner[first].i : inner[-1].i + 1], short
-        short = doc[end - 2 : end - 1] if kind == "SHORT_IN_PARENS" else doc[end - 1 : end]
+        else:
+            short = doc[end - 1 : end]
         # Skip back over "(", a comma and cue words ("also known as") to where the long form ends.
         long_end = start
         while long_end > 0 and (
@@ -200,20 +230,37 @@ class AbbreviationDetector:
             return None
         return doc[words[first].i : words[-1].i + 1], short
 
-    def _undefined(self, doc: Doc, defined: set[str], rules: dict) -> list[tuple[Span, Span]]:
+    @staticmethod
+    def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
+        """ "SF (Long Form)": only names go in parentheses as a long form, so the text inside
+        must be mostly capitalised and give the letters from its first word."""
+        named = sum(1 for t in inner if t.text[:1].isupper())
+        if named * 2 < len(inner):
+            return None
+        first = match_long_form(inner, short.text, anchored_start=True)
+        if first is None:
+            return None
+        return doc[inner[first].i : inner[-1].i + 1], short
+
+    def _undefined(
+        self, doc: Doc, flags: numpy.ndarray, defined: set[str], rules: dict
+    ) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
-        document whose capitalised words give exactly its letters."""
+        document whose capitalised words give exactly its letters. ``flags``: the columns ORTH,
+        trigger, undefined-short-form shape, name word, connector (no Python loop over tokens)."""
         candidates: dict[str, Span] = {}
-        for token in doc:
-            # One pass over the tokens; a dict lookup each, nothing per pattern.
-            if token.text not in defined and rules["undefined_re"].match(token.text):
-                candidates.setdefault(token.text, doc[token.i : token.i + 1])
+        for i in numpy.nonzero(flags[:, 2])[0]:
+            text = doc[int(i)].text
+            if text not in defined:
+                candidates.setdefault(text, doc[int(i) : int(i) + 1])
         if not candidates:
             return []
+        elisions = tuple(rules["elision_prefixes"])
+        lengths = {len(_letters(short)) for short in candidates}
         by_letters: dict[str, Span] = {}
-        for run in _name_runs(doc, rules):
+        for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
             key = "".join(
-                _initial(t, tuple(rules["elision_prefixes"]))
+                _initial(t, elisions)
                 for t in run
                 if t.text not in rules["skippable"] and not t.is_punct
             )
@@ -226,26 +273,31 @@ class AbbreviationDetector:
         return pairs
 
 
-def _name_runs(doc: Doc, rules: dict):
-    """Maximal runs of capitalised words (with lower-case function words inside), leading
-    sentence words such as "The" or "During" trimmed: the names the text writes in full."""
-    run_start = None
-    for token in doc:
-        capitalised = token.text[:1].isupper() or token.text[:2].lower() in {"l'", "d'"}
-        inside = run_start is not None and token.lower_ in rules["connectors"]
-        if capitalised or inside:
-            if run_start is None:
-                run_start = token.i
-            continue
-        if run_start is not None:
-            yield from _trimmed(doc, run_start, token.i, rules)
-            run_start = None
-    if run_start is not None:
-        yield from _trimmed(doc, run_start, len(doc), rules)
+def _name_runs(
+    doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: dict, lengths: set[int]
+):
+    """Maximal runs of capitalised words (with lower-case connectors such as "de" inside),
+    leading sentence words such as "The" or "During" trimmed: the names the text writes in
+    full."""
+    inside = numpy.concatenate(([0], (name | connector).astype(numpy.int8), [0]))
+    edges = numpy.diff(inside)
+    starts = numpy.nonzero(edges == 1)[0]
+    ends = numpy.nonzero(edges == -1)[0]
+    # Capitalised words per run, to look only at runs that may give a short form's letters
+    # (a leading "The" or "During" may still be trimmed: up to two more words).
+    names = numpy.concatenate(([0], numpy.cumsum(name)))
+    low, high = min(lengths), max(lengths) + 2
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        if low <= names[end] - names[start] <= high:
+            yield from _trimmed(doc, start, end, rules)
 
 
 def _trimmed(doc: Doc, start: int, end: int, rules: dict):
-    while start < end and (doc[start].lower_ in rules["leading"] or doc[start].is_punct):
+    while start < end and (
+        doc[start].lower_ in rules["leading"]
+        or doc[start].is_punct
+        or doc[start].text in rules["connectors"]
+    ):
         start += 1
     while end > start and doc[end - 1].text in rules["connectors"]:
         end -= 1

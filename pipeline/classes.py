@@ -18,11 +18,15 @@ named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import product
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -34,7 +38,7 @@ SPAN_KEY = "classes"
 # A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
 PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
 # What may follow a parent code to make a child class: a number, a letter, a Pro/Am split.
-CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|-?(?:Pro|Am))$")
+CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|[- ]?(?:Pro|Am|Pro-Am))$")
 # Infobox keys that list classes: "Classes", "Class", "Lmp Classes", "Gt Classes".
 INFOBOX_CLASS_KEY = re.compile(r"^(?P<group>.*?)\s*\bclass(?:es)?$", re.IGNORECASE)
 INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
@@ -91,6 +95,172 @@ def description_category(text: str) -> str | None:
     return None
 
 
+class FirstWords:
+    """Positions of some words (by LOWER): a PhraseMatcher of one-word phrases."""
+
+    def __init__(self, vocab, words) -> None:
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.matcher.add("WORD", [Doc(vocab, words=[w]) for w in sorted(set(words))])
+
+    def positions(self, doc: Doc) -> list[int]:
+        return sorted(start for _, start, _ in self.matcher(doc))
+
+
+class AnchoredMatcher:
+    """A ``Matcher`` run only where one of its patterns can start.
+
+    spaCy's Matcher builds a Token and starts every pattern at every position, which costs more
+    than tokenizing. Patterns here are grouped by their exact first word: a PhraseMatcher finds
+    those words, and a small Matcher per word runs on a short window there. Code patterns
+    ("LMP1", "GT300") start with a regex instead: it is tested once per word type (new types
+    from ``Doc.count_by``), and the words that pass join the PhraseMatcher, so no regex runs per
+    token.
+    """
+
+    def __init__(self, vocab, attr: str = "ORTH") -> None:
+        self.vocab = vocab
+        self.attr = attr
+        self.starts = PhraseMatcher(vocab, attr=attr)
+        self.by_word: dict[int, tuple[Matcher, int]] = {}  # first word's key -> Matcher, width
+        self.codes: list[tuple[int, re.Pattern, bool]] = []
+        self.code_key = vocab.strings.add("CODE")
+        self.code_matcher = Matcher(vocab)  # continuations after a code: "GTE" "-" "Pro"
+        self.code_width = 1
+        self.known: set[int] = set()  # word ids already tested against the codes
+        self.union: re.Pattern | None = None
+
+    def add(self, key: str, patterns: list[list[dict]]) -> int:
+        key_id = self.vocab.strings.add(key)
+        for pattern in patterns:
+            phrases = _phrases(pattern, self.attr)
+            if phrases is not None:
+                # A fixed phrase needs no Matcher: the PhraseMatcher returns it whole.
+                self.starts.add(key, [Doc(self.vocab, words=p) for p in phrases])
+                continue
+            for exact in exact_first_words(pattern):
+                word = _first_words(exact)[0]
+                word_key = self.vocab.strings.add(f"WORD:{word}")
+                if word_key not in self.by_word:
+                    self.starts.add(f"WORD:{word}", [Doc(self.vocab, words=[word])])
+                matcher, width = self.by_word.get(word_key) or (Matcher(self.vocab), 0)
+                matcher.add(key, [exact])
+                self.by_word[word_key] = (matcher, max(width, _width([exact])))
+        return key_id
+
+    def add_code(self, key: str, regex: str, then: list[dict] | None = None,
+                 alone: bool = True) -> int:
+        """A one-token code, optionally continued by ``then`` token specs (and then only,
+        when not ``alone``)."""
+        key_id = self.vocab.strings.add(key)
+        self.codes.append((key_id, re.compile(regex), alone))
+        self.union = re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in self.codes))
+        self.known = set()
+        if then:
+            self.code_matcher.add(key, [[{}, *then]])
+            self.code_width = max(self.code_width, _width([[{}, *then]]))
+        return key_id
+
+    def _learn_codes(self, doc: Doc) -> None:
+        if self.union is None:
+            return
+        ids = np.unique(doc.to_array(LOWER if self.attr == "LOWER" else ORTH))
+        new = set(ids.tolist()) - self.known
+        if new:
+            # A Python loop over word types not seen before, never over tokens.
+            strings = self.vocab.strings
+            hits = [strings[i] for i in new if self.union.match(strings[i])]
+            if hits:
+                self.starts.add("CODE", [Doc(self.vocab, words=[w]) for w in hits])
+            self.known |= new
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        self._learn_codes(doc)
+        found = []
+        for key, i, end in self.starts(doc):
+            if key == self.code_key:
+                text = doc[i].text
+                found += [(k, i, i + 1) for k, rx, alone in self.codes if alone and rx.match(text)]
+                if self.code_width > 1:
+                    window = doc[i:i + self.code_width]
+                    found += [(m, i, i + e) for m, s, e in self.code_matcher(window) if s == 0]
+            elif key in self.by_word:
+                matcher, width = self.by_word[key]
+                found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
+            else:
+                found.append((key, i, end))
+        return found
+
+
+def _phrases(pattern: list[dict], attr: str) -> list[list[str]] | None:
+    """The word sequences a pattern of exact words stands for, or None when it is no fixed
+    phrase (a regex, an operator, another attribute)."""
+    keys = {"LOWER"} if attr == "LOWER" else {"TEXT", "ORTH"}
+    options: list[list[str]] = []
+    for spec in pattern:
+        if len(spec) != 1 or next(iter(spec)) not in keys:
+            return None
+        value = next(iter(spec.values()))
+        if isinstance(value, str):
+            options.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            options.append(list(value["IN"]))
+        else:
+            return None
+    return [list(words) for words in product(*options)]
+
+
+def exact_first_words(pattern: list[dict]) -> list[list[dict]]:
+    """One pattern per word of a first-token ``IN`` list: an exact LOWER/TEXT value is checked
+    in C, an ``IN`` list by a Python call at every window token."""
+    spec = pattern[0]
+    for key in ("LOWER", "TEXT", "ORTH"):
+        value = spec.get(key)
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return [[{**spec, key: word}, *pattern[1:]] for word in value["IN"]]
+    return [pattern]
+
+
+class Sentences:
+    """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts = [0, *starts]
+        self.starts = starts
+        self.length = len(doc)
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) token indices of the sentence holding token ``i``."""
+        n = bisect_right(self.starts, i) - 1
+        end = self.starts[n + 1] if n + 1 < len(self.starts) else self.length
+        return self.starts[n], end
+
+
+def _first_words(pattern: list[dict]) -> list[str]:
+    """Exact words a pattern's first token must be (its TEXT/ORTH or LOWER value or list)."""
+    spec = pattern[0]
+    value = next((spec[k] for k in ("TEXT", "ORTH", "LOWER") if k in spec), None)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and "IN" in value:
+        return list(value["IN"])
+    raise ValueError(f"pattern must start with exact words: {spec}")
+
+
+def _width(patterns: list[list[dict]]) -> int:
+    """Longest match a pattern can make ("{0,4}" counts 4; "*" and "+" count 4)."""
+    longest = 0
+    for pattern in patterns:
+        n = 0
+        for spec in pattern:
+            op = spec.get("OP", "1")
+            m = re.match(r"^\{\d*,?(\d+)\}$", op)
+            n += int(m.group(1)) if m else (4 if op in ("*", "+") else 1)
+        longest = max(longest, n)
+    return longest
+
+
 @dataclass
 class _Rule:
     family: str
@@ -98,6 +268,7 @@ class _Rule:
     ambiguous: bool
     named: bool
     long_form: bool
+    code: re.Pattern | None = None  # the family's own code, checked on each match
 
 
 @dataclass
@@ -116,17 +287,22 @@ class ClassItem:
 class RacingClasses:
     def __init__(self, vocab, patterns: str = "class_patterns.jsonl") -> None:
         register_extensions()
-        self.matcher = Matcher(vocab)
+        self.matcher = AnchoredMatcher(vocab, attr="ORTH")
         self.rules: dict[int, _Rule] = {}
         for n, entry in enumerate(load_jsonl(patterns)):
             key = f"racing_class_{n}"
-            self.matcher.add(key, [entry["pattern"]])
-            self.rules[vocab.strings[key]] = _Rule(
+            if "code" in entry:
+                key_id = self.matcher.add_code(key, entry["code"], entry.get("then"),
+                                               entry.get("alone", True))
+            else:
+                key_id = self.matcher.add(key, entry["patterns"])
+            self.rules[key_id] = _Rule(
                 family=entry["id"],
                 label=entry["label"],
                 ambiguous=entry.get("ambiguous", False),
                 named=entry.get("named", False),
                 long_form=entry.get("long_form", False),
+                code=re.compile(entry["code"]) if "code" in entry else None,
             )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -134,6 +310,8 @@ class RacingClasses:
         candidates: list[tuple[Span, _Rule]] = []
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[match_id]
+            if rule.code is not None and not rule.code.match(doc[start].text):
+                continue  # the shared first-token regex matched another family's code
             if claimed and any(i in claimed for i in range(start, end)):
                 continue
             if _inside_series_name(doc, end) or (not rule.named and _after_car_name(doc, start)):
@@ -211,14 +389,10 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             nxt = after[1]
         before = doc[span.start - 1] if span.start > 0 else None
         prev_span = spans[n - 1] if n > 0 else None
-        if nxt is not None and nxt.lower_ in nouns:
-            sure[n] = True
-        elif (
+        if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
             and prev_span is not None and prev_span.end == span.start - 1
-        ):
-            sure[n] = True
-        elif before is not None and before.text == ":":
+        ) or before is not None and before.text == ":":
             sure[n] = True
     # Coordination passes context along a list, both ways: "LMP and GT regulations".
     changed = True
@@ -261,7 +435,7 @@ def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
     return items
 
 
-def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
+def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
     """Items joined only by list separators ("LMP1, LMP2, GT1, and GT2") in one sentence."""
     separators = _cues()["list_separators"]
     runs: list[list[ClassItem]] = []
@@ -269,7 +443,7 @@ def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
         if runs:
             last = runs[-1][-1]
             gap = doc[last.end:item.start]
-            same_sentence = doc[last.start].sent.start == doc[item.start].sent.start
+            same_sentence = sents.bounds(last.start) == sents.bounds(item.start)
             if same_sentence and all(t.lower_ in separators or t.is_space for t in gap):
                 runs[-1].append(item)
                 continue
@@ -277,14 +451,14 @@ def _runs(doc: Doc, items: list[ClassItem]) -> list[list[ClassItem]]:
     return runs
 
 
-def _opens_enumeration(doc: Doc, start: int) -> bool:
+def _opens_enumeration(doc: Doc, start: int, sents: Sentences) -> bool:
     """A list right after an opener that follows a class noun in the same sentence: "four
     classes: ...", "two general classes, known as ...", "divided into ... classes"? (no: the noun
     must come first, so "IMSA's GTS and GTU classes" is no enumeration)."""
     cues = _cues()
     if start == 0:
         return False
-    sent_start = doc[start].sent.start
+    sent_start = sents.bounds(start)[0]
     opener = doc[start - 1]
     if opener.lower_ == "the" and start - 2 >= sent_start:
         opener = doc[start - 2]
@@ -294,12 +468,12 @@ def _opens_enumeration(doc: Doc, start: int) -> bool:
     return any(t.lower_ in cues["enumeration_nouns"] for t in window)
 
 
-def _definition_head(doc: Doc, end: int) -> int | None:
+def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     """Index of the token after "for" when the class list is defined by what it is for:
     "Class D was for ...", "Class A and Class B for ...", "The GT class is reserved for ..."."""
     cues = _cues()
     i = end
-    sent_end = doc[end - 1].sent.end
+    sent_end = sents.bounds(end - 1)[1]
     while i < sent_end and doc[i].lower_ in ("class", "category", "division"):
         i += 1
     while i < sent_end and (doc[i].lower_ in cues["definition_copulas"] or doc[i].is_space):
@@ -339,23 +513,24 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
 def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     """Enumerations, definitions and aliases stated in ``doc``, as plain data with offsets."""
     items = _items(doc, spans, rules)
-    runs = _runs(doc, items)
+    sents = Sentences(doc)
+    runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
     for run in runs:
         first = run[0]
-        if len(run) >= 2 and _opens_enumeration(doc, first.start):
+        if len(run) >= 2 and _opens_enumeration(doc, first.start, sents):
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
                 "start_char": doc[first.start].idx,
             })
     heads = []
     for run in runs:
-        head = _definition_head(doc, run[-1].end)
+        head = _definition_head(doc, run[-1].end, sents)
         if head is not None:
             heads.append((run, head))
     for n, (run, head) in enumerate(heads):
-        sent_end = doc[head - 1].sent.end
+        sent_end = sents.bounds(head - 1)[1]
         limit = sent_end
         if n + 1 < len(heads) and heads[n + 1][0][0].start < sent_end:
             limit = heads[n + 1][0][0].start
@@ -398,18 +573,22 @@ def _item_dict(item: ClassItem) -> dict:
 
 
 def foreign_sections(document: SourceDocument, own_names: list[str] = ()) -> list[tuple[int, int]]:
-    """Character ranges of sections about another series ("==Asian Le Mans Series=="): what
-    they say about classes is not about this series."""
+    """Character ranges of sections titled with another series' name ("==Asian Le Mans
+    Series=="): what they say is not about this series. A heading counts as a name when its
+    words are capitalised and it ends in a series noun ("Series history" does not)."""
     keywords = _cues()["series_keywords"]
     own = {n.casefold() for n in own_names if n}
     if document.title:
         own.add(document.title.text.casefold())
     ranges = []
     for section in document.sections:
-        words = section.heading.casefold().split()
-        if any(w in keywords for w in words) and not any(
-            o in section.heading.casefold() or section.heading.casefold() in o for o in own
-        ):
+        words = section.heading.split()
+        heading = section.heading.casefold()
+        is_name = (
+            len(words) >= 2 and words[-1].casefold() in keywords
+            and all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "de", "and") for w in words)
+        )
+        if is_name and not any(o in heading or heading in o for o in own):
             ranges.append((section.start_char, section.end_char))
     return ranges
 
@@ -447,8 +626,10 @@ def name_label(vocab, name: str) -> str | None:
     classifier = _classifier(vocab)
     doc = Doc(vocab, words=words)
     for match_id, start, end in classifier.matcher(doc):
+        rule = classifier.rules[match_id]
+        if rule.code is not None and not rule.code.match(doc[start].text):
+            continue
         if start == 0 and end == len(doc):
-            rule = classifier.rules[match_id]
             return class_category(name, rule.label) or "CLASS"
     return None
 
@@ -486,8 +667,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
         for name in filter(None, (entry["name"], entry["parent"])):
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
+    listed_together: list[set[str]] = []
     for enumeration in structure["enumerations"]:
         if ours(enumeration["start_char"]):
+            listed_together.append({item["name"] for item in enumeration["items"]})
             for item in enumeration["items"]:
                 add(item["name"], equivalents=item["equivalents"])
                 labels.setdefault(item["name"], item["label"])
@@ -508,7 +691,12 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
                 if p != name and name.startswith(p) and CHILD_SUFFIX.match(name[len(p):])]
         if fits:
             record["parent"] = max(fits, key=len)
-    parents = {r["parent"] for r in records.values() if r["parent"]}
+    # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart
+    # ("two general classes, LMP and GT ... four classes: LMP1, LMP2, GT1 and GT2") is a group.
+    parents = {r["parent"] for r in records.values() if r["parent"]} - {
+        name for items in listed_together for name in items
+        if any(records.get(other, {}).get("parent") == name for other in items)
+    }
     for record in records.values():
         name = record["name"]
         record["category"] = (

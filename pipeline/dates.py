@@ -1,13 +1,16 @@
 """Calendar expressions: detection (``date_matcher`` component) and normalisation.
 
-Detection is rule-based with one spaCy ``Matcher`` built from ``data/date_patterns.json``:
+Detection is rule-based with spaCy ``Matcher`` patterns from ``data/date_patterns.json``:
 years, "Month D, YYYY", "D Month YYYY", "Month YYYY", day and month ranges, "YYYY–YY" seasons,
 "from YYYY to YYYY", decades and relative expressions ("the following year", "two years
 earlier", "two more years"). Context tokens ("the end of", "season", "early") license a match
 but stay out of the date's text, so "at the end of 1992" yields the date "1992" with kind
 ``year`` and "the 2006 season" yields "2006" with kind ``season``. Longest match wins
-(``filter_spans``); "veto" patterns ("2000 km", "No. 1999", "Formula Renault 2000") win over the
-year inside them and are then dropped.
+(``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
+Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
+pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
+grouped by trigger class and each group's Matcher runs only on short windows around its
+triggers (the reach is computed from the patterns), since Matcher predicates cost per token.
 
 Values are ISO 8601 at the granularity written:
 
@@ -31,7 +34,17 @@ relative       "two more years" (after 1992) 1993 / 1994                 year
 
 Inside the component a date without a year ("October 30–November 1") gets the ISO 8601
 truncated form ("--10-30" / "--11-01") and a relative expression null values with its offsets
-on ``Span._.date_relative``; :func:`date_records` resolves both from the document structure.
+on ``Span._.date_relative``; :func:`date_records` resolves both from the document structure:
+
+* a date without a year takes the nearest explicit year before it in its sentence, else the
+  first after it in its sentence ("On March 3, the 2009 season opened"), else the nearest
+  before it in its paragraph, its section, the text before it; none: null values;
+* a relative expression counts from the most recent explicit date before it in its paragraph,
+  else its section (narrative-mode resolution, as HeidelTime's for narratives): forward offsets
+  from that date's end, backward ones from its start. "the following year" is Y+1, "two years
+  earlier" Y-2, "that year" Y, "two more years" / "the next two seasons" Y+1..Y+2; without an
+  anchor, or with a vague count ("a few years later"), the values stay null. Resolved relative
+  dates are no anchors themselves, so errors do not chain.
 """
 
 from __future__ import annotations
@@ -84,6 +97,8 @@ def _vocabulary() -> dict[str, Any]:
     first, last = data["year_range"]
     years = [str(y) for y in range(first, last + 1)]
     decades = [f"{y}{_DECADE_SUFFIX}" for y in range(first - first % 10, last + 1, 10)]
+    slashed = [f"{y}/{y + 1}" for y in range(first, last)]
+    slashed += [f"{y}/{(y + 1) % 100:02d}" for y in range(first, last)]
     days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
     ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
     months = {k.casefold(): v for k, v in data["months"].items()}
@@ -93,6 +108,8 @@ def _vocabulary() -> dict[str, Any]:
         "YEAR": {"ORTH": {"IN": years}},
         "YY": {"ORTH": {"IN": [f"{n:02d}" for n in range(100)]}},
         "DECADE": {"ORTH": {"IN": decades}},
+        # "1999/2000", "1999/00": the slash stays inside the token (see tokenization.py).
+        "YEAR_SLASH_YEAR": {"ORTH": {"IN": slashed}},
         "DAY": {"ORTH": {"IN": days + ordinals}},
         # Month words only capitalised: "teams may enter" and "march" are no months.
         "MONTH": {"ORTH": {"IN": [m[:1].upper() + m[1:] for m in months]}},
@@ -105,7 +122,7 @@ def _vocabulary() -> dict[str, Any]:
         "triggers": {
             "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
             "DECADE": ("ORTH", decades),
-            "YEAR": ("ORTH", years),
+            "YEAR": ("ORTH", years + slashed),
             "UNIT": ("LOWER", data["trigger_words"]),
         },
         "months": months,
@@ -142,6 +159,8 @@ def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
 
 @cache
 def _date_parser() -> DateDataParser:
+    # DateDataParser rather than dateparser.parse: its ``period`` says which parts were written
+    # ("2008" -> year, "November 2008" -> month), where parse() fills the rest from today.
     # Only absolute dates: every input is a written calendar expression the Matcher has already
     # shaped; relative parsing ("now", "2 years ago") would be a second, unruled detector.
     return DateDataParser(
@@ -276,7 +295,7 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         iso = _iso(*parse_calendar(str(year))[:1])
         return _value(rule.kind, iso, iso, "year")
     if form in ("year_pair", "year_open"):
-        years = [t.text for t in core if t.text[:1].isdigit()]
+        years = [y for t in core if t.text[:1].isdigit() for y in t.text.split("/")]
         start = int(years[0])
         if form == "year_open":
             return _value(rule.kind, _iso(start), None, "year")
@@ -294,6 +313,8 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         return _value(kind, _iso(start), _iso(end), "year")
     if form in ("decade", "decade_pair"):
         decades = [int(t.text[:-1]) for t in core if t.text.endswith(_DECADE_SUFFIX)]
+        if decades[-1] < decades[0]:
+            return None
         return _value(rule.kind, _iso(decades[0]), _iso(decades[-1] + 9), "decade")
     if form == "calendar":
         part = _calendar_part(core)
@@ -314,7 +335,7 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         first, last = _parse_part(left), _parse_part(right)
         if first is None or last is None:
             return None
-        if first[0] is not None and first > last:
+        if first[0] is not None and _iso(*first) > _iso(*last):
             return None
         return _value(rule.kind, _iso(*first), _iso(*last), _granularity(*first[1:]))
     if form == "relative":
@@ -346,7 +367,9 @@ def _relative_offsets(core: Span, rule: DateRule) -> dict:
 
 def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
     """A pattern token that only a token of the ``trigger`` class can match."""
-    if token.get("macro") == trigger:
+    if token.get("macro") == trigger or (
+        trigger == "YEAR" and token.get("macro") == "YEAR_SLASH_YEAR"
+    ):
         return True
     if trigger != "UNIT":
         return False
@@ -389,7 +412,7 @@ def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> t
     return before, after
 
 
-_TRIGGERS = ("MONTH", "DECADE", "YEAR", "UNIT")
+_TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
 
 
 @dataclass
@@ -480,7 +503,8 @@ class DateMatcher:
         self.model_makers = vocab["model_makers"]
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = []
+        blocked = self._blocked_tokens(doc)
+        candidates = {}
         hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
         for group, group_hits in zip(self.groups, hits):
             for window in group.windows(doc, group_hits):
@@ -490,26 +514,22 @@ class DateMatcher:
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
                     core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
-                    if core:
-                        matches.append(
-                            (rule.order, Span(doc, start, end), rule, core[0], core[-1] + 1)
+                    # Windows overlap across groups, never within one: a match is kept once.
+                    if core and (rule.order, start, end) not in candidates:
+                        candidates[rule.order, start, end] = self._candidate(
+                            doc, rule, start, end, core[0], core[-1] + 1, blocked
                         )
-        # Windows overlap across groups, never within one; the same match is kept once.
-        matches = list({(m[0], m[1].start, m[1].end): m for m in matches}.values())
-        # Pattern order breaks ties between matches of the same extent (filter_spans is stable).
-        matches.sort(key=lambda m: (m[0], m[1].start))
-        found = {id(m[1]): m for m in matches}
-        blocked = self._blocked_tokens(doc)
+        # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
+        # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
+        # matches of the same extent (filter_spans is stable).
+        valid = [c for _, c in sorted(candidates.items()) if c is not None]
+        valid.sort(key=lambda c: c[0].start)
+        chosen = {id(c[0]): c for c in valid}
         dates = []
-        for span in filter_spans([m[1] for m in matches]):
-            _, _, rule, core_start, core_end = found[id(span)]
-            if rule.kind == "veto" or all(i in blocked for i in range(core_start, core_end)):
+        for span in filter_spans([c[0] for c in valid]):
+            _, rule, core, value = chosen[id(span)]
+            if core is None:  # a veto
                 continue
-            core = Span(doc, core_start, core_end, label=rule.kind)
-            value = normalise(core, rule)
-            if value is None:
-                continue
-            core.label_ = value["kind"]
             core._.date_value = value
             core._.date_modifier = rule.modifier
             if rule.form == "relative":
@@ -517,6 +537,25 @@ class DateMatcher:
             dates.append(core)
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
+
+    def _candidate(
+        self, doc: Doc, rule: DateRule, start: int, end: int, core_start: int, core_end: int,
+        blocked: set[int],
+    ) -> tuple[Span, DateRule, Span | None, dict | None] | None:
+        """(match, rule, core, value) of one match; core and value are None for a veto; None
+        when the match is no valid date."""
+        match = Span(doc, start, end)
+        if rule.kind == "veto":
+            return match, rule, None, None
+        if all(i in blocked for i in range(core_start, core_end)):
+            return None
+        core = Span(doc, core_start, core_end, label=rule.kind)
+        value = normalise(core, rule)
+        if value is None:
+            return None
+        # Extension values live in doc.user_data keyed by offsets, so they are set only on the
+        # chosen spans (see __call__), never on candidates that may lose.
+        return match, rule, Span(doc, core_start, core_end, label=value["kind"]), value
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside names that other components found and that own their numbers
@@ -531,7 +570,7 @@ class DateMatcher:
                     blocked.update(range(span.start + 1, span.end))
         for group, labels in self.model_makers.items():
             # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
-            for span in doc.spans[group] if group in doc.spans else ():
+            for span in doc.spans.get(group, ()):
                 if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
                     blocked.add(span.end)
         return blocked
@@ -595,14 +634,15 @@ def _scopes(mention: _Mention, others: list[_Mention]) -> list[list[_Mention]]:
 def _year_anchor(mention: _Mention, mentions: list[_Mention]) -> _Mention | None:
     """The explicit year a date without one takes: the nearest preceding in its sentence, else
     the first following in its sentence ("On March 3, the 2009 season opened"), else the nearest
-    preceding in its paragraph, else in its section."""
+    preceding in its paragraph, else in its section, else in the document (narrative time)."""
     explicit = [m for m in mentions if m.explicit]
     before = [m for m in explicit if m.span.start < mention.span.start]
     after = [m for m in explicit if m.span.start > mention.span.start]
     sentence_before, block_before, section_before = _scopes(mention, before)
     sentence_after = _scopes(mention, after)[0]
     for candidates, nearest in (
-        (sentence_before, -1), (sentence_after, 0), (block_before, -1), (section_before, -1)
+        (sentence_before, -1), (sentence_after, 0), (block_before, -1), (section_before, -1),
+        (before, -1),
     ):
         if candidates:
             return candidates[nearest]
@@ -617,9 +657,20 @@ def _resolve_yearless(mention: _Mention, anchor: _Mention | None) -> dict:
     year = anchor.year("value_end")
     start, end = value["value_start"], value["value_end"]
     end_year = year + (1 if end[2:] < start[2:] else 0)  # "December 30–January 2"
-    value["value_start"] = f"{year:04d}{start[1:]}"
-    value["value_end"] = f"{end_year:04d}{end[1:]}"
+    resolved = f"{year:04d}{start[1:]}", f"{end_year:04d}{end[1:]}"
+    if not all(_valid_iso(v) for v in resolved):  # February 29 in a year with none
+        value["value_start"] = value["value_end"] = None
+        return value
+    value["value_start"], value["value_end"] = resolved
     return value
+
+
+def _valid_iso(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value if len(value) == 10 else f"{value[:7]}-01")
+    except ValueError:
+        return False
+    return True
 
 
 def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:

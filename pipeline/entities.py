@@ -33,7 +33,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import register_extensions
+from .extensions import flag_specs, register_extensions
 from .resources import load_json, load_jsonl
 
 LEXICON_FILE = "entity_lexicon.json"
@@ -43,6 +43,16 @@ PATTERNS_FILE = "entity_patterns.jsonl"
 LABELS = (
     "ORG", "SERIES", "EVENT", "TEAM", "MANUFACTURER", "CAR", "CIRCUIT", "PERSON", "LOCATION",
     "CLASS",
+)
+
+# Which lexicon list gives which label to a name ending (or opening) with one of its words.
+HEAD_LISTS = (
+    ("series_heads", "SERIES"), ("team_heads", "TEAM"), ("circuit_heads", "CIRCUIT"),
+    ("org_heads", "ORG"), ("event_heads", "EVENT"),
+)
+PREFIX_LISTS = (
+    ("team_prefixes", "TEAM"), ("circuit_prefixes", "CIRCUIT"), ("org_prefixes", "ORG"),
+    ("event_prefixes", "EVENT"),
 )
 
 # Priorities on equal spans: lower wins.
@@ -65,14 +75,30 @@ def _lexicon() -> dict:
     lexicon["model_words"] = frozenset(lexicon["car_model_words"])
     lexicon["model_continuations"] = frozenset(lexicon["car_model_continuations"])
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
+    lexicon["label_of_head"] = {
+        word: label
+        for list_name, label in HEAD_LISTS
+        for word in lexicon[list_name]
+    }
+    lexicon["label_of_prefix"] = {
+        word: label
+        for list_name, label in PREFIX_LISTS
+        for word in lexicon[list_name]
+    }
+    lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
+    lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
     return lexicon
 
 
 def _resolve_lists(value, lexicon: dict):
-    """Replace "@list" references inside a token spec by the lexicon's word list."""
+    """Replace "@list" references inside a token spec by the lexicon's word list; a list of
+    references is their union."""
     if isinstance(value, str) and value.startswith("@"):
-        words = lexicon[value[1:]]
-        return [w for w in words if " " not in w]
+        return [w for w in lexicon[value[1:]] if " " not in w]
+    if isinstance(value, list) and value and all(
+        isinstance(v, str) and v.startswith("@") for v in value
+    ):
+        return sorted({w for v in value for w in _resolve_lists(v, lexicon)})
     if isinstance(value, dict):
         return {k: _resolve_lists(v, lexicon) for k, v in value.items()}
     return value
@@ -127,12 +153,21 @@ class MotorsportEntities:
             self.folded.add(key, patterns)
         self.makers = {key for key, (label, _) in self.entries.items() if label == "MANUFACTURER"}
 
-        self.matcher = Matcher(vocab)
+        # validate=False: the flag specs are integer attribute ids, which the pattern schema
+        # does not know; the patterns were checked in their JSON form by the tests.
+        self.matcher = Matcher(vocab, validate=False)
         self.rules: dict[str, dict] = {}
         for i, rule in enumerate(load_jsonl(PATTERNS_FILE)):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
-            self.matcher.add(key, [expand_pattern(rule["pattern"], lexicon)], greedy="LONGEST")
+            pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
+            self.matcher.add(key, [pattern], greedy="LONGEST")
+        # The macros' flags, for the edges of names added in code.
+        self.flag = {
+            name: next(iter(flag_specs(expand_pattern(["@" + name], lexicon), vocab)[0]))
+            for name in ("NAME", "NAMEJ", "CONN", "YEAR", "CLASSTOKEN")
+        }
+        self.class_bodies = frozenset(lexicon["class_body_prefixes"])
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -156,31 +191,25 @@ class MotorsportEntities:
             if found is not None:
                 candidates.append(((PATTERN_PRIORITY, rule["order"]), *found))
 
-        resolved = self._resolve(candidates)
-        candidates.extend(self._document_names(doc, resolved))
+        candidates.extend(self._document_names(doc, candidates))
+        for _, span, canonical in candidates:
+            # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
+            # doc.ents and the span group carry it (read as span._.canonical, see extensions).
+            span.kb_id_ = canonical
         resolved = self._resolve(candidates)
 
-        spans = []
-        for _, span, canonical in candidates:
-            span._.canonical = canonical
-            spans.append(span)
-        spans.sort(key=lambda s: (s.start, -s.end))
-        doc.spans["entities"] = spans
-        for span, canonical in resolved:
-            span._.canonical = canonical
-        doc.ents = [span for span, _ in resolved]
+        doc.spans["entities"] = sorted(
+            (span for _, span, _ in candidates), key=lambda s: (s.start, -s.end)
+        )
+        doc.ents = resolved
         return doc
 
     @staticmethod
-    def _resolve(candidates: list[tuple[tuple, Span, str]]) -> list[tuple[Span, str]]:
+    def _resolve(candidates: list[tuple[tuple, Span, str]]) -> list[Span]:
         """Longest span wins; on equal spans the better priority (filter_spans keeps the first
         of equal spans, and Python's sort is stable)."""
         ranked = sorted(candidates, key=lambda c: c[0])
-        canonical_of = {}
-        for _, span, canonical in ranked:
-            canonical_of.setdefault((span.start, span.end, span.label_), canonical)
-        kept = filter_spans([span for _, span, _ in ranked])
-        return [(span, canonical_of[(span.start, span.end, span.label_)]) for span in kept]
+        return filter_spans([span for _, span, _ in ranked])
 
     # ------------------------------------------------------------------------------------
     def _is_compound_modifier(self, doc: Doc, end: int) -> bool:
@@ -211,21 +240,95 @@ class MotorsportEntities:
         return start
 
     def _from_rule(self, doc: Doc, rule: dict, start: int, end: int) -> tuple[Span, str] | None:
-        trimmed = self._trim(doc, start + rule.get("trim_left", 0), end)
-        if trimmed > start + rule.get("trim_left", 0) and end - trimmed < 2:
+        lexicon = self.lexicon
+        label = rule.get("label")
+        if rule.get("label_by") == "last":
+            head = doc[end - 1].text
+            label = lexicon["label_of_head"].get(head)
+            required = lexicon["head_requires"].get(head)
+            if required is not None and doc[end - 2].text not in required:
+                return None  # "Park" alone is no circuit head; "Motorsport Park" is
+        elif rule.get("label_by") == "first":
+            opener = doc[start].text
+            label = lexicon["label_of_prefix"].get(opener)
+            required = lexicon["head_requires"].get(opener)
+            if required is not None and doc[start + 1].text not in required:
+                return None  # "Grand" opens a race name only in "Grand Prix of ..."
+        if label is None:
+            return None
+        if rule["id"] in {"length_of_place", "place_length"} and not self._length_fits(doc, start, end):
+            return None
+        while end > start and doc[end - 1].text == "-":
+            end -= 1  # "GT3-" left by the optional "-Am" of a class
+        start, end = self._extend(doc, rule.get("extend", ()), label, start, end)
+        trim_from = start + rule.get("trim_left", 0)
+        trimmed = self._trim(doc, trim_from, end)
+        if trimmed > trim_from and end - trimmed < 2:
             return None  # only the head word is left ("The Series")
         start = trimmed
         if start >= end or self._is_compound_modifier(doc, end):
             return None
-        label = rule["label"]
         span = Span(doc, start, end, label=label)
         return span, self._canonical(span, rule)
 
+    def _extend(self, doc: Doc, how, label: str, start: int, end: int) -> tuple[int, int]:
+        """Optional edges of a name, added here rather than as optional pattern tokens (which
+        would make the Matcher try them at every token)."""
+        flag = self.flag
+        n = len(doc)
+        if "org_tail" in how and label == "ORG":
+            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest"
+            i = end
+            while i < n and i - end < 2 and doc[i].check_flag(flag["CONN"]):
+                i += 1
+            if i > end:
+                j = i
+                while j < n and doc[j].check_flag(flag["NAMEJ"]):
+                    j += 1
+                while j > i and not doc[j - 1].check_flag(flag["NAME"]):
+                    j -= 1
+                if j > i:
+                    end = j
+        if "team_names" in how and label == "TEAM":
+            # "Audi Sport" + "Team Joest"
+            while start > 0 and doc[start - 1].check_flag(flag["NAME"]) and not doc[start - 1].is_sent_start:
+                start -= 1
+        if "names" in how:
+            # "Japanese" + "Formula 3"
+            while start > 0 and doc[start - 1].check_flag(flag["NAME"]):
+                start -= 1
+        if "class_body" in how and start > 0 and doc[start - 1].text in self.class_bodies:
+            start -= 1  # "IMSA" + "GTP"
+        if (
+            "class_pair" in how
+            and end + 1 < n
+            and doc[end].text == "/"
+            and doc[end + 1].check_flag(flag["CLASSTOKEN"])
+        ):
+            end += 2  # "C1" + "/GTP"
+        if "year" in how and label == "EVENT" and start > 0 and doc[start - 1].check_flag(flag["YEAR"]):
+            start -= 1  # "2010" + "24 Hours of Le Mans"
+        return start, end
+
+    @staticmethod
+    def _name_word(token) -> bool:
+        return token.text[:1].isupper() and not token.is_sent_start
+
+    def _length_fits(self, doc: Doc, start: int, end: int) -> bool:
+        """Hours go with 1 to 24, distances with 100 and more: "Spa 24 Hours", "Suzuka 1000 km",
+        never "12 km"."""
+        for i in range(start, end):
+            unit = doc[i].lower_
+            if unit in self.lexicon["unit_set"]:
+                number = int(doc[i - 1].text.replace(",", ""))
+                return number <= 24 if unit in self.lexicon["duration_set"] else number >= 100
+        return False
+
     def _canonical(self, span: Span, rule: dict) -> str:
         text = _POSSESSIVE.sub("", _SPACES.sub(" ", span.text)).strip()
-        template = rule.get("canonical")
-        if template:
-            return template.format(span[-1].text, text=text)
+        if rule.get("id") == "class_letter":
+            word = self.lexicon["group_word_canonical"].get(span[0].text, span[0].text)
+            return f"{word} {span[-1].text}"
         if span.label_ == "CLASS":
             # "LMP1s" -> "LMP1"
             parts = [
@@ -277,22 +380,35 @@ class MotorsportEntities:
 
     # ------------------------------------------------------------------------------------
     def _document_names(
-        self, doc: Doc, resolved: list[tuple[Span, str]]
+        self, doc: Doc, candidates: list[tuple[tuple, Span, str]]
     ) -> list[tuple[tuple, Span, str]]:
         """Names the document itself defines: short forms take the label and canonical name of
         their long form; a team's first word names the team ("Hitotsuyama" after
         "Hitotsuyama Racing") unless the word is a known name of its own."""
-        by_text = {}
-        for span, canonical in resolved:
-            by_text.setdefault(fold(span.text), (span.label_, canonical))
-        names: dict[str, tuple[str, str]] = {}
-        for short, long in (doc._.short_forms or {}).items():
-            target = by_text.get(fold(long)) or self.known.get(fold(long))
-            if target is not None:
-                names[short] = target
+        short_forms = doc._.short_forms or {}
         heads = self.lexicon["team_head_set"]
-        for span, canonical in resolved:
-            if span.label_ == "TEAM" and len(span) == 2 and span[1].text in heads:
+        names: dict[str, tuple[str, str]] = {}
+        if short_forms:
+            # The best candidate spelling each long form: the longest, then the best priority.
+            wanted = set(short_forms.values())
+            sizes = {len(text) for text in wanted}
+            best: dict[str, tuple] = {}
+            for priority, span, canonical in candidates:
+                if span.end_char - span.start_char not in sizes:
+                    continue  # Span.text joins tokens: only for spans of a long form's length
+                text = span.text
+                if text in wanted:
+                    rank = (-len(span), priority)
+                    if text not in best or rank < best[text][0]:
+                        best[text] = (rank, span.label_, canonical)
+            for short, long in short_forms.items():
+                if long in best:
+                    names[short] = best[long][1:]
+                elif (known := self.known.get(fold(long))) is not None:
+                    names[short] = known
+        team = doc.vocab.strings["TEAM"]
+        for _, span, canonical in candidates:
+            if span.label == team and len(span) == 2 and span[1].text in heads:
                 alias = span[0].text
                 if (
                     alias[:1].isupper()
@@ -303,11 +419,10 @@ class MotorsportEntities:
         if not names:
             return []
         # Vectorised lookup of the names' token ids instead of a Python loop over tokens.
-        orths = doc.to_array([ORTH])
+        orths = doc.to_array(ORTH)
         ids = {doc.vocab.strings.add(text): text for text in names}
         found = []
-        for i in numpy.nonzero(numpy.isin(orths, list(ids)))[0]:
-            i = int(i)
+        for i in numpy.nonzero(numpy.isin(orths, list(ids)))[0].tolist():
             if self._is_compound_modifier(doc, i + 1):
                 continue
             label, canonical = names[ids[int(orths[i])]]

@@ -9,7 +9,18 @@ Span groups used across components (``doc.spans[...]``):
 
 from __future__ import annotations
 
+import json
+import re
+
 from spacy.tokens import Doc, Span
+
+
+def _get_canonical(span: Span) -> str | None:
+    return span.kb_id_ or None
+
+
+def _set_canonical(span: Span, value: str | None) -> None:
+    span.kb_id_ = value or ""
 
 
 def register_extensions() -> None:
@@ -21,7 +32,9 @@ def register_extensions() -> None:
         # short form -> long form text, for linking undefined later uses.
         Doc.set_extension("short_forms", default=None)
     if not Span.has_extension("canonical"):
-        Span.set_extension("canonical", default=None)
+        # An entity's canonical name, kept as the span's kb_id: spaCy stores that per token, so
+        # doc.ents and span groups carry it without a user_data entry for every span.
+        Span.set_extension("canonical", getter=_get_canonical, setter=_set_canonical)
     if not Span.has_extension("date_value"):
         # dict with kind, value_start, value_end, granularity (contract's date fields).
         Span.set_extension("date_value", default=None)
@@ -45,3 +58,52 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+# Boolean lexeme flags (``Vocab.add_flag``): a word class computed once per word type and stored
+# in the lexeme, so a Matcher token spec on it is a C-level bit test instead of a Python
+# predicate (REGEX, IN) called for every token. Keyed by name; re-registered for a new vocab.
+_LEXEME_FLAGS: dict[tuple[int, str], tuple[int, object]] = {}
+
+
+def lexeme_flag(vocab, name: str, getter) -> int:
+    """The flag id of the word class ``name`` (``getter(text) -> bool``) in ``vocab``."""
+    key = (id(vocab), name)
+    known = _LEXEME_FLAGS.get(key)
+    if known is not None and vocab.lex_attr_getters.get(known[0]) is known[1]:
+        return known[0]
+    flag = vocab.add_flag(getter)
+    _LEXEME_FLAGS[key] = (flag, getter)
+    return flag
+
+
+def flag_specs(pattern: list[dict], vocab) -> list[dict]:
+    """Turn REGEX and IN predicates on TEXT/ORTH/LOWER into lexeme flags (see
+    ``extensions.lexeme_flag``): the Matcher then tests a bit instead of calling Python for
+    every token, which keeps the component within the speed budget."""
+    compiled = []
+    for spec in pattern:
+        out = {}
+        for attr, value in spec.items():
+            if attr in {"TEXT", "ORTH", "LOWER"} and isinstance(value, dict) and len(value) == 1:
+                (kind, arg), = value.items()
+                if kind in {"IN", "REGEX"}:
+                    out[lexeme_flag(vocab, _flag_name(attr, kind, arg), _getter(attr, kind, arg))] = True
+                    continue
+            out[attr] = value
+        compiled.append(out)
+    return compiled
+
+
+def _flag_name(attr: str, kind: str, arg) -> str:
+    attr = "ORTH" if attr == "TEXT" else attr
+    return f"{attr}:{kind}:{json.dumps(arg, ensure_ascii=False, sort_keys=True)}"
+
+
+def _getter(attr: str, kind: str, arg):
+    lower = attr == "LOWER"
+    if kind == "REGEX":
+        regex = re.compile(arg)
+        return lambda text: regex.search(text.lower() if lower else text) is not None
+    words = frozenset(w.lower() for w in arg) if lower else frozenset(arg)
+    return lambda text: (text.lower() if lower else text) in words

@@ -137,12 +137,14 @@ class DateMention(SourceSpan):
     def _values_match_granularity(self) -> DateMention:
         values = [v for v in (self.value_start, self.value_end) if v is not None]
         if len(values) < 2:
-            unresolved = self.kind == "relative" and not values
+            # Unresolved: a relative date without an anchor, or a day or month whose year is
+            # neither written nor found before it. Explicit years and decades always resolve.
+            unresolved = self.kind not in ("year", "decade") and not values
             open_range = self.kind == "range" and self.value_start is not None
             if not (unresolved or open_range):
                 raise ValueError(
-                    "only a relative date may be unresolved (both ends null), "
-                    "and only a range open-ended (\"2006–present\": value_end null)"
+                    "only a relative date or a yearless day or month may be unresolved (both "
+                    "ends null), and only a range open-ended (\"2006–present\": value_end null)"
                 )
         pattern = ISO_BY_GRANULARITY.get(self.granularity or "")
         for value in values:

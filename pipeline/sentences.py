@@ -1,19 +1,25 @@
-"""Paragraph boundaries as sentence boundaries: a token after a line break starts a sentence.
+"""Line breaks as sentence boundaries, on top of spaCy's ``sentencizer``.
 
-spaCy's ``sentencizer`` splits on punctuation only; wiki paragraphs, headings and list items are
-separated by newlines and must never share a sentence (date anchors and enumerations stop there).
+The sentencizer splits on sentence-final punctuation only; wiki paragraphs, headings and list
+items are separated by newlines and must never share a sentence (date anchors and enumerations
+stop there). spaCy keeps any whitespace other than a single space as a token of its own, so
+only those tokens (found with ``to_array``, not a Python walk over every token) are looked at.
 """
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 
 @Language.component("line_boundaries")
 def line_boundaries(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+    if len(doc) < 2:
+        return doc
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1])
+    for i in spaces.tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc

@@ -18,15 +18,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.matcher import Matcher, PhraseMatcher
+import numpy as np
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .classes import foreign_sections
+from .classes import AnchoredMatcher, FirstWords, Sentences, foreign_sections
 from .document import SourceDocument
 from .resources import load_json
 
 ELIDED_CAPITAL = re.compile(r"^[a-z]'[A-Z]")  # "l'Ouest", "d'Italia"
+ELIDED = re.compile(r"^[a-z]'(?=[A-Z])")  # the "l'" of "l'Ouest"
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 SERIES_LABELS = ("SERIES",)
 BODY_LABELS = ("ORG",)
@@ -51,27 +52,48 @@ def _series_keywords() -> frozenset[str]:
     return frozenset(load_json("class_cues.json")["series_keywords"])
 
 
+@dataclass
+class _CueMatcher:
+    matcher: AnchoredMatcher
+    rules: dict
+    keywords: FirstWords  # series nouns that end a series name
+    heads: FirstWords  # nouns of generic references ("the series")
+
+
 @cache
-def _matchers(vocab) -> tuple[Matcher, Matcher, dict]:
-    """Cue matcher and series-name matcher, built once per vocabulary."""
-    cue_matcher = Matcher(vocab)
-    cue_rules = {}
+def _matchers(vocab) -> _CueMatcher:
+    """The cue matcher, built once per vocabulary."""
+    matcher = AnchoredMatcher(vocab, attr="LOWER")
+    rules = {}
     for n, cue in enumerate(_cues()["cues"]):
-        key = f"series_cue_{n}"
-        cue_matcher.add(key, [cue["pattern"]])
-        cue_rules[vocab.strings[key]] = cue
-    # A capitalised name ending in a series noun: "All Japan Endurance Championship",
-    # "24 Hours of Le Mans" is not one; "Le Mans Series" is.
-    names = Matcher(vocab)
-    keywords = sorted(_series_keywords())
-    capital = {"TEXT": {"REGEX": r"^(?:[A-Z0-9]|[a-z]'[A-Z])"}}
-    connector = {"LOWER": {"IN": sorted(_cues()["name_connectors"] - {"and", "&"})}}
-    names.add("SERIES_NAME", [
-        [capital, {"OP": "*", **capital}, {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
-        [capital, {"OP": "*", **capital}, connector, {"OP": "*", **capital},
-         {"LOWER": {"IN": keywords}, "IS_TITLE": True}],
-    ])
-    return cue_matcher, names, cue_rules
+        rules[matcher.add(f"series_cue_{n}", [cue["pattern"]])] = cue
+    heads = {words[-1] for words in _cues()["generic_refs"]}
+    return _CueMatcher(matcher, rules, FirstWords(vocab, _series_keywords()),
+                       FirstWords(vocab, heads))
+
+
+class _Context:
+    """What every rule needs about one document, computed once."""
+
+    def __init__(self, doc: Doc, document: SourceDocument, entities: list[dict]) -> None:
+        self.doc = doc
+        self.document = document
+        self.sents = Sentences(doc)
+        self.cues = _matchers(doc.vocab)
+        self.entity_spans = [
+            (span, entity) for entity in entities if entity.get("label")
+            if (span := _span_at(doc, entity["start_char"], entity["end_char"],
+                                 entity["label"])) is not None
+        ]
+        self.series_spans = _series_name_spans(self, entities)
+        self.series_names = {_norm(s.text) for s in self.series_spans}
+        self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
+                           key=lambda h: (h[1], -h[2]))
+        self.lead = _lead_sentence(self)
+
+    def sent(self, i: int) -> Span:
+        start, end = self.sents.bounds(i)
+        return self.doc[start:end]
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -89,30 +111,31 @@ def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span 
     return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
 
 
-def _series_name_spans(doc: Doc, entities: list[dict]) -> list[Span]:
-    """Series names: SERIES entities, else capitalised names ending in a series noun."""
-    _, names, _ = _matchers(doc.vocab)
+def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
+    """Series names: SERIES entities, and capitalised names ending in a series noun ("All
+    Japan Endurance Championship"), read leftwards from each capitalised series noun."""
+    doc = ctx.doc
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
              if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
-    for _, start, end in names(doc):
-        span = doc[start:end]
-        while span and span[0].lower_ in _cues()["determiners"] | {"in", "from", "by"}:
-            span = span[1:]
-        if span and span[0].is_sent_start and span[0].lower_ in ("in", "the", "during"):
-            span = span[1:]
-        if len(span):
-            spans.append(Span(doc, span.start, span.end, label="SERIES"))
+    openers = set(_cues()["sentence_openers"])
+    for i in ctx.cues.keywords.positions(doc):
+        if not doc[i].is_title:
+            continue
+        floor = ctx.sents.bounds(i)[0]
+        name = _capitalised_before(doc, i, floor, bracket=False)
+        if name is None:
+            continue
+        start = name.start
+        while start < i and (doc[start].lower_ in openers or doc[start].lower_ in
+                             _cues()["determiners"]):
+            start += 1
+        if start < i:
+            spans.append(Span(doc, start, i + 1, label="SERIES"))
     return filter_spans(spans)
 
 
-def _entity_spans(doc: Doc, entities: list[dict], labels) -> list[tuple[Span, dict]]:
-    out = []
-    for entity in entities:
-        if entity.get("label") in labels:
-            span = _span_at(doc, entity["start_char"], entity["end_char"], entity["label"])
-            if span is not None:
-                out.append((span, entity))
-    return out
+def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
+    return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
 
 
 def _capital(token) -> bool:
@@ -130,9 +153,7 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
     start = i
     while i < limit:
         token = doc[i]
-        if _capital(token) or (token.text[:1].isdigit() and i > start):
-            i += 1
-        elif (token.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
+        if _capital(token) or (token.text[:1].isdigit() and i > start) or (token.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
               and _capital(doc[i + 1])):
             i += 1
         else:
@@ -140,10 +161,10 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
     return doc[start:i] if i > start else None
 
 
-def _capitalised_before(doc: Doc, i: int, floor: int) -> Span | None:
+def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> Span | None:
     """A capitalised name ending right before ``i``, skipping a bracketed short form:
     "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
-    if i - 1 >= floor and doc[i - 1].text == ")":
+    if bracket and i - 1 >= floor and doc[i - 1].text == ")":
         j = i - 1
         while j > floor and doc[j].text != "(":
             j -= 1
@@ -151,9 +172,7 @@ def _capitalised_before(doc: Doc, i: int, floor: int) -> Span | None:
     end = i
     while i - 1 >= floor:
         token = doc[i - 1]
-        if _capital(token):
-            i -= 1
-        elif (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
+        if _capital(token) or token.is_digit or (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
               and _capital(doc[i - 2])):
             i -= 1
         else:
@@ -196,33 +215,47 @@ class _Refs:
         return next((s for s in self.others if s.start == i), None)
 
 
-def _references(doc: Doc, own_names: list[str], entities: list[dict],
-                series_spans: list[Span]) -> _Refs:
+def _references(ctx: _Context, own_names: list[str], entities: list[dict]) -> _Refs:
+    doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
-    for span in series_spans:
+    for span in ctx.series_spans:
         (ours if _norm(span.text) in own else others).append(span)
     # Own names and aliases written without being found as series names ("JLMC").
-    matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-    matcher.add("OWN", [Doc(doc.vocab, words=n.split()) for n in own_names if n])
     found = {(s.start, s.end) for s in ours}
-    for _, start, end in matcher(doc):
-        if (start, end) not in found:
-            ours.append(doc[start:end])
-            found.add((start, end))
-    for words in _cues()["generic_refs"]:
-        n = len(words)
-        for token in doc:
-            if token.lower_ == words[0] and [t.lower_ for t in doc[token.i:token.i + n]] == words:
-                if words == ["it"] and token.text != "It" and not token.is_sent_start:
-                    continue  # "it" mid-sentence refers to too many things
-                ours.append(doc[token.i:token.i + n])
-    for span, entity in _entity_spans(doc, entities, OTHER_SUBJECT_LABELS):
+    lower = doc.to_array("LOWER")
+    for name in filter(None, own_names):
+        words = [w.casefold() for w in name.split()]
+        first = doc.vocab.strings.add(words[0])
+        for i in np.flatnonzero(lower == first).tolist():
+            if [t.lower_ for t in doc[i:i + len(words)]] == words and (i, i + len(words)) not in found:
+                ours.append(doc[i:i + len(words)])
+                found.add((i, i + len(words)))
+    # Generic references: "the series", "this championship", a sentence-initial "It".
+    generic = {tuple(words) for words in _cues()["generic_refs"]}
+    for i in ctx.cues.heads.positions(doc):
+        token = doc[i]
+        if (token.lower_,) in generic:
+            if _opens_clause(ctx, i):
+                ours.append(doc[i:i + 1])  # "it" after a noun refers to too many things
+        elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
+            ours.append(doc[i - 1:i + 1])
+    covered = {i for o in ours for i in range(o.start, o.end)}
+    for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS):
         if entity.get("label") in SERIES_LABELS:
             continue  # already among series_spans
-        if not any(o.start <= span.start < o.end for o in ours):
+        if span.start not in covered:
             others.append(span)
     return _Refs(ours, others)
+
+
+def _opens_clause(ctx: _Context, i: int) -> bool:
+    """Token ``i`` is the sentence's subject position: only an opening adverbial ("Since 2012",
+    "In 1987,") comes before it."""
+    openers = _cues()["sentence_openers"]
+    start = ctx.sents.bounds(i)[0]
+    return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
+               for t in ctx.doc[start:i])
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
@@ -255,13 +288,14 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
 # --- title -------------------------------------------------------------------------------
 
 
-def _lead_sentence(doc: Doc, document: SourceDocument) -> Span | None:
-    paragraphs = document.paragraphs()
+def _lead_sentence(ctx: _Context) -> Span | None:
+    """The first sentence of the lead: the article's definition of its subject."""
+    paragraphs = ctx.document.paragraphs()
     lead = [b for b in paragraphs if b.section is None] or paragraphs
     if not lead:
         return None
-    span = _span_at(doc, lead[0].start_char, lead[0].end_char)
-    return next(iter(span.sents), None) if span is not None else None
+    span = _span_at(ctx.doc, lead[0].start_char, lead[0].end_char)
+    return ctx.sent(span.start) if span is not None else None
 
 
 def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
@@ -282,13 +316,17 @@ def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
 
 
 def _lead_name(doc: Doc, sentence: Span | None) -> str | None:
-    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition."""
+    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition,
+    followed by a bracket, a comma or the copula. "In 1990, ..." opens no name."""
     if sentence is None:
         return None
     name = _capitalised_after(doc, sentence.start, sentence.end)
-    if name is None or name.text in ("It", "This", "The") or len(name) == 0:
+    if name is None or name[0].lower_ in _cues()["sentence_openers"] or name.text in ("It",):
         return None
-    copula = any(t.lower_ in ("is", "was", "are", "were") for t in sentence[name.end - sentence.start:])
+    after = doc[name.end] if name.end < sentence.end else None
+    if after is None or after.lower_ not in ("(", ",", "is", "was", "are", "were"):
+        return None
+    copula = any(t.lower_ in ("is", "was", "are", "were") for t in doc[name.end:sentence.end])
     return name.text if copula else None
 
 
@@ -297,21 +335,14 @@ def _initials_match(short: str, name: str) -> int | None:
     content words. Returns how many content words the letters leave over (fewer is better),
     None when the letters do not fit."""
     letters = [c for c in short.casefold() if c.isalnum()]
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold() not in STOP_WORDS]
+    words = [ELIDED.sub("", w) for w in re.split(r"[\s\-]+", name)
+             if w and w.casefold() not in STOP_WORDS]
     initials = [w[0].casefold() for w in words]
     k = 0
     for initial in initials:
         if k < len(letters) and initial == letters[k]:
             k += 1
     return len(words) - len(letters) if k == len(letters) else None
-
-
-def _cue_hits(doc: Doc, relation: str):
-    cue_matcher, _, rules = _matchers(doc.vocab)
-    for match_id, start, end in cue_matcher(doc):
-        rule = rules[match_id]
-        if rule["relation"] == relation:
-            yield rule, start, end
 
 
 def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
@@ -323,26 +354,33 @@ def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict]
     left over, preferring a name the series was renamed to (its latest). Names are taken as
     written, not shortened to the letters: which words a short form skips is a guess.
     """
+    return _infer_title(_Context(doc, document, entities), abbreviations, entities)
+
+
+def _infer_title(ctx: _Context, abbreviations: list[dict],
+                 entities: list[dict]) -> tuple[str, str]:
+    doc, document = ctx.doc, ctx.document
     if document.title is not None:
         return document.title.text, "heading"
     field = document.infobox_value(*_cues()["infobox_name"])
     if field is not None and field.value.strip() and "." not in field.value[-5:]:
         return field.value.strip(), "infobox"
-    sentence = _lead_sentence(doc, document)
+    sentence = ctx.lead
     lead = _lead_name(doc, sentence)
     if lead:
         return lead, "lead"
     short = _defined_short_form(doc, sentence)
-    series_spans = _series_name_spans(doc, entities)
-    candidates = list(dict.fromkeys(s.text for s in series_spans))
+    candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
-    refs = _references(doc, [short] if short else [], entities, series_spans)
+    refs = _references(ctx, [short] if short else [], entities)
     renamed = set()
-    for rule, start, end in _cue_hits(doc, _cues()["rename_relation"]):
-        sent = doc[start].sent
+    for rule, start, end in ctx.hits:
+        if rule["relation"] != _cues()["rename_relation"]:
+            continue
+        sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, series_spans)
+            name = _name_after(doc, end, sent.end, ctx.series_spans)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -353,11 +391,10 @@ def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict]
                 scored.append((_norm(candidate) not in renamed, extra, n, candidate))
         if scored:
             return min(scored)[3], "inferred"
-        long = _expand(short, abbreviations)
-        return long, "inferred"
+        return _expand(short, abbreviations), "inferred"
     if renamed:
         return next(c for c in candidates if _norm(c) in renamed), "inferred"
-    lead_spans = [s for s in series_spans if sentence is not None and s.start < sentence.end]
+    lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
     if lead_spans:
         return lead_spans[0].text, "inferred"
     return "", "inferred"
@@ -375,17 +412,31 @@ def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str |
 
 
 def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
-                use_fallback: bool) -> str | None:
-    j = i
-    while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
-        j += 1
-    for span, entity in bodies:
-        if span.start == j:
-            return entity.get("canonical") or span.text
-    if use_fallback:
-        name = _capitalised_after(doc, i, limit)
-        return name.text if name is not None else None
-    return None
+                use_fallback: bool) -> list[str]:
+    """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
+    by the FIA and the SBF"."""
+    found = []
+    while i < limit:
+        j = i
+        while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
+            j += 1
+        span = next((s for s, _ in bodies if s.start == j), None)
+        if span is not None:
+            entity = next(e for s, e in bodies if s.start == j)
+            found.append(entity.get("canonical") or span.text)
+        elif use_fallback and (span := _capitalised_after(doc, j, limit)) is not None:
+            found.append(span.text)
+        else:
+            break
+        i = span.end
+        if i < limit and doc[i].text == "(":  # a bracketed short form after the name
+            close = next((t.i for t in doc[i:min(limit, i + 6)] if t.text == ")"), None)
+            i = close + 1 if close is not None else i
+        if i + 1 < limit and doc[i].lower_ in ("and", ",", "&"):
+            i += 1
+        else:
+            break
+    return found
 
 
 def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
@@ -419,12 +470,19 @@ def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool) -
 
 
 def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int | None:
+    """First year of an inaugural key, last year of a folded key. A span of years
+    ("Years active: 1983–1992") gives both ends, but "2006–present" has no last year."""
     field = document.infobox_value(*keys)
     if field is None:
         return None
     years = YEAR.findall(field.value)
     if not years:
         return None
+    if last and field.key.casefold() in _cues()["infobox_ranges"]:
+        ongoing = any(w in field.value.casefold().split() or w in field.value.casefold()
+                      for w in _cues()["ongoing_words"])
+        if ongoing or len(years) < 2:
+            return None
     return int(years[-1] if last else years[0])
 
 
@@ -434,18 +492,18 @@ def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int 
 def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
                   entities: list[dict], dates: list[dict], classes: list[dict]) -> dict:
     """Series facts: name, aliases, years, country, bodies, names over time, classes."""
-    name, title_source = infer_title(doc, document, abbreviations=abbreviations,
-                                     entities=entities)
-    lead = _lead_sentence(doc, document)
+    ctx = _Context(doc, document, entities)
+    name, title_source = _infer_title(ctx, abbreviations, entities)
+    lead = ctx.lead
     short = _defined_short_form(doc, lead)
     aliases = [a["short"] for a in abbreviations
                if a.get("short") and a.get("long") and _norm(a["long"]) == _norm(name)]
     if short and short not in aliases and _norm(short) != _norm(name):
         aliases.append(short)
-    series_spans = _series_name_spans(doc, entities)
+    series_spans = ctx.series_spans
     use_fallback = not entities
-    bodies = _entity_spans(doc, entities, BODY_LABELS)
-    places = _entity_spans(doc, entities, ("LOCATION",))
+    bodies = _entity_spans(ctx, BODY_LABELS)
+    places = _entity_spans(ctx, ("LOCATION",))
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -453,8 +511,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # Two passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
     for _ in range(2):
-        refs = _references(doc, own_names, entities, series_spans)
-        facts = _collect(doc, refs, series_spans, bodies, places, dates, abbreviations,
+        refs = _references(ctx, own_names, entities)
+        facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
         names = facts.get("former_name", []) + facts.get("renamed_to", [])
         if all(n in own_names for n in names):
@@ -472,8 +530,6 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
 
     inaugural = _infobox_year(document, _cues()["infobox_inaugural"], last=False)
     folded = _infobox_year(document, _cues()["infobox_folded"], last=True)
-    if document.infobox_value(*_cues()["infobox_folded"]) is not None and folded is None:
-        folded = None
     inaugural = inaugural or next(iter(facts.get("inaugural", [])), None)
     folded = folded or next(iter(facts.get("folded", [])), None)
 
@@ -494,8 +550,8 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         "inaugural_year": inaugural,
         "folded_year": folded,
         "country": country,
-        "sanctioning_bodies": list(dict.fromkeys(sanctioning)),
-        "rule_bodies": list(dict.fromkeys(facts.get("rule_body", []))),
+        "sanctioning_bodies": _without_short_forms(sanctioning),
+        "rule_bodies": _without_short_forms(facts.get("rule_body", [])),
         "former_names": former,
         "renamed_to": [n for n in renamed if _norm(n) != _norm(name)],
         "predecessors": list(dict.fromkeys(
@@ -506,16 +562,22 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     }
 
 
-def _collect(doc, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
+def _without_short_forms(names: list[str]) -> list[str]:
+    """Distinct names, dropping a short form whose long form is also there ("ACO" beside
+    "Automobile Club de l'Ouest"), for when no abbreviation list expanded it."""
+    names = list(dict.fromkeys(names))
+    return [n for n in names if not (n.isupper() and any(
+        other != n and _initials_match(n, other) == 0 for other in names))]
+
+
+def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
              use_fallback) -> dict[str, list]:
-    cue_matcher, _, rules = _matchers(doc.vocab)
+    doc = ctx.doc
     facts: dict[str, list] = {}
-    matches = sorted(cue_matcher(doc), key=lambda m: (m[1], -m[2]))
-    for match_id, start, end in matches:
-        rule = rules[match_id]
+    for rule, start, end in ctx.hits:
         if any(a <= doc[start].idx < b for a, b in foreign):
             continue
-        sent = doc[start].sent
+        sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
         subject = rule["subject"]
         if subject == "before":
@@ -537,6 +599,10 @@ def _collect(doc, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _name_after(doc, end, sent.end, series_spans)
         elif value == "org_after":
             fact = _body_after(doc, end, sent.end, bodies, use_fallback)
+            facts.setdefault(rule["relation"], []).extend(
+                _expand(f, abbreviations) for f in fact
+                if _norm(f) not in ctx.series_names)
+            continue
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
@@ -546,19 +612,14 @@ def _collect(doc, refs, series_spans, bodies, places, dates, abbreviations, fore
                                                        for s, _ in bodies):
                 fact = None
         elif value == "location_after":
-            fact = _body_after(doc, end, sent.end, places, use_fallback)
+            fact = next(iter(_body_after(doc, end, sent.end, places, use_fallback)), None)
         if not fact or (value not in ("name_after", "year_after")
-                        and _is_series_name(fact, series_spans)):
+                        and _norm(fact) in ctx.series_names):
             continue
         if value.startswith("org"):
             fact = _expand(fact, abbreviations)
         facts.setdefault(rule["relation"], []).append(fact)
     return facts
-
-
-def _is_series_name(text: str, series_spans: list[Span]) -> bool:
-    """A body or place slot filled by a series name ("run by the X Series") is no body."""
-    return any(_norm(s.text) == _norm(text) for s in series_spans)
 
 
 def _category_country(document: SourceDocument, places, use_fallback: bool) -> str | None:

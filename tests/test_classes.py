@@ -117,3 +117,16 @@ def test_class_name_normalisation(nlp):
     assert [s.label_ for s in doc.spans["classes"]] == ["prototype", "prototype",
                                                         "grand touring", "touring"]
     assert class_name(doc.spans["classes"][0]) == "LMP1"
+
+
+def test_code_that_needs_its_continuation(nlp):
+    doc, _ = parse(nlp, "Group N cars and N-GT cars raced, but N was not a class.\n")
+    assert mentions(doc) == ["Group N", "N-GT"]
+
+
+def test_pro_am_splits_of_a_numbered_class(nlp):
+    doc, document = parse(nlp, "The cup has three classes: GT3, GT3 Pro-Am and GT4 Am.\n")
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"GT3", "GT3 Pro-Am", "GT4 Am"}
+    assert records["GT3 Pro-Am"]["parent"] == "GT3"
+    assert records["GT4 Am"]["parent"] is None  # GT4 itself is not one of the cup's classes

@@ -41,6 +41,7 @@ CASES = [
     # years in context
     ("The Valdoria Touring Series was founded in 1994.", [("1994", "year", "1994", "1994")]),
     ("In 2031, the championship adopted hybrid engines.", [("2031", "year", "2031", "2031")]),
+    ("In 2000 cars had to carry success ballast.", [("2000", "year", "2000", "2000")]),
     ("The 1968 Borealis 500 was its first event.", [("1968", "year", "1968", "1968")]),
     ("Korvin Racing won the title at the end of 2003.", [("2003", "year", "2003", "2003")]),
     ("The team folded at the start of 2011 after losing its sponsor.",
@@ -50,11 +51,17 @@ CASES = [
     # seasons
     ("Halvorsen won every race of the 2004 season.", [("2004", "season", "2004", "2004")]),
     ("The series was sold at the end of the 2012 season.", [("2012", "season", "2012", "2012")]),
+    ("He won the 2011 Varnland GT Championship season.", [("2011", "season", "2011", "2011")]),
+    ("The 2012 and 2013 Varnland seasons were shortened.",
+     [("2012", "year", "2012", "2012"), ("2013", "year", "2013", "2013")]),
     ("During that 1998 season the grid grew to thirty cars.",
      [("1998", "season", "1998", "1998")]),
     ("The 2008–09 season opened at Port Ellery.", [("2008–09", "season", "2008", "2009")]),
     ("It ran its winter 1999-00 season in the south.", [("1999-00", "season", "1999", "2000")]),
     ("The 2015–2016 season was its last.", [("2015–2016", "season", "2015", "2016")]),
+    ("The 1999/2000 season ran in the southern summer.",
+     [("1999/2000", "season", "1999", "2000")]),
+    ("Its 2004/05 calendar had six rounds.", [("2004/05", "season", "2004", "2005")]),
     # year ranges
     ("Mirova supplied engines from 1983 to 1992.",
      [("from 1983 to 1992", "range", "1983", "1992")]),
@@ -70,6 +77,10 @@ CASES = [
     ("Group B cars dominated in the 1980s.", [("1980s", "decade", "1980", "1989")]),
     ("The circuit was rebuilt in the late 1970s.", [("1970s", "decade", "1970", "1979")]),
     ("Turbo engines returned in the mid-1990s.", [("1990s", "decade", "1990", "1999")]),
+    ("Its popularity fell from 2000s – 1990s levels.",  # no backward range: two decades
+     [("2000s", "decade", "2000", "2009"), ("1990s", "decade", "1990", "1999")]),
+    ("The final was moved from June 31 to July 2, 2011.",  # no June 31: the valid part stays
+     [("July 2, 2011", "date", "2011-07-02", "2011-07-02")]),
     ("Open-wheel racing boomed in the 1950s–1960s.", [("1950s–1960s", "range", "1950", "1969")]),
     # full dates
     ("The opening round took place on June 14, 2009.", [("June 14, 2009", "date",
@@ -82,6 +93,14 @@ CASES = [
                                                    "2012-02-29", "2012-02-29")]),
     ("The team was entered on 21st May 2005.", [("21st May 2005", "date",
                                                  "2005-05-21", "2005-05-21")]),
+    ("The result was confirmed on 2009-11-02 by the stewards.",
+     [("2009-11-02", "date", "2009-11-02", "2009-11-02")]),
+    ("The title was decided on the 5th of May, 2019.", [("5th of May, 2019", "date",
+                                                         "2019-05-05", "2019-05-05")]),
+    ("The two-day meeting on 14 and 15 June 2008 drew 40 entries.",
+     [("14 and 15 June 2008", "range", "2008-06-14", "2008-06-15")]),
+    ("It ran on August 2 and 3, 2014 at Tarrow.",
+     [("August 2 and 3, 2014", "range", "2014-08-02", "2014-08-03")]),
     # months
     ("The rules were published in November 2008.", [("November 2008", "month",
                                                      "2008-11", "2008-11")]),
@@ -116,6 +135,8 @@ CASES = [
     ("On March 8, the 2024 season opened at Redfield.",
      [("March 8", "date", "2024-03-08", "2024-03-08"), ("2024", "season", "2024", "2024")]),
     ("The opener was set for 12 October.", [("12 October", "date", None, None)]),
+    ("The 2023 leap-day race on February 29 was a misprint.",
+     [("2023", "year", "2023", "2023"), ("February 29", "date", None, None)]),
     # relative expressions
     ("In 2001 the cup was renamed; the following year it became international.",
      [("2001", "year", "2001", "2001"), ("the following year", "relative", "2002", "2002")]),
@@ -162,6 +183,9 @@ NEGATIVE = [
     "Over its ten-year run the series struggled in its earlier years.",
     "Only 2050 spectators attended the 12 hours.",
     "The LMP1 and LMP2 cars raced in the GC21 Championship.",
+    "Brandt won the June 24 Hours twice.",
+    "Over 2000 cars were built and 1950 entries received.",
+    "The team fielded 2 March chassis.",
 ]
 
 
@@ -190,21 +214,22 @@ def test_records_have_the_contract_keys_and_offsets(nlp):
         assert text[record["start_char"]:record["end_char"]] == record["text"]
 
 
-def test_yearless_date_takes_the_year_of_its_section_not_of_another():
+def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
     nlp = customize_tokenizer(spacy.blank("en"))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("date_matcher")
     text = (
-        "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series.\n\n"
+        "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series founded in 1990.\n\n"
         "== 2004 season ==\nThe grid was small.\n\nThe finale ran on October 3.\n\n"
         "==Circuits==\nThe opener was on May 9.\n"
     )
     document = read_text(text, source="t.txt", doc_id="t2")
     records = date_records(nlp(document.body), document)
     assert triples(records) == [
+        ("1990", "year", "1990", "1990"),
         ("2004", "season", "2004", "2004"),
-        ("October 3", "date", "2004-10-03", "2004-10-03"),
-        ("May 9", "date", None, None),
+        ("October 3", "date", "2004-10-03", "2004-10-03"),  # its section's year, not the lead's
+        ("May 9", "date", "2004-05-09", "2004-05-09"),  # no year in its section: the last one
     ]
 
 

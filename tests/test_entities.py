@@ -22,7 +22,7 @@ GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 
 @pytest.fixture(scope="module")
 def nlp():
-    import pipeline.abbreviations  # noqa: F401  (registers the factories)
+    import pipeline.abbreviations
     import pipeline.entities  # noqa: F401
 
     pipe = customize_tokenizer(spacy.blank("en"))
@@ -250,7 +250,7 @@ def test_seeds_against_gold(nlp):
 
 
 if __name__ == "__main__":  # print the per-label table
-    import pipeline.abbreviations  # noqa: F401
+    import pipeline.abbreviations
     import pipeline.entities  # noqa: F401
 
     pipe = customize_tokenizer(spacy.blank("en"))

@@ -41,7 +41,8 @@ def test_entity_label_is_closed():
         (("1998-02", "1998-02", "year"), "not ISO 8601 at granularity year"),
         (("1998-02-30", "1998-02-30", "day"), "day is out of range"),
         (("1999", "1998", "year"), "ends 1998 before it starts 1999"),
-        ((None, "1998", "year"), "only a relative date may be unresolved"),
+        ((None, "1998", "year"), "only a relative date or a yearless day"),
+        ((None, None, "year"), "only a relative date or a yearless day"),
     ],
 )
 def test_date_values_are_checked(values, message):
