@@ -120,6 +120,11 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     assert _positive(figures["flow_startup"]["first_flow_run_s"])
     assert all(v >= 0 for k, v in figures["b_breakdown_s"].items() if k != "records_and_validation")
     assert {"tokenizer", "date_matcher"} <= set(figures["b_breakdown_s"])
+    profile = figures["b_profile"]
+    assert profile["documents"] == 4 and _positive(profile["profiled_seconds"])
+    shares = profile["share_by_direct_callee"]
+    assert "nlp(text): tokenizer and components" in shares and 0 < sum(shares.values()) <= 1.01
+    assert profile["matcher_seconds"] and all(v >= 0 for v in profile["matcher_seconds"].values())
 
     memory = figures["e_memory"]
     assert memory["n"]["docs"] == 4 and memory["scaled"]["docs"] == 12
