@@ -266,7 +266,8 @@ SERIES_FIELDS = (
     ("name", "Name"), ("aliases", "Aliases"), ("inaugural_year", "Inaugural year"),
     ("folded_year", "Folded year"), ("country", "Country"),
     ("sanctioning_bodies", "Sanctioning bodies"), ("rule_bodies", "Rule bodies"),
-    ("former_names", "Former names"), ("predecessors", "Predecessors"),
+    ("former_names", "Former names"), ("renamed_to", "Renamed to"),
+    ("predecessors", "Predecessors"),
     ("successors", "Successors"),
 )
 
@@ -358,7 +359,7 @@ def _year(value) -> int | None:
 def _names(doc: ReportDocument) -> set[str]:
     series = doc.series
     names = {series.get("name"), doc.record.get("title"), *(series.get("aliases") or []),
-             *(series.get("former_names") or [])}
+             *(series.get("former_names") or []), *(series.get("renamed_to") or [])}
     return {n.casefold() for n in names if isinstance(n, str) and n}
 
 
@@ -427,6 +428,8 @@ def timeline_svg(documents: list[ReportDocument], href_prefix: str = "docs/") ->
         notes = []
         if doc.series.get("former_names"):
             notes.append("formerly " + "; ".join(doc.series["former_names"]))
+        if doc.series.get("renamed_to"):
+            notes.append("renamed " + "; ".join(doc.series["renamed_to"]))
         for relation, names in (("→", doc.series.get("successors")),
                                 ("←", doc.series.get("predecessors"))):
             for name in names or []:
@@ -471,7 +474,7 @@ def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
         "<h2>Series timeline</h2>",
         ('<p class="meta">Inaugural to folded year; a faded end is a year not found. Arrows join a '
         "series to a successor in this corpus; other successors (&rarr;), predecessors (&larr;) "
-        "and former names are noted on the right.</p>"),
+        "and renames are noted on the right.</p>"),
         f'<div class="timeline">{timeline_svg(documents)}</div>',
         "<h2>Documents</h2>",
         ('<input id="filter" type="search" placeholder="filter documents" '

@@ -184,7 +184,7 @@ def run_dirs(tmp_path: Path) -> tuple[Path, Path, dict]:
         "two.json": _record(
             "two.txt", TEXT_B,
             {"name": "Norland Touring Trophy", "inaugural_year": 2000,
-             "former_names": ["Norland Saloon Series"],
+             "former_names": ["Norland Saloon Series"], "renamed_to": ["Norland GT Trophy"],
              "predecessors": ["Veltria Sprint Cup"]},
             entities=[_entity(TEXT_B, "Norland Motor Union", "ORG")],
         ),
@@ -231,6 +231,7 @@ def test_index_lists_every_document_and_draws_the_timeline(run_dirs):
     assert 'class="bar open"' in html  # the Trophy has not folded
     assert '<path class="link"' in html  # successor in the corpus: an arrow
     assert "formerly Norland Saloon Series" in html
+    assert "renamed Norland GT Trophy" in html
 
 
 def test_document_page_highlights_every_entity_and_date(run_dirs):
