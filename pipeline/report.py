@@ -473,8 +473,8 @@ def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
     parts += [
         "<h2>Series timeline</h2>",
         ('<p class="meta">Inaugural to folded year; a faded end is a year not found. Arrows join a '
-        "series to a successor in this corpus; other successors (&rarr;), predecessors (&larr;) "
-        "and renames are noted on the right.</p>"),
+        "series to a successor in this corpus; other successors (&rarr;), predecessors (&larr;), "
+        "former names and renames are noted on the right.</p>"),
         f'<div class="timeline">{timeline_svg(documents)}</div>',
         "<h2>Documents</h2>",
         ('<input id="filter" type="search" placeholder="filter documents" '
