@@ -1,12 +1,15 @@
 """Racing classes: the ``racing_classes`` component and the series' own class structure.
 
 The component finds class mentions ("LMP1", "GTE-Pro", "Group C", "Class B", "Le Mans
-Prototypes") with a ``Matcher`` built once from ``data/class_patterns.jsonl`` and stores them in
+Prototypes") with matchers built once from ``data/class_patterns.jsonl`` (run only where a
+pattern can start, see ``AnchoredMatcher``) and stores them in
 ``doc.spans["classes"]`` (label = the class category, or "CLASS" when the name does not say). It
 then reads the class structure the prose states and keeps it in ``doc._.class_structure``:
 
 * enumerations: a class list opened by a class noun ("four classes: LMP1, LMP2, GT1, and GT2",
-  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)");
+  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)"), where
+  names the patterns do not know count too ("three classes: Super 2000, TCR and Production"),
+  or closed by one in a sentence about the series ("It runs LMP3, GT3 and GT4 classes");
 * definitions: "<classes> (would be|was) for <description>", whose description names the
   classes of other bodies it matches ("Class D was for C1/GTP cars" -> Class D = C1, GTP);
 * aliases: a long form with its code in brackets ("Grand Touring (GT)").
@@ -355,10 +358,10 @@ def _after_car_name(doc: Doc, start: int) -> bool:
         return False
     if prev.is_title and prev.is_alpha:
         return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
-
-    return any(c.isdigit() for c in prev.text) and not prev.is_digit or (
-        prev.is_digit and len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
-    )
+    if prev.is_digit:
+        # A model number ("911 GT3", "550 GT1"), not a year ("the 2008 GT1 title").
+        return len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
+    return any(c.isdigit() for c in prev.text)  # "F40 GTE", "R8 LMS"
 
 
 def _inside_series_name(doc: Doc, end: int) -> bool:
@@ -451,21 +454,87 @@ def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[Class
     return runs
 
 
-def _opens_enumeration(doc: Doc, start: int, sents: Sentences) -> bool:
-    """A list right after an opener that follows a class noun in the same sentence: "four
-    classes: ...", "two general classes, known as ...", "divided into ... classes"? (no: the noun
-    must come first, so "IMSA's GTS and GTU classes" is no enumeration)."""
+@cache
+def _enumeration_nouns(vocab) -> FirstWords:
+    return FirstWords(vocab, _cues()["enumeration_nouns"])
+
+
+def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
+    """Lists a class noun opens: "four classes: LMP1, LMP2, GT1, and GT2", "two general
+    classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)", "three classes: Super
+    2000, TCR and Production". After a strong opener (":", "known as", "namely") capitalised
+    names count as classes too; after a weak one ("were", "into") one item must be a class
+    mention. A noun after the list ("IMSA's GTS and GTU classes") opens nothing."""
     cues = _cues()
-    if start == 0:
+    by_start = {item.start: item for item in items}
+    lists = []
+    taken: set[int] = set()
+    for noun in _enumeration_nouns(doc.vocab).positions(doc):
+        sent_end = sents.bounds(noun)[1]
+        for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
+            opener = doc[j].lower_
+            if opener not in cues["enumeration_openers"] or j + 1 in taken:
+                continue
+            found = _parse_list(doc, j + 1, sent_end, by_start)
+            strong = opener in cues["strong_openers"]
+            if len(found) >= 2 and (strong or any(i.family != "NAME" for i in found)):
+                lists.append(found)
+                taken.add(j + 1)
+                break
+    return lists
+
+
+def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) -> list[ClassItem]:
+    found: list[ClassItem] = []
+    while i < limit:
+        while i < limit and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_space):
+            i += 1
+        if i >= limit:
+            break
+        if i in by_start:
+            item = by_start[i]
+        elif doc[i].is_title or doc[i].is_upper and doc[i].is_alpha:
+            # A class the patterns do not know, named in the list: "Production", "Pro-Am".
+            end = i + 1
+            while end < min(limit, i + 3) and end not in by_start and (
+                doc[end].is_title or doc[end].like_num
+                or doc[end].text == "-" and end + 1 < limit and doc[end + 1].is_title
+            ):
+                end += 1
+            name = class_name(doc[i:end])
+            item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
+            code = by_start.get(end + 1)
+            if end + 1 < limit and doc[end].text == "(" and code and doc[code.end].text == ")":
+                # "GT Daytona (GTD)": the class goes by its code.
+                item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
+                                 long_form=name)
+        else:
+            break
+        found.append(item)
+        # Separators: ",", "and", "or", ", and".
+        i = item.end
+        if i < limit and doc[i].text == ",":
+            i += 1
+        if i < limit and doc[i].lower_ in ("and", "or", "&"):
+            i += 1
+        if i == item.end:
+            break
+    return found
+
+
+def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> bool:
+    """A list closed by a class noun: "It runs LMP2, LMP3 and GT3 classes". Not when another
+    body owns the list or the text compares with it ("similar to IMSA's GTS and GTU classes",
+    "the X Championship, whose GTO and GTU classes");
+    whether the sentence is about this series is checked by ``class_records``."""
+    cues = _cues()
+    sent_start, sent_end = sents.bounds(run[0].start)
+    end = run[-1].end
+    if end >= sent_end or doc[end].lower_ not in cues["enumeration_nouns"]:
         return False
-    sent_start = sents.bounds(start)[0]
-    opener = doc[start - 1]
-    if opener.lower_ == "the" and start - 2 >= sent_start:
-        opener = doc[start - 2]
-    if opener.lower_ not in cues["enumeration_openers"] or opener.i < sent_start:
-        return False
-    window = doc[max(sent_start, opener.i - cues["enumeration_window"]):opener.i]
-    return any(t.lower_ in cues["enumeration_nouns"] for t in window)
+    before = doc[max(sent_start, run[0].start - 4):run[0].start]
+    return not any(t.lower_ in cues["comparison_words"] or t.text in ("'s", "’s", "'")
+                   for t in before)
 
 
 def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
@@ -517,12 +586,20 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
+    for found in _opened_lists(doc, items, sents):
+        sent_start = sents.bounds(found[0].start)[0]
+        enumerations.append({"items": [_item_dict(i) for i in found],
+                             "start_char": doc[found[0].start].idx, "opened": True,
+                             "lead_in": doc[sent_start:found[0].start].text})
     for run in runs:
         first = run[0]
-        if len(run) >= 2 and _opens_enumeration(doc, first.start, sents):
+        if len(run) >= 2 and _closes_enumeration(doc, run, sents):
+            sent_start = sents.bounds(first.start)[0]
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
-                "start_char": doc[first.start].idx,
+                "start_char": doc[first.start].idx, "opened": False,
+                # The sentence before the list, to check who it is about.
+                "lead_in": doc[sent_start:first.start].text,
             })
     heads = []
     for run in runs:
@@ -613,6 +690,34 @@ def _infobox_classes(document: SourceDocument) -> list[dict]:
     return records
 
 
+def _about_series_pattern(document: SourceDocument, own_names) -> re.Pattern:
+    """A sentence opening that makes the series its subject: "The series", "It", its name,
+    after an opening adverbial ("Since 2012, the championship ...")."""
+    names = [n for n in own_names if n]
+    if document.title:
+        names.append(document.title.text)
+    refs = [re.escape(n) for n in names] + _cues()["series_subjects"]
+    return re.compile(
+        r"^\s*(?:(?:in|since|from|during|for|by|after|until)\b[^,]{0,40}?,?\s+)?"
+        r"(?:the\s+|this\s+)?(?:" + "|".join(refs) + r")\b", re.IGNORECASE)
+
+
+def _names_other_series_last(text: str, document: SourceDocument, own_names) -> bool:
+    """Whether the last series reference in ``text`` is a named series other than this one."""
+    own = {n.casefold() for n in own_names if n}
+    if document.title:
+        own.add(document.title.text.casefold())
+    keywords = "|".join(sorted(_cues()["series_keywords"]))
+    named = re.compile(rf"(?:[A-Z][\w'’-]*\s+){{1,6}}(?:{keywords.title()})\b")
+    generic = re.compile(r"\b(?:the|this|its)\s+(?:series|championship|cup)\b|\bIt\b",
+                         re.IGNORECASE)
+    refs = [(m.start(), m.group().strip().casefold().removeprefix("the ") not in own)
+            for m in named.finditer(text)]
+    refs += [(m.start(), False) for m in generic.finditer(text)]
+    refs += [(text.casefold().rfind(o), False) for o in own if o in text.casefold()]
+    return bool(refs) and max(refs)[1]
+
+
 @cache
 def _classifier(vocab) -> RacingClasses:
     return RacingClasses(vocab)
@@ -648,7 +753,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     records: dict[str, dict] = {}
     groups: set[str] = set()  # infobox class groups ("Lmp Classes" -> LMP), for parents
 
+    spellings: dict[str, str] = {}  # "gtepro" -> the first spelling seen ("GTE-Pro")
+
     def add(name: str, **facts) -> dict:
+        name = spellings.setdefault(re.sub(r"[\s\-]", "", name.casefold()), name)
         record = records.setdefault(name, {
             "name": name, "parent": None, "category": None, "equivalents": [],
             "description": None,
@@ -668,7 +776,16 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
     listed_together: list[set[str]] = []
+    about_series = _about_series_pattern(document, own_names)
     for enumeration in structure["enumerations"]:
+        lead_in = enumeration.get("lead_in") or ""
+        if enumeration.get("opened"):
+            # An opened list is the series' unless another series is named last before it:
+            # "The rival Eastern Cup had two classes: GT1 and GT2".
+            if _names_other_series_last(lead_in, document, own_names):
+                continue
+        elif not about_series.match(lead_in):
+            continue
         if ours(enumeration["start_char"]):
             listed_together.append({item["name"] for item in enumeration["items"]})
             for item in enumeration["items"]:
@@ -701,6 +818,7 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
         name = record["name"]
         record["category"] = (
             (record["description"] and description_category(record["description"]))
+            or description_category(name)
             or class_category(name, labels.get(name))
             or (record["parent"] and class_category(record["parent"],
                                                     labels.get(record["parent"])))

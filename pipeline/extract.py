@@ -94,6 +94,9 @@ def extract_document(document: SourceDocument) -> DocumentResult:
         doc, document, **plain, classes=[c.model_dump() for c in class_items]
     )
     title, title_source = series_data.get("name"), series_data.get("title_source")
+    lost_pair = series.lost_long_form_pair(document, series_data, plain["abbreviations"])
+    if lost_pair:
+        abbreviation_items += check.items(Abbreviation, "abbreviations", [lost_pair])
     series_fields = {k: v for k, v in series_data.items() if k in Series.model_fields}
     series_fields["classes"] = [c.model_dump() for c in class_items]
     series_item = check.partial(Series, "series", series_fields)

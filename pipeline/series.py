@@ -107,8 +107,11 @@ def _norm(text: str) -> str:
     return " ".join(words)
 
 
-def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "") -> Span | None:
-    return doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
+def _span_at(doc: Doc, start_char: int, end_char: int, label: str = "",
+             canonical: str | None = None) -> Span | None:
+    """The span of an entity dict; its canonical name rides along as the span's kb_id."""
+    return doc.char_span(start_char, end_char, label=label, kb_id=canonical or "",
+                         alignment_mode="expand")
 
 
 def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
@@ -116,7 +119,8 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
     spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES")) is not None]
+             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES",
+                               e.get("canonical"))) is not None]
     openers = set(_cues()["sentence_openers"])
     for i in ctx.cues.keywords.positions(doc):
         if not doc[i].is_title:
@@ -172,8 +176,9 @@ def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> S
     end = i
     while i - 1 >= floor:
         token = doc[i - 1]
-        if _capital(token) or token.is_digit or (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
-              and _capital(doc[i - 2])):
+        connector = (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
+                     and _capital(doc[i - 2]))
+        if _capital(token) or token.is_digit or connector:
             i -= 1
         else:
             break
@@ -211,11 +216,9 @@ class _Refs:
     def ours_at(self, i: int) -> Span | None:
         return next((s for s in self.ours if s.start == i), None)
 
-    def other_at(self, i: int) -> Span | None:
-        return next((s for s in self.others if s.start == i), None)
 
-
-def _references(ctx: _Context, own_names: list[str], entities: list[dict]) -> _Refs:
+def _references(ctx: _Context, own_names: list[str]) -> _Refs:
+    """This series' references (its names, "the series", "It") and other named things."""
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
@@ -258,6 +261,23 @@ def _opens_clause(ctx: _Context, i: int) -> bool:
                for t in ctx.doc[start:i])
 
 
+def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
+                          end: int) -> bool:
+    """"the last season was held in 2004": the series' own season unless the phrase names
+    another series ("the first season of the X Cup") or its clause does."""
+    doc, cues = ctx.doc, _cues()
+    if start == 0 or doc[start - 1].lower_ not in cues["nominal_determiners"]:
+        return False
+    if end < sent.end and doc[end].lower_ == "of":
+        j = end + 1
+        while j < sent.end and doc[j].lower_ in cues["determiners"]:
+            j += 1
+        return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
+    clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
+                         if doc[i].lower_ in cues["clause_breaks"]), sent.start)
+    return not any(clause_start <= o.start < start for o in refs.others)
+
+
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
     """The cue's predicate is coordinated with the sentence's main one: "... and was renamed"."""
     i = start - 1
@@ -268,20 +288,22 @@ def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
 
 def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: bool,
                   nearest: bool = True) -> bool:
+    """Whether the cue at ``start`` speaks of this series (see the module docstring); with no
+    reference before it, only the lead's definition sentence does."""
     if _coordinated(doc, start, sent):
         verdict = refs.nearest_before(sent, start, first=True)
     elif nearest:
         verdict = refs.nearest_before(sent, start)
     else:
-        # Bodies are objects of their relation ("run by X and ran under the rules of Y"):
-        # only a series named in between changes the subject.
+        # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
+        # named in between keeps the subject, anything else named there (a series, a team,
+        # a maker: "the series drew a team formed by ...") takes it.
         ours = [s for s in refs.ours if sent.start <= s.start and s.end <= start]
         if not ours:
             return lead_sentence
         last = max(s.end for s in ours)
-        series_between = any(last <= o.start and o.end <= start for o in refs.others
-                             if o.label_ == "SERIES")
-        return not series_between
+        return not any(last <= o.start and o.end <= start for o in refs.others
+                       if o.label_ not in BODY_LABELS)
     return verdict if verdict is not None else lead_sentence
 
 
@@ -345,6 +367,29 @@ def _initials_match(short: str, name: str) -> int | None:
     return len(words) - len(letters) if k == len(letters) else None
 
 
+def short_form_name(short: str, name: str) -> str | None:
+    """The words of ``name`` a short form spells, aligned from the right as Schwartz & Hearst
+    do: "JSPC" in "All Japan Sports Prototype Car Endurance Championship" keeps "All" (before
+    the first letter, as "All" in "All Japan ...") and the words the letters begin, giving "All
+    Japan Sports Prototype Championship". None when the letters do not fit. A guess at the
+    name the short form abbreviates, so the record keeps it apart from the name as written."""
+    letters = [c for c in short.casefold() if c.isalnum()]
+    words = name.split()
+    keep: list[int] = []
+    k = len(letters) - 1
+    for i in range(len(words) - 1, -1, -1):
+        word = ELIDED.sub("", words[i])
+        if k >= 0 and word.casefold() not in STOP_WORDS and word[:1].casefold() == letters[k]:
+            keep.append(i)
+            k -= 1
+    if k >= 0 or not keep:
+        return None
+    kept = set(keep)
+    # Words before the first letter stay ("All"), as do small words between kept ones ("de").
+    return " ".join(w for i, w in enumerate(words) if i < min(kept) or i in kept or (
+        i < max(kept) and ELIDED.sub("", w).casefold() in STOP_WORDS))
+
+
 def infer_title(doc: Doc, document: SourceDocument, *, abbreviations: list[dict],
                 entities: list[dict]) -> tuple[str, str]:
     """The article's subject and where it came from: "heading", "infobox", "lead", "inferred".
@@ -373,7 +418,7 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
     candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
-    refs = _references(ctx, [short] if short else [], entities)
+    refs = _references(ctx, [short] if short else [])
     renamed = set()
     for rule, start, end in ctx.hits:
         if rule["relation"] != _cues()["rename_relation"]:
@@ -408,7 +453,7 @@ def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str |
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
         i += 1
     span = next((s for s in series_spans if s.start == i), None)
-    return span.text if span is not None else None
+    return (span.kb_id_ or span.text) if span is not None else None
 
 
 def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
@@ -451,19 +496,34 @@ def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
     return None
 
 
-def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool) -> int | None:
+def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
+                fronted: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
+    sentence's opening adverbial ("In 2014 the championship merged ...")."""
     window_end = min(sent.end, end + _cues()["year_window"])
-    if end >= window_end:
+    year = _year_in(doc, end, window_end, dates, last)
+    if year is None and fronted:
+        openers = _cues()["sentence_openers"]
+        k = sent.start
+        while k < sent.end and (doc[k].lower_ in openers or doc[k].like_num or doc[k].is_punct
+                                or doc[k].is_space):
+            k += 1
+        year = _year_in(doc, sent.start, min(k, end), dates, last)
+    return year
+
+
+def _year_in(doc: Doc, start: int, end: int, dates: list[dict], last: bool) -> int | None:
+    if start >= end:
         return None
-    lo, hi = doc[end].idx, doc[window_end - 1].idx + len(doc[window_end - 1])
+    lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     inside = sorted((d for d in dates if lo <= d["start_char"] < hi and d.get("value_start")),
                     key=lambda d: d["start_char"])
     if inside:
         value = inside[0]["value_end" if last else "value_start"] or inside[0]["value_start"]
         return int(value[:4])
     if not dates:
-        # Without the date component: a plain year token in the window.
-        for token in doc[end:window_end]:
+        # Without the date component: a plain year token.
+        for token in doc[start:end]:
             if YEAR.fullmatch(token.text):
                 return int(token.text)
     return None
@@ -511,14 +571,16 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # Two passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
     for _ in range(2):
-        refs = _references(ctx, own_names, entities)
+        refs = _references(ctx, own_names)
         facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
-        names = facts.get("former_name", []) + facts.get("renamed_to", [])
+        names = (facts.get("former_name", []) + facts.get("renamed_to", [])
+                 + facts.get("ended_name", []))
         if all(n in own_names for n in names):
             break
         own_names = list(dict.fromkeys(own_names + names))
 
+    aliases += [a for a in facts.get("alias", []) if _norm(a) != _norm(name) and a not in aliases]
     renamed = facts.get("renamed_to", [])
     history = list(dict.fromkeys(facts.get("former_name", []) + renamed))
     current = {_norm(name)} | {_norm(a) for a in aliases}
@@ -526,7 +588,11 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         # The latest rename is today's name unless the title says otherwise: a later name
         # than the title is not a former one.
         current.add(_norm(renamed[-1]))
+    # A name the text gives an end ("known as X until 2005") is a former one even if it was
+    # the latest rename.
+    ended = [n for n in facts.get("ended_name", []) if _norm(n) not in {_norm(name)}]
     former = [n for n in history if _norm(n) not in current]
+    former += [n for n in ended if n not in former]
 
     inaugural = _infobox_year(document, _cues()["infobox_inaugural"], last=False)
     folded = _infobox_year(document, _cues()["infobox_folded"], last=True)
@@ -554,6 +620,9 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
         "rule_bodies": _without_short_forms(facts.get("rule_body", [])),
         "former_names": former,
         "renamed_to": [n for n in renamed if _norm(n) != _norm(name)],
+        # For an inferred title, the name its short form spells (see short_form_name).
+        "short_form_name": (short_form_name(short, name) if short and title_source == "inferred"
+                            else None),
         "predecessors": list(dict.fromkeys(
             n for n in facts.get("predecessor", []) if _norm(n) not in current)),
         "successors": list(dict.fromkeys(
@@ -584,6 +653,13 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             nearest = not rule["value"].startswith(("org", "location"))
             if not _about_series(doc, refs, sent, start, in_lead, nearest=nearest):
                 continue
+        elif subject == "first":
+            # "... merged with X to form Y": the sentence's subject did the forming.
+            if not refs.nearest_before(sent, start, first=True):
+                continue
+        elif subject == "nominal":
+            if not _nominal_about_series(ctx, refs, sent, start, end):
+                continue
         elif subject == "after":
             j = end
             if refs.ours_at(j) is None:
@@ -594,9 +670,16 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         value = rule["value"]
         fact = None
         if value == "year_after":
-            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded")
+            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
+                               fronted=rule.get("fronted_year", False))
         elif value == "name_after":
             fact = _name_after(doc, end, sent.end, series_spans)
+            if fact and rule.get("until"):
+                # "was known as X until 2005": a name with an end is a former one.
+                after = next((s.end for s in series_spans
+                              if fact in (s.text, s.kb_id_) and s.start >= end), sent.end)
+                if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
+                    fact = None
         elif value == "org_after":
             fact = _body_after(doc, end, sent.end, bodies, use_fallback)
             facts.setdefault(rule["relation"], []).extend(
@@ -630,3 +713,29 @@ def _category_country(document: SourceDocument, places, use_fallback: bool) -> s
         if m and (m.group("place") in known or use_fallback):
             return m.group("place")
     return None
+
+
+def lost_long_form_pair(document: SourceDocument, series: dict,
+                        abbreviations: list[dict]) -> dict | None:
+    """The abbreviation record for a headless lead that lost its name.
+
+    "The , abbreviated as JSPC, ..." defines a short form whose long form was stripped with the
+    bold name; when the title was inferred, the long form is the name its letters spell
+    (``short_form_name``). Located at the short form's first use in the lead paragraph.
+    """
+    long = series.get("short_form_name")
+    aliases = series.get("aliases") or []
+    if not long or not aliases:
+        return None
+    short = aliases[0]
+    if any(a["short"] == short for a in abbreviations):
+        return None
+    lead = next((b for b in document.blocks if b.kind == "paragraph"), None)
+    if lead is None:
+        return None
+    found = re.search(rf"(?<!\w){re.escape(short)}(?!\w)",
+                      document.text[lead.start_char:lead.end_char])
+    if found is None:
+        return None
+    start = lead.start_char + found.start()
+    return {"short": short, "long": long, "start_char": start, "end_char": start + len(short)}

@@ -130,3 +130,57 @@ def test_pro_am_splits_of_a_numbered_class(nlp):
     assert set(records) == {"GT3", "GT3 Pro-Am", "GT4 Am"}
     assert records["GT3 Pro-Am"]["parent"] == "GT3"
     assert records["GT4 Am"]["parent"] is None  # GT4 itself is not one of the cup's classes
+
+
+def test_list_closed_by_its_noun_counts_when_the_series_is_the_subject(nlp):
+    text = ("= Valley Endurance Series =\n\nSince 2015, the series has run LMP3, GT3 and GT4 "
+            "classes. Its grids resembled IMSA's GTS and GTU classes. Teams from the rival "
+            "Coastal Cup brought GTD and TCR classes.\n")
+    doc, document = parse(nlp, text)
+    assert set(by_name(class_records(doc, document))) == {"LMP3", "GT3", "GT4"}
+
+
+def test_names_in_an_opened_list_are_classes(nlp):
+    text = ("= Baltic Saloon Cup =\n\nCars are divided into three classes: Super 2000, TCR and "
+            "Production. Entries came in two categories, Pro-Am and Am. The cup has two "
+            "classes, known as Gold and Silver.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"Super 2000", "TCR", "Production", "Gold", "Silver"}
+    assert records["Production"]["category"] == "production"
+
+
+def test_weak_opener_needs_a_class_mention(nlp):
+    doc, document = parse(nlp, "The classes were Sunday and Monday races, held at Oulton.\n")
+    assert class_records(doc, document) == []
+
+
+def test_named_classes_with_codes_in_a_list_and_another_series_classes(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nThe series features three classes: Daytona "
+            "Prototypes (DP), GT Le Mans (GTLM) and GT Daytona (GTD). The series grew out of "
+            "the Eastern GT Championship, whose GTO and GTU classes raced until 1998.\n")
+    doc, document = parse(nlp, text)
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"DP", "GTLM", "GTD"}
+    assert doc._.class_structure["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"
+
+
+def test_a_list_opened_about_another_series_is_not_ours(nlp):
+    text = ("= Valley Endurance Series =\n\nThe Valley Endurance Series had four classes: LMP1, "
+            "LMP2, GT1 and GT2. The rival Eastern Sprint Cup had two classes: GT3 and GT4.\n")
+    doc, document = parse(nlp, text)
+    assert set(by_name(class_records(doc, document))) == {"LMP1", "LMP2", "GT1", "GT2"}
+
+
+def test_infobox_and_text_spellings_of_one_class_merge(nlp):
+    text = ("= Valley Endurance Series =\n\nInfobox\n- Classes: LMP2, GTE Pro\n\nIt has two "
+            "classes: LMP2 and GTE-Pro.\n")
+    doc, document = parse(nlp, text)
+    assert [r["name"] for r in class_records(doc, document)] == ["LMP2", "GTE Pro"]
+
+
+def test_single_seater_formulas_need_class_context(nlp):
+    doc, _ = parse(nlp, "Some entries were Dallara F3s from the national series. A class for "
+                   "older Formula 3 cars and F4 cars was added. Formula Ford became popular.\n")
+    assert mentions(doc) == ["Formula 3", "F4"]
+    assert {s.label_ for s in doc.spans["classes"]} == {"single-seater"}

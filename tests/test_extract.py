@@ -68,3 +68,20 @@ def test_seed_document_level_fields_match_gold(stem, gold):
     text = (RAW / f"{stem}.txt").read_text(encoding="utf-8")
     for item in [*record.entities, *record.dates]:
         assert text[item.start_char:item.end_char] == item.text
+
+
+def test_headless_lead_that_lost_its_name_gets_title_and_abbreviation():
+    text = (
+        "The , abbreviated as NTCC, organised by the Nordic Motor Federation, was a touring car "
+        "championship held in Sweden.\n\nThe series began in 1991 as Nordic Saloon Cup and was "
+        "renamed the Nordic Touring Car Endurance Championship in 1995. The series was "
+        "cancelled in 2001.\n"
+    )
+    record = process_source(text.encode(), "ntcc.txt").record
+    assert record.title_source == "inferred"
+    assert record.title == "Nordic Touring Car Endurance Championship"
+    pairs = {(a.short, a.long) for a in record.abbreviations}
+    assert ("NTCC", "Nordic Touring Car Championship") in pairs
+    assert "NTCC" in record.series.aliases
+    assert (record.series.inaugural_year, record.series.folded_year) == (1991, 2001)
+    assert record.series.former_names == ["Nordic Saloon Cup"]

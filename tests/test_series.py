@@ -263,3 +263,84 @@ def test_coordinated_bodies_and_rules_named_before_their_noun(nlp):
     rec = record(nlp, text, [{"short": "SRF", "long": "Swedish Racing Federation"}])
     assert rec["sanctioning_bodies"] == ["FIA", "Swedish Racing Federation"]
     assert rec["rule_bodies"] == ["FIA"]
+
+
+def test_name_with_an_end_and_rules_of_a_named_category(nlp):
+    text = ("= Baltic Touring Car Championship =\n\nIt is run to FIA Super 2000 regulations. "
+            "The championship was known as the Baltic Saloon Championship until 2005. It is "
+            "also known as the Baltic Series in the press.\n")
+    rec = record(nlp, text)
+    assert rec["rule_bodies"] == ["FIA"]
+    assert rec["former_names"] == ["Baltic Saloon Championship"]
+    assert rec["aliases"] == ["Baltic Series"]
+
+
+def test_the_last_season_is_the_series_own(nlp):
+    text = ("= Pacific Formula Series =\n\nThe championship was replaced by the Island Racing "
+            "Series in 2005, and the last season was held in 2004. In his first season Kai "
+            "Moana won in 1999. The first season of the Island Racing Series was held in 2005.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, 2004)
+
+
+def test_series_named_by_a_short_form_entity_reads_as_its_canonical_name(nlp):
+    text = "= Kiwi Formula Series =\n\nThe series was replaced by the TRS in 2005.\n"
+    entities = entities_for(text, [("TRS", "SERIES", "Toyota Racing Series")])
+    assert record(nlp, text, entities=entities)["successors"] == ["Toyota Racing Series"]
+
+
+def test_fronted_year_and_a_merger(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nIt is a sports car series. In 2014 the "
+            "championship merged with the Coastal Le Mans Series to form the United Endurance "
+            "Championship, ending the series.\n")
+    rec = record(nlp, text)
+    assert rec["folded_year"] == 2014
+    assert rec["successors"] == ["United Endurance Championship"]
+
+
+def test_weak_verbs_need_their_year_right_after(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nIt is a sports car series. In 2010 the "
+            "series began a partnership with a tyre maker. In 2012 the series ended its "
+            "television deal in 2013.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+
+
+def test_country_from_a_series_in_place_and_not_from_dates(nlp):
+    text = ("= Atlantic Sports Car Championship =\n\nThe Atlantic Sports Car Championship is a "
+            "sports car racing series in the United States. It was held in 2001 at Sebring.\n")
+    assert record(nlp, text)["country"] == "United States"
+    text = "= Atlantic Cup =\n\nThe Atlantic Cup is a championship in 2001 for vans.\n"
+    assert record(nlp, text)["country"] is None
+
+
+def test_cue_words_apart(nlp):
+    text = ("= Kent Saloon Trophy =\n\nThe trophy was founded in 1994 by the Kent Motor Club. "
+            "The series was renamed in 2001 to the Kent Touring Cup. It was known as the Kent "
+            "Touring Cup from 2001 to 2006.\n")
+    rec = record(nlp, text)
+    assert rec["inaugural_year"] == 1994
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
+    assert rec["renamed_to"] == ["Kent Touring Cup"]
+    assert rec["former_names"] == ["Kent Touring Cup"]  # a later name with an end
+
+
+def test_a_team_between_the_series_and_the_cue_takes_the_subject(nlp):
+    text = ("= Kent Saloon Trophy =\n\nThe series drew Weald Racing, a team formed by the "
+            "Sussex Motor Club. It was replaced in 2010 by the Kent Touring Cup.\n")
+    entities = entities_for(text, [("Weald Racing", "TEAM", None),
+                                   ("Sussex Motor Club", "ORG", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["sanctioning_bodies"] == []
+    assert rec["successors"] == ["Kent Touring Cup"]
+
+
+def test_short_form_name_aligns_letters_from_the_right():
+    from pipeline.series import short_form_name
+
+    assert short_form_name("NRPC", "Northern Racing Prototype Endurance Cup") == (
+        "Northern Racing Prototype Cup")
+    assert short_form_name("HEC", "The Harbour Endurance Challenge") == (
+        "The Harbour Endurance Challenge")
+    assert short_form_name("ACO", "Automobile Club de l'Ouest") == "Automobile Club de l'Ouest"
+    assert short_form_name("XYZ", "Harbour Endurance Challenge") is None
