@@ -59,6 +59,16 @@ def _timed(action: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
+def _interleaved(actions: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """Time the actions in turn, ``repeat`` rounds: on a machine whose load changes, each
+    figure of a ratio then sees the same conditions."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, slot in zip(actions, times):
+            slot.extend(_timed(action, 1))
+    return times
+
+
 def _timing(times: list[float], docs: int, words: int) -> dict:
     median = statistics.median(times)
     return {
@@ -67,6 +77,18 @@ def _timing(times: list[float], docs: int, words: int) -> dict:
         "docs_per_s": docs / median if median else None,
         "words_per_s": words / median if median else None,
     }
+
+
+def _peak_rss_bytes() -> int:
+    """This process's peak RSS. Linux: ``VmHWM``, which belongs to the current program image;
+    ``ru_maxrss`` would also carry the parent's size over fork and exec."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    import resource
+
+    return _maxrss_bytes(resource.RUSAGE_SELF)
 
 
 def _maxrss_bytes(who: int) -> int:
@@ -150,13 +172,13 @@ def _memory_child(corpus: str, out: str, result_path: str) -> None:
     from .nlp import get_nlp
 
     get_nlp()
-    baseline = _maxrss_bytes(resource.RUSAGE_SELF)
+    baseline = _peak_rss_bytes()
     start = time.perf_counter()
     exit_code = run_command(Path(corpus), Path(out))
     seconds = time.perf_counter() - start
     Path(result_path).write_text(json.dumps({
         "baseline_rss_bytes": baseline,
-        "peak_rss_bytes": _maxrss_bytes(resource.RUSAGE_SELF),
+        "peak_rss_bytes": _peak_rss_bytes(),
         # Largest finished child (worker processes of a process pool, once reaped).
         "largest_child_rss_bytes": _maxrss_bytes(resource.RUSAGE_CHILDREN),
         "seconds": seconds,
@@ -324,14 +346,12 @@ def run_benchmark(
             "notes": [],
         }
 
-        _log("(a) spaCy blank('en') tokenizer")
         blank = spacy.blank("en")
         list(blank.pipe(texts[:20]))
+
         def tokenize_all():
             for _ in blank.pipe(texts):
                 pass
-
-        figures["a_tokenizer"] = timing(_timed(tokenize_all, repeat))
 
         _log("(r) reading (not part of b)")
         data = [p.read_bytes() for p in paths]
@@ -340,7 +360,7 @@ def run_benchmark(
         figures["read"] = timing(_timed(
             lambda: [read_bytes(b, source=p.name) for b, p in zip(data, paths)], repeat))
 
-        _log("(b) extraction in-process")
+        _log("(a) spaCy blank('en') tokenizer and (b) extraction in-process, in turn")
         get_nlp()
         for document in documents[:5]:
             extract_document(document)  # warm-up: lazy imports, first-call set-up
@@ -349,7 +369,9 @@ def run_benchmark(
         def extract_all():
             results[:] = [extract_document(d) for d in documents]
 
-        figures["b_extraction"] = timing(_timed(extract_all, repeat))
+        a_times, b_times = _interleaved([tokenize_all, extract_all], repeat)
+        figures["a_tokenizer"] = timing(a_times)
+        figures["b_extraction"] = timing(b_times)
         figures["b_extraction"]["documents_ok"] = sum(1 for r in results if r.ok)
         figures["b_extraction"]["error_rows"] = sum(len(r.errors) for r in results)
 
@@ -375,29 +397,36 @@ def run_benchmark(
         write_dirs = iter(range(repeat))
         figures["write"] = timing(_timed(
             lambda: write_outputs(results, work / f"write-{next(write_dirs)}"), repeat))
+
+        _log("(s) results shipped between processes, as the flow does (not part of b)")
+        from .records import DocumentResult
+
+        figures["ship"] = timing(_timed(
+            lambda: [DocumentResult.model_validate(r.model_dump(mode="json")) for r in results],
+            repeat))
         results.clear()  # free them before the runs
 
         _log("(c) flow engine start-up")
         figures["flow_startup"] = flow_startup()
 
-        _log("(c) run command end to end")
+        _log("(c) run end to end into a fresh folder, then (d) the same run again, in turn")
         outputs = iter(range(repeat))
         last_out: list[Path] = []
-        exit_codes = []
+        c_codes, d_codes = [], []
 
         def run_fresh():
             out = work / f"out-c-{next(outputs)}"
             last_out[:] = [out]
-            exit_codes.append(run_command(corpus, out, batch_size))
+            c_codes.append(run_command(corpus, out, batch_size))
 
-        figures["c_flow"] = timing(_timed(run_fresh, repeat))
-        figures["c_flow"]["exit_codes"] = exit_codes
+        def run_again():
+            d_codes.append(run_command(corpus, last_out[0], batch_size))
+
+        c_times, d_times = _interleaved([run_fresh, run_again], repeat)
+        figures["c_flow"] = timing(c_times)
+        figures["c_flow"]["exit_codes"] = c_codes
         figures["c_flow"]["documents_written"] = len(list((last_out[0] / "json").rglob("*.json")))
-
-        _log("(d) unchanged re-run")
-        d_codes = []
-        figures["d_rerun"] = timing(_timed(
-            lambda: d_codes.append(run_command(corpus, last_out[0], batch_size)), repeat))
+        figures["d_rerun"] = timing(d_times)
         figures["d_rerun"]["exit_codes"] = d_codes
 
         base = memory_docs or n_docs
@@ -495,6 +524,7 @@ def format_figures(figures: dict) -> str:
         ("(d) unchanged re-run", "d_rerun"),
         ("    reading (outside b)", "read"),
         ("    writing (outside b)", "write"),
+        ("    shipping results (outside b)", "ship"),
     ]
     for label, key in rows:
         f = figures[key]

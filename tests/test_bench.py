@@ -109,7 +109,7 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     figures = json.loads(json_path.read_text())
 
     assert figures["corpus"]["docs"] == 4 and figures["corpus"]["words"] > 0
-    for key in ("a_tokenizer", "b_extraction", "c_flow", "d_rerun", "read", "write"):
+    for key in ("a_tokenizer", "b_extraction", "c_flow", "d_rerun", "read", "write", "ship"):
         timing = figures[key]
         assert len(timing["seconds"]) == 1
         for name in ("median_s", "words_per_s", "docs_per_s"):
