@@ -1,48 +1,102 @@
-"""The extraction flow: list the input folder, extract in batches, write the outputs."""
+"""The extraction flow: Prefect tasks wired into :func:`pipeline.run.run_incremental`.
+
+The task runner (thread, process or Dask) is chosen by the caller with
+``extract_series_flow.with_options(task_runner=...)`` (see :mod:`flows.runners`); the flow only
+maps batches over whichever runner it was given and publishes the outputs at the end.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from collections.abc import Iterator
 
 from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.context import TaskRunContext
+from prefect.futures import as_completed
 
-from pipeline.extract import process_batch
-from pipeline.records import DocumentResult
-from pipeline.run import RunSummary, batches, list_sources
-from pipeline.writer import write_outputs
+from pipeline.run import (
+    DEFAULT_BATCH_SIZE,
+    BatchOutput,
+    RunSummary,
+    extract_paths,
+    fingerprint_sources,
+    run_incremental,
+)
 
-DEFAULT_BATCH_SIZE = 64
+# Retries are for transient I/O errors only: a document that cannot be parsed or extracted is
+# an error row of its own result, which no retry would change.
+RETRIES = 2
+RETRY_DELAYS = [1, 5]
+ARTIFACT_KEY = "extraction-summary"
 
 
-@task(name="extract-batch", retries=2, retry_delay_seconds=[1, 5])
-def extract_batch(paths: list[str], root: str) -> list[dict]:
+def _retry_on_os_error(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:  # noqa: BLE001 - anything else is not transient
+        return False
+    return False
+
+
+def _final_attempt() -> bool:
+    context = TaskRunContext.get()
+    if context is None:
+        return True
+    return context.task_run.run_count > context.task.retries
+
+
+@task(name="fingerprint-sources", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=_retry_on_os_error)
+def fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
+    return fingerprint_sources(paths, root, final_attempt=_final_attempt())
+
+
+@task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=_retry_on_os_error)
+def extract_batch(paths: list[str], root: str) -> dict:
     # One task per batch, not per document: Prefect's per-task overhead is tens of ms.
-    results = process_batch(paths, root)
-    failed = sum(1 for r in results if r["record"] is None)
-    get_run_logger().info("batch of %d documents: %d failed", len(results), failed)
-    return results
+    output = extract_paths(paths, root, final_attempt=_final_attempt())
+    batch = BatchOutput.model_validate(output)
+    get_run_logger().info(
+        "%d documents, %d failed, %.2f s in process %d%s", len(batch.documents), batch.failed,
+        batch.seconds, batch.pid, " (built the spaCy pipeline)" if batch.nlp_builds else "",
+    )
+    return output
 
 
-@task(name="write-outputs")
-def write_task(results: list[DocumentResult], output_dir: str) -> dict[str, int]:
-    return write_outputs(results, Path(output_dir))
+class PrefectTasks:
+    """Executor whose work units are Prefect task runs on the flow's task runner."""
+
+    def fingerprint(self, paths: list[str], root: str) -> dict[str, str | None]:
+        # Called, not submitted: hashing is I/O-light and runs in the flow's own process.
+        return fingerprint_task(paths, root)
+
+    def extract(self, work: list[list[str]], root: str) -> Iterator[dict]:
+        if not work:
+            return
+        futures = extract_batch.map(work, root=unmapped(root))
+        for future in as_completed(futures):
+            yield future.result()
 
 
 @flow(name="extract-motorsport-series")
 def extract_series_flow(
-    input_dir: str = "raw", output_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE
+    input_dir: str = "raw",
+    output_dir: str = "output",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    full: bool = False,
 ) -> RunSummary:
-    sources = [str(p) for p in list_sources(Path(input_dir))]
-    futures = extract_batch.map(list(batches(sources, batch_size)), root=unmapped(input_dir))
-    results = [DocumentResult.model_validate(item) for f in futures for item in f.result()]
-    rows = write_task(results, output_dir)
-    written = sum(1 for r in results if r.ok)
-    return RunSummary(
-        input_dir=input_dir,
-        output_dir=output_dir,
-        documents_read=len(results),
-        documents_written=written,
-        documents_failed=len(results) - written,
-        error_rows=rows["errors"],
-        rows=rows,
+    """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything."""
+    summary = run_incremental(
+        input_dir, output_dir, executor=PrefectTasks(), batch_size=batch_size, full=full,
+        # Two batches per core at least, so no worker idles while another has a long batch.
+        min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),
     )
+    create_markdown_artifact(
+        key=ARTIFACT_KEY, markdown=summary.markdown(),
+        description="documents new, changed, unchanged, removed and failed",
+    )
+    return summary

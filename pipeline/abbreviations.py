@@ -24,11 +24,11 @@ import re
 from functools import cache
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import IS_PUNCT, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import lexeme_flag, register_extensions
+from .extensions import LexemeFlags, lexeme_flag, register_extensions
 from .resources import load_json
 
 RULES_FILE = "abbreviation_rules.json"
@@ -55,10 +55,22 @@ def _is_name_word(text: str) -> bool:
 
 def _initial(token: Token, elisions: tuple[str, ...]) -> str:
     """The letter a word contributes to an acronym ("l'Ouest" -> "o", "1000" -> "1")."""
-    text = token.text
-    for prefix in elisions:
-        if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):]
+    return _initial_text(token.text, elisions)
+
+
+@cache
+def _elision_test(elisions: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
+    return frozenset(elisions), tuple(sorted({len(e) for e in elisions}))
+
+
+def _initial_text(text: str, elisions: tuple[str, ...]) -> str:
+    prefixes, lengths = _elision_test(elisions)
+    # Most words have no elided article: one set look-up per prefix length first.
+    for k in lengths:
+        if text[:k] in prefixes:
+            for prefix in elisions:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    return text[len(prefix) : len(prefix) + 1].lower()
             break
     return text[:1].lower()
 
@@ -152,17 +164,33 @@ class AbbreviationDetector:
             vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
         )
         self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
-        self.connector_flag = lexeme_flag(vocab, "abbreviation:connector", lambda t: t in connectors)
+        self.connector_flag = lexeme_flag(
+            vocab, "abbreviation:connector", lambda t: t in connectors
+        )
+        self.flag_ids = (
+            self.trigger_flag,
+            self.undefined_flag,
+            self.name_flag,
+            self.connector_flag,
+        )
+        self.lexeme_flags = LexemeFlags(vocab)
+        self.open_orth, self.close_orth = vocab.strings.add("("), vocab.strings.add(")")
 
     def __call__(self, doc: Doc) -> Doc:
         rules = _rules()
-        flags = doc.to_array(
-            [ORTH, self.trigger_flag, self.undefined_flag, self.name_flag, self.connector_flag]
-        )
+        # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
+        # read from the lexemes once per word type (one to_array pass per flag costs more).
+        orths = doc.to_array(ORTH)
+        orth_list = orths.tolist()
+        lexeme_flags = numpy.array(self.lexeme_flags.of(orth_list), dtype=numpy.uint64)
+        flags = numpy.empty((len(orths), 5), dtype=numpy.uint64)
+        flags[:, 0] = orths
+        for column, flag in enumerate(self.flag_ids, 1):
+            flags[:, column] = (lexeme_flags >> numpy.uint64(flag)) & numpy.uint64(1)
         pairs: list[tuple[Span, Span]] = []
         seen_short: set[str] = set()
         for i in numpy.nonzero(flags[:, 1])[0].tolist():
-            pair = self._definition_at(doc, i, rules)
+            pair = self._definition_at(doc, orth_list, i, rules)
             if pair is None:
                 continue
             long_span, short_span = pair
@@ -170,7 +198,8 @@ class AbbreviationDetector:
                 continue
             seen_short.add(short_span.text)
             pairs.append(pair)
-        pairs.extend(self._undefined(doc, flags, seen_short, rules))
+        punct = (lexeme_flags & numpy.uint64(1 << IS_PUNCT)) != 0
+        pairs.extend(self._undefined(doc, flags, punct, seen_short, rules))
         pairs.sort(key=lambda p: p[1].start)
         doc._.abbreviations = pairs
         doc._.short_forms = {short.text: long.text for long, short in pairs}
@@ -181,14 +210,17 @@ class AbbreviationDetector:
         doc.spans["abbreviations"] = group
         return doc
 
-    def _definition_at(self, doc: Doc, i: int, rules: dict) -> tuple[Span, Span] | None:
-        """The definition a trigger token opens, if any: the parenthesis up to its closing one,
-        or a cue verb with its particles and the short form."""
+    def _definition_at(
+        self, doc: Doc, orths: list[int], i: int, rules: dict
+    ) -> tuple[Span, Span] | None:
+        """The definition a trigger token opens, if any: the parenthesis up to its closing one
+        (read on the ORTH list), or a cue verb with its particles and the short form."""
         n = len(doc)
-        if doc[i].text == "(":
+        if orths[i] == self.open_orth:
+            brackets = (self.open_orth, self.close_orth)
             for j in range(i + 1, min(n, i + rules["parenthesis_max_tokens"] + 2)):
-                if doc[j].text in {"(", ")"}:
-                    if doc[j].text == ")" and j > i + 1:
+                if orths[j] in brackets:
+                    if orths[j] == self.close_orth and j > i + 1:
                         return self._definition(doc, "PARENS", i, j + 1)
                     return None
             return None
@@ -211,6 +243,12 @@ class AbbreviationDetector:
                 inner[-1].check_flag(self.short_flag)
             ):
                 short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif (
+                len(inner) > 2
+                and inner[0].check_flag(self.short_flag)
+                and inner[1].text in rules["parenthesis_separators"]
+            ):
+                short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
             elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
                 return self._long_in_parens(doc, doc[start - 1 : start], inner)
             else:
@@ -228,7 +266,17 @@ class AbbreviationDetector:
         first = match_long_form(words, short.text)
         if first is None:
             return None
-        return doc[words[first].i : words[-1].i + 1], short
+        start = words[first].i
+        # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
+        if (
+            start >= 2
+            and doc[start - 1].text == "-"
+            and doc[start - 2].text in rules["long_form_prefixes"]
+        ):
+            start -= 2
+        elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
+            start -= 1
+        return doc[start : words[-1].i + 1], short
 
     @staticmethod
     def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
@@ -243,42 +291,69 @@ class AbbreviationDetector:
         return doc[inner[first].i : inner[-1].i + 1], short
 
     def _undefined(
-        self, doc: Doc, flags: numpy.ndarray, defined: set[str], rules: dict
+        self,
+        doc: Doc,
+        flags: numpy.ndarray,
+        punct: numpy.ndarray,
+        defined: set[str],
+        rules: dict,
     ) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
         document whose capitalised words give exactly its letters. ``flags``: the columns ORTH,
-        trigger, undefined-short-form shape, name word, connector (no Python loop over tokens)."""
-        candidates: dict[str, Span] = {}
-        for i in numpy.nonzero(flags[:, 2])[0]:
-            text = doc[int(i)].text
+        trigger, undefined-short-form shape, name word, connector; ``punct``: IS_PUNCT per
+        token (no Python loop over tokens; words are read as strings, not Token objects)."""
+        strings = doc.vocab.strings
+        orths = flags[:, 0].tolist()
+        candidates: dict[str, int] = {}
+        for i in numpy.nonzero(flags[:, 2])[0].tolist():
+            text = strings[orths[i]]
             if text not in defined:
-                candidates.setdefault(text, doc[int(i) : int(i) + 1])
+                candidates.setdefault(text, i)
         if not candidates:
             return []
         elisions = tuple(rules["elision_prefixes"])
         lengths = {len(_letters(short)) for short in candidates}
-        by_letters: dict[str, Span] = {}
-        for run in _name_runs(doc, flags[:, 3], flags[:, 4], rules, lengths):
-            key = "".join(
-                _initial(t, elisions)
-                for t in run
-                if t.text not in rules["skippable"] and not t.is_punct
-            )
-            by_letters.setdefault(key, run)
+        # Every beginning of a wanted acronym: a run stops being read at the first letter that
+        # leads to none.
+        beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
+        by_letters: dict[str, tuple[int, int]] = {}
+        for start, end in _name_runs(
+            strings, orths, punct, flags[:, 3], flags[:, 4], rules, lengths
+        ):
+            texts = [strings[orth] for orth in orths[start:end]]
+            # "All" of "All Japan ..." gives no letter (as in definitions).
+            first = 1 if texts[0] in rules["long_form_prefixes"] else 0
+            key = ""
+            for k in range(first, len(texts)):
+                if texts[k] in rules["skippable"] or punct[start + k]:
+                    continue
+                key += _initial_text(texts[k], elisions)
+                if key not in beginnings:
+                    break
+            else:
+                by_letters.setdefault(key, (start, end))
         pairs = []
-        for short, span in candidates.items():
+        for short, i in candidates.items():
             run = by_letters.get(short.lower())
-            if run is not None and run.text != short:
-                pairs.append((run, span))
+            if run is not None:
+                long_span = Span(doc, *run)
+                if long_span.text != short:
+                    pairs.append((long_span, Span(doc, i, i + 1)))
         return pairs
 
 
 def _name_runs(
-    doc: Doc, name: numpy.ndarray, connector: numpy.ndarray, rules: dict, lengths: set[int]
+    strings,
+    orths: list[int],
+    punct: numpy.ndarray,
+    name: numpy.ndarray,
+    connector: numpy.ndarray,
+    rules: dict,
+    lengths: set[int],
 ):
     """Maximal runs of capitalised words (with lower-case connectors such as "de" inside),
     leading sentence words such as "The" or "During" trimmed: the names the text writes in
-    full."""
+    full, as (start, end)."""
     inside = numpy.concatenate(([0], (name | connector).astype(numpy.int8), [0]))
     edges = numpy.diff(inside)
     starts = numpy.nonzero(edges == 1)[0]
@@ -289,20 +364,20 @@ def _name_runs(
     low, high = min(lengths), max(lengths) + 2
     for start, end in zip(starts.tolist(), ends.tolist()):
         if low <= names[end] - names[start] <= high:
-            yield from _trimmed(doc, start, end, rules)
+            yield from _trimmed(strings, orths, punct, start, end, rules)
 
 
-def _trimmed(doc: Doc, start: int, end: int, rules: dict):
+def _trimmed(strings, orths: list[int], punct: numpy.ndarray, start: int, end: int, rules: dict):
     while start < end and (
-        doc[start].lower_ in rules["leading"]
-        or doc[start].is_punct
-        or doc[start].text in rules["connectors"]
+        strings[orths[start]].lower() in rules["leading"]
+        or punct[start]
+        or strings[orths[start]] in rules["connectors"]
     ):
         start += 1
-    while end > start and doc[end - 1].text in rules["connectors"]:
+    while end > start and strings[orths[end - 1]] in rules["connectors"]:
         end -= 1
     if end - start >= 2:
-        yield doc[start:end]
+        yield start, end
 
 
 @Language.factory("abbreviation_detector")

@@ -21,15 +21,15 @@ named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never a
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import product
+from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import ENT_TYPE, LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -69,7 +69,23 @@ def _cues() -> dict:
 def class_name(span: Span) -> str:
     """The class as it is usually written: "LMP1s" -> "LMP1", "GTE - Pro" -> "GTE-Pro",
     "Gr. C" -> "Group C"."""
-    words = [t.text for t in span if not t.is_space]
+    return class_name_at(span.doc, span.start, span.end)
+
+
+def class_name_at(doc: Doc, start: int, end: int) -> str:
+    """``class_name`` of ``doc[start:end]``, without building the span."""
+    key = tuple(token_lists(doc)[0][start:end])
+    name = _CLASS_NAMES.get(key)
+    if name is None:
+        name = _CLASS_NAMES[key] = _class_name([t.text for t in doc[start:end]
+                                                if not t.is_space])
+    return name
+
+
+_CLASS_NAMES: dict[tuple[int, ...], str] = {}  # orth ids -> class_name, per word sequence
+
+
+def _class_name(words: list[str]) -> str:
     if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
         words = ["Group"] + words[2:]
     if words and (m := PLURAL_CODE.match(words[-1])):
@@ -92,135 +108,359 @@ def class_category(name: str, label: str | None = None) -> str | None:
 def description_category(text: str) -> str | None:
     """Category named by a class description ("for production cars" -> production)."""
     lowered = f" {text.casefold()} "
-    for keyword, category in _cues()["category_keywords"]:
-        if re.search(rf"\b{re.escape(keyword)}", lowered):
+    for keyword, category in _category_keywords():
+        if keyword.search(lowered):
             return category
     return None
 
 
+@cache
+def _category_keywords() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"\b{re.escape(keyword)}"), category)
+            for keyword, category in _cues()["category_keywords"]]
+
+
+# Per thread, the last doc asked about and its tables: the component, the class records and the
+# series facts read the same doc one after another.
+_LAST = threading.local()
+
+
+def _tables(doc: Doc) -> dict:
+    last = _LAST.__dict__
+    # The length too: a retokenized doc is the same object with other tokens.
+    if last.get("doc") is not doc or last.get("length") != len(doc):
+        last["doc"], last["length"], last["tables"] = doc, len(doc), {}
+    return last["tables"]
+
+
+def token_ids(doc: Doc, attr: int) -> np.ndarray:
+    """``doc.to_array(attr)`` (ORTH or LOWER), kept for the last doc."""
+    tables = _tables(doc)
+    if attr not in tables:
+        tables[attr] = doc.to_array(attr)
+    return tables[attr]
+
+
+def token_lists(doc: Doc) -> tuple[list[int], list[int]]:
+    """The doc's ORTH and LOWER ids as Python lists, for reading single tokens without
+    building Token objects; kept like ``token_ids``."""
+    tables = _tables(doc)
+    if "lists" not in tables:
+        tables["lists"] = (token_ids(doc, ORTH).tolist(), token_ids(doc, LOWER).tolist())
+    return tables["lists"]
+
+
+class WordFacts(NamedTuple):
+    """The Token attributes the rules read that depend on the word type only."""
+
+    text: str
+    lower_: str
+    is_title: bool
+    is_upper: bool
+    is_punct: bool
+    is_space: bool
+    is_alpha: bool
+    is_digit: bool
+    like_num: bool
+
+
+_WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+
+
+def words(doc: Doc) -> list[WordFacts]:
+    """Per token, its word type's facts (kept like ``token_ids``). ``words(doc)[i].lower_``
+    reads what ``doc[i].lower_`` does without building a Token, which the rules would
+    otherwise do thousands of times per document."""
+    tables = _tables(doc)
+    if "words" not in tables:
+        get = _WORD_FACTS.get
+        tables["words"] = [get(o) or _learn_word(doc.vocab, o) for o in token_lists(doc)[0]]
+    return tables["words"]
+
+
+def _learn_word(vocab, orth: int) -> WordFacts:
+    lex = vocab[orth]
+    facts = _WORD_FACTS[orth] = WordFacts(lex.orth_, lex.lower_, lex.is_title, lex.is_upper,
+                                          lex.is_punct, lex.is_space, lex.is_alpha,
+                                          lex.is_digit, lex.like_num)
+    return facts
+
+
 class FirstWords:
-    """Positions of some words (by LOWER): a PhraseMatcher of one-word phrases."""
+    """Positions of some words (by LOWER), found with numpy over the doc's LOWER array: a
+    membership test in C instead of a matcher call."""
 
     def __init__(self, vocab, words) -> None:
-        self.matcher = PhraseMatcher(vocab, attr="LOWER")
-        self.matcher.add("WORD", [Doc(vocab, words=[w]) for w in sorted(set(words))])
+        self.ids = np.array(sorted({vocab.strings.add(w.lower()) for w in words}), dtype=np.uint64)
 
     def positions(self, doc: Doc) -> list[int]:
-        return sorted(start for _, start, _ in self.matcher(doc))
+        return np.flatnonzero(np.isin(token_ids(doc, LOWER), self.ids)).tolist()
+
+
+_ATTRS = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}
+_OPS = {"1": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None), "!": None}
+
+
+def _op_bounds(op: str) -> tuple[int, int | None]:
+    if op in _OPS and _OPS[op] is not None:
+        return _OPS[op]
+    m = re.match(r"^\{(\d*)(,?)(\d*)\}$", op)
+    if not m:
+        raise ValueError(f"unsupported operator: {op!r}")
+    low = int(m.group(1) or 0)
+    high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)
+    return low, high
+
+
+class _TokenTest:
+    """One token spec of a Matcher pattern, tested on word ids (results cached per id)."""
+
+    def __init__(self, vocab, spec: dict) -> None:
+        self.strings = vocab.strings
+        self.checks: list[tuple[int, str, object]] = []  # (attr, kind, arg)
+        for key, value in spec.items():
+            if key == "OP":
+                continue
+            if key == "IS_UPPER":
+                self.checks.append((ORTH, "UPPER", bool(value)))
+                continue
+            if key not in _ATTRS:
+                raise ValueError(f"unsupported token spec: {spec}")
+            attr = _ATTRS[key]
+            fold = (lambda w: w.lower()) if attr == LOWER else (lambda w: w)
+            if isinstance(value, str):
+                self.checks.append((attr, "IN", frozenset({vocab.strings.add(fold(value))})))
+            elif set(value) == {"IN"}:
+                self.checks.append((attr, "IN", frozenset(vocab.strings.add(fold(w))
+                                                          for w in value["IN"])))
+            elif set(value) == {"NOT_IN"}:
+                self.checks.append((attr, "NOT_IN", frozenset(vocab.strings.add(fold(w))
+                                                              for w in value["NOT_IN"])))
+            elif set(value) == {"REGEX"}:
+                self.checks.append((attr, "REGEX", re.compile(value["REGEX"])))
+            else:
+                raise ValueError(f"unsupported token spec: {spec}")
+        self.low, self.high = _op_bounds(spec.get("OP", "1"))
+        self.cache: dict[tuple[int, int], bool] = {}  # REGEX/UPPER results per word id
+        self.test = self._fast() or self.__call__
+
+    def _fast(self):
+        """A plain closure for the usual one-list spec: the test runs for every candidate
+        token, so it should cost one set lookup."""
+        if len(self.checks) != 1:
+            return None
+        attr, kind, words = self.checks[0]
+        if kind not in ("IN", "NOT_IN"):
+            known = {}  # word id -> result, for REGEX and IS_UPPER
+
+            def cached(orth: int, lower: int) -> bool:
+                word = lower if attr == LOWER else orth
+                ok = known.get(word)
+                if ok is None:
+                    ok = known[word] = self(orth, lower)
+                return ok
+            return cached
+        if attr == LOWER:
+            return ((lambda orth, lower: lower in words) if kind == "IN"
+                    else (lambda orth, lower: lower not in words))
+        return ((lambda orth, lower: orth in words) if kind == "IN"
+                else (lambda orth, lower: orth not in words))
+
+    def exact_words(self) -> frozenset[int] | None:
+        """The word ids a first token must be, when the spec lists them; None otherwise."""
+        if len(self.checks) == 1 and self.checks[0][1] == "IN":
+            return self.checks[0][2]
+        return None
+
+    def __call__(self, orth: int, lower: int) -> bool:
+        for attr, kind, arg in self.checks:
+            word = lower if attr == LOWER else orth
+            if kind == "IN":
+                ok = word in arg
+            elif kind == "NOT_IN":
+                ok = word not in arg
+            else:
+                ok = self.cache.get((attr, word))
+                if ok is None:
+                    text = self.strings[word]
+                    ok = (text.isupper() == arg) if kind == "UPPER" else bool(arg.search(text))
+                    self.cache[(attr, word)] = ok
+            if not ok:
+                return False
+        return True
 
 
 class AnchoredMatcher:
-    """A ``Matcher`` run only where one of its patterns can start.
+    """spaCy ``Matcher`` patterns, run only where one of them can start.
 
-    spaCy's Matcher builds a Token and starts every pattern at every position, which costs more
-    than tokenizing. Patterns here are grouped by their exact first word: a PhraseMatcher finds
-    those words, and a small Matcher per word runs on a short window there. Code patterns
-    ("LMP1", "GT300") start with a regex instead: it is tested once per word type (new types
-    from ``Doc.count_by``), and the words that pass join the PhraseMatcher, so no regex runs per
-    token.
+    Why not the Matcher itself: it builds a Token and starts every pattern at every position,
+    and calls Python for each IN/REGEX test, which costs more than tokenizing. Here each
+    pattern's first token is looked up per word type (exact words by id; a regex, as for class
+    codes like "LMP1", once per new word type), the positions of those words come from numpy
+    over the doc's ORTH/LOWER arrays, and only there is the rest of the pattern checked, with
+    the Matcher's semantics (every match of every length, operators ? * + {m,n}). Supported
+    specs: TEXT/ORTH/LOWER as a string, IN, NOT_IN or REGEX; IS_UPPER; OP.
     """
 
     def __init__(self, vocab, attr: str = "ORTH") -> None:
         self.vocab = vocab
         self.attr = attr
-        self.starts = PhraseMatcher(vocab, attr=attr)
-        self.by_word: dict[int, tuple[Matcher, int]] = {}  # first word's key -> Matcher, width
-        self.codes: list[tuple[int, re.Pattern, bool]] = []
-        self.code_key = vocab.strings.add("CODE")
-        self.code_matcher = Matcher(vocab)  # continuations after a code: "GTE" "-" "Pro"
-        self.code_width = 1
-        self.known: set[int] = set()  # word ids already tested against the codes
-        self.union: re.Pattern | None = None
+        self.patterns: list[tuple[int, list[_TokenTest]]] = []  # (key, token tests)
+        self.exact: dict[tuple[int, int], list[int]] = {}  # (attr, first word) -> patterns
+        self.open_first: list[int] = []  # patterns whose first token is tested per word type
+        self.by_word: dict[tuple[int, int], tuple[int, ...]] = {}  # per word type: patterns
+        # Word types seen so far, per attribute: sorted ids and whether any pattern starts there,
+        # so a doc's known words are looked up in numpy and only new ones in Python.
+        self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.first_attrs: list[int] | None = None  # attributes first tokens are read as
+        self.unions: dict[int, re.Pattern | None] = {}  # see _union
+        # Distinct tuples of patterns a first word starts, so a doc's words map to them in numpy.
+        self.slot_table: list[tuple[int, ...]] = [()]
+        self.slot_index: dict[tuple[int, ...], int] = {(): 0}
 
     def add(self, key: str, patterns: list[list[dict]]) -> int:
         key_id = self.vocab.strings.add(key)
         for pattern in patterns:
-            phrases = _phrases(pattern, self.attr)
-            if phrases is not None:
-                # A fixed phrase needs no Matcher: the PhraseMatcher returns it whole.
-                self.starts.add(key, [Doc(self.vocab, words=p) for p in phrases])
-                continue
-            for exact in exact_first_words(pattern):
-                word = _first_words(exact)[0]
-                word_key = self.vocab.strings.add(f"WORD:{word}")
-                if word_key not in self.by_word:
-                    self.starts.add(f"WORD:{word}", [Doc(self.vocab, words=[word])])
-                matcher, width = self.by_word.get(word_key) or (Matcher(self.vocab), 0)
-                matcher.add(key, [exact])
-                self.by_word[word_key] = (matcher, max(width, _width([exact])))
+            tests = [_TokenTest(self.vocab, spec) for spec in pattern]
+            if tests[0].low != 1 or tests[0].high != 1:
+                raise ValueError(f"a pattern's first token must be plain: {pattern}")
+            n = len(self.patterns)
+            self.patterns.append((key_id, tests))
+            words = tests[0].exact_words()
+            if len({attr for attr, _, _ in tests[0].checks}) != 1:
+                raise ValueError(f"a first token must be read as one attribute: {pattern}")
+            if words is not None:
+                attr = tests[0].checks[0][0]
+                for word in words:
+                    self.exact.setdefault((attr, word), []).append(n)
+            else:
+                self.open_first.append(n)
+        self.by_word, self.seen, self.first_attrs, self.unions = {}, {}, None, {}
+        self.slot_table, self.slot_index = [()], {(): 0}
         return key_id
 
     def add_code(self, key: str, regex: str, then: list[dict] | None = None,
                  alone: bool = True) -> int:
-        """A one-token code, optionally continued by ``then`` token specs (and then only,
-        when not ``alone``)."""
-        key_id = self.vocab.strings.add(key)
-        self.codes.append((key_id, re.compile(regex), alone))
-        self.union = re.compile("|".join(f"(?:{rx.pattern})" for _, rx, _ in self.codes))
-        self.known = set()
-        if then:
-            self.code_matcher.add(key, [[{}, *then]])
-            self.code_width = max(self.code_width, _width([[{}, *then]]))
-        return key_id
+        """A one-token code (by its ORTH), optionally continued by ``then`` token specs (and
+        then only, when not ``alone``)."""
+        first = {"TEXT": {"REGEX": regex}}
+        patterns = ([[first]] if alone else []) + ([[first, *then]] if then else [])
+        return self.add(key, patterns)
 
-    def _learn_codes(self, doc: Doc) -> None:
-        if self.union is None:
-            return
-        ids = np.unique(doc.to_array(LOWER if self.attr == "LOWER" else ORTH))
-        new = set(ids.tolist()) - self.known
-        if new:
-            # A Python loop over word types not seen before, never over tokens.
-            strings = self.vocab.strings
-            hits = [strings[i] for i in new if self.union.match(strings[i])]
-            if hits:
-                self.starts.add("CODE", [Doc(self.vocab, words=[w]) for w in hits])
-            self.known |= new
+    def _patterns_at(self, attr: int, word: int) -> tuple[int, ...]:
+        """Patterns (in data order) whose first token accepts ``word`` read as ``attr``."""
+        key = (attr, word)
+        found = self.by_word.get(key)
+        if found is None:
+            ids = (word, word)
+            union = self._union(attr)
+            found = tuple(sorted(
+                self.exact.get(key, [])
+                + ([n for n in self.open_first
+                    if self.patterns[n][1][0].checks[0][0] == attr
+                    and self.patterns[n][1][0](*ids)]
+                   if union is None or union.search(self.vocab.strings[word]) else [])))
+            self.by_word[key] = found
+        return found
+
+    def _union(self, attr: int) -> re.Pattern | None:
+        """One regex for all first-token regexes read as ``attr`` (the class codes): a new
+        word type that fails it, as most do, skips testing each code. None when some first
+        token is no plain regex."""
+        if attr not in self.unions:
+            specs = [self.patterns[n][1][0].checks for n in self.open_first]
+            specs = [c for c in specs if c[0][0] == attr]
+            plain = all(len(c) == 1 and c[0][1] == "REGEX" for c in specs)
+            self.unions[attr] = (re.compile("|".join(f"(?:{c[0][2].pattern})" for c in specs))
+                                 if plain and specs else None)
+        return self.unions[attr]
+
+    def _slot(self, patterns: tuple[int, ...]) -> int:
+        """Index of a tuple of patterns in ``slot_table`` (0: none)."""
+        slot = self.slot_index.get(patterns)
+        if slot is None:
+            slot = self.slot_index[patterns] = len(self.slot_table)
+            self.slot_table.append(patterns)
+        return slot
+
+    def _start_positions(self, attr: int, column: np.ndarray) -> tuple[list[int], list[int]]:
+        """Token indices where some pattern's first token (read as ``attr``) matches, and the
+        slot of those patterns for each."""
+        ids, slots = self.seen.get(attr, (np.zeros(0, dtype=np.uint64),
+                                          np.zeros(0, dtype=np.intp)))
+        at = np.searchsorted(ids, column).clip(0, max(len(ids) - 1, 0))
+        known = ids[at] == column if len(ids) else np.zeros(len(column), dtype=bool)
+        if not known.all():
+            new = np.unique(column[~known])
+            ids = np.concatenate([ids, new])
+            slots = np.concatenate([slots, np.array(
+                [self._slot(self._patterns_at(attr, w)) for w in new.tolist()], dtype=np.intp)])
+            order = np.argsort(ids, kind="stable")
+            ids, slots = ids[order], slots[order]
+            self.seen[attr] = (ids, slots)
+            at = np.searchsorted(ids, column)
+        token_slots = slots[at]
+        hits = np.flatnonzero(token_slots)
+        return hits.tolist(), token_slots[hits].tolist()
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        self._learn_codes(doc)
+        if self.first_attrs is None:
+            self.first_attrs = sorted({a for a, _ in self.exact} | {
+                self.patterns[n][1][0].checks[0][0] for n in self.open_first})
+        orth, lower = token_lists(doc)
+        attempts = []  # (start, pattern)
+        table = self.slot_table
+        for attr in self.first_attrs:
+            positions, slots = self._start_positions(attr, token_ids(doc, attr))
+            for i, slot in zip(positions, slots):
+                attempts += [(i, n) for n in table[slot]]
+        if len(self.first_attrs) > 1:
+            attempts.sort()
         found = []
-        for key, i, end in self.starts(doc):
-            if key == self.code_key:
-                text = doc[i].text
-                found += [(k, i, i + 1) for k, rx, alone in self.codes if alone and rx.match(text)]
-                if self.code_width > 1:
-                    window = doc[i:i + self.code_width]
-                    found += [(m, i, i + e) for m, s, e in self.code_matcher(window) if s == 0]
-            elif key in self.by_word:
-                matcher, width = self.by_word[key]
-                found += [(m, i, i + e) for m, s, e in matcher(doc[i:i + width]) if s == 0]
+        length = len(doc)
+        patterns = self.patterns
+        for i, n in attempts:
+            key, tests = patterns[n]  # the first token matched when it was looked up
+            if len(tests) == 1:
+                found.append((key, i, i + 1))
+            elif tests[1].low and (i + 1 >= length
+                                   or not tests[1].test(orth[i + 1], lower[i + 1])):
+                continue  # most attempts fail on the next token: no state sets for them
             else:
-                found.append((key, i, end))
+                found += [(key, i, end) for end in _ends(tests, i + 1, length, orth, lower)]
         return found
 
 
-def _phrases(pattern: list[dict], attr: str) -> list[list[str]] | None:
-    """The word sequences a pattern of exact words stands for, or None when it is no fixed
-    phrase (a regex, an operator, another attribute)."""
-    keys = {"LOWER"} if attr == "LOWER" else {"TEXT", "ORTH"}
-    options: list[list[str]] = []
-    for spec in pattern:
-        if len(spec) != 1 or next(iter(spec)) not in keys:
-            return None
-        value = next(iter(spec.values()))
-        if isinstance(value, str):
-            options.append([value])
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            options.append(list(value["IN"]))
-        else:
-            return None
-    return [list(words) for words in product(*options)]
+def _ends(tests: list[_TokenTest], i: int, length: int, orth: list[int],
+          lower: list[int]) -> list[int]:
+    """End positions of every match of ``tests`` whose first token, already matched, is
+    ``i - 1``: the positions reachable after each later token spec."""
+    states = {i}
+    for spec in tests[1:]:
+        test, low, high = spec.test, spec.low, spec.high
+        reached = set()
+        for p in states:
+            j = 0
+            while True:
+                if j >= low:
+                    reached.add(p + j)
+                if (high is not None and j >= high) or p + j >= length or not test(
+                        orth[p + j], lower[p + j]):
+                    break
+                j += 1
+        if not reached:
+            return []
+        states = reached
+    return sorted(states)
 
 
-def exact_first_words(pattern: list[dict]) -> list[list[dict]]:
-    """One pattern per word of a first-token ``IN`` list: an exact LOWER/TEXT value is checked
-    in C, an ``IN`` list by a Python call at every window token."""
-    spec = pattern[0]
-    for key in ("LOWER", "TEXT", "ORTH"):
-        value = spec.get(key)
-        if isinstance(value, dict) and set(value) == {"IN"}:
-            return [[{**spec, key: word}, *pattern[1:]] for word in value["IN"]]
-    return [pattern]
+def sentences(doc: Doc) -> Sentences:
+    """``Sentences`` of ``doc``, kept like ``token_ids`` (the component and the series facts
+    both need them)."""
+    tables = _tables(doc)
+    if "sentences" not in tables:
+        tables["sentences"] = Sentences(doc)
+    return tables["sentences"]
 
 
 class Sentences:
@@ -238,30 +478,6 @@ class Sentences:
         n = bisect_right(self.starts, i) - 1
         end = self.starts[n + 1] if n + 1 < len(self.starts) else self.length
         return self.starts[n], end
-
-
-def _first_words(pattern: list[dict]) -> list[str]:
-    """Exact words a pattern's first token must be (its TEXT/ORTH or LOWER value or list)."""
-    spec = pattern[0]
-    value = next((spec[k] for k in ("TEXT", "ORTH", "LOWER") if k in spec), None)
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and "IN" in value:
-        return list(value["IN"])
-    raise ValueError(f"pattern must start with exact words: {spec}")
-
-
-def _width(patterns: list[list[dict]]) -> int:
-    """Longest match a pattern can make ("{0,4}" counts 4; "*" and "+" count 4)."""
-    longest = 0
-    for pattern in patterns:
-        n = 0
-        for spec in pattern:
-            op = spec.get("OP", "1")
-            m = re.match(r"^\{\d*,?(\d+)\}$", op)
-            n += int(m.group(1)) if m else (4 if op in ("*", "+") else 1)
-        longest = max(longest, n)
-    return longest
 
 
 @dataclass
@@ -313,14 +529,13 @@ class RacingClasses:
         candidates: list[tuple[Span, _Rule]] = []
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[match_id]
-            if rule.code is not None and not rule.code.match(doc[start].text):
+            if rule.code is not None and not rule.code.match(words(doc)[start].text):
                 continue  # the shared first-token regex matched another family's code
             if claimed and any(i in claimed for i in range(start, end)):
                 continue
             if _inside_series_name(doc, end) or (not rule.named and _after_car_name(doc, start)):
                 continue
-            span = Span(doc, start, end)
-            label = class_category(class_name(span), rule.label) or "CLASS"
+            label = class_category(class_name_at(doc, start, end), rule.label) or "CLASS"
             candidates.append((Span(doc, start, end, label=label), rule))
         rules_by_span = {(s.start, s.end): r for s, r in candidates}
         spans = filter_spans([s for s, _ in candidates])
@@ -342,8 +557,11 @@ def make_racing_classes(nlp: Language, name: str, patterns: str) -> RacingClasse
 
 
 def _claimed_by_other_entities(doc: Doc) -> set[int]:
-    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT")."""
-    return {i for ent in doc.ents if ent.label_ != "CLASS" for i in range(ent.start, ent.end)}
+    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT"): read
+    from the ENT_TYPE array, as ``doc.ents`` would build a Span per entity."""
+    types = doc.to_array(ENT_TYPE)
+    claimed = (types != 0) & (types != doc.vocab.strings.add("CLASS"))
+    return set(np.flatnonzero(claimed).tolist())
 
 
 def _after_car_name(doc: Doc, start: int) -> bool:
@@ -351,7 +569,7 @@ def _after_car_name(doc: Doc, start: int) -> bool:
     "Porsche 911 GT3", "Super GT". Sentence-initial words and series nouns don't count."""
     if start == 0 or doc[start].is_sent_start:
         return False
-    prev = doc[start - 1]
+    prev = words(doc)[start - 1]
     if prev.is_space or prev.is_punct or prev.lower_ in _cues()["car_guard_exempt_prefixes"]:
         return False
     if prev.lower_ in _cues()["series_keywords"]:
@@ -368,7 +586,7 @@ def _inside_series_name(doc: Doc, end: int) -> bool:
     """A class word starting a series name: "Grand Touring Car Championship", "TCR Europe
     Series". Look through the capitalised words that follow for a series noun."""
     keywords = _cues()["series_keywords"]
-    for token in doc[end:end + 4]:
+    for token in words(doc)[end:end + 4]:
         if token.lower_ in keywords and (token.is_title or token.is_upper):
             return True
         if not (token.is_title or token.is_upper) or token.is_punct:
@@ -386,11 +604,11 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     for n, span in enumerate(spans):
         if sure[n]:
             continue
-        after = doc[span.end:span.end + 2]
+        after = words(doc)[span.end:span.end + 2]
         nxt = after[0] if len(after) else None
         if nxt is not None and nxt.text == "-" and len(after) > 1:
             nxt = after[1]
-        before = doc[span.start - 1] if span.start > 0 else None
+        before = words(doc)[span.start - 1] if span.start > 0 else None
         prev_span = spans[n - 1] if n > 0 else None
         if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
@@ -402,8 +620,8 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     while changed:
         changed = False
         for n in range(len(spans) - 1):
-            gap = doc[spans[n].end:spans[n + 1].start]
-            linked = all(t.lower_ in separators or t.is_space for t in gap) and len(gap) <= 2
+            gap = words(doc)[spans[n].end:spans[n + 1].start]
+            linked = len(gap) <= 2 and all(t.lower_ in separators or t.is_space for t in gap)
             if linked and sure[n] != sure[n + 1]:
                 sure[n] = sure[n + 1] = True
                 changed = True
@@ -422,8 +640,9 @@ def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
         span = spans[n]
         rule = rules[(span.start, span.end)]
         item = ClassItem(class_name(span), rule.family, span.label_, span.start, span.end)
-        if span.end < len(doc) and doc[span.end].text == "(":
-            close = next((t.i for t in doc[span.end:span.end + 12] if t.text == ")"), None)
+        if span.end < len(doc) and words(doc)[span.end].text == "(":
+            close = next((span.end + k for k, t in enumerate(words(doc)[span.end:span.end + 12])
+                          if t.text == ")"), None)
             inner = [s for s in spans[n + 1:] if close is not None and s.end <= close]
             if close is not None and len(inner) == 1 and inner[0].start == span.end + 1:
                 inner_rule = rules[(inner[0].start, inner[0].end)]
@@ -445,9 +664,9 @@ def _runs(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[list[Class
     for item in items:
         if runs:
             last = runs[-1][-1]
-            gap = doc[last.end:item.start]
             same_sentence = sents.bounds(last.start) == sents.bounds(item.start)
-            if same_sentence and all(t.lower_ in separators or t.is_space for t in gap):
+            if same_sentence and all(t.lower_ in separators or t.is_space
+                                     for t in words(doc)[last.end:item.start]):
                 runs[-1].append(item)
                 continue
         runs.append([item])
@@ -472,7 +691,7 @@ def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[li
     for noun in _enumeration_nouns(doc.vocab).positions(doc):
         sent_end = sents.bounds(noun)[1]
         for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
-            opener = doc[j].lower_
+            opener = words(doc)[j].lower_
             if opener not in cues["enumeration_openers"] or j + 1 in taken:
                 continue
             found = _parse_list(doc, j + 1, sent_end, by_start)
@@ -487,24 +706,24 @@ def _opened_lists(doc: Doc, items: list[ClassItem], sents: Sentences) -> list[li
 def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) -> list[ClassItem]:
     found: list[ClassItem] = []
     while i < limit:
-        while i < limit and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_space):
+        while i < limit and (words(doc)[i].lower_ in ("the", "a", "an") or words(doc)[i].is_space):
             i += 1
         if i >= limit:
             break
         if i in by_start:
             item = by_start[i]
-        elif doc[i].is_title or doc[i].is_upper and doc[i].is_alpha:
+        elif words(doc)[i].is_title or words(doc)[i].is_upper and words(doc)[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
             while end < min(limit, i + 3) and end not in by_start and (
-                doc[end].is_title or doc[end].like_num
-                or doc[end].text == "-" and end + 1 < limit and doc[end + 1].is_title
+                words(doc)[end].is_title or words(doc)[end].like_num
+                or words(doc)[end].text == "-" and end + 1 < limit and words(doc)[end + 1].is_title
             ):
                 end += 1
             name = class_name(doc[i:end])
             item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
             code = by_start.get(end + 1)
-            if end + 1 < limit and doc[end].text == "(" and code and doc[code.end].text == ")":
+            if end + 1 < limit and words(doc)[end].text == "(" and code and words(doc)[code.end].text == ")":
                 # "GT Daytona (GTD)": the class goes by its code.
                 item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
                                  long_form=name)
@@ -513,9 +732,9 @@ def _parse_list(doc: Doc, i: int, limit: int, by_start: dict[int, ClassItem]) ->
         found.append(item)
         # Separators: ",", "and", "or", ", and".
         i = item.end
-        if i < limit and doc[i].text == ",":
+        if i < limit and words(doc)[i].text == ",":
             i += 1
-        if i < limit and doc[i].lower_ in ("and", "or", "&"):
+        if i < limit and words(doc)[i].lower_ in ("and", "or", "&"):
             i += 1
         if i == item.end:
             break
@@ -530,9 +749,9 @@ def _closes_enumeration(doc: Doc, run: list[ClassItem], sents: Sentences) -> boo
     cues = _cues()
     sent_start, sent_end = sents.bounds(run[0].start)
     end = run[-1].end
-    if end >= sent_end or doc[end].lower_ not in cues["enumeration_nouns"]:
+    if end >= sent_end or words(doc)[end].lower_ not in cues["enumeration_nouns"]:
         return False
-    before = doc[max(sent_start, run[0].start - 4):run[0].start]
+    before = words(doc)[max(sent_start, run[0].start - 4):run[0].start]
     return not any(t.lower_ in cues["comparison_words"] or t.text in ("'s", "’s", "'")
                    for t in before)
 
@@ -543,16 +762,16 @@ def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     cues = _cues()
     i = end
     sent_end = sents.bounds(end - 1)[1]
-    while i < sent_end and doc[i].lower_ in ("class", "category", "division"):
+    while i < sent_end and words(doc)[i].lower_ in ("class", "category", "division"):
         i += 1
-    while i < sent_end and (doc[i].lower_ in cues["definition_copulas"] or doc[i].is_space):
+    while i < sent_end and (words(doc)[i].lower_ in cues["definition_copulas"] or words(doc)[i].is_space):
         i += 1
     if i >= sent_end - 1:
         return None
-    head = doc[i].lower_
-    if head == "for" or (head == "to" and i > end and doc[i - 1].lower_ in ("open", "restricted",
+    head = words(doc)[i].lower_
+    if head == "for" or (head == "to" and i > end and words(doc)[i - 1].lower_ in ("open", "restricted",
                                                                               "limited")):
-        nxt = doc[i + 1]
+        nxt = words(doc)[i + 1]
         if nxt.like_num or nxt.lower_ in ("the", "a") and doc[i + 2:i + 3].text.isdigit():
             return None  # "GT1 for 2008": a season, not a description
         return i + 1
@@ -566,15 +785,15 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
     inside = [m for m in mentions if start <= m.start < limit]
     scan_from = max((m.end for m in inside), default=start + 1)
     depth = 0
-    for token in doc[start:limit]:
+    for i, token in enumerate(words(doc)[start:limit], start):
         if token.text == "(":
             depth += 1
         elif token.text == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and token.i >= scan_from and token.lower_ in breaks:
-            return token.i
+        elif depth == 0 and i >= scan_from and token.lower_ in breaks:
+            return i
     end = limit
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (words(doc)[end - 1].is_punct or words(doc)[end - 1].is_space):
         end -= 1
     return end
 
@@ -582,7 +801,7 @@ def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> 
 def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     """Enumerations, definitions and aliases stated in ``doc``, as plain data with offsets."""
     items = _items(doc, spans, rules)
-    sents = Sentences(doc)
+    sents = sentences(doc)
     runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
@@ -635,7 +854,7 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
 
 def _in_brackets(doc: Doc, i: int, start: int) -> bool:
     depth = 0
-    for token in doc[start:i]:
+    for token in words(doc)[start:i]:
         depth += token.text == "("
         depth -= token.text == ")"
     return depth > 0

@@ -9,8 +9,10 @@ but stay out of the date's text, so "at the end of 1992" yields the date "1992" 
 (``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
 Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
 pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
-grouped by trigger class and each group's Matcher runs only on short windows around its
-triggers (the reach is computed from the patterns), since Matcher predicates cost per token.
+grouped by trigger class (and by how far they reach before it) and each group's Matcher runs
+only on short windows around its triggers (the reach is computed from the patterns), since the
+Matcher's cost is per token and pattern. Word sets a match can start with are lexeme flags (a bit
+test in C) while free flag bits remain, else IN predicates; values are cached per rule and words.
 
 Values are ISO 8601 at the granularity written:
 
@@ -49,23 +51,23 @@ on ``Span._.date_relative``; :func:`date_records` resolves both from the documen
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy
 from dateparser.date import DateDataParser
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .extensions import register_extensions
+from .extensions import lexeme_flag, register_extensions
 from .resources import load_json
 
 PATTERNS_FILE = "date_patterns.json"
@@ -256,17 +258,18 @@ def _calendar_part(span: Span) -> _Part:
 
 
 def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None:
-    """Validate and read one end with dateparser; a year not written stays None."""
+    """Validate one end whose year, month and day the patterns have already read; a year not
+    written stays None. The calendar check is ``datetime``'s, not a dateparser round trip of
+    the same numbers: a dateparser parse costs about 0.5 ms, which for the new dates of every
+    unseen article would alone exceed the component's speed budget."""
     if part.month is None:
         return (part.year, None, None) if part.year is not None else None
-    written = " ".join(
-        str(x) for x in (part.day, calendar.month_name[part.month], part.year) if x is not None
-    )
-    parsed = parse_calendar(written)
-    if parsed is None:
+    try:
+        # A leap year stands in for a missing one, so "February 29" is valid (as in dateparser).
+        datetime.date(part.year or _YEARLESS_BASE.year, part.month, part.day or 1)
+    except ValueError:
         return None
-    year, month, day = parsed
-    return (year if part.year is not None else None), month, day
+    return part.year, part.month, part.day
 
 
 def _fill_pair(left: _Part, right: _Part) -> None:
@@ -291,8 +294,8 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
     """``Span._.date_value`` of a detected core, or None when it is no valid date."""
     form = rule.form
     if form == "year":
-        year = _number(next(t.text for t in core if t.text in _vocabulary()["years"]))
-        iso = _iso(*parse_calendar(str(year))[:1])
+        # A year token is one of the YEAR set: its value is its digits (no parse needed).
+        iso = _iso(_number(next(t.text for t in core if t.text in _vocabulary()["years"])))
         return _value(rule.kind, iso, iso, "year")
     if form in ("year_pair", "year_open"):
         years = [y for t in core if t.text[:1].isdigit() for y in t.text.split("/")]
@@ -415,13 +418,29 @@ def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> t
 _TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
 
 
+# Reach before the trigger: 0, or more. A Matcher call costs ~1.6 us, each token ~0.35 us and
+# each pattern tried at a token ~0.1 us: finer bands trade patterns per token for calls.
+_REACH_BANDS = (0,)
+
+
+def _split_by_reach(entries: list, trigger: str, words: frozenset[str]) -> list[list]:
+    """The patterns grouped by how far they reach before their trigger token (_REACH_BANDS)."""
+    bands: list[list] = [[] for _ in range(len(_REACH_BANDS) + 1)]
+    for entry in entries:
+        before = _reach([entry[1]["pattern"]], trigger, words)[0]
+        bands[sum(before > limit for limit in _REACH_BANDS)].append(entry)
+    return [band for band in bands if band]
+
+
 @dataclass
 class _TriggerGroup:
     """The patterns that hold one trigger class, matched only around tokens of that class."""
 
-    matcher: Matcher
+    matcher: Matcher  # word sets as lexeme flags of the pipeline's vocab
+    plain: Matcher  # word sets as IN predicates, for a doc of another vocab (no flags there)
     before: int  # how far a match reaches before and after a trigger token
     after: int
+    trigger: int  # index of the trigger class
 
     def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
         """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
@@ -434,7 +453,7 @@ class _TriggerGroup:
                 windows[-1][1] = end
             else:
                 windows.append([start, end])
-        return [doc[start:end] for start, end in windows]
+        return [Span(doc, start, end) for start, end in windows]
 
 
 class _TriggerIndex:
@@ -448,7 +467,8 @@ class _TriggerIndex:
             owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
             self.tables[attr] = (hashes, owners)
 
-    def hits(self, doc: Doc, n_groups: int) -> list[list[int]]:
+    def hits(self, doc: Doc, n_groups: int) -> tuple[list[list[int]], numpy.ndarray]:
+        """The trigger tokens of each group, and the doc's ORTH column."""
         attrs = list(self.tables)
         columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
         found: list[list[int]] = [[] for _ in range(n_groups)]
@@ -459,7 +479,84 @@ class _TriggerIndex:
             tokens = numpy.flatnonzero(hashes[where] == column)
             for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
                 found[group].append(token)
-        return [sorted(h) for h in found]
+        return [sorted(h) for h in found], columns[:, attrs.index(ORTH)]
+
+
+# Lexeme flag bits are few (63 for the whole vocab, most taken by spaCy and the components built
+# before this one); word sets beyond the budget stay Matcher IN predicates, which match the same.
+_FREE_FLAG_RESERVE = 4
+
+
+def _word_set(attr: str, value) -> tuple[str, frozenset[str]] | None:
+    """(attr, words) of a word-set predicate ``{"LOWER": {"IN": [...]}}``, else None."""
+    if attr in ("ORTH", "LOWER") and isinstance(value, dict) and set(value) == {"IN"}:
+        words = value["IN"]
+        return attr, frozenset(w.lower() for w in words) if attr == "LOWER" else frozenset(words)
+    return None
+
+
+def _leading_word_sets(patterns: list[list[dict]]) -> list[tuple[str, frozenset[str]]]:
+    """Word sets of the tokens a match can start with, most used first: the Matcher tries
+    those at every position of a window, the others only after a partial match."""
+    counts: dict[tuple[str, frozenset[str]], int] = {}
+    for pattern in patterns:
+        for spec in pattern:
+            for attr, value in spec.items():
+                key = _word_set(attr, value)
+                if key is not None:
+                    counts[key] = counts.get(key, 0) + 1
+            if spec.get("OP") != "?":
+                break
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def _word_set_flags(vocab, word_sets) -> dict[tuple[str, frozenset[str]], int]:
+    """Lexeme flags for as many word sets as the free bits allow (see extensions.lexeme_flag):
+    a flag is a bit test in C, where a Matcher IN predicate is a Python call per token tried,
+    the bulk of this component's time."""
+    flags = {}
+    for attr, words in word_sets:
+        free = 63 - sum(1 for k in vocab.lex_attr_getters if isinstance(k, int) and 0 < k < 64)
+        if free <= _FREE_FLAG_RESERVE:
+            break
+        name = f"date:{attr}:{'|'.join(sorted(words))}"
+        flags[attr, words] = lexeme_flag(vocab, name, _word_set_getter(attr, words))
+    return flags
+
+
+def _word_set_getter(attr: str, words: frozenset[str]):
+    if attr == "LOWER":
+        return lambda text: text.lower() in words
+    return lambda text: text in words
+
+
+def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
+    """The pattern with its flagged word sets as flag tests."""
+    compiled = []
+    for spec in pattern:
+        out = {}
+        for attr, value in spec.items():
+            flag = flags.get(_word_set(attr, value))
+            if flag is None:
+                out[attr] = value
+            else:
+                out[flag] = True
+        compiled.append(out)
+    return compiled
+
+
+_VALUE_CACHE_SIZE = 65536
+_ANY = ("*",)  # any label
+
+
+class _Candidate(NamedTuple):
+    """A match: its extent, rule, core extent and value (None for a veto)."""
+
+    start: int
+    end: int
+    rule: DateRule
+    core: tuple[int, int] | None
+    value: dict | None
 
 
 class DateMatcher:
@@ -481,98 +578,164 @@ class DateMatcher:
                 modifier=entry.get("modifier"),
                 relative=entry.get("relative"),
             )
+        compiled = {i: _compile(e, vocab["macros"])[0] for i, e in enumerate(vocab["patterns"])}
+        for i, pattern in compiled.items():
+            errors = validate_token_pattern(pattern)
+            if errors:
+                raise ValueError(f"date pattern {i}: {errors}")
+        flags = _word_set_flags(nlp.vocab, _leading_word_sets(list(compiled.values())))
         self.groups: list[_TriggerGroup] = []
+        # Matches are found without alignments (they cost a copy per Matcher state and token);
+        # a match of a pattern with context tokens is aligned afterwards on its own tokens.
+        self.aligners: dict[int, Matcher] = {}
         keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
+        self.trigger_classes: list[str] = []
         for trigger, entries in grouped.items():
             if not entries:
                 continue
-            matcher = Matcher(nlp.vocab, validate=True)
-            for key, entry in entries:
-                # One key per pattern: alignments are reported per pattern token, and the key
-                # says which pattern (hence which tokens are context) matched.
-                matcher.add(key, [_compile(entry, vocab["macros"])[0]])
             attr, strings = vocab["triggers"][trigger]
-            before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
             for string in strings:
                 keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
-                    self.groups
+                    self.trigger_classes
                 )
-            self.groups.append(_TriggerGroup(matcher=matcher, before=before, after=after))
+            # The Matcher's cost grows with window length times patterns. Patterns that start
+            # at their trigger and those that reach before it are matched apart, each group on
+            # windows as wide as its own patterns reach.
+            for subgroup in _split_by_reach(entries, trigger, words):
+                self.groups.append(self._group(nlp, subgroup, trigger, words, compiled, flags))
+            self.trigger_classes.append(trigger)
         self.triggers = _TriggerIndex(keys)
-        self.blocking = vocab["blocking_spans"]
-        self.model_makers = vocab["model_makers"]
+        self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
+        self.values: dict[tuple, dict | None] = {}
+        self.vocab = nlp.vocab
+        # span group -> (labels whose inner tokens are blocked, or _ANY; makers' labels)
+        self.owning_groups: dict[str, tuple] = {}
+        for group, labels in vocab["blocking_spans"].items():
+            self.owning_groups[group] = (_ANY if labels is None else tuple(labels), ())
+        for group, labels in vocab["model_makers"].items():
+            inside, _ = self.owning_groups.get(group, ((), ()))
+            self.owning_groups[group] = (inside, tuple(labels))
+        # dateparser loads its locale data and compiles its grammar on the first parse (~0.5 s):
+        # pay that when the pipeline is built, not inside the first document. The result is
+        # discarded and the parse cache is left untouched.
+        _date_parser().get_date_data("1 January 2000")
 
     def __call__(self, doc: Doc) -> Doc:
-        blocked = self._blocked_tokens(doc)
-        candidates = {}
-        hits = self.triggers.hits(doc, len(self.groups)) if len(doc) else []
-        for group, group_hits in zip(self.groups, hits):
-            for window in group.windows(doc, group_hits):
-                for match_id, start, end, alignments in group.matcher(
-                    window, with_alignments=True
-                ):
+        found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
+        if not len(doc):
+            doc.spans["dates"] = []
+            return doc
+        hits, orths = self.triggers.hits(doc, len(self.trigger_classes))
+        flagged = doc.vocab is self.vocab
+        for group in self.groups:
+            matcher = group.matcher if flagged else group.plain
+            for window in group.windows(doc, hits[group.trigger]):
+                for match_id, start, end in matcher(window):
                     rule = self.rules[match_id]
                     start, end = start + window.start, end + window.start
-                    core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
                     # Windows overlap across groups, never within one: a match is kept once.
-                    if core and (rule.order, start, end) not in candidates:
-                        candidates[rule.order, start, end] = self._candidate(
-                            doc, rule, start, end, core[0], core[-1] + 1, blocked
-                        )
+                    if (rule.order, start, end) not in found:
+                        found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)
+        blocked = self._blocked_tokens(doc) if found else set()
         # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
         # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
-        # matches of the same extent (filter_spans is stable).
-        valid = [c for _, c in sorted(candidates.items()) if c is not None]
-        valid.sort(key=lambda c: c[0].start)
-        chosen = {id(c[0]): c for c in valid}
-        dates = []
-        for span in filter_spans([c[0] for c in valid]):
-            _, rule, core, value = chosen[id(span)]
-            if core is None:  # a veto
+        # matches of the same extent (filter_spans is stable). Candidates are plain tuples (the
+        # only attributes filter_spans reads are start and end): Span objects are made only for
+        # the dates chosen.
+        valid = []
+        for (order, start, end), core in sorted(found.items()):
+            if core is None:
                 continue
-            core._.date_value = value
-            core._.date_modifier = rule.modifier
+            rule = self.rules_by_order[order]
+            if rule.kind == "veto":
+                valid.append(_Candidate(start, end, rule, None, None))
+                continue
+            if all(i in blocked for i in range(*core)):
+                continue
+            value = self._value(doc, orths, rule, *core)
+            if value is not None:
+                valid.append(_Candidate(start, end, rule, core, value))
+        valid.sort(key=lambda c: c.start)
+        dates = []
+        for candidate in filter_spans(valid):
+            rule, value = candidate.rule, candidate.value
+            if value is None:  # a veto
+                continue
+            core = Span(doc, *candidate.core, label=value["kind"])
+            extensions = core._  # one accessor for the three values
+            extensions.date_value = dict(value)
+            extensions.date_modifier = rule.modifier
             if rule.form == "relative":
-                core._.date_relative = _relative_offsets(core, rule)
+                extensions.date_relative = _relative_offsets(core, rule)
             dates.append(core)
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
 
-    def _candidate(
-        self, doc: Doc, rule: DateRule, start: int, end: int, core_start: int, core_end: int,
-        blocked: set[int],
-    ) -> tuple[Span, DateRule, Span | None, dict | None] | None:
-        """(match, rule, core, value) of one match; core and value are None for a veto; None
-        when the match is no valid date."""
-        match = Span(doc, start, end)
-        if rule.kind == "veto":
-            return match, rule, None, None
-        if all(i in blocked for i in range(core_start, core_end)):
-            return None
-        core = Span(doc, core_start, core_end, label=rule.kind)
-        value = normalise(core, rule)
-        if value is None:
-            return None
-        # Extension values live in doc.user_data keyed by offsets, so they are set only on the
-        # chosen spans (see __call__), never on candidates that may lose.
-        return match, rule, Span(doc, core_start, core_end, label=value["kind"]), value
+    def _group(self, nlp, entries, trigger, words, compiled, flags) -> _TriggerGroup:
+        # validate=False: flags are integer attribute ids, which the pattern schema refuses;
+        # the written patterns are validated above.
+        matcher = Matcher(nlp.vocab, validate=False)
+        plain = Matcher(nlp.vocab)
+        for key, entry in entries:
+            # One key per pattern: the key says which pattern (hence which tokens are context)
+            # matched.
+            pattern = compiled[int(key.rsplit("_", 1)[1])]
+            matcher.add(key, [_with_flags(pattern, flags)])
+            plain.add(key, [pattern])
+            if self.rules[nlp.vocab.strings[key]].context:
+                aligner = Matcher(nlp.vocab, validate=False)
+                aligner.add(key, [pattern])
+                self.aligners[nlp.vocab.strings[key]] = aligner
+        before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
+        return _TriggerGroup(
+            matcher=matcher, plain=plain, before=before, after=after,
+            trigger=len(self.trigger_classes),
+        )
+
+    def _core(
+        self, doc: Doc, match_id: int, rule: DateRule, start: int, end: int
+    ) -> tuple[int, int] | None:
+        """(start, end) of the match without its context tokens; None if nothing is left."""
+        if not rule.context:
+            return start, end
+        span = doc[start:end]
+        for _, first, last, alignments in self.aligners[match_id](span, with_alignments=True):
+            if (first, last) == (0, end - start):
+                core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+                return (core[0], core[-1] + 1) if core else None
+        return None
+
+    def _value(
+        self, doc: Doc, orths: numpy.ndarray, rule: DateRule, start: int, end: int
+    ) -> dict | None:
+        """``normalise`` of a core, cached by rule and words: a value depends on nothing else,
+        and the same dates recur within and across articles."""
+        key = (rule.order, *orths[start:end].tolist())
+        if key not in self.values:
+            if len(self.values) >= _VALUE_CACHE_SIZE:
+                self.values.clear()
+            self.values[key] = normalise(Span(doc, start, end, label=rule.kind), rule)
+        return self.values[key]
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside names that other components found and that own their numbers
         ("Formula Renault 2000" as a class, a car model): a year there is part of the name. A
         leading year stays a date ("the 2010 24 Hours of Le Mans")."""
         blocked: set[int] = set()
-        for group, labels in self.blocking.items():
+        strings = doc.vocab.strings
+        for group, (inside, makers) in self.owning_groups.items():
             if group not in doc.spans:
                 continue
+            inside_labels = inside and {strings.add(label) for label in inside}
+            maker_labels = {strings.add(label) for label in makers}
+            # One pass per group: reading a span group builds a Span object per span.
             for span in doc.spans[group]:
-                if labels is None or span.label_ in labels:
-                    blocked.update(range(span.start + 1, span.end))
-        for group, labels in self.model_makers.items():
-            # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
-            for span in doc.spans.get(group, ()):
-                if span.label_ in labels and span.end < len(doc) and doc[span.end].is_digit:
-                    blocked.add(span.end)
+                start, end, label = span.start, span.end, span.label
+                if inside and end - start > 1 and (inside is _ANY or label in inside_labels):
+                    blocked.update(range(start + 1, end))
+                # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+                if label in maker_labels and end < len(doc) and doc[end].is_digit:
+                    blocked.add(end)
         return blocked
 
 
@@ -695,14 +858,24 @@ def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
 def date_records(doc: Doc, document) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
     relative expressions resolved from the paragraphs and sections of ``document``."""
-    has_sentences = doc.has_annotation("SENT_START")
+    spans = doc.spans.get("dates", [])
+    # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
+    # span's sentence starts at the last sentence start at or before its first token.
+    sentence_starts = (
+        numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+        if spans and doc.has_annotation("SENT_START") else None
+    )
     starts = [block.start_char for block in document.blocks]
     mentions = []
-    for span in sorted(doc.spans.get("dates", []), key=lambda s: (s.start_char, s.end_char)):
+    for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
             continue
         block, section = _locate(document, starts, span.start_char)
-        sentence = span.sent.start if has_sentences else -1
+        if sentence_starts is None:
+            sentence = -1
+        else:
+            i = bisect_right(sentence_starts, span.start) - 1
+            sentence = sentence_starts[i] if i >= 0 else 0
         mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
     for index, mention in enumerate(mentions):
         value = mention.value

@@ -79,25 +79,39 @@ def lexeme_flag(vocab, name: str, getter) -> int:
 
 def flag_specs(pattern: list[dict], vocab) -> list[dict]:
     """Turn REGEX and IN predicates on TEXT/ORTH/LOWER into lexeme flags (see
-    ``extensions.lexeme_flag``): the Matcher then tests a bit instead of calling Python for
-    every token, which keeps the component within the speed budget."""
+    ``lexeme_flag``): the Matcher then tests a bit instead of calling Python for every token,
+    which keeps the components within the speed budget. ``{"ANY": [spec, ...]}`` is a token
+    matching any of the specs (one flag), so that alternatives share one pattern."""
     compiled = []
     for spec in pattern:
         out = {}
         for attr, value in spec.items():
-            if attr in {"TEXT", "ORTH", "LOWER"} and isinstance(value, dict) and len(value) == 1:
-                (kind, arg), = value.items()
-                if kind in {"IN", "REGEX"}:
-                    out[lexeme_flag(vocab, _flag_name(attr, kind, arg), _getter(attr, kind, arg))] = True
-                    continue
-            out[attr] = value
+            getter = _spec_getter(attr, value)
+            if getter is not None:
+                out[lexeme_flag(vocab, _flag_name(attr, value), getter)] = True
+            else:
+                out[attr] = value
         compiled.append(out)
     return compiled
 
 
-def _flag_name(attr: str, kind: str, arg) -> str:
+def _flag_name(attr: str, value) -> str:
     attr = "ORTH" if attr == "TEXT" else attr
-    return f"{attr}:{kind}:{json.dumps(arg, ensure_ascii=False, sort_keys=True)}"
+    return f"{attr}:{json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+
+
+def _spec_getter(attr: str, value):
+    """A ``text -> bool`` function for a flaggable token spec, else None."""
+    if attr == "ANY":
+        getters = [_spec_getter(a, v) for spec in value for a, v in spec.items()]
+        if any(g is None for g in getters):
+            raise ValueError(f"ANY takes IN and REGEX specs only: {value!r}")
+        return lambda text: any(g(text) for g in getters)
+    if attr in {"TEXT", "ORTH", "LOWER"} and isinstance(value, dict) and len(value) == 1:
+        ((kind, arg),) = value.items()
+        if kind in {"IN", "REGEX"}:
+            return _getter(attr, kind, arg)
+    return None
 
 
 def _getter(attr: str, kind: str, arg):
@@ -107,3 +121,33 @@ def _getter(attr: str, kind: str, arg):
         return lambda text: regex.search(text.lower() if lower else text) is not None
     words = frozenset(w.lower() for w in arg) if lower else frozenset(arg)
     return lambda text: (text.lower() if lower else text) in words
+
+
+class LexemeFlags:
+    """The lexeme flags of a doc's tokens as one integer per token, bit ``1 << flag id``:
+    ``Lexeme.flags`` holds the built-in IS_*/LIKE_* attributes and every ``lexeme_flag``.
+
+    ``Doc.to_array`` reads one flag per pass over the doc, so k word classes cost k passes;
+    here a doc costs its ORTH column and a dict look-up per distinct word, the flags of a word
+    type being read from its lexeme once per process (they are computed when the lexeme is
+    made, as for the Matcher).
+    """
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self._flags: dict[int, int] = {}
+        self._getters = len(vocab.lex_attr_getters)
+
+    def of(self, orths: list[int]) -> list[int]:
+        """The flags of each token, from the doc's ORTH column as a list."""
+        if len(self.vocab.lex_attr_getters) != self._getters:
+            # A flag was added since: the lexemes have it, the cache does not.
+            self._flags.clear()
+            self._getters = len(self.vocab.lex_attr_getters)
+        flags = list(map(self._flags.get, orths))
+        if None in flags:
+            vocab = self.vocab
+            for i, value in enumerate(flags):
+                if value is None:
+                    flags[i] = self._flags[orths[i]] = vocab[orths[i]].flags
+        return flags

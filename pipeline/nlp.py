@@ -5,6 +5,7 @@ Built once per process (``get_nlp``); a statistical model is never loaded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import spacy
@@ -22,15 +23,20 @@ COMPONENTS = (
 )
 
 
-def build_nlp() -> Language:
+def build_nlp(components: Sequence[str] = COMPONENTS) -> Language:
+    """The pipeline with ``components`` (a subset, in order, for testing one of them alone)."""
     # Importing the modules registers their factories.
     from . import abbreviations, classes, dates, entities, extensions, sentences  # noqa: F401
 
+    unknown = set(components) - set(COMPONENTS)
+    if unknown:
+        raise ValueError(f"unknown components {sorted(unknown)}; known: {COMPONENTS}")
     nlp = customize_tokenizer(spacy.blank("en"))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("line_boundaries", after="sentencizer")
     for name in COMPONENTS:
-        nlp.add_pipe(name)
+        if name in components:
+            nlp.add_pipe(name)
     return nlp
 
 

@@ -80,8 +80,7 @@ def decode_source(data: bytes) -> str:
     """UTF-8 with or without a BOM; anything else is a :class:`ReaderError`, not mojibake."""
     if b"\x00" in data:
         raise ReaderError("binary content: the file contains NUL bytes", field="encoding")
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
+    data = data.removeprefix(UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,7 +93,7 @@ def decode_source(data: bytes) -> str:
 def _split_lines(text: str) -> list[_Line]:
     lines, pos = [], 0
     for raw in text.split("\n"):
-        content = raw[:-1] if raw.endswith("\r") else raw
+        content = raw.removesuffix("\r")
         lines.append(_Line(pos, pos + len(content), content))
         pos += len(raw) + 1
     return lines

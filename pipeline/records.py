@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Union
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 SCHEMA_VERSION = 1
 

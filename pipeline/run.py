@@ -1,11 +1,39 @@
-"""Plain pieces of a run that the flow wires together: listing sources, batching, summary."""
+"""One run over an input folder, independent of the orchestrator.
+
+:func:`run_incremental` lists the sources, hashes them, decides what must be extracted
+(:mod:`pipeline.incremental`), hands batches to an :class:`Executor`, checkpoints each finished
+batch, then publishes the outputs. The Prefect flow (``flows/extract.py``) is an executor whose
+work units are Prefect tasks on a thread, process or Dask task runner; :class:`SerialExecutor`
+runs the same steps in-process (tests, debugging).
+
+What crosses a process boundary is plain data: lists of paths in, ``model_dump``-ed results
+out. The spaCy pipeline is built once per worker process (``pipeline.nlp.get_nlp`` is cached);
+each batch reports whether it had to build it, so this is observable.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel
+
+from . import incremental, progress
+from .incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
+from .records import DocumentResult, ErrorRow
+from .writer import atomic_write_bytes, document_json, json_name, write_tables
+
+DEFAULT_BATCH_SIZE = 64
+JSON_DIR = "json"
+
+logger = logging.getLogger(__name__)
 
 
 def list_sources(input_dir: Path) -> list[Path]:
@@ -28,12 +56,208 @@ def batches(items: Sequence, size: int) -> Iterator[list]:
         yield list(items[start:start + size])
 
 
+def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[list]:
+    """Batches of at most ``max_size`` items, and at least ``min_batches`` of them when there
+    are enough items, so that every worker gets work; sizes differ by at most one."""
+    if max_size < 1:
+        raise ValueError("batch size must be at least 1")
+    if not items:
+        return []
+    count = min(len(items), max(math.ceil(len(items) / max_size), min_batches))
+    size, extra = divmod(len(items), count)
+    out, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        out.append(list(items[start:end]))
+        start = end
+    return out
+
+
+def source_name(path: Path | str, root: Path | str) -> str:
+    return Path(path).relative_to(root).as_posix()
+
+
+# --- work units: what a worker runs ---------------------------------------------------------
+
+
+class BatchOutput(BaseModel):
+    """What one batch sends back: its results and facts about the worker that made them."""
+
+    documents: list[StoredResult]
+    pid: int
+    nlp_builds: int  # 1 when this batch had to build the spaCy pipeline in its process
+    seconds: float
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for d in self.documents if d.result.record is None)
+
+
+def fingerprint_sources(
+    paths: Iterable[str], root: str, *, final_attempt: bool = True
+) -> dict[str, str | None]:
+    """source -> sha256 of its bytes. An OSError is raised (so the task is retried) unless this
+    is the last attempt; then the source maps to None and its extraction reports the error."""
+    out: dict[str, str | None] = {}
+    for path in paths:
+        try:
+            out[source_name(path, root)] = incremental.sha256_file(Path(path))
+        except OSError:
+            if not final_attempt:
+                raise
+            out[source_name(path, root)] = None
+    return out
+
+
+def extract_paths(paths: Sequence[str], root: str, *, final_attempt: bool = True) -> dict:
+    """Read and extract one batch; the plain-data result of a task.
+
+    Every file is read before any is extracted, so a retry after a transient read error costs a
+    re-read, not a re-extraction. On the last attempt an unreadable file becomes an error row.
+    A document that fails to parse or extract is an error row of its own result
+    (``process_source`` never raises), so it never fails its batch.
+    """
+    # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
+    # of a process or Dask run.
+    from .extract import process_source
+
+    started = time.perf_counter()
+    version = incremental.pipeline_version()
+    contents: dict[str, bytes | OSError] = {}
+    for path in paths:
+        try:
+            contents[source_name(path, root)] = Path(path).read_bytes()
+        except OSError as exc:
+            if not final_attempt:
+                raise
+            contents[source_name(path, root)] = exc
+    nlp_builds = _ensure_nlp() if any(isinstance(d, bytes) for d in contents.values()) else 0
+    documents = []
+    for source, data in contents.items():
+        if isinstance(data, OSError):
+            stored = StoredResult(source=source, sha256="", version=version,
+                                  result=unreadable(source, data))
+        else:
+            stored = StoredResult(source=source, sha256=hashlib.sha256(data).hexdigest(),
+                                  version=version, result=process_source(data, source))
+        documents.append(stored)
+    return BatchOutput(
+        documents=documents,
+        pid=os.getpid(),
+        nlp_builds=nlp_builds,
+        seconds=round(time.perf_counter() - started, 3),
+    ).model_dump(mode="json")
+
+
+_nlp_lock = threading.Lock()
+
+
+def _ensure_nlp() -> int:
+    """Build this process's spaCy pipeline unless it is built; 1 if this call built it.
+
+    Under a lock, so that concurrent batches of a thread runner do not both build it.
+    """
+    from .nlp import get_nlp
+
+    with _nlp_lock:
+        if get_nlp.cache_info().currsize:
+            return 0
+        get_nlp()
+        return 1
+
+
+def unreadable(source: str, error: OSError) -> DocumentResult:
+    return DocumentResult(source=source, errors=[ErrorRow(
+        doc_id="", source=source, stage="read", field="source",
+        reason=f"cannot read file: {error}",
+    )])
+
+
+class Executor(Protocol):
+    """Where the work units run."""
+
+    def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]: ...
+
+    def extract(self, work: list[list[str]], root: str) -> Iterable[dict]:
+        """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
+        ...
+
+
+class SerialExecutor:
+    def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]:
+        return fingerprint_sources(paths, root)
+
+    def extract(self, work: list[list[str]], root: str) -> Iterator[dict]:
+        for batch in work:
+            yield extract_paths(batch, root)
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+
+def publish(results: Mapping[str, StoredResult], version: str, store: ResultStore,
+            output_dir: Path) -> dict[str, int]:
+    """Write the outputs a full run would write for ``results``; return rows per table.
+
+    Order matters for interruptions: JSON files and tables first (each file atomically), the
+    manifest last (the commit point), then stored results of removed sources are pruned. A run
+    stopped anywhere leaves readable files, and the next run publishes everything again.
+    """
+    output_dir = Path(output_dir)
+    ordered = [results[source].result for source in sorted(results)]
+    _write_json_files(ordered, output_dir / JSON_DIR)
+    counts = write_tables(ordered, output_dir)
+    store.write_manifest(Manifest(version=version, documents={
+        source: ManifestEntry(sha256=stored.sha256, version=stored.version,
+                              ok=stored.result.ok)
+        for source, stored in sorted(results.items())
+    }))
+    store.prune(results)
+    return counts
+
+
+def _write_json_files(results: Sequence[DocumentResult], json_dir: Path) -> None:
+    """Make ``json_dir`` hold exactly one file per successful document, as a full run would:
+    files whose bytes changed are rewritten, files of removed or now-failing sources deleted."""
+    expected: dict[str, bytes] = {}
+    for result in results:
+        if result.record is not None:
+            expected[json_name(result.source)] = document_json(result.record)
+    for name, data in expected.items():
+        path = json_dir / name
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        atomic_write_bytes(path, data)
+    if not json_dir.is_dir():
+        return
+    for path in sorted(json_dir.rglob("*"), reverse=True):  # children before their folders
+        name = path.relative_to(json_dir).as_posix()
+        if path.is_file() and name not in expected:
+            path.unlink(missing_ok=True)  # a stale document, or a temporary file of a killed run
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
 class RunSummary(BaseModel):
     input_dir: str
     output_dir: str
+    pipeline_version: str = ""
     documents_read: int
     documents_written: int
     documents_failed: int
+    new: int = 0
+    changed: int = 0  # bytes or pipeline version differ from the last published run
+    unchanged: int = 0
+    removed: int = 0
+    extracted: int = 0  # documents this run actually extracted
+    reused: int = 0  # documents whose stored result was reused
+    nlp_builds: int = 0  # spaCy pipelines built by this run's workers
     error_rows: int
     rows: dict[str, int]
 
@@ -43,11 +267,110 @@ class RunSummary(BaseModel):
 
     def format(self) -> str:
         lines = [
-            f"documents read:    {self.documents_read}",
+            (f"documents read:    {self.documents_read}"
+             f"  (new {self.new}, changed {self.changed}, unchanged {self.unchanged},"
+             f" removed {self.removed})"),
+            f"extracted:         {self.extracted}  (reused {self.reused})",
             f"documents written: {self.documents_written}",
             f"documents failed:  {self.documents_failed}",
+            f"pipeline version:  {self.pipeline_version}",
+            f"spaCy pipelines built: {self.nlp_builds}  (once per worker process)",
             f"output:            {self.output_dir}",
             "rows per table:",
         ]
         lines += [f"  {name:<14}{count:>8}" for name, count in self.rows.items()]
         return "\n".join(lines)
+
+    def markdown(self) -> str:
+        counts = [("new", self.new), ("changed", self.changed), ("unchanged", self.unchanged),
+                  ("removed", self.removed), ("failed", self.documents_failed),
+                  ("extracted", self.extracted), ("reused", self.reused)]
+        lines = [
+            f"# Extraction of `{self.input_dir}` into `{self.output_dir}`",
+            "",
+            (f"Pipeline version `{self.pipeline_version}`: {self.documents_read} documents, "
+             f"{self.documents_written} written, {self.documents_failed} failed."),
+            "",
+            "| documents | count |",
+            "| --- | ---: |",
+            *[f"| {name} | {count} |" for name, count in counts],
+            "",
+            "| table | rows |",
+            "| --- | ---: |",
+            *[f"| {name} | {count} |" for name, count in self.rows.items()],
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def run_incremental(
+    input_dir: Path | str,
+    output_dir: Path | str,
+    *,
+    executor: Executor,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    full: bool = False,
+    min_batches: int = 1,
+    log: logging.Logger | logging.LoggerAdapter | None = None,
+) -> RunSummary:
+    """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed."""
+    log = log or logger
+    root = str(input_dir)
+    paths = [str(p) for p in list_sources(Path(root))]
+    fingerprints = executor.fingerprint(paths, root)
+    store = ResultStore(output_dir)
+    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(), full=full)
+    log.info(
+        "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
+        "(pipeline version %s%s)", len(paths), plan.count("new"), plan.count("changed"),
+        plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
+        plan.version, ", --full" if full else "",
+    )
+
+    results: dict[str, StoredResult] = dict(plan.reused)
+    work = split_work([str(Path(root) / s) for s in plan.to_extract], batch_size, min_batches)
+    extracted = nlp_builds = 0
+    bar = progress.current()
+    bar.start(total=len(paths), completed=len(results))
+    try:
+        for number, output in enumerate(executor.extract(work, root), start=1):
+            batch = BatchOutput.model_validate(output)
+            for stored in batch.documents:
+                if stored.sha256:  # unreadable files are not stored: retried next run
+                    store.save(stored)  # checkpoint: an interrupted run's work is kept
+                results[stored.source] = stored
+            extracted += len(batch.documents)
+            nlp_builds += batch.nlp_builds
+            log.info(
+                "batch %d/%d: %d documents, %d failed, %.2f s in process %d%s",
+                number, len(work), len(batch.documents), batch.failed, batch.seconds, batch.pid,
+                " (built the spaCy pipeline)" if batch.nlp_builds else "",
+            )
+            bar.advance(len(batch.documents))
+    finally:
+        bar.stop()
+
+    rows = publish(results, plan.version, store, Path(output_dir))
+    written = sum(1 for s in results.values() if s.result.ok)
+    summary = RunSummary(
+        input_dir=root,
+        output_dir=str(output_dir),
+        pipeline_version=plan.version,
+        documents_read=len(results),
+        documents_written=written,
+        documents_failed=len(results) - written,
+        new=plan.count("new"),
+        changed=plan.count("changed"),
+        unchanged=plan.count("unchanged"),
+        removed=len(plan.removed),
+        extracted=extracted,
+        reused=len(plan.reused),
+        nlp_builds=nlp_builds,
+        error_rows=rows["errors"],
+        rows=rows,
+    )
+    log.info(
+        "published %d documents (%d failed, %d error rows); extracted %d, reused %d; "
+        "spaCy pipeline built %d time(s)", summary.documents_read, summary.documents_failed,
+        summary.error_rows, extracted, summary.reused, nlp_builds,
+    )
+    return summary

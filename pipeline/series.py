@@ -4,25 +4,36 @@ Pure functions over a parsed ``Doc`` (of ``SourceDocument.body``) and the plain 
 other components (abbreviation, entity and date dicts, class records), so each rule can be tested
 on hand-built inputs.
 
-Cues live in ``data/series_cues.json`` as ``Matcher`` patterns. A cue counts only in a sentence
-about this series: the reference to a series nearest before the cue ("The series was cancelled in
-2007") must be this series' name, alias or a generic "the series"/"it" -- another named series
-or body there ("the demise of the X Championship in 1992", "SERO was founded in 1999") means the
-fact is about something else. A predicate coordinated with "and" ("... and was renamed the X")
+Cues live in ``data/series_cues.json`` as ``Matcher`` patterns (run by
+``classes.AnchoredMatcher``). A cue counts only in a sentence about this series: the reference
+to a series nearest before the cue ("The series was cancelled in 2007") must be this series'
+name, alias or a generic "the series"/"it" -- another named series or body there ("the demise
+of the X Championship in 1992", "SERO was founded in 1999") means the fact is about something
+else. A predicate coordinated with "and" ("... and was renamed the X")
 shares the sentence's first subject. Sections about another series are skipped.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .classes import AnchoredMatcher, FirstWords, Sentences, foreign_sections
+from .classes import (
+    AnchoredMatcher,
+    FirstWords,
+    foreign_sections,
+    sentences,
+    token_ids,
+    token_lists,
+)
+from .classes import words as word_facts
 from .document import SourceDocument
 from .resources import load_json
 
@@ -33,6 +44,8 @@ SERIES_LABELS = ("SERIES",)
 BODY_LABELS = ("ORG",)
 # Named things that can be the subject of a sentence instead of the series.
 OTHER_SUBJECT_LABELS = ("ORG", "EVENT", "TEAM", "MANUFACTURER", "PERSON", "SERIES", "CIRCUIT")
+PLACE_LABELS = ("LOCATION",)
+USED_LABELS = frozenset(OTHER_SUBJECT_LABELS + BODY_LABELS + PLACE_LABELS)
 STOP_WORDS = frozenset({"of", "the", "de", "du", "des", "la", "le", "and", "for", "&", "l'", "di",
                         "del", "der"})
 
@@ -78,22 +91,55 @@ class _Context:
     def __init__(self, doc: Doc, document: SourceDocument, entities: list[dict]) -> None:
         self.doc = doc
         self.document = document
-        self.sents = Sentences(doc)
+        self.sents = sentences(doc)
+        self.generic_refs: list[Span] | None = None  # see _generic_references
+        self.other_subjects: list[Span] | None = None  # see _other_subjects
         self.cues = _matchers(doc.vocab)
+        offsets = doc.to_array([IDX, LENGTH])
+        self.token_starts = offsets[:, 0].tolist()
+        self.token_ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        # The text spaCy ran over (``Doc.text`` joins every token on each call).
+        self.text = document.body
+        if len(doc) and self.text[self.token_starts[-1]:self.token_ends[-1]] != doc[-1].text:
+            self.text = doc.text
+        # Spans only for the labels the rules read (cars and classes are many and unused).
         self.entity_spans = [
-            (span, entity) for entity in entities if entity.get("label")
-            if (span := _span_at(doc, entity["start_char"], entity["end_char"],
-                                 entity["label"])) is not None
+            (span, entity) for entity in entities if entity.get("label") in USED_LABELS
+            if (span := self.span_at(entity["start_char"], entity["end_char"],
+                                     entity["label"], entity.get("canonical"))) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
-        self.series_names = {_norm(s.text) for s in self.series_spans}
+        # Read once, from the text: Span.text builds a Token per word on every call.
+        self.series_norms = [_norm(self.text_of(s)) for s in self.series_spans]
+        self.series_names = set(self.series_norms)
+        self.sent_spans: dict[int, Span] = {}
         self.hits = sorted(((self.cues.rules[m], s, e) for m, s, e in self.cues.matcher(doc)),
                            key=lambda h: (h[1], -h[2]))
         self.lead = _lead_sentence(self)
 
+    def span_at(self, start_char: int, end_char: int, label: str = "",
+                canonical: str | None = None) -> Span | None:
+        """``_span_at`` by bisection over the token offsets; ``Doc.char_span`` only for
+        offsets that do not fall on a token start (it rebuilds a char map per call)."""
+        start = bisect_left(self.token_starts, start_char)
+        end = bisect_left(self.token_starts, end_char)
+        if (start < end and self.token_starts[start] == start_char
+                and end_char <= self.token_ends[end - 1]):
+            return Span(self.doc, start, end, label=label, kb_id=canonical or "")
+        return _span_at(self.doc, start_char, end_char, label, canonical)
+
+    def text_of(self, span: Span) -> str:
+        """``span.text`` read from the doc's text by the token offsets."""
+        if span.start == span.end:
+            return ""
+        return self.text[self.token_starts[span.start]:self.token_ends[span.end - 1]]
+
     def sent(self, i: int) -> Span:
         start, end = self.sents.bounds(i)
-        return self.doc[start:end]
+        span = self.sent_spans.get(start)
+        if span is None:
+            span = self.sent_spans[start] = self.doc[start:end]
+        return span
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -118,20 +164,18 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     """Series names: SERIES entities, and capitalised names ending in a series noun ("All
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
     doc = ctx.doc
-    spans = [s for e in entities if e.get("label") in SERIES_LABELS
-             if (s := _span_at(doc, e["start_char"], e["end_char"], "SERIES",
-                               e.get("canonical"))) is not None]
-    openers = set(_cues()["sentence_openers"])
+    spans = [s for s, e in ctx.entity_spans if e["label"] in SERIES_LABELS]
+    skipped = _word_ids(doc.vocab, "sentence_openers") | _word_ids(doc.vocab, "determiners")
+    orth, lower = token_lists(doc)
     for i in ctx.cues.keywords.positions(doc):
-        if not doc[i].is_title:
+        if not _word_facts(doc, orth[i])[2]:
             continue
         floor = ctx.sents.bounds(i)[0]
         name = _capitalised_before(doc, i, floor, bracket=False)
         if name is None:
             continue
         start = name.start
-        while start < i and (doc[start].lower_ in openers or doc[start].lower_ in
-                             _cues()["determiners"]):
+        while start < i and lower[start] in skipped:
             start += 1
         if start < i:
             spans.append(Span(doc, start, i + 1, label="SERIES"))
@@ -140,6 +184,22 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
 
 def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
     return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
+
+
+_WORD_FACTS: dict[int, tuple[bool, bool, bool]] = {}  # orth id -> (capital, digit, title)
+
+
+def _word_facts(doc: Doc, orth: int) -> tuple[bool, bool, bool]:
+    """(``_capital``, ``is_digit``, ``is_title``) of a word type, computed once per type: the
+    name readers step through tokens, and a Token object per step costs more than the rule."""
+    facts = _WORD_FACTS.get(orth)
+    if facts is None:
+        lex = doc.vocab[orth]
+        text = lex.orth_
+        capital = not lex.is_punct and (text[:1].isupper()
+                                        or ELIDED_CAPITAL.match(text) is not None)
+        facts = _WORD_FACTS[orth] = (capital, lex.is_digit, lex.is_title)
+    return facts
 
 
 def _capital(token) -> bool:
@@ -168,21 +228,40 @@ def _capitalised_after(doc: Doc, i: int, limit: int) -> Span | None:
 def _capitalised_before(doc: Doc, i: int, floor: int, bracket: bool = True) -> Span | None:
     """A capitalised name ending right before ``i``, skipping a bracketed short form:
     "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
-    if bracket and i - 1 >= floor and doc[i - 1].text == ")":
+    orth, lower = token_lists(doc)
+    connectors = _connector_ids(doc.vocab)
+    if bracket and i - 1 >= floor and orth[i - 1] == _ids(doc.vocab, ")")[0]:
         j = i - 1
-        while j > floor and doc[j].text != "(":
+        opening = _ids(doc.vocab, "(")[0]
+        while j > floor and orth[j] != opening:
             j -= 1
         i = j
     end = i
     while i - 1 >= floor:
-        token = doc[i - 1]
-        connector = (token.lower_ in _cues()["name_connectors"] and i - 2 >= floor
-                     and _capital(doc[i - 2]))
-        if _capital(token) or token.is_digit or connector:
+        capital, digit, _ = _word_facts(doc, orth[i - 1])
+        connector = (lower[i - 1] in connectors and i - 2 >= floor
+                     and _word_facts(doc, orth[i - 2])[0])
+        if capital or digit or connector:
             i -= 1
         else:
             break
     return doc[i:end] if i < end else None
+
+
+@cache
+def _ids(vocab, *words: str) -> tuple[int, ...]:
+    return tuple(vocab.strings.add(w) for w in words)
+
+
+@cache
+def _connector_ids(vocab) -> frozenset[int]:
+    return frozenset(_ids(vocab, *_cues()["name_connectors"]))
+
+
+@cache
+def _word_ids(vocab, key: str) -> frozenset[int]:
+    """Ids of a word list of the cue data (lower case), for tests on the LOWER array."""
+    return frozenset(_ids(vocab, *_cues()[key]))
 
 
 def _expand(name: str, abbreviations: list[dict]) -> str:
@@ -203,15 +282,23 @@ class _Refs:
     ours: list[Span]
     others: list[Span]
 
+    def __post_init__(self) -> None:
+        # (start, end, is ours) by start, so a query reads only the refs of one sentence.
+        # The last flag: a named thing that takes the subject (see ``_about_series``).
+        refs = [(s.start, s.end, True, True) for s in self.ours]
+        refs += [(s.start, s.end, False, s.label_ not in BODY_LABELS) for s in self.others]
+        refs.sort(key=lambda r: (r[0], -r[1]))
+        self.index = refs
+        self.starts = [r[0] for r in refs]
+
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
         None when there is none."""
-        refs = [(s, True) for s in self.ours if sent.start <= s.start and s.end <= i]
-        refs += [(s, False) for s in self.others if sent.start <= s.start and s.end <= i]
+        lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
+        refs = [r for r in self.index[lo:hi] if r[1] <= i]
         if not refs:
             return None
-        refs.sort(key=lambda r: (r[0].start, -r[0].end))
-        return refs[0][1] if first else max(refs, key=lambda r: (r[0].end, r[0].start))[1]
+        return refs[0][2] if first else max(refs, key=lambda r: (r[1], r[0]))[2]
 
     def ours_at(self, i: int) -> Span | None:
         return next((s for s in self.ours if s.start == i), None)
@@ -222,34 +309,49 @@ def _references(ctx: _Context, own_names: list[str]) -> _Refs:
     doc = ctx.doc
     own = {_norm(n) for n in own_names if n}
     ours, others = [], []
-    for span in ctx.series_spans:
-        (ours if _norm(span.text) in own else others).append(span)
+    for span, norm in zip(ctx.series_spans, ctx.series_norms):
+        (ours if norm in own else others).append(span)
     # Own names and aliases written without being found as series names ("JLMC").
     found = {(s.start, s.end) for s in ours}
-    lower = doc.to_array("LOWER")
+    lower_ids = token_ids(doc, LOWER)
+    lower = token_lists(doc)[1]
     for name in filter(None, own_names):
-        words = [w.casefold() for w in name.split()]
-        first = doc.vocab.strings.add(words[0])
-        for i in np.flatnonzero(lower == first).tolist():
-            if [t.lower_ for t in doc[i:i + len(words)]] == words and (i, i + len(words)) not in found:
-                ours.append(doc[i:i + len(words)])
-                found.add((i, i + len(words)))
-    # Generic references: "the series", "this championship", a sentence-initial "It".
-    generic = {tuple(words) for words in _cues()["generic_refs"]}
-    for i in ctx.cues.heads.positions(doc):
-        token = doc[i]
-        if (token.lower_,) in generic:
-            if _opens_clause(ctx, i):
-                ours.append(doc[i:i + 1])  # "it" after a noun refers to too many things
-        elif i > 0 and (doc[i - 1].lower_, token.lower_) in generic:
-            ours.append(doc[i - 1:i + 1])
+        words = list(_ids(doc.vocab, *(w.casefold() for w in name.split())))
+        n = len(words)
+        for i in np.flatnonzero(lower_ids == words[0]).tolist():
+            if lower[i:i + n] == words and (i, i + n) not in found:
+                ours.append(doc[i:i + n])
+                found.add((i, i + n))
+    ours += _generic_references(ctx)
     covered = {i for o in ours for i in range(o.start, o.end)}
-    for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS):
-        if entity.get("label") in SERIES_LABELS:
-            continue  # already among series_spans
-        if span.start not in covered:
-            others.append(span)
+    others += [span for span in _other_subjects(ctx) if span.start not in covered]
     return _Refs(ours, others)
+
+
+def _generic_references(ctx: _Context) -> list[Span]:
+    """Generic references: "the series", "this championship", a sentence-initial "It"
+    (the same for every set of own names, so read once per document)."""
+    if ctx.generic_refs is None:
+        doc = ctx.doc
+        generic = {_ids(doc.vocab, *words) for words in _cues()["generic_refs"]}
+        lower = token_lists(doc)[1]
+        found = []
+        for i in ctx.cues.heads.positions(doc):
+            if (lower[i],) in generic:
+                if _opens_clause(ctx, i):
+                    found.append(doc[i:i + 1])  # "it" after a noun refers to too many things
+            elif i > 0 and (lower[i - 1], lower[i]) in generic:
+                found.append(doc[i - 1:i + 1])
+        ctx.generic_refs = found
+    return ctx.generic_refs
+
+
+def _other_subjects(ctx: _Context) -> list[Span]:
+    """Named things other than series that can be a sentence's subject."""
+    if ctx.other_subjects is None:
+        ctx.other_subjects = [span for span, entity in _entity_spans(ctx, OTHER_SUBJECT_LABELS)
+                              if entity.get("label") not in SERIES_LABELS]
+    return ctx.other_subjects
 
 
 def _opens_clause(ctx: _Context, i: int) -> bool:
@@ -258,7 +360,7 @@ def _opens_clause(ctx: _Context, i: int) -> bool:
     openers = _cues()["sentence_openers"]
     start = ctx.sents.bounds(i)[0]
     return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
-               for t in ctx.doc[start:i])
+               for t in word_facts(ctx.doc)[start:i])
 
 
 def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
@@ -280,10 +382,12 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
     """The cue's predicate is coordinated with the sentence's main one: "... and was renamed"."""
+    lower = token_lists(doc)[1]
+    auxiliaries = _word_ids(doc.vocab, "auxiliaries")
     i = start - 1
-    while i >= sent.start and doc[i].lower_ in _cues()["auxiliaries"]:
+    while i >= sent.start and lower[i] in auxiliaries:
         i -= 1
-    return i >= sent.start and doc[i].lower_ == "and"
+    return i >= sent.start and lower[i] == _ids(doc.vocab, "and")[0]
 
 
 def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: bool,
@@ -298,12 +402,13 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
         # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
         # named in between keeps the subject, anything else named there (a series, a team,
         # a maker: "the series drew a team formed by ...") takes it.
-        ours = [s for s in refs.ours if sent.start <= s.start and s.end <= start]
+        lo, hi = bisect_left(refs.starts, sent.start), bisect_left(refs.starts, start)
+        window = [r for r in refs.index[lo:hi] if r[1] <= start]
+        ours = [r[1] for r in window if r[2]]
         if not ours:
             return lead_sentence
-        last = max(s.end for s in ours)
-        return not any(last <= o.start and o.end <= start for o in refs.others
-                       if o.label_ not in BODY_LABELS)
+        last = max(ours)
+        return not any(last <= r[0] and r[3] for r in window if not r[2])
     return verdict if verdict is not None else lead_sentence
 
 
@@ -316,7 +421,7 @@ def _lead_sentence(ctx: _Context) -> Span | None:
     lead = [b for b in paragraphs if b.section is None] or paragraphs
     if not lead:
         return None
-    span = _span_at(ctx.doc, lead[0].start_char, lead[0].end_char)
+    span = ctx.span_at(lead[0].start_char, lead[0].end_char)
     return ctx.sent(span.start) if span is not None else None
 
 
@@ -324,11 +429,13 @@ def _defined_short_form(doc: Doc, sentence: Span | None) -> str | None:
     """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
     if sentence is None:
         return None
+    lower = token_lists(doc)[1]
     for opener in _cues()["short_form_openers"]:
-        n = len(opener)
-        for token in sentence:
-            if [t.lower_ for t in doc[token.i:token.i + n]] == opener:
-                after = doc[token.i + n:token.i + n + 2]
+        ids = list(_ids(doc.vocab, *opener))
+        n = len(ids)
+        for i in range(sentence.start, sentence.end):
+            if lower[i] == ids[0] and lower[i:i + n] == ids:
+                after = doc[i + n:i + n + 2]
                 for candidate in after:
                     if candidate.is_upper and candidate.is_alpha and len(candidate) >= 2:
                         return candidate.text
@@ -415,7 +522,7 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
     if lead:
         return lead, "lead"
     short = _defined_short_form(doc, sentence)
-    candidates = list(dict.fromkeys(s.text for s in ctx.series_spans))
+    candidates = list(dict.fromkeys(ctx.text_of(s) for s in ctx.series_spans))
     candidates += [e["canonical"] for e in entities
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
     refs = _references(ctx, [short] if short else [])
@@ -487,8 +594,8 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
 def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
                  use_fallback: bool) -> str | None:
     for span, entity in bodies:
-        if span.end == i or (span.end < i and doc[span.end:i].text.startswith("(")
-                             and doc[i - 1].text == ")"):
+        if span.end == i or (span.end < i and doc[i - 1].text == ")"
+                             and doc[span.end:i].text.startswith("(")):
             return entity.get("canonical") or span.text
     if use_fallback:
         name = _capitalised_before(doc, i, floor)
@@ -563,7 +670,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     series_spans = ctx.series_spans
     use_fallback = not entities
     bodies = _entity_spans(ctx, BODY_LABELS)
-    places = _entity_spans(ctx, ("LOCATION",))
+    places = _entity_spans(ctx, PLACE_LABELS)
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -644,7 +751,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
     doc = ctx.doc
     facts: dict[str, list] = {}
     for rule, start, end in ctx.hits:
-        if any(a <= doc[start].idx < b for a, b in foreign):
+        if any(a <= ctx.token_starts[start] < b for a, b in foreign):
             continue
         sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start

@@ -13,6 +13,7 @@ import pytest
 import spacy
 
 from pipeline.abbreviations import abbreviation_records, match_long_form
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file
 from pipeline.tokenization import customize_tokenizer
 
@@ -22,12 +23,7 @@ GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 
 @pytest.fixture(scope="module")
 def nlp():
-    import pipeline.abbreviations  # noqa: F401  (registers the factory)
-
-    pipe = customize_tokenizer(spacy.blank("en"))
-    pipe.add_pipe("sentencizer")
-    pipe.add_pipe("abbreviation_detector")
-    return pipe
+    return build_nlp(["abbreviation_detector"])
 
 
 def pairs(doc) -> set[tuple[str, str]]:
@@ -63,9 +59,19 @@ def pairs(doc) -> set[tuple[str, str]]:
             ("KP", "Kestrel Prototypes"),
         ),
         (
+            # A gloss after the short form.
+            "The Deutsche Vallar Meisterschaft (DVM; Vallar Championship) began in 1984.",
+            ("DVM", "Deutsche Vallar Meisterschaft"),
+        ),
+        (
             # The reverse order: short form first, long form in parentheses.
             "Its rules came from the NRC (Nordic Racing Council) until 1995.",
             ("NRC", "Nordic Racing Council"),
+        ),
+        (
+            # "All" belongs to the name without giving a letter.
+            "It began as the All Korea Sprint Car Series (KSCS) in 1990.",
+            ("KSCS", "All Korea Sprint Car Series"),
         ),
         (
             "Cars ran as Open Wheelers (OW) and Sports Racers (SR) in 1980.",
@@ -94,6 +100,11 @@ def test_undefined_short_form_linked_to_long_form_elsewhere(nlp):
     assert ("KMF", "Kestrel Motor Federation") in pairs(doc)
     assert ("ASCS", "Aurora Sports Car Series") in pairs(doc)
     assert doc._.short_forms["KMF"] == "Kestrel Motor Federation"
+
+
+def test_undefined_short_form_of_an_all_name(nlp):
+    doc = nlp("It replaced the All Korea Sprint Championship in 1992. The KSC had run ten years.")
+    assert ("KSC", "All Korea Sprint Championship") in pairs(doc)
 
 
 def test_undefined_short_form_needs_the_long_form_standing_alone(nlp):
@@ -139,7 +150,7 @@ def test_spans_group_and_short_forms(nlp):
     doc = nlp("The Borealis Touring Car Series (BTCS) began. The BTCS ended.")
     labels = [(s.text, s.label_) for s in doc.spans["abbreviations"]]
     assert labels == [("Borealis Touring Car Series", "LONG"), ("BTCS", "SHORT")]
-    (long_span, short_span), = doc._.abbreviations
+    ((long_span, short_span),) = doc._.abbreviations
     assert short_span.text == "BTCS" and long_span.text == "Borealis Touring Car Series"
 
 

@@ -12,6 +12,7 @@ import spacy
 
 import pipeline.dates  # noqa: F401  (registers the factory)
 from pipeline.dates import date_records, parse_cache_info, parse_calendar
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file, read_text
 from pipeline.tokenization import customize_tokenizer
 
@@ -21,10 +22,7 @@ GOLD = sorted((ROOT / "tests" / "fixtures" / "gold").glob("*.json"))
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = customize_tokenizer(spacy.blank("en"))
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("date_matcher")
-    return nlp
+    return build_nlp(["date_matcher"])
 
 
 def records_of(nlp, text: str) -> list[dict]:
@@ -215,9 +213,7 @@ def test_records_have_the_contract_keys_and_offsets(nlp):
 
 
 def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
-    nlp = customize_tokenizer(spacy.blank("en"))
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("date_matcher")
+    nlp = build_nlp(["date_matcher"])
     text = (
         "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series founded in 1990.\n\n"
         "== 2004 season ==\nThe grid was small.\n\nThe finale ran on October 3.\n\n"
@@ -319,3 +315,61 @@ def test_number_after_a_maker_is_a_model_not_a_year(nlp):
                              Span(doc, 8, 9, label="MANUFACTURER")]
     doc = nlp.get_pipe("date_matcher")(doc)
     assert [s.text for s in doc.spans["dates"]] == ["1971", "1970"]
+
+
+SPEED_PATH_SENTENCES = [
+    "The Vantor Cup ran from 1987 to 1992 and returned in the late 1990s.",
+    "Round 3 ran on October 30–November 1, 2009; the 2010 season opened on March 3.",
+    "At the end of 1995 the Harlan 2000 km race moved to May 24, two years later.",
+    "No. 1999 finished ahead of 2004 cars in the 2003–04 campaign, the following year.",
+]
+
+
+def _dates_of(nlp, text):
+    doc = nlp(text)
+    return [
+        (s.start, s.end, s.label_, s._.date_value, s._.date_modifier, s._.date_relative)
+        for s in doc.spans["dates"]
+    ]
+
+
+def _uses_flags(nlp) -> bool:
+    """Whether any date pattern tests a lexeme flag (an integer attribute id)."""
+    groups = nlp.get_pipe("date_matcher").groups
+    return any(
+        isinstance(attr, int)
+        for group in groups
+        for key in group.matcher._patterns
+        for pattern in group.matcher.get(key)[1]
+        for spec in pattern
+        for attr in spec
+    )
+
+
+def test_matching_is_the_same_without_lexeme_flags(nlp):
+    """Word sets become lexeme flags only while free flag bits remain; with none left (other
+    components took them) the Matcher's IN predicates must find exactly the same dates."""
+    crowded = customize_tokenizer(spacy.blank("en"))
+    while True:
+        try:
+            crowded.vocab.add_flag(lambda text: False)
+        except ValueError:
+            break
+    crowded.add_pipe("sentencizer")
+    crowded.add_pipe("date_matcher")
+    assert _uses_flags(nlp) and not _uses_flags(crowded)
+    for text in SPEED_PATH_SENTENCES:
+        expected = _dates_of(nlp, text)
+        assert expected, text
+        assert _dates_of(crowded, text) == expected
+
+
+def test_doc_of_another_vocab_is_matched_like_our_own(nlp):
+    """The flags live in the pipeline's vocab; a doc made elsewhere is matched without them."""
+    other = customize_tokenizer(spacy.blank("en"))
+    for text in SPEED_PATH_SENTENCES:
+        doc = nlp.get_pipe("date_matcher")(other(text))
+        own = _dates_of(nlp, text)
+        assert [(s.start, s.end, s._.date_value) for s in doc.spans["dates"]] == [
+            (start, end, value) for start, end, _, value, _, _ in own
+        ]

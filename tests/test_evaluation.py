@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
 from pipeline.evaluation import (
     EvaluationError,
     check_thresholds,
@@ -21,7 +22,6 @@ from pipeline.evaluation import (
     fold_title,
     load_gold,
 )
-from pipeline.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "evaluation"
 GOLD = FIXTURE / "gold"

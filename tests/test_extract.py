@@ -7,9 +7,9 @@ from pipeline.extract import process_source
 from tests.conftest import GOLD, RAW
 
 GOOD = (
-    "= Baltic Touring Trophy =\n\nThe Baltic Touring Trophy (BTT) was a touring car series "
-    "based in Sweden. The series began in 1998 and folded in 2003.\n"
-).encode()
+    b"= Baltic Touring Trophy =\n\nThe Baltic Touring Trophy (BTT) was a touring car series "
+    b"based in Sweden. The series began in 1998 and folded in 2003.\n"
+)
 
 
 @pytest.mark.parametrize(

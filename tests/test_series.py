@@ -6,21 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
-import spacy
 
 import pipeline.classes  # noqa: F401  (registers the factory)
 from pipeline.classes import class_records
+from pipeline.nlp import build_nlp
 from pipeline.reader import read_file, read_text
 from pipeline.series import infer_title, series_record
-from pipeline.tokenization import customize_tokenizer
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = customize_tokenizer(spacy.blank("en"))
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("racing_classes")
-    return nlp
+    return build_nlp(["racing_classes"])
 
 
 def parse(nlp, text):

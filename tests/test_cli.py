@@ -1,0 +1,220 @@
+"""Command line: arguments, exit codes, the schedule handed to flow.serve, the progress bar.
+
+The flow itself is replaced by the same run without Prefect (real runs: test_flow.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from pathlib import Path
+
+import pytest
+from prefect.flows import Flow
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
+
+import flows.api
+from flows.runners import DEFAULT_RUNNER
+from pipeline import cli, progress
+from pipeline.cli import main
+from pipeline.run import SerialExecutor, run_incremental
+
+
+@pytest.fixture
+def no_server(monkeypatch):
+    """No Prefect API is started by these tests."""
+    @contextlib.contextmanager
+    def fake_api():
+        yield "http://127.0.0.1:4200/api"
+
+    monkeypatch.setattr(flows.api, "shared_api", fake_api)
+
+
+@pytest.fixture
+def plain_flow(monkeypatch, no_server):
+    """``run`` executes the run without Prefect; records the runner options it was given."""
+    seen = {}
+
+    def configured(args):
+        seen["runner"] = cli._runner_options(args)
+
+        def run(input_dir, output_dir, batch_size, full):
+            return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
+                                   batch_size=batch_size, full=full)
+        return run
+
+    monkeypatch.setattr(cli, "_configured_flow", configured)
+    return seen
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["serve", "--help"]])
+def test_help_exits_0(argv, capsys):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "usage: python -m pipeline" in out
+    if argv[0] == "serve":
+        assert "--cron" in out and "--interval" in out
+    if argv[0] == "run":
+        assert all(o in out for o in ("--full", "--runner", "--dask-address", "--quiet"))
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["run", "no/such/folder"],
+    ["run", "raw", "--batch-size", "0"],
+    ["run", "raw", "--runner", "cluster"],
+    ["run", "raw", "--workers", "many"],
+    ["serve", "raw"],  # a schedule is required
+    ["serve", "raw", "--cron", "61 * * * *"],
+    ["serve", "raw", "--cron", "every hour"],
+    ["serve", "raw", "--cron", "0 * * * *", "--interval", "60"],
+    ["serve", "raw", "--interval", "0"],
+])
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_a_dask_address_needs_the_dask_runner(raw_dir, capsys, no_server):
+    argv = ["run", str(raw_dir), "--runner", "thread", "--dask-address", "tcp://10.0.0.5:8786"]
+    assert main(argv) == 2
+    assert "--dask-address needs --runner dask" in capsys.readouterr().err
+
+
+def test_runner_defaults(raw_dir, tmp_path, plain_flow):
+    out = str(tmp_path / "out")
+    main(["run", str(raw_dir), "--out", out, "--quiet"])
+    assert plain_flow["runner"] == (DEFAULT_RUNNER, None, None)
+    main(["run", str(raw_dir), "--out", out, "--dask-address", "tcp://10.0.0.5:8786"])
+    assert plain_flow["runner"] == ("dask", None, "tcp://10.0.0.5:8786")
+
+
+def test_run_exits_0_when_every_document_is_written(raw_dir, tmp_path, plain_flow, capsys):
+    assert main(["run", str(raw_dir), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "documents written: 2" in out and "extracted:         2" in out
+    assert main(["run", str(raw_dir), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "extracted:         0  (reused 2)" in capsys.readouterr().out
+
+
+def test_run_exits_1_when_a_document_is_rejected(tmp_path, plain_flow, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 1
+    assert "documents failed:  1" in capsys.readouterr().out
+
+
+def test_run_exits_1_when_the_run_fails(raw_dir, tmp_path, monkeypatch, no_server, capsys):
+    def broken(args):
+        def run(**parameters):
+            raise RuntimeError("the API is gone")
+        return run
+
+    monkeypatch.setattr(cli, "_configured_flow", broken)
+    assert main(["run", str(raw_dir), "--out", str(tmp_path / "out")]) == 1
+    assert "run failed: RuntimeError: the API is gone" in capsys.readouterr().err
+
+
+def test_quiet_silences_prefect_info_logs_for_the_run_only(raw_dir, tmp_path, monkeypatch,
+                                                          no_server):
+    levels = []
+
+    def configured(args):
+        def run(**parameters):
+            levels.append(logging.getLogger("prefect.flow_runs").getEffectiveLevel())
+            return run_incremental(executor=SerialExecutor(), **parameters)
+        return run
+
+    monkeypatch.setattr(cli, "_configured_flow", configured)
+    before = logging.getLogger("prefect").level
+    main(["run", str(raw_dir), "--out", str(tmp_path / "out"), "--quiet"])
+    assert levels == [logging.WARNING]
+    assert logging.getLogger("prefect").level == before
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch, no_server) -> dict:
+    calls = {}
+
+    def serve(self, **kwargs):
+        calls["flow"] = self
+        calls.update(kwargs)
+
+    monkeypatch.setattr(Flow, "serve", serve)
+    return calls
+
+
+def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
+    assert main(["serve", str(raw_dir), "--out", str(tmp_path / "out"),
+                 "--cron", "0 * * * *"]) == 0
+    assert served["cron"] == "0 * * * *" and "interval" not in served
+    assert served["name"] == "scheduled-extraction"
+    # Absolute paths: the served runs do not depend on the server's working folder.
+    assert served["parameters"] == {
+        "input_dir": str(Path(raw_dir).resolve()), "output_dir": str(tmp_path / "out"),
+        "batch_size": 64, "full": False,
+    }
+    assert served["flow"].name == "extract-motorsport-series"
+    assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default
+
+
+def test_serve_on_an_interval_with_the_run_options(raw_dir, tmp_path, served):
+    assert main(["serve", str(raw_dir), "--out", str(tmp_path / "out"), "--interval", "900",
+                 "--runner", "dask", "--workers", "3", "--batch-size", "8", "--full",
+                 "--name", "every-15-minutes"]) == 0
+    assert served["interval"] == 900 and "cron" not in served
+    assert served["name"] == "every-15-minutes"
+    assert served["parameters"]["batch_size"] == 8 and served["parameters"]["full"] is True
+    runner = served["flow"].task_runner
+    assert isinstance(runner, DaskTaskRunner)
+    assert runner.cluster_kwargs["n_workers"] == 3
+
+
+def test_serve_on_an_existing_dask_cluster(raw_dir, served):
+    assert main(["serve", str(raw_dir), "--interval", "60",
+                 "--dask-address", "tcp://10.0.0.5:8786"]) == 0
+    assert served["flow"].task_runner.address == "tcp://10.0.0.5:8786"
+
+
+def test_serve_with_processes(raw_dir, served):
+    assert main(["serve", str(raw_dir), "--interval", "60", "--runner", "process"]) == 0
+    assert isinstance(served["flow"].task_runner, ProcessPoolTaskRunner)
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_only_for_a_terminal_and_not_when_quiet():
+    assert progress.wanted(quiet=False, stream=Terminal())
+    assert not progress.wanted(quiet=True, stream=Terminal())
+    assert not progress.wanted(quiet=False, stream=io.StringIO())
+
+
+def test_the_progress_bar_shows_done_total_rate_and_eta():
+    terminal = Terminal()
+    with progress.reporting(True, terminal) as bar:
+        assert progress.current() is bar
+        bar.start(total=10, completed=4)
+        bar.advance(3)
+        bar.stop()
+    assert type(progress.current()) is progress.Reporter  # the no-op is back
+    shown = terminal.getvalue()
+    assert "7/10" in shown and "docs/s" in shown and "ETA" in shown
+
+
+def test_no_progress_output_when_disabled():
+    terminal = Terminal()
+    with progress.reporting(False, terminal) as bar:
+        bar.start(total=10)
+        bar.advance(10)
+    assert terminal.getvalue() == ""
