@@ -10,6 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .bench import _add_bench
+from .report import _add_report
+
 
 def _existing_dir(value: str) -> str:
     if not Path(value).is_dir():
@@ -216,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(subparsers)
     _add_serve(subparsers)
     _add_evaluate(subparsers)
+    _add_bench(subparsers)
+    _add_report(subparsers)
     return parser
 
 
