@@ -74,12 +74,17 @@ class PrefectTasks:
         # Called, not submitted: hashing is I/O-light and runs in the flow's own process.
         return fingerprint_task(paths, root)
 
+    # Batches in flight at once. Submitted in waves, not all at once, so that finished
+    # results are not all held by their futures until the run ends (memory bounded by the
+    # wave, not by the corpus); two per core keeps every worker busy.
+    WAVE = 2 * (os.cpu_count() or 1) + 2
+
     def extract(self, work: list[list[str]], root: str) -> Iterator[dict]:
-        if not work:
-            return
-        futures = extract_batch.map(work, root=unmapped(root))
-        for future in as_completed(futures):
-            yield future.result()
+        for start in range(0, len(work), self.WAVE):
+            futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root))
+            for future in as_completed(futures):
+                yield future.result()
+            del futures
 
 
 @flow(name="extract-motorsport-series")

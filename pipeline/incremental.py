@@ -104,6 +104,7 @@ class ManifestEntry(BaseModel):
 class Manifest(BaseModel):
     version: str | None = None
     documents: dict[str, ManifestEntry] = {}
+    rows: dict[str, int] = {}  # rows per table as published
 
 
 class ResultStore:
@@ -157,7 +158,7 @@ class Plan:
 
     version: str
     status: dict[str, Status]  # every current source
-    reused: dict[str, StoredResult]  # sources whose stored result is still valid
+    reused: dict[str, bool]  # sources whose stored result is still valid -> its ok flag
     to_extract: list[str]  # sources to extract, in source order
     removed: list[str]  # sources published last time and gone now
 
@@ -179,7 +180,7 @@ def plan_run(
     """
     manifest = store.read_manifest()
     status: dict[str, Status] = {}
-    reused: dict[str, StoredResult] = {}
+    reused: dict[str, bool] = {}
     to_extract: list[str] = []
     for source in sorted(fingerprints):
         sha = fingerprints[source]
@@ -190,9 +191,14 @@ def plan_run(
             status[source] = "unchanged"
         else:
             status[source] = "changed"
-        stored = None if full or sha is None else store.load(source)
-        if stored is not None and stored.sha256 == sha and stored.version == version:
-            reused[source] = stored
+        if full or sha is None:
+            to_extract.append(source)
+        elif status[source] == "unchanged" and store.path(source).is_file():
+            # Published by the last completed run: trusted without reading it back.
+            reused[source] = published.ok
+        elif (stored := store.load(source)) is not None and (
+                stored.sha256 == sha and stored.version == version):
+            reused[source] = stored.result.ok  # checkpointed by an interrupted run
         else:
             to_extract.append(source)
     removed = sorted(set(manifest.documents) - set(fingerprints))

@@ -27,8 +27,8 @@ from pydantic import BaseModel
 
 from . import incremental, progress
 from .incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
-from .records import DocumentResult, ErrorRow
-from .writer import atomic_write_bytes, document_json, json_name, write_tables
+from .records import TABLES, DocumentResult, ErrorRow
+from .writer import TableWriters, atomic_write_bytes, document_json, json_name
 
 DEFAULT_BATCH_SIZE = 64
 JSON_DIR = "json"
@@ -195,48 +195,78 @@ class SerialExecutor:
 # --- publishing -----------------------------------------------------------------------------
 
 
-def publish(results: Mapping[str, StoredResult], version: str, store: ResultStore,
-            output_dir: Path) -> dict[str, int]:
-    """Write the outputs a full run would write for ``results``; return rows per table.
+def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], version: str,
+            store: ResultStore, output_dir: Path) -> dict[str, int]:
+    """Write the outputs a full run would write for ``sources``; return rows per table.
 
-    Order matters for interruptions: JSON files and tables first (each file atomically), the
-    manifest last (the commit point), then stored results of removed sources are pruned. A run
-    stopped anywhere leaves readable files, and the next run publishes everything again.
+    Results are streamed one document at a time from the store (``unstored`` holds the few
+    that are not stored, such as unreadable files), so memory is bounded by a batch of table
+    rows, not by the corpus. Order matters for interruptions: JSON files and tables first
+    (each file atomically), the manifest last (the commit point), then stored results of
+    removed sources are pruned. A run stopped anywhere leaves readable files, and the next run
+    publishes everything again.
     """
     output_dir = Path(output_dir)
-    ordered = [results[source].result for source in sorted(results)]
-    _write_json_files(ordered, output_dir / JSON_DIR)
-    counts = write_tables(ordered, output_dir)
-    store.write_manifest(Manifest(version=version, documents={
-        source: ManifestEntry(sha256=stored.sha256, version=stored.version,
-                              ok=stored.result.ok)
-        for source, stored in sorted(results.items())
-    }))
-    store.prune(results)
+    json_dir = output_dir / JSON_DIR
+    entries: dict[str, ManifestEntry] = {}
+    json_names: set[str] = set()
+    with TableWriters(output_dir) as tables:
+        for source in sorted(sources):
+            stored = unstored.get(source) or store.load(source)
+            if stored is None:
+                raise RuntimeError(f"the stored result of {source} vanished during the run")
+            result = stored.result
+            if result.record is not None:
+                name = json_name(result.source)
+                _write_if_changed(json_dir / name, document_json(result.record))
+                json_names.add(name)
+            tables.add(result)
+            entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
+                                            ok=result.ok)
+        _remove_stale_json(json_dir, json_names)
+        counts = tables.commit()
+    _remove_stale_temporaries(output_dir / "parquet")
+    store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
+    store.prune(entries)
     return counts
 
 
-def _write_json_files(results: Sequence[DocumentResult], json_dir: Path) -> None:
+def outputs_complete(output_dir: Path, manifest: Manifest) -> bool:
+    """Every file the manifest says was published is still there."""
+    output_dir = Path(output_dir)
+    tables = all((output_dir / "parquet" / f"{name}.parquet").is_file() for name in TABLES)
+    documents = all(
+        (output_dir / JSON_DIR / json_name(source)).is_file()
+        for source, entry in manifest.documents.items() if entry.ok
+    )
+    return tables and documents and bool(manifest.rows)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files a killed run left behind (``.<name>.<random>.tmp``)."""
+    if folder.is_dir():
+        for path in folder.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
+def _remove_stale_json(json_dir: Path, expected: set[str]) -> None:
     """Make ``json_dir`` hold exactly one file per successful document, as a full run would:
-    files whose bytes changed are rewritten, files of removed or now-failing sources deleted."""
-    expected: dict[str, bytes] = {}
-    for result in results:
-        if result.record is not None:
-            expected[json_name(result.source)] = document_json(result.record)
-    for name, data in expected.items():
-        path = json_dir / name
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        atomic_write_bytes(path, data)
+    files of removed or now-failing sources, and temporary files of a killed run, go."""
     if not json_dir.is_dir():
         return
     for path in sorted(json_dir.rglob("*"), reverse=True):  # children before their folders
         name = path.relative_to(json_dir).as_posix()
         if path.is_file() and name not in expected:
-            path.unlink(missing_ok=True)  # a stale document, or a temporary file of a killed run
+            path.unlink(missing_ok=True)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
 
@@ -326,18 +356,23 @@ def run_incremental(
         plan.version, ", --full" if full else "",
     )
 
-    results: dict[str, StoredResult] = dict(plan.reused)
+    # Only a lightweight index is kept: results live in the store and are streamed when
+    # publishing, so memory does not grow with the corpus.
+    ok: dict[str, bool] = dict(plan.reused)
+    unstored: dict[str, StoredResult] = {}
     work = split_work([str(Path(root) / s) for s in plan.to_extract], batch_size, min_batches)
     extracted = nlp_builds = 0
     bar = progress.current()
-    bar.start(total=len(paths), completed=len(results))
+    bar.start(total=len(paths), completed=len(ok))
     try:
         for number, output in enumerate(executor.extract(work, root), start=1):
             batch = BatchOutput.model_validate(output)
             for stored in batch.documents:
-                if stored.sha256:  # unreadable files are not stored: retried next run
+                if stored.sha256:
                     store.save(stored)  # checkpoint: an interrupted run's work is kept
-                results[stored.source] = stored
+                else:
+                    unstored[stored.source] = stored  # unreadable: not stored, retried next run
+                ok[stored.source] = stored.result.ok
             extracted += len(batch.documents)
             nlp_builds += batch.nlp_builds
             log.info(
@@ -346,18 +381,29 @@ def run_incremental(
                 " (built the spaCy pipeline)" if batch.nlp_builds else "",
             )
             bar.advance(len(batch.documents))
+            del batch, output
     finally:
         bar.stop()
 
-    rows = publish(results, plan.version, store, Path(output_dir))
-    written = sum(1 for s in results.values() if s.result.ok)
+    manifest = store.read_manifest()
+    if (not extracted and not plan.removed and manifest.version == plan.version
+            and set(manifest.documents) == set(ok) and outputs_complete(output_dir, manifest)):
+        # Nothing changed since the last completed run and its outputs are all there.
+        rows = dict(manifest.rows)
+        _remove_stale_json(Path(output_dir) / JSON_DIR, {
+            json_name(source) for source, entry in manifest.documents.items() if entry.ok})
+        _remove_stale_temporaries(Path(output_dir) / "parquet")
+        log.info("nothing changed: the published outputs are up to date")
+    else:
+        rows = publish(ok, unstored, plan.version, store, Path(output_dir))
+    written = sum(ok.values())
     summary = RunSummary(
         input_dir=root,
         output_dir=str(output_dir),
         pipeline_version=plan.version,
-        documents_read=len(results),
+        documents_read=len(ok),
         documents_written=written,
-        documents_failed=len(results) - written,
+        documents_failed=len(ok) - written,
         new=plan.count("new"),
         changed=plan.count("changed"),
         unchanged=plan.count("unchanged"),

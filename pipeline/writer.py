@@ -6,7 +6,6 @@ and atomic (each file is written to a temporary file in its folder, then ``os.re
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -93,41 +92,107 @@ def _relations(key: dict, record: DocumentRecord) -> list[RelationRow]:
     return rows
 
 
+def document_rows(result: DocumentResult) -> dict[str, list[DocumentKey]]:
+    """The rows one document contributes to each table, in document order."""
+    rows: dict[str, list[DocumentKey]] = {name: [] for name in TABLES}
+    rows["errors"].extend(result.errors)
+    record = result.record
+    if record is None:
+        return rows
+    key = {"doc_id": record.doc_id, "source": record.source}
+    rows["documents"].append(DocumentRow(
+        **key, title=record.title, title_source=record.title_source,
+        infobox=record.infobox, sections=record.sections, see_also=record.see_also,
+        categories=record.categories, interlanguage=record.interlanguage,
+        warnings=record.warnings,
+    ))
+    series = record.series.model_dump(exclude={"classes"})
+    rows["series"].append(SeriesRow(**key, **series))
+    rows["classes"].extend(
+        ClassRow(**key, series=record.series.name, **c.model_dump())
+        for c in record.series.classes
+    )
+    rows["abbreviations"].extend(AbbreviationRow(**key, **a.model_dump())
+                                 for a in record.abbreviations)
+    rows["entities"].extend(EntityRow(**key, **e.model_dump()) for e in record.entities)
+    rows["dates"].extend(DateRow(**key, **d.model_dump()) for d in record.dates)
+    rows["relations"].extend(_relations(key, record))
+    return rows
+
+
 def table_rows(results: Iterable[DocumentResult]) -> dict[str, list[DocumentKey]]:
     """Rows of every table, in source order then document order."""
     rows: dict[str, list[DocumentKey]] = {name: [] for name in TABLES}
     for result in sorted(results, key=lambda r: r.source):
-        rows["errors"].extend(result.errors)
-        record = result.record
-        if record is None:
-            continue
-        key = {"doc_id": record.doc_id, "source": record.source}
-        rows["documents"].append(DocumentRow(
-            **key, title=record.title, title_source=record.title_source,
-            infobox=record.infobox, sections=record.sections, see_also=record.see_also,
-            categories=record.categories, interlanguage=record.interlanguage,
-            warnings=record.warnings,
-        ))
-        series = record.series.model_dump(exclude={"classes"})
-        rows["series"].append(SeriesRow(**key, **series))
-        rows["classes"].extend(
-            ClassRow(**key, series=record.series.name, **c.model_dump())
-            for c in record.series.classes
-        )
-        rows["abbreviations"].extend(AbbreviationRow(**key, **a.model_dump())
-                                     for a in record.abbreviations)
-        rows["entities"].extend(EntityRow(**key, **e.model_dump()) for e in record.entities)
-        rows["dates"].extend(DateRow(**key, **d.model_dump()) for d in record.dates)
-        rows["relations"].extend(_relations(key, record))
+        for name, found in document_rows(result).items():
+            rows[name].extend(found)
     return rows
 
 
-def parquet_bytes(table_name: str, rows: Sequence[DocumentKey]) -> bytes:
-    schema = arrow_schema(TABLES[table_name])
-    table = pa.Table.from_pylist([to_arrow_row(r) for r in rows], schema=schema)
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue()
+class TableWriters:
+    """Streams rows into every table, so memory is bounded by a row group, not the corpus.
+
+    Each table is written to a temporary file beside its final path with ``pq.ParquetWriter``
+    (a row group every ``ROW_GROUP_ROWS`` rows, so the layout depends on the data only and the
+    bytes are deterministic); ``commit`` closes them and renames each into place, ``abort``
+    removes them. Use as a context manager: leaving it by an exception aborts.
+    """
+
+    ROW_GROUP_ROWS = 50_000
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = Path(out_dir) / "parquet"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.schemas = {name: arrow_schema(model) for name, model in TABLES.items()}
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts = dict.fromkeys(TABLES, 0)
+        self.temps: dict[str, Path] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        for name in TABLES:
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}.parquet.", suffix=".tmp")
+            os.close(fd)
+            self.temps[name] = Path(tmp)
+            self.writers[name] = pq.ParquetWriter(tmp, self.schemas[name], compression="zstd")
+
+    def add(self, result: DocumentResult) -> None:
+        for name, rows in document_rows(result).items():
+            self.buffers[name].extend(to_arrow_row(r) for r in rows)
+            self.counts[name] += len(rows)
+            if len(self.buffers[name]) >= self.ROW_GROUP_ROWS:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        rows, self.buffers[name] = self.buffers[name], []
+        if rows:
+            table = pa.Table.from_pylist(rows, schema=self.schemas[name])
+            self.writers[name].write_table(table, row_group_size=self.ROW_GROUP_ROWS)
+
+    def commit(self) -> dict[str, int]:
+        for name, writer in self.writers.items():
+            self._flush(name)
+            writer.close()
+        for name, tmp in self.temps.items():
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, self.dir / f"{name}.parquet")
+        self.temps = {}
+        return dict(self.counts)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
+                pass
+        for tmp in self.temps.values():
+            tmp.unlink(missing_ok=True)
+        self.temps = {}
+
+    def __enter__(self) -> TableWriters:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
 
 
 def write_document(record: DocumentRecord, out_dir: Path) -> Path:
@@ -138,12 +203,10 @@ def write_document(record: DocumentRecord, out_dir: Path) -> Path:
 
 def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
     """Write every table (empty ones too, with their schema); return rows per table."""
-    counts = {}
-    for name, rows in table_rows(results).items():
-        atomic_write_bytes(Path(out_dir) / "parquet" / f"{name}.parquet",
-                           parquet_bytes(name, rows))
-        counts[name] = len(rows)
-    return counts
+    with TableWriters(out_dir) as tables:
+        for result in sorted(results, key=lambda r: r.source):
+            tables.add(result)
+        return tables.commit()
 
 
 def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str, int]:

@@ -301,7 +301,7 @@ def test_an_interruption_while_publishing_is_completed_by_the_next_run(
         raise Interrupted
 
     with monkeypatch.context() as patch:
-        patch.setattr(run_module, "write_tables", crash)
+        patch.setattr(run_module.TableWriters, "commit", crash)
         with pytest.raises(Interrupted):
             run(corpus, out)
     for table in (out / "parquet").glob("*.parquet"):
@@ -391,3 +391,26 @@ def test_split_work(count, max_size, min_batches, sizes):
     work = split_work(items, max_size, min_batches)
     assert [len(b) for b in work] == sizes
     assert [i for b in work for i in b] == items
+
+
+def test_an_unchanged_rerun_rewrites_nothing(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    summary = run(corpus, out)
+    assert summary.extracted == 0 and summary.rows["entities"] > 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+    (out / "parquet" / "dates.parquet").unlink()  # a published file gone: publish again
+    run(corpus, out)
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_parquet_tables_stream_in_row_groups(corpus, tmp_path, monkeypatch):
+    from pipeline.writer import TableWriters
+
+    monkeypatch.setattr(TableWriters, "ROW_GROUP_ROWS", 7)
+    out = tmp_path / "out"
+    summary = run(corpus, out)
+    table = pq.ParquetFile(out / "parquet" / "entities.parquet")
+    assert table.metadata.num_row_groups > 1
+    assert table.metadata.num_rows == summary.rows["entities"]
