@@ -6,11 +6,13 @@ and atomic (each file is written to a temporary file in its folder, then ``os.re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Self
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -179,15 +181,14 @@ class TableWriters:
 
     def abort(self) -> None:
         for writer in self.writers.values():
-            try:
+            # Cleaning up after a failure that is already being raised.
+            with contextlib.suppress(Exception):
                 writer.close()
-            except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
-                pass
         for tmp in self.temps.values():
             tmp.unlink(missing_ok=True)
         self.temps = {}
 
-    def __enter__(self) -> TableWriters:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
