@@ -1,13 +1,13 @@
 """Extraction stage: source file -> validated :class:`DocumentRecord` plus error rows.
 
-``process_batch`` is what the flow ships to workers: paths in, plain pydantic results out, so
-nothing unpicklable crosses a process boundary. The spaCy pipeline is built once per process.
+``process_source`` never raises: a document that cannot be read or extracted becomes an error
+row. Batching and shipping between processes live in ``pipeline.run``. The spaCy pipeline is
+built once per process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -144,32 +144,9 @@ def process_source(data: bytes, source: str) -> DocumentResult:
     try:
         document = read_bytes(data, source=source)
     except ReaderError as exc:
-        return _rejected(source, None, "read", exc.field, exc.reason)
+        return DocumentResult.rejected(source, None, "read", exc.field, exc.reason)
     try:
         return extract_document(document)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-        return _rejected(source, document.doc_id, "extract", "document",
-                         f"{type(exc).__name__}: {exc}")
-
-
-def _rejected(source: str, doc_id: str | None, stage: str, field: str, reason: str):
-    return DocumentResult(
-        source=source, doc_id=doc_id,
-        errors=[ErrorRow(doc_id=doc_id or "", source=source, stage=stage, field=field,
-                         reason=reason)],
-    )
-
-
-def process_file(path: Path, root: Path) -> DocumentResult:
-    source = Path(path).relative_to(root).as_posix()
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return _rejected(source, None, "read", "source", f"cannot read file: {exc}")
-    return process_source(data, source)
-
-
-def process_batch(paths: Sequence[str], root: str) -> list[dict]:
-    """Extract a batch; results are dumped to plain dicts for shipping between processes."""
-    root_path = Path(root)
-    return [process_file(Path(p), root_path).model_dump(mode="json") for p in paths]
+        return DocumentResult.rejected(source, document.doc_id, "extract", "document",
+                                       f"{type(exc).__name__}: {exc}")

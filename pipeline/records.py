@@ -260,6 +260,13 @@ class DocumentResult(BaseModel):
     def ok(self) -> bool:
         return self.record is not None
 
+    @classmethod
+    def rejected(cls, source: str, doc_id: str | None, stage: str, field: str,
+                 reason: str) -> DocumentResult:
+        """A document that produced no record: one error row says why."""
+        return cls(source=source, doc_id=doc_id, errors=[ErrorRow(
+            doc_id=doc_id or "", source=source, stage=stage, field=field, reason=reason)])
+
 
 # --- Arrow schema from the models --------------------------------------------------------------
 

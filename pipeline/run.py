@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from . import incremental, progress
 from .incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
-from .records import TABLES, DocumentResult, ErrorRow
+from .records import TABLES, DocumentResult
 from .writer import TableWriters, atomic_write_bytes, document_json, json_name
 
 DEFAULT_BATCH_SIZE = 64
@@ -47,13 +47,6 @@ def list_sources(input_dir: Path) -> list[Path]:
         p for p in root.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
-
-
-def batches(items: Sequence, size: int) -> Iterator[list]:
-    if size < 1:
-        raise ValueError("batch size must be at least 1")
-    for start in range(0, len(items), size):
-        yield list(items[start:start + size])
 
 
 def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[list]:
@@ -167,10 +160,7 @@ def _ensure_nlp() -> int:
 
 
 def unreadable(source: str, error: OSError) -> DocumentResult:
-    return DocumentResult(source=source, errors=[ErrorRow(
-        doc_id="", source=source, stage="read", field="source",
-        reason=f"cannot read file: {error}",
-    )])
+    return DocumentResult.rejected(source, None, "read", "source", f"cannot read file: {error}")
 
 
 class Executor(Protocol):

@@ -122,15 +122,6 @@ def document_rows(result: DocumentResult) -> dict[str, list[DocumentKey]]:
     return rows
 
 
-def table_rows(results: Iterable[DocumentResult]) -> dict[str, list[DocumentKey]]:
-    """Rows of every table, in source order then document order."""
-    rows: dict[str, list[DocumentKey]] = {name: [] for name in TABLES}
-    for result in sorted(results, key=lambda r: r.source):
-        for name, found in document_rows(result).items():
-            rows[name].extend(found)
-    return rows
-
-
 class TableWriters:
     """Streams rows into every table, so memory is bounded by a row group, not the corpus.
 

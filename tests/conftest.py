@@ -11,6 +11,14 @@ RAW = ROOT / "raw"
 GOLD = FIXTURES / "gold"
 
 
+def parse(nlp, text: str):
+    """(doc, document) for a test text, read and run as the pipeline does (over the body)."""
+    from pipeline.reader import read_text
+
+    document = read_text(text, source="test.txt", doc_id="test")
+    return nlp(document.body), document
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return RAW

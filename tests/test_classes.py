@@ -5,17 +5,12 @@ import pytest
 import pipeline.classes  # noqa: F401  (registers the factory)
 from pipeline.classes import class_name, class_records
 from pipeline.nlp import build_nlp
-from pipeline.reader import read_text
+from tests.conftest import parse
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_nlp(["racing_classes"])
-
-
-def parse(nlp, text):
-    document = read_text(text, source="test.txt", doc_id="test")
-    return nlp(document.body), document
 
 
 def mentions(doc):

@@ -316,13 +316,12 @@ def test_report_command(run_dirs, capsys):
 
 def test_report_over_a_real_run_of_raw(raw_dir, tmp_path):
     """Extraction over the seed texts (no flow engine needed), then the report."""
-    from pipeline.extract import process_batch
-    from pipeline.records import DocumentResult
-    from pipeline.run import list_sources
+    from pipeline.extract import process_source
+    from pipeline.run import list_sources, source_name
     from pipeline.writer import write_outputs
 
-    results = [DocumentResult.model_validate(r) for r in
-               process_batch([str(p) for p in list_sources(raw_dir)], str(raw_dir))]
+    results = [process_source(p.read_bytes(), source_name(p, raw_dir))
+               for p in list_sources(raw_dir)]
     write_outputs(results, tmp_path)
     index = write_report(tmp_path, raw_dir)
     parse(index)
