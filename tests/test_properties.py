@@ -50,8 +50,15 @@ ODD_PIECES = [
     "*", "•", "|", "Category:", "es:", "Infobox",
 ]
 
+SEEDS = tuple(p.read_bytes() for p in sorted(RAW.iterdir()) if p.is_file())
+# The seeds' own words reach the rules' cues (class nouns, rename verbs, body names) in new orders.
+SEED_WORDS = sorted({w for seed in SEEDS for w in seed.decode("utf-8").split()})
+INFOBOX_KEYS = ["Name", "Inaugural", "Inaugural season", "Founded", "Folded", "Last season",
+                "Years active", "Country", "Countries", "Sanctioning body", "Governing body",
+                "Classes", "Lmp Classes", "Gt Classes", "Logo", "Category", "Champion"]
+
 letters = st.text(st.characters(categories=("Lu", "Ll", "Lo", "Nd")), min_size=1, max_size=9)
-word = st.sampled_from(VOCABULARY) | letters
+word = st.sampled_from(VOCABULARY) | st.sampled_from(SEED_WORDS) | letters
 capitalised = word.map(lambda w: w[:1].upper() + w[1:])
 year = st.integers(1800, 2100).map(str) | st.integers(0, 99_999).map(str)
 month = st.sampled_from(MONTHS)
@@ -116,11 +123,11 @@ def bullet_lines(draw) -> list[str]:
 @st.composite
 def infobox_lines(draw) -> list[str]:
     fields = draw(st.lists(
-        st.tuples(short_label | word, st.sampled_from([":", "=", " : ", ":: "]),
+        st.tuples(st.sampled_from(INFOBOX_KEYS) | short_label | word, st.sampled_from([":", "=", " : ", ":: "]),
                   short_label | year | date_text | sentence | st.just("")),
         max_size=8,
     ))
-    marker = draw(st.sampled_from(["Infobox", "infobox", " Infobox ", "Infobox racing series"]))
+    marker = draw(st.sampled_from(["Infobox", "infobox", " Infobox ", "Infobox racing series", "- Infobox"]))
     return [marker] + [f"{draw(st.sampled_from(['-', '*', '|', '- ']))} {k}{s}{v}"
                        for k, s, v in fields]
 
@@ -168,14 +175,13 @@ def articles(draw) -> str:
 
 # Arbitrary text, once fully random and once over the characters the layouts give meaning to.
 arbitrary_text = st.text() | st.text(
-    st.sampled_from("=-*•|:()[]–— \t\r\n\n\n\x00\x85\u2028\ufeffaAé1") | st.characters(),
+    st.sampled_from("=-*•|:()[]–— \t\r\n\n\n\x00\x85\u2028\ufeffaAé1") | st.characters(codec="utf-8"),
     max_size=400,
 )
 any_text = articles() | arbitrary_text
 
 # --- strategies: mutations of the seeds --------------------------------------------------------
 
-SEEDS = tuple(p.read_bytes() for p in sorted(RAW.iterdir()) if p.is_file())
 CONTROL_CHARACTERS = [chr(c) for c in range(0x20)] + ["\x7f", "\x85", "\u2028", "\u200b",
                                                        "\ufeff"]
 BRACKETS = ["(", ")", "[", "]", "{", "}", "((", "))", "[[", "]]", "(("]
@@ -276,6 +282,10 @@ def check_document(document: SourceDocument, text: str) -> None:
 def check_result(result: DocumentResult, text: str) -> None:
     """Spans inside the document, record and rows valid, JSON round-trips and is stable."""
     assert not [e for e in result.errors if e.stage == "extract"], result.errors
+    # An item the extractors made that fails validation is dropped with an error row: a bug in
+    # the extractor (an offset or a value out of shape). Only the series facts may conflict in
+    # the text itself (a folded year before the inaugural one).
+    assert not [e for e in result.errors if e.field != "series"], result.errors
     record = result.record
     assert record is not None
     for item in [*record.entities, *record.dates]:
