@@ -89,11 +89,11 @@ def test_headless_lead_that_lost_its_name_gets_title_and_abbreviation():
 
 
 @pytest.mark.parametrize("text, inaugural", [
-    ("= Kestrel Cup =\n\nInfobox\n- Inaugural: 2005\n- Folded: 1999\n\n"
-     "The Kestrel Cup is a touring car series.\n", 2005),
+    (("= Kestrel Cup =\n\nInfobox\n- Inaugural: 2005\n- Folded: 1999\n\n"
+     "The Kestrel Cup is a touring car series.\n"), 2005),
     # The example tests/test_properties.py found.
-    ("Infobox\n- Name:1800\n- Years active:January 0, 1801 January 1800.\n\n"
-     "The series ran for years.\n", 1801),
+    (("Infobox\n- Name:1800\n- Years active:January 0, 1801 January 1800.\n\n"
+     "The series ran for years.\n"), 1801),
 ])
 def test_a_folded_year_before_the_inaugural_one_drops_the_folded_year_not_the_document(
         text, inaugural):
