@@ -48,6 +48,8 @@ ODD_PIECES = [
     "&", "/", "...", "Gr.", "St.", "No.", "Mt.", "e.g.", "U.S.", "\t", "\x00", "\x0b", "\x0c",
     "\x1c", "\x1f", "\x7f", "\x85", "\u2028", "\u2029", "\u200b", "\ufeff", "\u00a0", "=", "==",
     "*", "•", "|", "Category:", "es:", "Infobox",
+    # Characters whose case mapping changes length, digits int() may not read, joiners, RTL.
+    "İstanbul", "Straße", "ﬁnal", "e\u0301", "²", "¹⁹⁹⁹", "１９９９", "١٩٩٩", "🏁", "\u202e",
 ]
 
 SEEDS = tuple(p.read_bytes() for p in sorted(RAW.iterdir()) if p.is_file())
@@ -258,6 +260,9 @@ def check_document(document: SourceDocument, text: str) -> None:
     """Every offset the reader gives slices back to its text."""
     assert document.text == text
     assert len(document.body) == len(text)
+    # The body is the text with metadata blanked: each character kept or made a space, and
+    # line ends always kept.
+    assert all(b == t or (b == " " and t not in "\r\n") for b, t in zip(document.body, text))
     if document.title is not None:
         _slices(text, document.title.start_char, document.title.end_char, document.title.text)
     for f in document.infobox:
