@@ -235,8 +235,24 @@ def _crlf(draw, data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
+def _replace_words(draw, data: bytes) -> bytes:
+    """Words swapped for other words, dates, abbreviations or odd pieces, in the seeds' context."""
+    words = data.decode("utf-8", errors="surrogateescape").split(" ")
+    for _ in range(draw(st.integers(1, 8))):
+        words[draw(st.integers(0, len(words) - 1))] = draw(token)
+    return " ".join(words).encode("utf-8", errors="surrogateescape")
+
+
+def _splice_lines(draw, data: bytes) -> bytes:
+    """A line of any seed inserted anywhere: the two layouts mixed."""
+    lines = data.split(b"\n")
+    donor = draw(st.sampled_from(SEEDS)).split(b"\n")
+    lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(donor)))
+    return b"\n".join(lines)
+
+
 MUTATIONS = [_cut, _delete_slice, _duplicate_lines, _shuffle_lines, _insert_controls,
-             _insert_brackets, _crlf]
+             _insert_brackets, _crlf, _replace_words, _splice_lines]
 
 
 @st.composite
