@@ -107,11 +107,14 @@ def extract_document(document: SourceDocument) -> DocumentResult:
     series_data = series.series_record(
         doc, document, **plain, classes=[c.model_dump() for c in class_items]
     )
-    title, title_source = series_data.get("name"), series_data.get("title_source")
+    # The series facts give "" for a name they could not infer: no title, not an empty one.
+    title = series_data.get("name") or None
+    title_source = series_data.get("title_source") if title else None
     lost_pair = series.lost_long_form_pair(document, series_data, plain["abbreviations"])
     if lost_pair:
         abbreviation_items += check.items(Abbreviation, "abbreviations", [lost_pair])
     series_fields = {k: v for k, v in series_data.items() if k in Series.model_fields}
+    series_fields["name"] = title
     series_fields["classes"] = [c.model_dump() for c in class_items]
     series_item = check.partial(Series, "series", series_fields)
 
@@ -128,7 +131,7 @@ def extract_document(document: SourceDocument) -> DocumentResult:
         doc_id=document.doc_id,
         source=document.source,
         title=title,
-        title_source=title_source if title else None,
+        title_source=title_source,
         infobox={f.key: f.value for f in document.infobox},
         sections=[
             Section(heading=s.heading, level=s.level, start_char=s.start_char,

@@ -33,8 +33,9 @@ from .resources import load_json, load_lines
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
-TITLE_LINE = re.compile(r"^[ \t]*=(?!=)[ \t]*(?P<t>[^=].*?)[ \t]*=[ \t]*$")
-HEADING_LINE = re.compile(r"^[ \t]*(?P<eq>={2,6})[ \t]*(?P<t>[^=].*?)[ \t]*(?P=eq)[ \t]*$")
+# A title or heading starts with a visible character: "= =" and "== ==" name nothing.
+TITLE_LINE = re.compile(r"^[ \t]*=(?!=)[ \t]*(?P<t>[^=\s].*?)[ \t]*=[ \t]*$")
+HEADING_LINE = re.compile(r"^[ \t]*(?P<eq>={2,6})[ \t]*(?P<t>[^=\s].*?)[ \t]*(?P=eq)[ \t]*$")
 BULLET_LINE = re.compile(r"^[ \t]*[-*•][ \t]+(?P<t>\S.*?)[ \t]*$")
 INFOBOX_FIELD = re.compile(r"^[ \t]*[-*|][ \t]*(?P<k>[^:=\n]+?)[ \t]*[:=][ \t]*(?P<v>.*?)[ \t]*$")
 INTERLANGUAGE_LINE = re.compile(r"^[ \t]*(?P<lang>[a-z]{2,3}(?:-[a-z]{2,8})*):[ \t]*(?P<t>\S.*?)[ \t]*$")

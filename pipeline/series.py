@@ -317,6 +317,8 @@ def _references(ctx: _Context, own_names: list[str]) -> _Refs:
     lower = token_lists(doc)[1]
     for name in filter(None, own_names):
         words = list(_ids(doc.vocab, *(w.casefold() for w in name.split())))
+        if not words:  # a name of spaces only matches nothing
+            continue
         n = len(words)
         for i in np.flatnonzero(lower_ids == words[0]).tolist():
             if lower[i:i + n] == words and (i, i + n) not in found:

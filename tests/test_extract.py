@@ -105,3 +105,13 @@ def test_a_folded_year_before_the_inaugural_one_drops_the_folded_year_not_the_do
     assert result.record.series.folded_year is None
     assert [(e.stage, e.field) for e in result.errors] == [("validate", "series")]
     assert any("before inaugural_year" in w for w in result.record.warnings)
+
+
+@pytest.mark.parametrize("text", [b"the race was fun.\n", b"= =\n\nthe race was fun.\n"])
+def test_a_title_nothing_names_is_null_not_empty(text):
+    # Found by tests/test_properties.py: title and series name were "" with the warning
+    # "title inferred from the text: ''".
+    record = process_source(text, "untitled.txt").record
+    assert record.title is None and record.title_source is None and record.series.name is None
+    assert "no title: none written and none could be inferred" in record.warnings
+    assert not any(w.startswith("title inferred") for w in record.warnings)

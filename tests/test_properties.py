@@ -318,6 +318,15 @@ def check_result(result: DocumentResult, text: str) -> None:
             _slices(text, a.long_start_char, a.long_end_char)
     for s in record.sections:
         _slices(text, s.start_char, s.end_char)
+    # A name is visible text or absent: never "" or spaces.
+    assert record.title == record.series.name
+    assert (record.title is None) == (record.title_source is None)
+    series = record.series
+    names = [record.title, series.country, *series.aliases, *series.sanctioning_bodies,
+             *series.rule_bodies, *series.former_names, *series.renamed_to,
+             *series.predecessors, *series.successors, *[c.name for c in series.classes],
+             *[e.canonical for e in record.entities], *[a.long for a in record.abbreviations]]
+    assert all(n is None or n.strip() for n in names), names
 
     context = {"source": text}
     assert DocumentRecord.model_validate(record.model_dump(), context=context) == record

@@ -117,3 +117,14 @@ def test_decode_strips_bom_only_once():
     assert decode_source(b"\xef\xbb\xbfabc") == "abc"
     assert decode_source("\ufeffabc".encode()) == "abc"
     assert decode_source("Öster".encode()) == "Öster"
+
+
+@pytest.mark.parametrize("marks", ["= =", "=  =", "== ==", "===\t==="])
+def test_a_title_or_heading_line_with_nothing_inside_names_nothing(marks):
+    # Found by tests/test_properties.py: "= =" gave the title " ", which the series facts
+    # then failed to look up (IndexError).
+    text = f"{marks}\n\nThe Kestrel Cup is a touring car series.\n"
+    doc = read_bytes(text.encode(), "blank.txt")
+    _spans_slice_back(doc)
+    assert doc.title is None
+    assert doc.sections == ()

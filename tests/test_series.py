@@ -336,3 +336,12 @@ def test_short_form_name_aligns_letters_from_the_right():
         "The Harbour Endurance Challenge")
     assert short_form_name("ACO", "Automobile Club de l'Ouest") == "Automobile Club de l'Ouest"
     assert short_form_name("XYZ", "Harbour Endurance Challenge") is None
+
+
+def test_a_blank_own_name_is_ignored_not_looked_up(nlp):
+    # Found by tests/test_properties.py: a title of spaces (then read from "= =") made the
+    # reference search index an empty word list.
+    doc, document = parse(nlp, "= Kestrel Cup =\n\nThe Kestrel Cup is a touring car series.\n")
+    blank = document.model_copy(update={"title": document.title.model_copy(update={"text": " "})})
+    facts = series_record(doc, blank, abbreviations=[], entities=[], dates=[], classes=[])
+    assert facts["name"] == " "
