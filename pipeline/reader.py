@@ -33,11 +33,14 @@ from .resources import load_json, load_lines
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
-# A title or heading starts with a visible character: "= =" and "== ==" name nothing.
+# A title, heading or infobox key starts with a visible character: "= =", "== ==" and
+# "- : value" name nothing.
 TITLE_LINE = re.compile(r"^[ \t]*=(?!=)[ \t]*(?P<t>[^=\s].*?)[ \t]*=[ \t]*$")
 HEADING_LINE = re.compile(r"^[ \t]*(?P<eq>={2,6})[ \t]*(?P<t>[^=\s].*?)[ \t]*(?P=eq)[ \t]*$")
 BULLET_LINE = re.compile(r"^[ \t]*[-*•][ \t]+(?P<t>\S.*?)[ \t]*$")
-INFOBOX_FIELD = re.compile(r"^[ \t]*[-*|][ \t]*(?P<k>[^:=\n]+?)[ \t]*[:=][ \t]*(?P<v>.*?)[ \t]*$")
+INFOBOX_FIELD = re.compile(
+    r"^[ \t]*[-*|][ \t]*(?P<k>[^:=\s][^:=\n]*?)[ \t]*[:=][ \t]*(?P<v>.*?)[ \t]*$"
+)
 INTERLANGUAGE_LINE = re.compile(r"^[ \t]*(?P<lang>[a-z]{2,3}(?:-[a-z]{2,8})*):[ \t]*(?P<t>\S.*?)[ \t]*$")
 
 

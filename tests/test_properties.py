@@ -125,7 +125,8 @@ def bullet_lines(draw) -> list[str]:
 @st.composite
 def infobox_lines(draw) -> list[str]:
     fields = draw(st.lists(
-        st.tuples(st.sampled_from(INFOBOX_KEYS) | short_label | word, st.sampled_from([":", "=", " : ", ":: "]),
+        st.tuples(st.sampled_from(INFOBOX_KEYS) | short_label | word | st.sampled_from(
+            ["", " ", "\t", "\x0b"]), st.sampled_from([":", "=", " : ", ":: "]),
                   short_label | year | date_text | sentence | st.just("")),
         max_size=8,
     ))
@@ -275,6 +276,11 @@ def _slices(text: str, start: int, end: int, expected: str | None = None) -> Non
 def check_document(document: SourceDocument, text: str) -> None:
     """Every offset the reader gives slices back to its text."""
     assert document.text == text
+    # Names the reader gives are visible text.
+    names = [f.key for f in document.infobox] + [s.heading for s in document.sections]
+    names += [span.text for span in (document.title, *document.categories) if span]
+    names += [link.title for link in document.interlanguage]
+    assert all(n.strip() for n in names), names
     assert len(document.body) == len(text)
     # The body is the text with metadata blanked: each character kept or made a space, and
     # line ends always kept.

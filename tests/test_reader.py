@@ -128,3 +128,11 @@ def test_a_title_or_heading_line_with_nothing_inside_names_nothing(marks):
     _spans_slice_back(doc)
     assert doc.title is None
     assert doc.sections == ()
+
+
+def test_an_infobox_line_without_a_key_gives_no_field():
+    # Found by tests/test_properties.py: "-  : 1800" gave the infobox key " ".
+    text = "Infobox\n- Inaugural: 1999\n-  : 1800\n- :: 1801\n\nThe Kestrel Cup is a series.\n"
+    doc = read_bytes(text.encode(), "keyless.txt")
+    _spans_slice_back(doc)
+    assert [(f.key, f.value) for f in doc.infobox] == [("Inaugural", "1999")]
