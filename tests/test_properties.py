@@ -320,8 +320,9 @@ def check_result(result: DocumentResult, text: str) -> None:
         assert item.start_char < item.end_char
     for a in record.abbreviations:
         _slices(text, a.start_char, a.end_char, a.short)
+        assert (a.long_start_char is None) == (a.long_end_char is None)
         if a.long_start_char is not None:
-            _slices(text, a.long_start_char, a.long_end_char)
+            _slices(text, a.long_start_char, a.long_end_char, a.long)
     for s in record.sections:
         _slices(text, s.start_char, s.end_char)
     # A name is visible text or absent: never "" or spaces.
