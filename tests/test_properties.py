@@ -18,7 +18,7 @@ import json
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import currently_in_test_context, event, given
 from hypothesis import strategies as st
 
 from pipeline.document import SourceDocument
@@ -407,7 +407,6 @@ def test_process_source_accepts_any_utf8_text(text):
     check_source(text.encode("utf-8"))
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])  # seeds are a few kB to mutate
 @given(mutated_seeds())
 def test_mutated_seeds_are_read_extracted_or_rejected_cleanly(data):
     check_source(data)
