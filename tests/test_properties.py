@@ -416,3 +416,12 @@ def test_mutated_seeds_are_read_extracted_or_rejected_cleanly(data):
 def test_seeds_satisfy_the_properties(seed):
     result = check_source(seed)
     assert result.record is not None and not result.errors
+
+
+@given(any_text | mutated_seeds().map(lambda b: b.decode("utf-8", "replace")), articles())
+def test_a_document_gives_the_same_result_before_and_after_another(text, other):
+    # Components cache parses and lookups between documents: nothing may leak from one to the
+    # next.
+    first = process_source(text.encode("utf-8"), "a.txt")
+    process_source(other.encode("utf-8"), "b.txt")
+    assert process_source(text.encode("utf-8"), "a.txt") == first
