@@ -29,24 +29,16 @@ from .document import (
     SourceDocument,
     TextSpan,
 )
+from .decoding import InputLimits, ReaderError, decode_source
 from .resources import load_json, load_lines
 
-UTF8_BOM = b"\xef\xbb\xbf"
+__all__ = ["InputLimits", "ReaderError", "decode_source", "read_bytes", "read_file", "read_text"]
 
 TITLE_LINE = re.compile(r"^[ \t]*=(?!=)[ \t]*(?P<t>[^=].*?)[ \t]*=[ \t]*$")
 HEADING_LINE = re.compile(r"^[ \t]*(?P<eq>={2,6})[ \t]*(?P<t>[^=].*?)[ \t]*(?P=eq)[ \t]*$")
 BULLET_LINE = re.compile(r"^[ \t]*[-*•][ \t]+(?P<t>\S.*?)[ \t]*$")
 INFOBOX_FIELD = re.compile(r"^[ \t]*[-*|][ \t]*(?P<k>[^:=\n]+?)[ \t]*[:=][ \t]*(?P<v>.*?)[ \t]*$")
 INTERLANGUAGE_LINE = re.compile(r"^[ \t]*(?P<lang>[a-z]{2,3}(?:-[a-z]{2,8})*):[ \t]*(?P<t>\S.*?)[ \t]*$")
-
-
-class ReaderError(ValueError):
-    """The bytes are not a readable article. ``field`` names what was wrong."""
-
-    def __init__(self, reason: str, field: str = "source") -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -74,20 +66,6 @@ def _layout() -> dict:
         **data,
         "language_codes": frozenset(" ".join(load_lines("language_codes.txt")).split()),
     }
-
-
-def decode_source(data: bytes) -> str:
-    """UTF-8 with or without a BOM; anything else is a :class:`ReaderError`, not mojibake."""
-    if b"\x00" in data:
-        raise ReaderError("binary content: the file contains NUL bytes", field="encoding")
-    data = data.removeprefix(UTF8_BOM)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ReaderError(
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} ({exc.reason})",
-            field="encoding",
-        ) from None
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -198,7 +176,7 @@ def _neighbours_blank(lines: list[_Line], i: int) -> bool:
 def read_text(text: str, source: str, doc_id: str) -> SourceDocument:
     """Split decoded text into a :class:`SourceDocument`."""
     if not text.strip():
-        raise ReaderError("empty document: no text to read")
+        raise ReaderError("empty document: only whitespace")
     layout = _layout()
     lines = _split_lines(text)
     trailer_start, categories, interlanguage = _trailer(lines)
@@ -341,9 +319,10 @@ def _mask(text: str, regions: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def read_bytes(data: bytes, source: str) -> SourceDocument:
+def read_bytes(data: bytes, source: str, limits: InputLimits | None = None) -> SourceDocument:
+    """Decode (within ``limits``) and read; ``doc_id`` is the sha256 of the bytes."""
     doc_id = hashlib.sha256(data).hexdigest()
-    return read_text(decode_source(data), source=source, doc_id=doc_id)
+    return read_text(decode_source(data, limits), source=source, doc_id=doc_id)
 
 
 def read_file(path: Path, root: Path | None = None) -> SourceDocument:

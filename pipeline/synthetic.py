@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .reader import ReaderError, read_bytes
-from .run import list_sources
+from .sources import list_sources
 
 # Families of interchangeable names. An entry is a tuple of forms (name, adjective...); a swap maps
 # every form of one entry to the same form of another, so "Japan"/"Japanese" move together.

@@ -19,6 +19,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 import flows.extract
 import pipeline.extract
+from pipeline import sources
 from flows.extract import ARTIFACT_KEY, extract_series_flow
 from flows.runners import make_task_runner
 from pipeline.cli import main
@@ -55,7 +56,7 @@ def reference(corpus, tmp_path_factory) -> tuple[Path, object]:
     with contextlib.redirect_stdout(printed):
         exit_code = main(["run", str(corpus), "--out", str(out), "--runner", "process",
                           "--workers", "2", "--batch-size", "1", "--quiet"])
-    assert exit_code == 1  # the bad inputs are rejected
+    assert exit_code == 3  # the bad inputs are rejected, the rest written
     # Nine batches on two worker processes: each process builds the spaCy pipeline once.
     builds = int(re.search(r"spaCy pipelines built: (\d+)", printed.getvalue()).group(1))
     assert 1 <= builds <= 2
@@ -123,14 +124,15 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
     monkeypatch.setattr(flows.extract.extract_batch, "retry_delay_seconds", [0, 0])
     flaky, broken = corpus / "harbour.txt", corpus / "eastern.txt"
     attempts = {flaky: 0, broken: 0}
-    real_read = Path.read_bytes
+    real_read = sources.read_source
 
-    def read_bytes(self):
-        if self in attempts:
-            attempts[self] += 1
-            if self == broken or attempts[self] == 1:
+    def read_source(path, root, max_bytes):
+        path = Path(path)
+        if path in attempts:
+            attempts[path] += 1
+            if path == broken or attempts[path] == 1:
                 raise OSError(5, "Input/output error")
-        return real_read(self)
+        return real_read(path, root, max_bytes)
 
     real_extract = pipeline.extract.extract_document
 
@@ -139,7 +141,7 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
             raise ValueError("injected failure")
         return real_extract(document)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(sources, "read_source", read_source)
     monkeypatch.setattr(pipeline.extract, "extract_document", extract_document)
     out = tmp_path / "out"
     runner = make_task_runner("thread", workers=2)

@@ -99,8 +99,8 @@ def test_seed_sections_and_infobox():
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        (b"", "source", "empty document"),
-        (b"  \n\n\t\n", "source", "empty document"),
+        (b"", "size", "empty file: 0 bytes"),
+        (b"  \n\n\t\n", "source", "empty document: only whitespace"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "encoding", "binary"),
         (b"The caf\xe9 series", "encoding", "not valid UTF-8: byte 0xe9 at offset 7"),
         (b"= Title =\n\n==Rules==\n\n==History==\n", "body", "no body text"),

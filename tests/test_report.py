@@ -317,7 +317,7 @@ def test_report_command(run_dirs, capsys):
 def test_report_over_a_real_run_of_raw(raw_dir, tmp_path):
     """Extraction over the seed texts (no flow engine needed), then the report."""
     from pipeline.extract import process_source
-    from pipeline.run import list_sources, source_name
+    from pipeline.sources import list_sources, source_name
     from pipeline.writer import write_outputs
 
     results = [process_source(p.read_bytes(), source_name(p, raw_dir))
