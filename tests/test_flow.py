@@ -71,7 +71,7 @@ def test_the_command_line_run_writes_good_documents_and_error_rows(reference, ca
     ]
     errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
     rejected = {e["source"]: e["field"] for e in errors if e["stage"] == "read"}
-    assert rejected == {"bad/empty.txt": "source", "bad/binary.bin": "encoding",
+    assert rejected == {"bad/empty.txt": "size", "bad/binary.bin": "encoding",
                         "bad/cp1252.txt": "encoding", "bad/headings.txt": "body"}
     series = pq.read_table(out / "parquet" / "series.parquet").column("name").to_pylist()
     assert "Harbour Endurance Series" in series
