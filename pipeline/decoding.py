@@ -80,13 +80,12 @@ def _signatures() -> tuple[tuple[bytes, str], ...]:
 
 
 def printable(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with control characters escaped (``\\x00``)."""
-    cut = text[:limit]
+    """``text`` with control characters escaped (``\\x00``), cut to ``limit`` characters."""
     escaped = "".join(
         c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-        for c in cut
+        for c in text[:limit]
     )
-    return escaped + ("…" if len(text) > limit else "")
+    return escaped[:limit] + ("…" if len(escaped) > limit or len(text) > limit else "")
 
 
 def byte_excerpt(data: bytes, offset: int = 0, width: int = EXCERPT_CHARS) -> str:
@@ -165,7 +164,8 @@ def _decode_error(data: bytes, encoding: str, exc: UnicodeDecodeError) -> Reader
     excerpt = byte_excerpt(data, exc.start)
     if exc.end >= len(data) and "end of data" in exc.reason:
         return ReaderError(
-            f"truncated: the file ends inside a {encoding} character (offset {exc.start})",
+            f"truncated: the file ends inside a {encoding.upper()} character "
+            f"(offset {exc.start})",
             field="encoding", excerpt=excerpt,
         )
     hint = ("; the file may be in a legacy encoding such as Latin-1 or Windows-1252, save it "
