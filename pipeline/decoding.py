@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .resources import load_json
 
 # Bytes that never appear in text: C0 controls except \t \n \v \f \r, and DEL.
-CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 # Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import abbreviations, classes, dates, entities, series
+from .decoding import EXCERPT_CHARS, InputLimits, ReaderError, printable
 from .document import SourceDocument
 from .nlp import get_nlp
-from .decoding import EXCERPT_CHARS, InputLimits, ReaderError, printable
 from .reader import read_bytes
 from .records import (
     Abbreviation,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .decoding import InputLimits, ReaderError, decode_source
 from .document import (
     Block,
     InfoboxField,
@@ -29,7 +30,6 @@ from .document import (
     SourceDocument,
     TextSpan,
 )
-from .decoding import InputLimits, ReaderError, decode_source
 from .resources import load_json, load_lines
 
 __all__ = ["InputLimits", "ReaderError", "decode_source", "read_bytes", "read_file", "read_text"]

@@ -15,7 +15,6 @@ from pipeline.decoding import (
     decode_source,
     printable,
 )
-
 from tests.conftest import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"

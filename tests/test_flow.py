@@ -19,9 +19,9 @@ from prefect.testing.utilities import prefect_test_harness
 
 import flows.extract
 import pipeline.extract
-from pipeline import sources
 from flows.extract import ARTIFACT_KEY, extract_series_flow
 from flows.runners import make_task_runner
+from pipeline import sources
 from pipeline.cli import main
 from tests.test_incremental import make_corpus, published
 

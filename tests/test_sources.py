@@ -58,9 +58,8 @@ def test_listing_keeps_every_suspect_entry_for_a_report_and_skips_hidden_ones(fo
 
 
 def reason(path, root):
-    with pytest.raises(SourceRejected) as info:
-        with open_source(path, root):
-            pass
+    with pytest.raises(SourceRejected) as info, open_source(path, root):
+        pass
     return info.value.reason
 
 
