@@ -355,13 +355,19 @@ def run_incremental(
     log = log or logger
     limits = limits or InputLimits.default()
     root = str(input_dir)
-    paths = [str(p) for p in list_sources(Path(root))]
-    fingerprints = executor.fingerprint(paths, root)
+    paths, misnamed = [], {}
+    for path in list_sources(Path(root)):
+        if problem := sources.name_problem(path):
+            misnamed[source_name(path, root)] = problem  # never handed to a task
+        else:
+            paths.append(str(path))
+    fingerprints = dict(executor.fingerprint(paths, root))
+    fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
     store = ResultStore(output_dir)
     plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits), full=full)
     log.info(
         "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
-        "(pipeline version %s%s)", len(paths), plan.count("new"), plan.count("changed"),
+        "(pipeline version %s%s)", len(fingerprints), plan.count("new"), plan.count("changed"),
         plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
         plan.version, ", --full" if full else "",
     )
@@ -370,10 +376,17 @@ def run_incremental(
     # publishing, so memory does not grow with the corpus.
     ok: dict[str, bool] = dict(plan.reused)
     unstored: dict[str, StoredResult] = {}
-    work = split_work([str(Path(root) / s) for s in plan.to_extract], batch_size, min_batches)
-    extracted = nlp_builds = 0
+    for source in (s for s in plan.to_extract if s in misnamed):
+        store.save(StoredResult(
+            source=source, sha256=fingerprints[source], version=plan.version,
+            result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
+        ok[source] = False
+    work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
+                      batch_size, min_batches)
+    extracted = len(ok) - len(plan.reused)
+    nlp_builds = 0
     bar = progress.current()
-    bar.start(total=len(paths), completed=len(ok))
+    bar.start(total=len(fingerprints), completed=len(ok))
     try:
         for number, output in enumerate(
                 executor.extract(work, root, limits.model_dump()), start=1):
@@ -400,7 +413,7 @@ def run_incremental(
     if (not extracted and not plan.removed and manifest.version == plan.version
             and set(manifest.documents) == set(ok) and outputs_complete(output_dir, manifest)):
         # Nothing changed since the last completed run and its outputs are all there.
-        rows = dict(manifest.rows)
+        rows = {name: manifest.rows.get(name, 0) for name in TABLES}
         names = json_names(manifest.documents)
         _remove_stale_json(Path(output_dir) / JSON_DIR, {
             names[source] for source, entry in manifest.documents.items() if entry.ok})

@@ -44,8 +44,27 @@ class SourceRejected(Exception):
 
 
 def source_name(path: Path | str, root: Path | str) -> str:
-    """The source's name: its path relative to the input folder, with ``/`` separators."""
-    return Path(os.path.relpath(path, root)).as_posix()
+    """The source's name: its path relative to the input folder, with ``/`` separators.
+
+    A file name that is not valid UTF-8 (Python holds its bytes as lone surrogates) is shown
+    with those bytes escaped (``caf\\xe9.txt``), so the name can be written to JSON and Parquet;
+    such a file is rejected (:func:`name_problem`).
+    """
+    name = Path(os.path.relpath(path, root)).as_posix()
+    if name_problem(name):
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
+
+
+def name_problem(path: Path | str) -> str | None:
+    """Why a path cannot name a source, or None: its name must be valid UTF-8 to appear in
+    the outputs as itself, and renaming it is the only fix."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return ("the file name is not valid UTF-8 (its bytes are shown escaped): rename the "
+                "file to read it")
+    return None
 
 
 def _hidden(name: str) -> bool:

@@ -45,6 +45,7 @@ HOSTILE = {
     "hostile/broken_link.txt": ("path", "broken symlink"),
     "hostile/link_loop.txt": ("path", "broken symlink"),
     "hostile/pipe.txt": ("path", "a named pipe, not a regular file"),
+    "hostile/caf\\xe9.txt": ("path", "the file name is not valid UTF-8"),
 }
 VARIANTS = ("variants/crlf.txt", "variants/utf16_with_bom.txt")
 
@@ -70,6 +71,8 @@ def folder(tmp_path_factory):
     (hostile / "broken_link.txt").symlink_to(hostile / "gone.txt")
     (hostile / "link_loop.txt").symlink_to(hostile / "link_loop.txt")
     os.mkfifo(hostile / "pipe.txt")
+    # A Latin-1 file name: bytes that are not UTF-8 cannot name a source in the outputs.
+    (hostile / os.fsdecode(b"caf\xe9.txt")).write_bytes(article)
     text = article.decode("utf-8")
     (root / "variants" / "crlf.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     (root / "variants" / "utf16_with_bom.txt").write_bytes(

@@ -12,6 +12,7 @@ from pipeline.sources import (
     SourceRejected,
     fingerprint,
     list_sources,
+    name_problem,
     open_source,
     read_source,
     rejected_fingerprint,
@@ -110,3 +111,12 @@ def test_a_rejected_path_has_a_stable_fingerprint_that_follows_its_reason(folder
     assert first == fingerprint(folder / "link_out.txt", folder)
     assert first == rejected_fingerprint(reason(folder / "link_out.txt", folder))
     assert first != fingerprint(folder / "pipe.txt", folder)
+
+
+def test_a_file_name_that_is_not_utf8_is_named_escaped_and_has_a_problem(tmp_path):
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_bytes(ARTICLE)
+    assert source_name(path, tmp_path) == "caf\\xe9.txt"
+    assert "not valid UTF-8" in name_problem(path)
+    assert name_problem(tmp_path / "café.txt") is None
+    assert source_name(tmp_path / "sub" / "café.txt", tmp_path) == "sub/café.txt"
