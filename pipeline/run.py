@@ -356,7 +356,7 @@ def run_incremental(
     limits = limits or InputLimits.default()
     root = str(input_dir)
     paths, misnamed = [], {}
-    for path in list_sources(Path(root)):
+    for path in list_sources(Path(root), exclude=output_dir):
         if problem := sources.name_problem(path):
             misnamed[source_name(path, root)] = problem  # never handed to a task
         else:

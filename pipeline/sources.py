@@ -71,23 +71,30 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def list_sources(input_dir: Path | str) -> list[Path]:
+def list_sources(input_dir: Path | str, exclude: Path | str | None = None) -> list[Path]:
     """Every non-hidden entry below ``input_dir`` that is or claims to be a file, sorted.
 
     Files are not filtered by extension or kind here: a stray binary file, a symlink out of the
     folder or a named pipe is listed so that the run reports it as an error row rather than
-    skipping it silently. Symlinked folders are not descended into (a loop would never end); one
-    that points outside the folder is listed, to be rejected; one inside is skipped, since its
-    files are listed under their real path.
+    skipping it silently, and so is a folder that cannot be listed. Symlinked folders are not
+    descended into (a loop would never end); one that points outside the folder is listed, to
+    be rejected; one inside is skipped, since its files are listed under their real path.
+    ``exclude`` is a folder left out (a run's output folder placed inside its input folder).
     """
     root = Path(input_dir)
     real_root = root.resolve()
+    excluded = Path(exclude).resolve() if exclude is not None else None
     found: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unlistable(error: OSError) -> None:
+        if error.filename is not None:
+            found.append(Path(error.filename))  # rejected when opened, with the reason
+
+    for folder, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
         here = Path(folder)
         kept = []
         for name in sorted(dirnames):
-            if _hidden(name):
+            if _hidden(name) or (here / name).resolve() == excluded:
                 continue
             path = here / name
             if path.is_symlink():
@@ -151,6 +158,12 @@ def open_source(path: Path | str, root: Path | str) -> Iterator[BinaryIO]:
         raise
     try:
         mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            try:
+                os.listdir(real)
+            except OSError as exc:
+                raise SourceRejected(f"a folder that cannot be listed ({exc.strerror}): its "
+                                     "files are not read") from None
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
             raise SourceRejected(f"{kind}, not a regular file: not read")

@@ -120,3 +120,30 @@ def test_a_file_name_that_is_not_utf8_is_named_escaped_and_has_a_problem(tmp_pat
     assert "not valid UTF-8" in name_problem(path)
     assert name_problem(tmp_path / "café.txt") is None
     assert source_name(tmp_path / "sub" / "café.txt", tmp_path) == "sub/café.txt"
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(folder, monkeypatch):
+    locked = folder / "sub" / "deeper"
+
+    def refusing(real):
+        def call(path=".", *args):
+            if os.fspath(path) == os.fspath(locked):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args)
+        return call
+
+    # Root can list any folder, so the refusal is simulated where os.walk and open_source ask.
+    monkeypatch.setattr(os, "scandir", refusing(os.scandir))
+    monkeypatch.setattr(os, "listdir", refusing(os.listdir))
+    listed = names(folder)
+    assert "sub/deeper" in listed and "sub/deeper/c.md" not in listed
+    assert reason(locked, folder) == (
+        "a folder that cannot be listed (Permission denied): its files are not read")
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read(folder):
+    (folder / "out" / "json").mkdir(parents=True)
+    (folder / "out" / "json" / "a.json").write_text("{}")
+    assert "out/json/a.json" in names(folder)
+    listed = [source_name(p, folder) for p in list_sources(folder, exclude=folder / "out")]
+    assert not any(n.startswith("out/") for n in listed) and "a.txt" in listed
