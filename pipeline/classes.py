@@ -896,6 +896,8 @@ def _infobox_classes(document: SourceDocument) -> list[dict]:
         if not m:
             continue
         values = [v for v in INFOBOX_LIST_SPLIT.split(item.value) if v.strip()]
+        if not values:  # "- Gt Classes:" with nothing after it names no class
+            continue
         group = m.group("group").strip()
         parent = None
         if group:

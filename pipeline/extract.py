@@ -75,12 +75,26 @@ class _Validator:
                 return model.model_validate(data, context=self.context)
             except ValidationError as exc:
                 failing = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                if not failing:  # a check across fields ("folded before inaugural")
+                    failing = self._clearing_field(model, data)
                 droppable = failing & (set(data) - {"name"})
                 self.error("validate", field, _reason(exc), self._excerpt(data))
                 if not droppable:
                     raise
                 for key in droppable:
                     data.pop(key)
+
+    def _clearing_field(self, model: type[BaseModel], data: dict) -> set[str]:
+        """The last-declared field whose removal makes ``data`` valid (none: empty set)."""
+        for key in reversed(model.model_fields):
+            if key in data and key != "name":
+                try:
+                    model.model_validate({k: v for k, v in data.items() if k != key},
+                                         context=self.context)
+                except ValidationError:
+                    continue
+                return {key}
+        return set()
 
 
 def extract_document(document: SourceDocument) -> DocumentResult:

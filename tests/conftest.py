@@ -1,9 +1,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests (tests/test_properties.py). ``ci``, the default, is bounded and reproducible:
+# a fixed number of examples derived from each test's name, no example database. ``sweep`` is
+# the larger randomised run on demand: HYPOTHESIS_PROFILE=sweep python -m pytest
+# tests/test_properties.py. No deadline in either: the first example of a session builds the
+# spaCy pipeline and loads dateparser's language data, which takes seconds.
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("sweep", max_examples=2_500, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -221,3 +221,11 @@ def test_anchored_matcher_rejects_what_it_cannot_read(nlp):
 
     with pytest.raises(ValueError):
         AnchoredMatcher(nlp.vocab).add("P", [[{"POS": "NOUN"}]])
+
+
+def test_an_empty_infobox_class_field_names_no_class(nlp):
+    # Found by tests/test_properties.py: an empty grouped field raised IndexError.
+    doc, document = parse(nlp, "Racing took place.\nInfobox\n- Name:\n- Lmp Classes:\n"
+                               "- Gt Classes: GT1, GT2\n")
+    records = by_name(class_records(doc, document))
+    assert set(records) == {"GT1", "GT2"}

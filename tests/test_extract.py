@@ -85,3 +85,23 @@ def test_headless_lead_that_lost_its_name_gets_title_and_abbreviation():
     assert "NTCC" in record.series.aliases
     assert (record.series.inaugural_year, record.series.folded_year) == (1991, 2001)
     assert record.series.former_names == ["Nordic Saloon Cup"]
+
+
+
+@pytest.mark.parametrize("text, inaugural", [
+    (("= Kestrel Cup =\n\nInfobox\n- Inaugural: 2005\n- Folded: 1999\n\n"
+     "The Kestrel Cup is a touring car series.\n"), 2005),
+    # The example tests/test_properties.py found.
+    (("Infobox\n- Name:1800\n- Years active:January 0, 1801 January 1800.\n\n"
+     "The series ran for years.\n"), 1801),
+])
+def test_a_folded_year_before_the_inaugural_one_drops_the_folded_year_not_the_document(
+        text, inaugural):
+    # A check across fields names no field to drop: the whole document used to be rejected
+    # with a ValidationError at the extract stage.
+    result = process_source(text.encode(), "conflict.txt")
+    assert result.record is not None
+    assert result.record.series.inaugural_year == inaugural
+    assert result.record.series.folded_year is None
+    assert [(e.stage, e.field) for e in result.errors] == [("validate", "series")]
+    assert any("before inaugural_year" in w for w in result.record.warnings)
