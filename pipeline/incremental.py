@@ -41,6 +41,8 @@ ORCHESTRATION_MODULES = frozenset({
     "__main__.py", "cli.py", "run.py", "incremental.py", "progress.py", "writer.py",
     # Commands that read outputs or time runs, never part of one:
     "evaluation.py", "bench.py", "synthetic.py", "report.py",
+    # Inputs the tests and the scaling benchmark feed the pipeline:
+    "pathological.py",
 })
 # Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
 RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")

@@ -8,8 +8,16 @@ token ("956/962C" is one car-model token).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+
 from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+try:  # the regex parser moved in Python 3.11
+    from re import _parser as regex_parser
+except ImportError:  # pragma: no cover
+    import sre_parse as regex_parser  # type: ignore[no-redef]
 
 DASH_INFIXES = (
     r"(?<=[0-9])[-–—](?=[0-9A-Za-z])",
@@ -28,5 +36,36 @@ def customize_tokenizer(nlp: Language) -> Language:
     prefixes = list(HEADING_MARKS) + list(nlp.Defaults.prefixes)
     suffixes = list(HEADING_MARKS) + list(nlp.Defaults.suffixes)
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.suffix_search = bounded_suffix_search(suffixes)
     return nlp
+
+
+def bounded_suffix_search(suffixes: Sequence[str]) -> Callable[[str], re.Match | None]:
+    """``compile_suffix_regex(suffixes).search``, in time bounded by the longest suffix.
+
+    The suffix regex is an alternation of ``piece$``; ``re.search`` tries it at every position
+    of the string, and the tokenizer calls it once per suffix it strips, so a chunk of n closing
+    brackets costs n^2 (spaCy's bare tokenizer too: 50 s for 10k brackets). Every piece but
+    runs of one character ("\\.\\.+") matches at most ``width`` characters, so the search may
+    start ``width + 1`` characters before the end: a bounded piece cannot start earlier, and a
+    run that does also matches at the window's start, the one case searched in full (once: the
+    whole run is then stripped). Lookbehinds still see the text before the window.
+    """
+    regex = compile_suffix_regex(suffixes)
+    bounded = [
+        width for piece in suffixes
+        if (width := regex_parser.parse(piece).getwidth()[1]) < regex_parser.MAXREPEAT
+    ]
+    window = max(bounded, default=0) + 1
+    search = regex.search
+
+    def suffix_search(text: str) -> re.Match | None:
+        start = len(text) - window
+        if start <= 0:
+            return search(text)
+        match = search(text, start)
+        if match is not None and match.start() == start:
+            return search(text)  # an unbounded run may begin before the window
+        return match
+
+    return suffix_search
