@@ -18,7 +18,10 @@ and 4n characters, and the tests run every kind at a moderate size. The kinds:
 * ``mixed_nesting``: a deep nesting of ``([{`` brackets in turn, with words inside;
 * ``abbreviations``: "Foo Bar (FB)" definitions repeated thousands of times in one paragraph;
 * ``digits_dashes``: a paragraph of only digits, dashes and spaces;
-* ``date_ranges``: thousands of date ranges in one sentence.
+* ``date_ranges``: thousands of date ranges in one sentence;
+* ``yearless_dates``: thousands of dates without a year in one paragraph, after one year;
+* ``relative_dates``: thousands of "the following year" after one year;
+* ``dated_headings``: thousands of ``==2009 season==`` headings over one line each.
 
 Not extraction knowledge (nothing here is a rule): it lives outside ``pipeline/data``.
 """
@@ -80,7 +83,7 @@ def _brackets_sq(n: int) -> str:
 
 
 def _mixed_nesting(n: int) -> str:
-    depth = max(1, n // 12)
+    depth = max(1, n // 5)  # five characters a level
     opening = "".join("([{"[k % 3] + "Ab " for k in range(depth))
     closing = "".join(")]}"[k % 3] for k in reversed(range(depth)))
     return "Text " + opening + "x" + closing + " end."
@@ -98,6 +101,20 @@ def _date_ranges(n: int) -> str:
     return "The rounds ran on " + _repeat("5–7 May 2009, ", n) + "and later."
 
 
+def _yearless_dates(n: int) -> str:
+    return "The 2009 season began. " + _repeat("It raced on 5 May and 7 June. ", n)
+
+
+def _relative_dates(n: int) -> str:
+    return "The series began in 2009. " + _repeat("The following year it grew. ", n)
+
+
+def _dated_headings(n: int) -> str:
+    return "The series began in 2009.\n\n" + "".join(
+        f"=={1950 + i % 70} season==\nRound {i} on 5 May.\n" for i in range(max(1, n // 34))
+    )
+
+
 PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "spaces_line": _spaces_line,
     "long_token": _long_token,
@@ -113,4 +130,7 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "abbreviations": _abbreviations,
     "digits_dashes": _digits_dashes,
     "date_ranges": _date_ranges,
+    "yearless_dates": _yearless_dates,
+    "relative_dates": _relative_dates,
+    "dated_headings": _dated_headings,
 }

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 try:  # the regex parser moved in Python 3.11
@@ -37,7 +39,44 @@ def customize_tokenizer(nlp: Language) -> Language:
     suffixes = list(HEADING_MARKS) + list(nlp.Defaults.suffixes)
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     nlp.tokenizer.suffix_search = bounded_suffix_search(suffixes)
+    nlp.tokenizer = ChunkedTokenizer(nlp.tokenizer)
     return nlp
+
+
+# No word, number or address in an article is this long; a longer run of non-blank characters
+# is a run of brackets, dashes or glued words.
+MAX_CHUNK_CHARS = 1000
+LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK_CHARS + 1},}}")
+
+
+class ChunkedTokenizer:
+    """spaCy's tokenizer, fed runs of non-blank characters of at most ``MAX_CHUNK_CHARS``.
+
+    spaCy strips a chunk's prefixes and suffixes one at a time, copying and hashing the rest of
+    the chunk each time: a chunk of n brackets costs n^2 (100k brackets: 2 s). A longer chunk is
+    cut into pieces of ``MAX_CHUNK_CHARS``, tokenized apart and joined with ``Doc.from_docs``;
+    a token may then end at a cut, but no real word is that long. Texts without such a chunk
+    (every article) go straight to the tokenizer. Other attributes are the tokenizer's.
+    """
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+    def __call__(self, text: str) -> Doc:
+        long_chunk = LONG_CHUNK.search(text)
+        if long_chunk is None:
+            return self.tokenizer(text)
+        cuts = [0]
+        while long_chunk is not None:
+            cuts.extend(range(long_chunk.start() + MAX_CHUNK_CHARS, long_chunk.end(),
+                              MAX_CHUNK_CHARS))
+            long_chunk = LONG_CHUNK.search(text, long_chunk.end())
+        cuts.append(len(text))
+        pieces = [self.tokenizer(text[a:b]) for a, b in pairwise(cuts)]
+        return Doc.from_docs(pieces, ensure_whitespace=False)
 
 
 def bounded_suffix_search(suffixes: Sequence[str]) -> Callable[[str], re.Match | None]:
