@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import json
 import math
@@ -642,6 +643,7 @@ def scaling_figures(size: int = 25_000, repeat: int = 3) -> dict:
             data = generate(size * factor).encode("utf-8")
             times = []
             for _ in range(repeat):
+                gc.collect()  # the previous input's garbage is not this one's time
                 start = time.perf_counter()
                 result = process_source(data, f"{kind}.txt")
                 times.append(time.perf_counter() - start)

@@ -21,7 +21,15 @@ and 4n characters, and the tests run every kind at a moderate size. The kinds:
 * ``date_ranges``: thousands of date ranges in one sentence;
 * ``yearless_dates``: thousands of dates without a year in one paragraph, after one year;
 * ``relative_dates``: thousands of "the following year" after one year;
-* ``dated_headings``: thousands of ``==2009 season==`` headings over one line each.
+* ``dated_headings``: thousands of ``==2009 season==`` headings over one line each;
+* ``ambiguous_classes``: one list of thousands of bare "GT" (a class only with context) that a
+  sure class closes;
+* ``class_codes``: thousands of distinct class codes in one enumeration (GT1 ... LMP999);
+* ``class_definitions``: thousands of "Class A was for production cars (Group A)" clauses and
+  "Grand Touring (GT)" forms in one sentence;
+* ``class_enumerations``: thousands of "two classes: GT1 and GT2" in one sentence;
+* ``series_sections``: thousands of sections titled with another series' name, each with a
+  class list.
 
 Not extraction knowledge (nothing here is a rule): it lives outside ``pipeline/data``.
 """
@@ -115,6 +123,34 @@ def _dated_headings(n: int) -> str:
     )
 
 
+def _ambiguous_classes(n: int) -> str:
+    return "The classes were " + _repeat("GT, ", n) + "and GT3."
+
+
+def _class_codes(n: int) -> str:
+    codes = [f"{family}{k}" for k in range(1, 1000) for family in ("GT", "LMP")]
+    count = max(1, n // 7)
+    listed = ", ".join(codes[k % len(codes)] for k in range(count))
+    return "The series had many classes: " + listed + " and GT3."
+
+
+def _class_definitions(n: int) -> str:
+    return "The series began in 2009, and " + _repeat(
+        "Class A was for production cars (Group A) and Grand Touring (GT) cars, ", n
+    ) + "all in one."
+
+
+def _class_enumerations(n: int) -> str:
+    return "The series had " + _repeat("two classes: GT1 and GT2, then ", n) + "none."
+
+
+def _series_sections(n: int) -> str:
+    return "The Foo Cup began in 2009.\n\n" + "".join(
+        f"==Asian Bar Series {i}==\nThe series had two classes: GT1 and GT2.\n"
+        for i in range(max(1, n // 68))
+    )
+
+
 PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "spaces_line": _spaces_line,
     "long_token": _long_token,
@@ -133,4 +169,9 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "yearless_dates": _yearless_dates,
     "relative_dates": _relative_dates,
     "dated_headings": _dated_headings,
+    "ambiguous_classes": _ambiguous_classes,
+    "class_codes": _class_codes,
+    "class_definitions": _class_definitions,
+    "class_enumerations": _class_enumerations,
+    "series_sections": _series_sections,
 }
