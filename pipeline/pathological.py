@@ -29,7 +29,11 @@ and 4n characters, and the tests run every kind at a moderate size. The kinds:
   "Grand Touring (GT)" forms in one sentence;
 * ``class_enumerations``: thousands of "two classes: GT1 and GT2" in one sentence;
 * ``series_sections``: thousands of sections titled with another series' name, each with a
-  class list.
+  class list;
+* ``series_cues``: thousands of renamings, foundings and seasons of named series in one
+  sentence;
+* ``distinct_abbreviations``: thousands of different "Alpha Bravo Charlie (ABC)" definitions;
+* ``people_and_teams``: thousands of driver names running on into team names in one sentence.
 
 Not extraction knowledge (nothing here is a rule): it lives outside ``pipeline/data``.
 """
@@ -151,6 +155,32 @@ def _series_sections(n: int) -> str:
     )
 
 
+def _series_cues(n: int) -> str:
+    return "The Foo Cup " + _repeat(
+        "was renamed the Bar Series, replaced the Baz Championship and the last season was held "
+        "in 2004, then ", n
+    ) + "it ended."
+
+
+# Twenty capitalised words with distinct initials: their triples spell 8,000 acronyms.
+_WORDS = [f"{syllable}ex" for syllable in (
+    "Al", "Bo", "Ca", "De", "Ed", "Fa", "Ga", "Ho", "Iv", "Ju",
+    "Ka", "Lo", "Ma", "No", "Os", "Pa", "Qu", "Ro", "Sa", "Ta",
+)]
+
+
+def _distinct_abbreviations(n: int) -> str:
+    definitions = []
+    for k in range(max(1, n // 26)):
+        words = [_WORDS[k // 400 % 20], _WORDS[k // 20 % 20], _WORDS[k % 20]]
+        definitions.append(" ".join(words) + f" ({''.join(w[0] for w in words)})")
+    return "The series was run by " + ", ".join(definitions) + "."
+
+
+def _people_and_teams(n: int) -> str:
+    return "The entrants were " + _repeat("Juan Ortega Brenner Racing Team, ", n) + "and others."
+
+
 PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "spaces_line": _spaces_line,
     "long_token": _long_token,
@@ -174,4 +204,7 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "class_definitions": _class_definitions,
     "class_enumerations": _class_enumerations,
     "series_sections": _series_sections,
+    "series_cues": _series_cues,
+    "distinct_abbreviations": _distinct_abbreviations,
+    "people_and_teams": _people_and_teams,
 }
