@@ -42,6 +42,8 @@ ORCHESTRATION_MODULES = frozenset({
     "sources.py",
     # Commands that read outputs or time runs, never part of one:
     "evaluation.py", "bench.py", "synthetic.py", "report.py",
+    # Inputs the tests and the scaling benchmark feed the pipeline:
+    "pathological.py",
 })
 # Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
 RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")

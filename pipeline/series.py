@@ -328,18 +328,36 @@ class _Refs:
         refs.sort(key=lambda r: (r[0], -r[1]))
         self.index = refs
         self.starts = [r[0] for r in refs]
+        self.longest = max((r[1] - r[0] for r in refs), default=0)
+        self.other_starts = sorted(s.start for s in self.others)
+        self.ours_by_start: dict[int, Span] = {}
+        for span in self.ours:
+            self.ours_by_start.setdefault(span.start, span)
 
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
         None when there is none."""
         lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
-        refs = [r for r in self.index[lo:hi] if r[1] <= i]
-        if not refs:
-            return None
-        return refs[0][2] if first else max(refs, key=lambda r: (r[1], r[0]))[2]
+        if first:
+            return next((r[2] for r in self.index[lo:hi] if r[1] <= i), None)
+        # The nearest: the latest end (then start), read backwards from ``i``. References are
+        # at most ``longest`` tokens, so one starting before best end - longest cannot beat the
+        # best (a long sentence's references are not all reread for every cue).
+        best = None
+        for k in range(hi - 1, lo - 1, -1):
+            r = self.index[k]
+            if best is not None and r[0] + self.longest < best[1]:
+                break
+            if r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
+                best = r
+        return None if best is None else best[2]
+
+    def others_between(self, start: int, end: int) -> bool:
+        """Whether another named thing starts in tokens [start, end)."""
+        return bisect_left(self.other_starts, start) < bisect_left(self.other_starts, end)
 
     def ours_at(self, i: int) -> Span | None:
-        return next((s for s in self.ours if s.start == i), None)
+        return self.ours_by_start.get(i)
 
 
 def _references(ctx: _Context, own_names: list[str]) -> _Refs:
@@ -415,7 +433,7 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
         return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
     clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
                          if doc[i].lower_ in cues["clause_breaks"]), sent.start)
-    return not any(clause_start <= o.start < start for o in refs.others)
+    return not refs.others_between(clause_start, start)
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
