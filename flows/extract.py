@@ -15,6 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 
+from pipeline.decoding import InputLimits
 from pipeline.run import (
     DEFAULT_BATCH_SIZE,
     BatchOutput,
@@ -56,9 +57,9 @@ def fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
 
 @task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
-def extract_batch(paths: list[str], root: str) -> dict:
+def extract_batch(paths: list[str], root: str, limits: dict) -> dict:
     # One task per batch, not per document: Prefect's per-task overhead is tens of ms.
-    output = extract_paths(paths, root, final_attempt=_final_attempt())
+    output = extract_paths(paths, root, limits=limits, final_attempt=_final_attempt())
     batch = BatchOutput.model_validate(output)
     get_run_logger().info(
         "%d documents, %d failed, %.2f s in process %d%s", len(batch.documents), batch.failed,
@@ -79,9 +80,10 @@ class PrefectTasks:
     # wave, not by the corpus); two per core keeps every worker busy.
     WAVE = 2 * (os.cpu_count() or 1) + 2
 
-    def extract(self, work: list[list[str]], root: str) -> Iterator[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterator[dict]:
         for start in range(0, len(work), self.WAVE):
-            futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root))
+            futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root),
+                                        limits=unmapped(limits))
             for future in as_completed(futures):
                 yield future.result()
             del futures
@@ -93,10 +95,13 @@ def extract_series_flow(
     output_dir: str = "output",
     batch_size: int = DEFAULT_BATCH_SIZE,
     full: bool = False,
+    max_bytes: int | None = None,
 ) -> RunSummary:
-    """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything."""
+    """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything;
+    sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``)."""
     summary = run_incremental(
         input_dir, output_dir, executor=PrefectTasks(), batch_size=batch_size, full=full,
+        limits=InputLimits.from_options(max_bytes),
         # Two batches per core at least, so no worker idles while another has a long batch.
         min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),
     )

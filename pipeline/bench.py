@@ -13,14 +13,20 @@ folder outside the repository. Each figure is the median of ``--repeat`` repetit
 
 Breakdown figures (reading, writing, each pipeline component) explain where the time goes. No
 figure is asserted anywhere; targets are reported as met or missed with the gap.
+
+``python -m pipeline bench scaling`` times ``process_source`` on each pathological input
+(:mod:`pipeline.pathological`) at n, 2n and 4n characters: time linear in the size shows as a
+growth exponent log2(t(4n) / t(2n)) near 1, quadratic time near 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import json
+import math
 import os
 import platform
 import shutil
@@ -615,6 +621,61 @@ def markdown_table(figures: dict) -> str:
     return "\n".join(rows)
 
 
+# --- scaling over pathological inputs ----------------------------------------------------------
+
+SCALING_FACTORS = (1, 2, 4)
+
+
+def scaling_figures(size: int = 25_000, repeat: int = 3) -> dict:
+    """Best of ``repeat`` times of ``process_source`` per pathological kind, at each of
+    ``SCALING_FACTORS`` times ``size`` characters (the best, not the median: a slower repetition
+    measures the machine's other load, not the input)."""
+    from .extract import process_source
+    from .nlp import get_nlp
+    from .pathological import PATHOLOGICAL
+
+    get_nlp()
+    process_source(b"The series began in 2009.", "warm-up")  # builds lexemes and caches once
+    kinds = []
+    for kind, generate in PATHOLOGICAL.items():
+        chars, seconds, outcome = [], [], "ok"
+        for factor in SCALING_FACTORS:
+            data = generate(size * factor).encode("utf-8")
+            times = []
+            for _ in range(repeat):
+                gc.collect()  # the previous input's garbage is not this one's time
+                start = time.perf_counter()
+                result = process_source(data, f"{kind}.txt")
+                times.append(time.perf_counter() - start)
+            chars.append(len(data.decode("utf-8")))
+            seconds.append(min(times))
+            if result.record is None:
+                outcome = "rejected: " + "; ".join(f"{e.stage} {e.field}" for e in result.errors)
+        growth = math.log2(seconds[-1] / seconds[-2]) if seconds[-2] > 0 else None
+        kinds.append({"kind": kind, "chars": chars, "seconds": seconds, "growth": growth,
+                      "outcome": outcome})
+        _log(f"{kind}: " + ", ".join(f"{t:.3f} s" for t in seconds))
+    return {"machine": machine(), "size": size, "factors": list(SCALING_FACTORS),
+            "repeat": repeat, "kinds": kinds}
+
+
+def format_scaling(figures: dict) -> str:
+    labels = [f"{f}n s" if f > 1 else "n s" for f in figures["factors"]]
+    header = f"{'kind':<16} {'chars (n)':>10} " + " ".join(f"{x:>8}" for x in labels)
+    lines = [
+        (f"process_source on pathological inputs, best of {figures['repeat']}; "
+         f"growth = log2(t(4n) / t(2n)): 1 is linear, 2 quadratic"),
+        header + f" {'growth':>7}  outcome",
+    ]
+    for row in figures["kinds"]:
+        lines.append(
+            f"{row['kind']:<16} {row['chars'][0]:>10,} "
+            + " ".join(f"{t:>8.3f}" for t in row["seconds"])
+            + f" {_num(row['growth']):>7}  {row['outcome']}"
+        )
+    return "\n".join(lines)
+
+
 # --- command line ------------------------------------------------------------------------------
 
 
@@ -650,6 +711,23 @@ def _add_bench(subparsers) -> None:
                        help="keep the temporary corpus and outputs")
     bench.set_defaults(handler=_bench)
 
+    kinds = bench.add_subparsers(dest="bench_command", metavar="KIND")
+    scaling = kinds.add_parser(
+        "scaling",
+        help="time the extraction of pathological inputs at growing sizes",
+        description="Time process_source (read and extract one document) on each "
+        "pathological input of pipeline/pathological.py at N, 2N and 4N characters, best of R "
+        "repetitions, and print the growth exponent log2(t(4N)/t(2N)): about 1 when the time "
+        "is linear in the size. Nothing is asserted (exit 0).",
+    )
+    scaling.add_argument("--size", type=_positive_int, default=25_000, metavar="N",
+                         help="smallest size in characters (default: 25000)")
+    scaling.add_argument("--repeat", type=_positive_int, default=3, metavar="R",
+                         help="repetitions per size; the best is kept (default: 3)")
+    scaling.add_argument("--json", dest="json_path", default=None, metavar="PATH",
+                         help="also write the figures as JSON to PATH")
+    scaling.set_defaults(handler=_bench_scaling)
+
 
 def _bench(args: argparse.Namespace) -> int:
     # Prefect's INFO lines per task would drown the figures; warnings still show.
@@ -664,6 +742,17 @@ def _bench(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {path}")
+    return 0
+
+
+def _bench_scaling(args: argparse.Namespace) -> int:
+    figures = scaling_figures(size=args.size, repeat=args.repeat)
+    print(format_scaling(figures))
+    if args.json_path:
+        path = Path(args.json_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {path}")
     return 0
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
@@ -615,16 +615,19 @@ def _resolve_ambiguous(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             and prev_span is not None and prev_span.end == span.start - 1
         ) or before is not None and before.text == ":":
             sure[n] = True
-    # Coordination passes context along a list, both ways: "LMP and GT regulations".
-    changed = True
-    while changed:
-        changed = False
-        for n in range(len(spans) - 1):
+    # Coordination passes context along a list, both ways: "LMP and GT regulations". A run of
+    # linked mentions is sure as a whole when one of them is (one pass over the runs, where
+    # passing it one link per sweep took a sweep per mention: 1,000 "GT, " took 7 s).
+    run_start = 0
+    for n in range(len(spans)):
+        last = n + 1 == len(spans)
+        if not last:
             gap = words(doc)[spans[n].end:spans[n + 1].start]
             linked = len(gap) <= 2 and all(t.lower_ in separators or t.is_space for t in gap)
-            if linked and sure[n] != sure[n + 1]:
-                sure[n] = sure[n + 1] = True
-                changed = True
+        if last or not linked:
+            if any(sure[run_start:n + 1]):
+                sure[run_start:n + 1] = [True] * (n + 1 - run_start)
+            run_start = n + 1
     return [s for s, ok in zip(spans, sure) if ok]
 
 
@@ -643,7 +646,14 @@ def _items(doc: Doc, spans: list[Span], rules: dict) -> list[ClassItem]:
         if span.end < len(doc) and words(doc)[span.end].text == "(":
             close = next((span.end + k for k, t in enumerate(words(doc)[span.end:span.end + 12])
                           if t.text == ")"), None)
-            inner = [s for s in spans[n + 1:] if close is not None and s.end <= close]
+            # Mentions inside the bracket: spans are sorted and the bracket is short, so only
+            # the next few are looked at (not every later one).
+            inner = []
+            m = n + 1
+            while close is not None and m < len(spans) and spans[m].start < close:
+                if spans[m].end <= close:
+                    inner.append(spans[m])
+                m += 1
             if close is not None and len(inner) == 1 and inner[0].start == span.end + 1:
                 inner_rule = rules[(inner[0].start, inner[0].end)]
                 if rule.long_form and inner_rule.family == rule.family:
@@ -778,11 +788,19 @@ def _definition_head(doc: Doc, end: int, sents: Sentences) -> int | None:
     return None
 
 
-def _clause_end(doc: Doc, start: int, limit: int, mentions: list[ClassItem]) -> int:
+def _starting_in(items: list[ClassItem], starts: list[int], start: int, end: int):
+    """The items (in document order, ``starts`` their start tokens) that start in
+    [start, end), found by bisection rather than a scan of every item per definition."""
+    return items[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _clause_end(
+    doc: Doc, start: int, limit: int, mentions: list[ClassItem], starts: list[int]
+) -> int:
     """End of a description: the first clause break (outside brackets) after its last class
     mention, so "production cars (Group A and Group B) and the lead category," stops at "and"."""
     breaks = _cues()["clause_breaks"]
-    inside = [m for m in mentions if start <= m.start < limit]
+    inside = _starting_in(mentions, starts, start, limit)
     scan_from = max((m.end for m in inside), default=start + 1)
     depth = 0
     for i, token in enumerate(words(doc)[start:limit], start):
@@ -805,11 +823,14 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
     runs = _runs(doc, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
+    lead_in_tokens = _cues()["lead_in_max_tokens"]
     for found in _opened_lists(doc, items, sents):
         sent_start = sents.bounds(found[0].start)[0]
         enumerations.append({"items": [_item_dict(i) for i in found],
                              "start_char": doc[found[0].start].idx, "opened": True,
-                             "lead_in": doc[sent_start:found[0].start].text})
+                             # The words right before the list: who was named last.
+                             "lead_in": doc[max(sent_start, found[0].start - lead_in_tokens):
+                                            found[0].start].text})
     for run in runs:
         first = run[0]
         if len(run) >= 2 and _closes_enumeration(doc, run, sents):
@@ -817,9 +838,10 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
             enumerations.append({
                 "items": [_item_dict(i) for i in run],
                 "start_char": doc[first.start].idx, "opened": False,
-                # The sentence before the list, to check who it is about.
-                "lead_in": doc[sent_start:first.start].text,
+                # The sentence's opening before the list, to check who it is about.
+                "lead_in": doc[sent_start:min(first.start, sent_start + lead_in_tokens)].text,
             })
+    item_starts = [i.start for i in items]  # items are in document order
     heads = []
     for run in runs:
         head = _definition_head(doc, run[-1].end, sents)
@@ -830,9 +852,9 @@ def class_structure(doc: Doc, spans: list[Span], rules: dict) -> dict:
         limit = sent_end
         if n + 1 < len(heads) and heads[n + 1][0][0].start < sent_end:
             limit = heads[n + 1][0][0].start
-        end = _clause_end(doc, head, limit, items)
+        end = _clause_end(doc, head, limit, items, item_starts)
         subjects = [i.name for i in run]
-        named = [i for i in items if head <= i.start and i.end <= end]
+        named = [i for i in _starting_in(items, item_starts, head, end) if i.end <= end]
         equivalents = [i.name for i in named]
         bracketed = [i.name for i in named if _in_brackets(doc, i.start, head)]
         if len(subjects) > 1 and len(bracketed) == len(subjects):
@@ -967,8 +989,18 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     structure = doc._.class_structure or {"enumerations": [], "definitions": [], "aliases": {}}
     foreign = foreign_sections(document, own_names)
 
+    # The foreign ranges (nested sections overlap) merged, to find an offset by bisection.
+    merged: list[list[int]] = []
+    for a, b in sorted(foreign):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        elif a < b:
+            merged.append([a, b])
+    merged_starts = [a for a, _ in merged]
+
     def ours(start_char: int) -> bool:
-        return not any(a <= start_char < b for a, b in foreign)
+        k = bisect_right(merged_starts, start_char) - 1
+        return k < 0 or start_char >= merged[k][1]
 
     labels = {s._.class_name: s.label_ for s in doc.spans.get(SPAN_KEY, [])}
     records: dict[str, dict] = {}
@@ -1025,16 +1057,17 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
         if record["parent"]:
             continue
         name = record["name"]
-        fits = [p for p in candidates
-                if p != name and name.startswith(p) and CHILD_SUFFIX.match(name[len(p):])]
-        if fits:
-            record["parent"] = max(fits, key=len)
+        # The name's own prefixes, longest first, looked up (not every candidate per name).
+        parent = next((name[:k] for k in range(len(name) - 1, -1, -1)
+                       if name[:k] in candidates and CHILD_SUFFIX.match(name[k:])), None)
+        if parent is not None:
+            record["parent"] = parent
     # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart
     # ("two general classes, LMP and GT ... four classes: LMP1, LMP2, GT1 and GT2") is a group.
-    parents = {r["parent"] for r in records.values() if r["parent"]} - {
-        name for items in listed_together for name in items
-        if any(records.get(other, {}).get("parent") == name for other in items)
-    }
+    listed_parents = set()
+    for items in listed_together:
+        listed_parents |= items & {records.get(other, {}).get("parent") for other in items}
+    parents = {r["parent"] for r in records.values() if r["parent"]} - listed_parents
     for record in records.values():
         name = record["name"]
         record["category"] = (

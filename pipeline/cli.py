@@ -1,7 +1,9 @@
 """Command line: ``python -m pipeline COMMAND ...``.
 
-Exit status: 0 success, 1 when some documents were rejected (the rest written) or a check
-failed, 2 on a usage error.
+Exit status of ``run``: 0 when every document and record was written, 3 when the run finished
+but some were rejected (the rest are written; the ``errors`` table says which and why), 1 when
+the run itself failed (the previous outputs are left as they were), 2 on a usage error. Other
+commands: 0 success, 1 a failed check, 2 a usage error.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ def _cron(value: str) -> str:
     return value
 
 
+def _default_max_bytes() -> int:
+    from .decoding import InputLimits
+
+    return InputLimits.default().max_bytes
+
+
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:
     """Options of one extraction run, shared by ``run`` and ``serve``."""
     parser.add_argument("input_dir", nargs="?", default="raw", type=_existing_dir,
@@ -63,6 +71,9 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                         help="worker threads or processes; for dask without an address, the "
                         "LocalCluster's single-threaded worker processes (default: CPU count)")
+    parser.add_argument("--max-bytes", type=_positive_int, default=None, metavar="N",
+                        help="reject source files larger than N bytes (default: "
+                        f"{_default_max_bytes():,}, from pipeline/data/input_limits.json)")
     parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
                         help="use an existing Dask cluster (its scheduler address) instead of "
                         "starting a LocalCluster; the workers need this package installed and "
@@ -77,9 +88,9 @@ def _add_run(subparsers) -> None:
         "is set) over INPUT_DIR and write OUTPUT_DIR/json/<stem>.json and "
         "OUTPUT_DIR/parquet/<table>.parquet. Runs are incremental: a document whose bytes and "
         "pipeline version are unchanged since the last run is not extracted again, and the "
-        "tables are rebuilt to equal a full run. Exit 0 when every document succeeded, 1 when "
-        "some were rejected (the rest are written; see the errors table) or the run failed, "
-        "2 on a usage error.",
+        "tables are rebuilt to equal a full run. Exit 0 when every document and record was "
+        "written, 3 when some were rejected (the rest are written; see the errors table), 1 "
+        "when the run failed, 2 on a usage error.",
     )
     _add_flow_options(run)
     run.add_argument("--quiet", action="store_true",
@@ -144,6 +155,7 @@ def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dic
         "output_dir": path(args.output_dir),
         "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
         "full": args.full,
+        "max_bytes": args.max_bytes,
     }
 
 

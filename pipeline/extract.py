@@ -7,15 +7,17 @@ built once per process.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from . import abbreviations, classes, dates, entities, series
+from .decoding import EXCERPT_CHARS, InputLimits, ReaderError, printable
 from .document import SourceDocument
 from .nlp import get_nlp
-from .reader import ReaderError, read_bytes
+from .reader import read_bytes
 from .records import (
     Abbreviation,
     DateMention,
@@ -43,10 +45,10 @@ class _Validator:
         self.errors: list[ErrorRow] = []
         self.context = {"source": document.text}
 
-    def error(self, stage: str, field: str, reason: str) -> None:
+    def error(self, stage: str, field: str, reason: str, excerpt: str | None = None) -> None:
         self.errors.append(
             ErrorRow(doc_id=self.document.doc_id, source=self.document.source,
-                     stage=stage, field=field, reason=reason)
+                     stage=stage, field=field, reason=reason, excerpt=excerpt)
         )
 
     def items(self, model: type[BaseModel], field: str, raw: Iterable[dict]) -> list[Any]:
@@ -55,8 +57,15 @@ class _Validator:
             try:
                 valid.append(model.model_validate(item, context=self.context))
             except ValidationError as exc:
-                self.error("validate", f"{field}[{i}]", _reason(exc))
+                self.error("validate", f"{field}[{i}]", _reason(exc), self._excerpt(item))
         return valid
+
+    def _excerpt(self, item: dict) -> str | None:
+        """What the rejected item said: its text, else the source where it starts."""
+        text = item.get("text") or item.get("name") or item.get("short")
+        if not text and isinstance(item.get("start_char"), int):
+            text = self.document.text[item["start_char"]:item["start_char"] + EXCERPT_CHARS]
+        return printable(str(text)) if text else None
 
     def partial(self, model: type[BaseModel], field: str, data: dict) -> Any:
         """Validate ``data``, dropping (to their defaults) the fields that fail."""
@@ -69,7 +78,7 @@ class _Validator:
                 if not failing:  # a check across fields ("folded before inaugural")
                     failing = self._clearing_field(model, data)
                 droppable = failing & (set(data) - {"name"})
-                self.error("validate", field, _reason(exc))
+                self.error("validate", field, _reason(exc), self._excerpt(data))
                 if not droppable:
                     raise
                 for key in droppable:
@@ -156,14 +165,17 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def process_source(data: bytes, source: str) -> DocumentResult:
+def process_source(data: bytes, source: str,
+                   limits: InputLimits | None = None) -> DocumentResult:
     """Read and extract one source; any failure becomes an error row, never an exception."""
     try:
-        document = read_bytes(data, source=source)
+        document = read_bytes(data, source=source, limits=limits)
     except ReaderError as exc:
-        return DocumentResult.rejected(source, None, "read", exc.field, exc.reason)
+        return DocumentResult.rejected(source, hashlib.sha256(data).hexdigest(), "read",
+                                       exc.field, exc.reason, exc.excerpt)
     try:
         return extract_document(document)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         return DocumentResult.rejected(source, document.doc_id, "extract", "document",
-                                       f"{type(exc).__name__}: {exc}")
+                                       f"{type(exc).__name__}: {exc}",
+                                       printable(document.text.strip()))

@@ -26,21 +26,24 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from . import resources
+from .decoding import InputLimits
 from .records import DocumentResult
 from .writer import atomic_write_bytes
 
 STATE_DIR = ".state"
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
-HASH_CHUNK = 1 << 20
 
 # Modules that only orchestrate or serialise: a change to them cannot change a stored
 # DocumentResult (the JSON and Parquet files are rebuilt from stored results on every run), so
 # they stay out of the version. Every other module counts, including ones added later.
 ORCHESTRATION_MODULES = frozenset({
     "__main__.py", "cli.py", "run.py", "incremental.py", "progress.py", "writer.py",
+    "sources.py",
     # Commands that read outputs or time runs, never part of one:
     "evaluation.py", "bench.py", "synthetic.py", "report.py",
+    # Inputs the tests and the scaling benchmark feed the pipeline:
+    "pathological.py",
 })
 # Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
 RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")
@@ -66,8 +69,10 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def pipeline_version() -> str:
-    """Changes whenever the extraction code, the data files or a result library changes.
+def pipeline_version(limits: InputLimits | None = None) -> str:
+    """Changes whenever the extraction code, the data files, a result library or the input
+    limits of the run change (a document rejected as too large must be read again when the
+    limit is raised).
 
     The data part is not cached: data files are small and a rule edit must be seen by the next
     run of a long-lived process (``serve``).
@@ -75,15 +80,9 @@ def pipeline_version() -> str:
     digest = hashlib.sha256()
     digest.update(code_fingerprint().encode())
     digest.update(resources.data_fingerprint().encode())
+    if limits is not None and limits != InputLimits.default():  # defaults: in the data files
+        digest.update(limits.model_dump_json().encode())
     return digest.hexdigest()[:16]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class StoredResult(BaseModel):

@@ -5,6 +5,7 @@ Built once per process (``get_nlp``); a statistical model is never loaded.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from functools import cache
 
@@ -32,6 +33,10 @@ def build_nlp(components: Sequence[str] = COMPONENTS) -> Language:
     if unknown:
         raise ValueError(f"unknown components {sorted(unknown)}; known: {COMPONENTS}")
     nlp = customize_tokenizer(spacy.blank("en"))
+    # spaCy's 1,000,000-character cap protects the memory of parsers and NER models, which this
+    # pipeline has none of. Sources are bounded before decoding instead (``InputLimits``), and a
+    # run may raise that bound, so the cap must not reject what the run accepted.
+    nlp.max_length = sys.maxsize
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("line_boundaries", after="sentencizer")
     for name in COMPONENTS:

@@ -229,11 +229,16 @@ class RelationRow(DocumentKey):
 
 
 class ErrorRow(DocumentKey):
-    """A rejected input or record: which document, which field, why."""
+    """A rejected input or record: which document, which field, why, and what it looked like.
+
+    ``excerpt`` is a short, printable piece of what was rejected (control characters and
+    undecodable bytes escaped), or None when there is nothing to show (an empty file).
+    """
 
     stage: Literal["read", "extract", "validate", "write"]
     field: str
     reason: str
+    excerpt: str | None = None
 
 
 TABLES: dict[str, type[DocumentKey]] = {
@@ -262,10 +267,11 @@ class DocumentResult(BaseModel):
 
     @classmethod
     def rejected(cls, source: str, doc_id: str | None, stage: str, field: str,
-                 reason: str) -> DocumentResult:
+                 reason: str, excerpt: str | None = None) -> DocumentResult:
         """A document that produced no record: one error row says why."""
         return cls(source=source, doc_id=doc_id, errors=[ErrorRow(
-            doc_id=doc_id or "", source=source, stage=stage, field=field, reason=reason)])
+            doc_id=doc_id or "", source=source, stage=stage, field=field, reason=reason,
+            excerpt=excerpt)])
 
 
 # --- Arrow schema from the models --------------------------------------------------------------

@@ -25,6 +25,8 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
+from .sources import SourceRejected, open_source
+
 ASSETS = Path(__file__).resolve().parent / "report_assets"
 
 LABEL_COLORS = {
@@ -100,10 +102,13 @@ def _page_name(source: str, taken: set[str]) -> str:
     return name
 
 
-def _read_source(path: Path) -> str:
-    from .reader import decode_source
+def _read_source(input_dir: Path, source: str) -> str:
+    """The decoded source text; only files inside ``input_dir`` are read, whatever the JSON
+    says its source is."""
+    from .decoding import decode_source
 
-    return decode_source(path.read_bytes())
+    with open_source(Path(input_dir) / source, input_dir) as handle:
+        return decode_source(handle.read())
 
 
 def load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[ReportDocument],
@@ -123,8 +128,8 @@ def load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[Repor
         doc = ReportDocument(record, path, _page_name(source, taken))
         if input_dir is not None:
             try:
-                doc.text = _read_source(Path(input_dir) / source)
-            except (OSError, ValueError) as exc:
+                doc.text = _read_source(Path(input_dir), source)
+            except (OSError, ValueError, SourceRejected) as exc:
                 doc.problems.append(f"source text not available, no highlighting: {exc}")
         documents.append(doc)
     documents.sort(key=lambda d: (d.record.get("source") or "", d.page_name))

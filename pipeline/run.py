@@ -13,7 +13,6 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -25,28 +24,20 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from . import incremental, progress
+from . import incremental, progress, sources
+from .decoding import InputLimits, ReaderError, check_size
 from .incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
 from .records import TABLES, DocumentResult
-from .writer import TableWriters, atomic_write_bytes, document_json, json_name
+from .sources import SourceBytes, SourceRejected, list_sources, source_name
+from .writer import TableWriters, atomic_write_bytes, document_json, json_names
 
 DEFAULT_BATCH_SIZE = 64
+# Exit status of a run that finished with rejections, told apart from success (0), a failed run
+# (1) and a usage error (2).
+EXIT_PARTIAL = 3
 JSON_DIR = "json"
 
 logger = logging.getLogger(__name__)
-
-
-def list_sources(input_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file below ``input_dir``, in a stable order.
-
-    Files are not filtered by extension: a stray binary file is reported as an error row rather
-    than silently skipped.
-    """
-    root = Path(input_dir)
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
 
 
 def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[list]:
@@ -64,10 +55,6 @@ def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[lis
         out.append(list(items[start:end]))
         start = end
     return out
-
-
-def source_name(path: Path | str, root: Path | str) -> str:
-    return Path(path).relative_to(root).as_posix()
 
 
 # --- work units: what a worker runs ---------------------------------------------------------
@@ -89,12 +76,13 @@ class BatchOutput(BaseModel):
 def fingerprint_sources(
     paths: Iterable[str], root: str, *, final_attempt: bool = True
 ) -> dict[str, str | None]:
-    """source -> sha256 of its bytes. An OSError is raised (so the task is retried) unless this
-    is the last attempt; then the source maps to None and its extraction reports the error."""
+    """source -> sha256 of its bytes (a fingerprint of the reason for a rejected path). An
+    OSError is raised (so the task is retried) unless this is the last attempt; then the
+    source maps to None and its extraction reports the error."""
     out: dict[str, str | None] = {}
     for path in paths:
         try:
-            out[source_name(path, root)] = incremental.sha256_file(Path(path))
+            out[source_name(path, root)] = sources.fingerprint(path, root)
         except OSError:
             if not final_attempt:
                 raise
@@ -102,37 +90,50 @@ def fingerprint_sources(
     return out
 
 
-def extract_paths(paths: Sequence[str], root: str, *, final_attempt: bool = True) -> dict:
+def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None,
+                  final_attempt: bool = True) -> dict:
     """Read and extract one batch; the plain-data result of a task.
 
     Every file is read before any is extracted, so a retry after a transient read error costs a
     re-read, not a re-extraction. On the last attempt an unreadable file becomes an error row.
-    A document that fails to parse or extract is an error row of its own result
-    (``process_source`` never raises), so it never fails its batch.
+    A path that must not be read (outside the folder, not a regular file) or a file beyond the
+    size limit, and a document that fails to parse or extract, are error rows of their own
+    results (``process_source`` never raises), so they never fail their batch. ``limits`` is an
+    :class:`InputLimits` as a dict (plain data, to cross process boundaries).
     """
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
     from .extract import process_source
 
     started = time.perf_counter()
-    version = incremental.pipeline_version()
-    contents: dict[str, bytes | OSError] = {}
+    input_limits = InputLimits(**limits) if limits else InputLimits.default()
+    version = incremental.pipeline_version(input_limits)
+    contents: dict[str, SourceBytes | SourceRejected | OSError] = {}
     for path in paths:
         try:
-            contents[source_name(path, root)] = Path(path).read_bytes()
+            contents[source_name(path, root)] = sources.read_source(
+                path, root, input_limits.max_bytes)
+        except SourceRejected as exc:
+            contents[source_name(path, root)] = exc
         except OSError as exc:
             if not final_attempt:
                 raise
             contents[source_name(path, root)] = exc
-    nlp_builds = _ensure_nlp() if any(isinstance(d, bytes) for d in contents.values()) else 0
+    readable = any(isinstance(c, SourceBytes) and c.data for c in contents.values())
+    nlp_builds = _ensure_nlp() if readable else 0
     documents = []
-    for source, data in contents.items():
-        if isinstance(data, OSError):
+    for source, content in contents.items():
+        if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
-                                  result=unreadable(source, data))
+                                  result=unreadable(source, content))
+        elif isinstance(content, SourceRejected):
+            stored = StoredResult(
+                source=source, sha256=sources.rejected_fingerprint(content.reason),
+                version=version,
+                result=DocumentResult.rejected(source, None, "read", "path", content.reason))
         else:
-            stored = StoredResult(source=source, sha256=hashlib.sha256(data).hexdigest(),
-                                  version=version, result=process_source(data, source))
+            stored = StoredResult(source=source, sha256=content.sha256, version=version,
+                                  result=_process(content, source, input_limits, process_source))
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -159,6 +160,17 @@ def _ensure_nlp() -> int:
         return 1
 
 
+def _process(content: SourceBytes, source: str, limits: InputLimits,
+             process_source) -> DocumentResult:
+    if content.data is None:  # beyond the limit: not even loaded
+        try:
+            check_size(content.size, limits)
+        except ReaderError as exc:
+            return DocumentResult.rejected(source, content.sha256, "read", exc.field,
+                                           exc.reason)
+    return process_source(content.data, source, limits)
+
+
 def unreadable(source: str, error: OSError) -> DocumentResult:
     return DocumentResult.rejected(source, None, "read", "source", f"cannot read file: {error}")
 
@@ -168,7 +180,7 @@ class Executor(Protocol):
 
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]: ...
 
-    def extract(self, work: list[list[str]], root: str) -> Iterable[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterable[dict]:
         """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
         ...
 
@@ -177,9 +189,9 @@ class SerialExecutor:
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]:
         return fingerprint_sources(paths, root)
 
-    def extract(self, work: list[list[str]], root: str) -> Iterator[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterator[dict]:
         for batch in work:
-            yield extract_paths(batch, root)
+            yield extract_paths(batch, root, limits=limits)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -199,7 +211,8 @@ def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versio
     output_dir = Path(output_dir)
     json_dir = output_dir / JSON_DIR
     entries: dict[str, ManifestEntry] = {}
-    json_names: set[str] = set()
+    names = json_names(sources)
+    written: set[str] = set()
     with TableWriters(output_dir) as tables:
         for source in sorted(sources):
             stored = unstored.get(source) or store.load(source)
@@ -207,13 +220,12 @@ def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versio
                 raise RuntimeError(f"the stored result of {source} vanished during the run")
             result = stored.result
             if result.record is not None:
-                name = json_name(result.source)
-                _write_if_changed(json_dir / name, document_json(result.record))
-                json_names.add(name)
+                _write_if_changed(json_dir / names[source], document_json(result.record))
+                written.add(names[source])
             tables.add(result)
             entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
                                             ok=result.ok)
-        _remove_stale_json(json_dir, json_names)
+        _remove_stale_json(json_dir, written)
         counts = tables.commit()
     _remove_stale_temporaries(output_dir / "parquet")
     store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
@@ -225,8 +237,9 @@ def outputs_complete(output_dir: Path, manifest: Manifest) -> bool:
     """Every file the manifest says was published is still there."""
     output_dir = Path(output_dir)
     tables = all((output_dir / "parquet" / f"{name}.parquet").is_file() for name in TABLES)
+    names = json_names(manifest.documents)
     documents = all(
-        (output_dir / JSON_DIR / json_name(source)).is_file()
+        (output_dir / JSON_DIR / names[source]).is_file()
         for source, entry in manifest.documents.items() if entry.ok
     )
     return tables and documents and bool(manifest.rows)
@@ -283,7 +296,9 @@ class RunSummary(BaseModel):
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.documents_failed else 0
+        """0 when everything was written; ``EXIT_PARTIAL`` when the run finished but some
+        documents or records were rejected (the ``errors`` table says which and why)."""
+        return EXIT_PARTIAL if self.documents_failed or self.error_rows else 0
 
     def format(self) -> str:
         lines = [
@@ -330,18 +345,29 @@ def run_incremental(
     batch_size: int = DEFAULT_BATCH_SIZE,
     full: bool = False,
     min_batches: int = 1,
+    limits: InputLimits | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
 ) -> RunSummary:
-    """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed."""
+    """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed.
+
+    ``limits`` bounds what is accepted (default: ``InputLimits.default()``).
+    """
     log = log or logger
+    limits = limits or InputLimits.default()
     root = str(input_dir)
-    paths = [str(p) for p in list_sources(Path(root))]
-    fingerprints = executor.fingerprint(paths, root)
+    paths, misnamed = [], {}
+    for path in list_sources(Path(root), exclude=output_dir):
+        if problem := sources.name_problem(path):
+            misnamed[source_name(path, root)] = problem  # never handed to a task
+        else:
+            paths.append(str(path))
+    fingerprints = dict(executor.fingerprint(paths, root))
+    fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
     store = ResultStore(output_dir)
-    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(), full=full)
+    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits), full=full)
     log.info(
         "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
-        "(pipeline version %s%s)", len(paths), plan.count("new"), plan.count("changed"),
+        "(pipeline version %s%s)", len(fingerprints), plan.count("new"), plan.count("changed"),
         plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
         plan.version, ", --full" if full else "",
     )
@@ -350,12 +376,20 @@ def run_incremental(
     # publishing, so memory does not grow with the corpus.
     ok: dict[str, bool] = dict(plan.reused)
     unstored: dict[str, StoredResult] = {}
-    work = split_work([str(Path(root) / s) for s in plan.to_extract], batch_size, min_batches)
-    extracted = nlp_builds = 0
+    for source in (s for s in plan.to_extract if s in misnamed):
+        store.save(StoredResult(
+            source=source, sha256=fingerprints[source], version=plan.version,
+            result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
+        ok[source] = False
+    work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
+                      batch_size, min_batches)
+    extracted = len(ok) - len(plan.reused)
+    nlp_builds = 0
     bar = progress.current()
-    bar.start(total=len(paths), completed=len(ok))
+    bar.start(total=len(fingerprints), completed=len(ok))
     try:
-        for number, output in enumerate(executor.extract(work, root), start=1):
+        for number, output in enumerate(
+                executor.extract(work, root, limits.model_dump()), start=1):
             batch = BatchOutput.model_validate(output)
             for stored in batch.documents:
                 if stored.sha256:
@@ -379,9 +413,10 @@ def run_incremental(
     if (not extracted and not plan.removed and manifest.version == plan.version
             and set(manifest.documents) == set(ok) and outputs_complete(output_dir, manifest)):
         # Nothing changed since the last completed run and its outputs are all there.
-        rows = dict(manifest.rows)
+        rows = {name: manifest.rows.get(name, 0) for name in TABLES}
+        names = json_names(manifest.documents)
         _remove_stale_json(Path(output_dir) / JSON_DIR, {
-            json_name(source) for source, entry in manifest.documents.items() if entry.ok})
+            names[source] for source, entry in manifest.documents.items() if entry.ok})
         _remove_stale_temporaries(Path(output_dir) / "parquet")
         log.info("nothing changed: the published outputs are up to date")
     else:

@@ -109,6 +109,9 @@ class _Context:
                                      entity["label"], entity.get("canonical"))) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
+        self.series_by_start: dict[int, Span] = {}
+        for span in self.series_spans:
+            self.series_by_start.setdefault(span.start, span)
         # Read once, from the text: Span.text builds a Token per word on every call.
         self.series_norms = [_norm(self.text_of(s)) for s in self.series_spans]
         self.series_names = set(self.series_norms)
@@ -182,8 +185,43 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     return filter_spans(spans)
 
 
-def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
-    return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
+class _SpanIndex:
+    """(span, entity) pairs, also looked up by first and by last token.
+
+    The rules read the entity right after or right before a cue; scanning every entity per cue
+    made long documents quadratic (both grow with the length).
+    """
+
+    def __init__(self, pairs: list[tuple[Span, dict]]) -> None:
+        self.pairs = pairs
+        self.by_start: dict[int, tuple[Span, dict]] = {}
+        self.by_end: dict[int, tuple[Span, dict]] = {}
+        for pair in pairs:  # the first in document order wins, as a scan would find it
+            self.by_start.setdefault(pair[0].start, pair)
+            self.by_end.setdefault(pair[0].end, pair)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+
+def _entity_spans(ctx: _Context, labels) -> _SpanIndex:
+    return _SpanIndex([(span, entity) for span, entity in ctx.entity_spans
+                       if entity["label"] in labels])
+
+
+class _DateIndex:
+    """Resolved dates ordered by offset, for "the first year between two offsets" by
+    bisection rather than a scan of every date per cue."""
+
+    def __init__(self, dates: list[dict]) -> None:
+        self.any = bool(dates)
+        self.resolved = sorted((d for d in dates if d.get("value_start")),
+                               key=lambda d: d["start_char"])
+        self.starts = [d["start_char"] for d in self.resolved]
+
+    def first_between(self, lo: int, hi: int) -> dict | None:
+        k = bisect_left(self.starts, lo)
+        return self.resolved[k] if k < len(self.starts) and self.starts[k] < hi else None
 
 
 _WORD_FACTS: dict[int, tuple[bool, bool, bool]] = {}  # orth id -> (capital, digit, title)
@@ -290,18 +328,36 @@ class _Refs:
         refs.sort(key=lambda r: (r[0], -r[1]))
         self.index = refs
         self.starts = [r[0] for r in refs]
+        self.longest = max((r[1] - r[0] for r in refs), default=0)
+        self.other_starts = sorted(s.start for s in self.others)
+        self.ours_by_start: dict[int, Span] = {}
+        for span in self.ours:
+            self.ours_by_start.setdefault(span.start, span)
 
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
         None when there is none."""
         lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
-        refs = [r for r in self.index[lo:hi] if r[1] <= i]
-        if not refs:
-            return None
-        return refs[0][2] if first else max(refs, key=lambda r: (r[1], r[0]))[2]
+        if first:
+            return next((r[2] for r in self.index[lo:hi] if r[1] <= i), None)
+        # The nearest: the latest end (then start), read backwards from ``i``. References are
+        # at most ``longest`` tokens, so one starting before best end - longest cannot beat the
+        # best (a long sentence's references are not all reread for every cue).
+        best = None
+        for k in range(hi - 1, lo - 1, -1):
+            r = self.index[k]
+            if best is not None and r[0] + self.longest < best[1]:
+                break
+            if r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
+                best = r
+        return None if best is None else best[2]
+
+    def others_between(self, start: int, end: int) -> bool:
+        """Whether another named thing starts in tokens [start, end)."""
+        return bisect_left(self.other_starts, start) < bisect_left(self.other_starts, end)
 
     def ours_at(self, i: int) -> Span | None:
-        return next((s for s in self.ours if s.start == i), None)
+        return self.ours_by_start.get(i)
 
 
 def _references(ctx: _Context, own_names: list[str]) -> _Refs:
@@ -379,7 +435,7 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
         return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
     clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
                          if doc[i].lower_ in cues["clause_breaks"]), sent.start)
-    return not any(clause_start <= o.start < start for o in refs.others)
+    return not refs.others_between(clause_start, start)
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
@@ -534,7 +590,7 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
             continue
         sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, ctx.series_spans)
+            name = _name_after(doc, end, sent.end, ctx.series_by_start)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -557,15 +613,15 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
 # --- values next to cues -----------------------------------------------------------------
 
 
-def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str | None:
+def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
     """The series name starting right after the cue (determiners skipped)."""
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
         i += 1
-    span = next((s for s in series_spans if s.start == i), None)
+    span = series_by_start.get(i)
     return (span.kb_id_ or span.text) if span is not None else None
 
 
-def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
+def _body_after(doc: Doc, i: int, limit: int, bodies: _SpanIndex,
                 use_fallback: bool) -> list[str]:
     """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
     by the FIA and the SBF"."""
@@ -574,9 +630,8 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
         j = i
         while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
             j += 1
-        span = next((s for s, _ in bodies if s.start == j), None)
+        span, entity = bodies.by_start.get(j, (None, None))
         if span is not None:
-            entity = next(e for s, e in bodies if s.start == j)
             found.append(entity.get("canonical") or span.text)
         elif use_fallback and (span := _capitalised_after(doc, j, limit)) is not None:
             found.append(span.text)
@@ -593,19 +648,26 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
     return found
 
 
-def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
+def _body_before(doc: Doc, i: int, floor: int, bodies: _SpanIndex,
                  use_fallback: bool) -> str | None:
-    for span, entity in bodies:
-        if span.end == i or (span.end < i and doc[i - 1].text == ")"
-                             and doc[span.end:i].text.startswith("(")):
-            return entity.get("canonical") or span.text
+    """The body ending right before the cue, or right before a bracket that ends there
+    ("the Automobile Club de l'Ouest (ACO) rules")."""
+    pair = bodies.by_end.get(i)
+    if pair is None and i > 0 and doc[i - 1].text == ")":
+        for j in range(max(floor, i - 1 - _cues()["bracket_window"]), i - 1):
+            if doc[j].text.startswith("(") and j in bodies.by_end:
+                pair = bodies.by_end[j]
+                break
+    if pair is not None:
+        span, entity = pair
+        return entity.get("canonical") or span.text
     if use_fallback:
         name = _capitalised_before(doc, i, floor)
         return name.text if name is not None else None
     return None
 
 
-def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
+def _year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
                 fronted: bool = False) -> int | None:
     """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
     sentence's opening adverbial ("In 2014 the championship merged ...")."""
@@ -621,16 +683,15 @@ def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
     return year
 
 
-def _year_in(doc: Doc, start: int, end: int, dates: list[dict], last: bool) -> int | None:
+def _year_in(doc: Doc, start: int, end: int, dates: _DateIndex, last: bool) -> int | None:
     if start >= end:
         return None
     lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    inside = sorted((d for d in dates if lo <= d["start_char"] < hi and d.get("value_start")),
-                    key=lambda d: d["start_char"])
-    if inside:
-        value = inside[0]["value_end" if last else "value_start"] or inside[0]["value_start"]
+    first = dates.first_between(lo, hi)
+    if first is not None:
+        value = first["value_end" if last else "value_start"] or first["value_start"]
         return int(value[:4])
-    if not dates:
+    if not dates.any:
         # Without the date component: a plain year token.
         for token in doc[start:end]:
             if YEAR.fullmatch(token.text):
@@ -673,6 +734,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     use_fallback = not entities
     bodies = _entity_spans(ctx, BODY_LABELS)
     places = _entity_spans(ctx, PLACE_LABELS)
+    date_index = _DateIndex(dates)
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -681,7 +743,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # that use them about it too.
     for _ in range(2):
         refs = _references(ctx, own_names)
-        facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
+        facts = _collect(ctx, refs, series_spans, bodies, places, date_index, abbreviations,
                          foreign, lead, use_fallback)
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
                  + facts.get("ended_name", []))
@@ -782,7 +844,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
                                fronted=rule.get("fronted_year", False))
         elif value == "name_after":
-            fact = _name_after(doc, end, sent.end, series_spans)
+            fact = _name_after(doc, end, sent.end, ctx.series_by_start)
             if fact and rule.get("until"):
                 # "was known as X until 2005": a name with an end is a former one.
                 after = next((s.end for s in series_spans
@@ -800,8 +862,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
             fact = inside[0].text if inside else _body_before(doc, start, sent.start, bodies,
                                                               use_fallback)
-            if inside and not use_fallback and not any(s.start == inside[0].i
-                                                       for s, _ in bodies):
+            if inside and not use_fallback and inside[0].i not in bodies.by_start:
                 fact = None
         elif value == "location_after":
             fact = next(iter(_body_after(doc, end, sent.end, places, use_fallback)), None)

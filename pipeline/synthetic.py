@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reader import ReaderError, read_bytes
-from .run import list_sources
+from .reader import InputLimits, ReaderError, read_bytes
+from .sources import SourceRejected, list_sources, read_source, source_name
 
 # Families of interchangeable names. An entry is a tuple of forms (name, adjective...); a swap maps
 # every form of one entry to the same form of another, so "Japan"/"Japanese" move together.
@@ -69,10 +69,14 @@ def load_templates(raw_dir: Path) -> list[Template]:
     """Every readable article below ``raw_dir``; unreadable files are skipped."""
     templates = []
     root = Path(raw_dir)
+    limits = InputLimits.default()
     for path in list_sources(root):
         try:
-            document = read_bytes(path.read_bytes(), source=path.relative_to(root).as_posix())
-        except ReaderError:
+            content = read_source(path, root, limits.max_bytes)
+            if content.data is None:
+                continue
+            document = read_bytes(content.data, source=source_name(path, root), limits=limits)
+        except (ReaderError, SourceRejected):
             continue
         groups: dict[int | None, list[tuple[int, int]]] = {}
         for block in document.paragraphs():

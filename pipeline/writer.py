@@ -7,11 +7,13 @@ and atomic (each file is written to a temporary file in its folder, then ``os.re
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Self
 
 import pyarrow as pa
@@ -65,10 +67,41 @@ def document_json(record: DocumentRecord) -> bytes:
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def json_name(source: str) -> str:
-    """``sub/000_abc.txt`` -> ``sub/000_abc.json`` (the stem keeps its folder, so no clash)."""
-    path = Path(source)
+def json_names(sources: Iterable[str]) -> dict[str, str]:
+    """source -> the path of its JSON file under ``json/``, one distinct file per source.
+
+    The contract's name is the stem: ``sub/000_abc.txt`` -> ``sub/000_abc.json`` (the folder is
+    kept, so equal stems in different folders do not clash). Sources that would share a file
+    (``a.txt`` and ``a.md``; ``A.txt`` and ``a.txt`` on a case-insensitive file system) keep
+    their whole name instead (``a.txt.json``, ``a.md.json``), and a clash left after that gets
+    a hash of the source name, so no source's JSON ever overwrites another's. Source names are
+    relative paths found under the input folder, so they hold no ``..`` or absolute parts;
+    that is checked all the same, since a name here becomes a path we write to.
+    """
+    sources = sorted(set(sources))
+    for source in sources:
+        parts = PurePosixPath(source).parts
+        if not parts or source.startswith("/") or any(p in ("..", ".") for p in parts):
+            raise ValueError(f"unsafe source name for an output path: {source!r}")
+    names = {source: _stem_name(source) for source in sources}
+    for rename in (_full_name, _hashed_name):
+        taken = Counter(name.casefold() for name in names.values())
+        names = {s: rename(s) if taken[n.casefold()] > 1 else n for s, n in names.items()}
+    return names
+
+
+def _stem_name(source: str) -> str:
+    path = PurePosixPath(source)
     return path.with_suffix(".json").as_posix() if path.suffix else f"{source}.json"
+
+
+def _full_name(source: str) -> str:
+    return f"{source}.json"
+
+
+def _hashed_name(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    return f"{source}.{digest}.json"
 
 
 def _relations(key: dict, record: DocumentRecord) -> list[RelationRow]:
@@ -187,12 +220,6 @@ class TableWriters:
             self.abort()
 
 
-def write_document(record: DocumentRecord, out_dir: Path) -> Path:
-    path = Path(out_dir) / "json" / json_name(record.source)
-    atomic_write_bytes(path, document_json(record))
-    return path
-
-
 def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
     """Write every table (empty ones too, with their schema); return rows per table."""
     with TableWriters(out_dir) as tables:
@@ -202,7 +229,10 @@ def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, 
 
 
 def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str, int]:
+    """Every JSON file and table of ``results`` (a whole run's, so names are chosen once)."""
+    names = json_names(r.source for r in results)
     for result in results:
         if result.record is not None:
-            write_document(result.record, out_dir)
+            atomic_write_bytes(Path(out_dir) / "json" / names[result.source],
+                               document_json(result.record))
     return write_tables(results, out_dir)

@@ -19,6 +19,7 @@ import flows.api
 from flows.runners import DEFAULT_RUNNER
 from pipeline import cli, progress
 from pipeline.cli import main
+from pipeline.decoding import InputLimits
 from pipeline.run import SerialExecutor, run_incremental
 
 
@@ -40,9 +41,10 @@ def plain_flow(monkeypatch, no_server):
     def configured(args):
         seen["runner"] = cli._runner_options(args)
 
-        def run(input_dir, output_dir, batch_size, full):
+        def run(input_dir, output_dir, batch_size, full, max_bytes):
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
-                                   batch_size=batch_size, full=full)
+                                   batch_size=batch_size, full=full,
+                                   limits=InputLimits.from_options(max_bytes))
         return run
 
     monkeypatch.setattr(cli, "_configured_flow", configured)
@@ -99,10 +101,10 @@ def test_run_exits_0_when_every_document_is_written(raw_dir, tmp_path, plain_flo
     assert "extracted:         0  (reused 2)" in capsys.readouterr().out
 
 
-def test_run_exits_1_when_a_document_is_rejected(tmp_path, plain_flow, capsys):
+def test_run_exits_3_when_a_document_is_rejected(tmp_path, plain_flow, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
-    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 1
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 3
     assert "documents failed:  1" in capsys.readouterr().out
 
 
@@ -157,7 +159,7 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
     # Absolute paths: the served runs do not depend on the server's working folder.
     assert served["parameters"] == {
         "input_dir": str(Path(raw_dir).resolve()), "output_dir": str(tmp_path / "out"),
-        "batch_size": 64, "full": False,
+        "batch_size": 64, "full": False, "max_bytes": None,
     }
     assert served["flow"].name == "extract-motorsport-series"
     assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default

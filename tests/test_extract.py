@@ -14,7 +14,7 @@ GOOD = (
 
 @pytest.mark.parametrize(
     "data, field",
-    [(b"", "source"), (b"\x00\x01\x02binary", "encoding"), (b"caf\xe9", "encoding"),
+    [(b"", "size"), (b"  \n", "source"), (b"\x00\x01\x02binary", "encoding"), (b"caf\xe9", "encoding"),
      (b"= T =\n\n==A==\n\n==B==\n", "body")],
 )
 def test_bad_input_becomes_an_error_row(data, field):

@@ -21,6 +21,7 @@ import flows.extract
 import pipeline.extract
 from flows.extract import ARTIFACT_KEY, extract_series_flow
 from flows.runners import make_task_runner
+from pipeline import sources
 from pipeline.cli import main
 from tests.test_incremental import make_corpus, published
 
@@ -55,7 +56,7 @@ def reference(corpus, tmp_path_factory) -> tuple[Path, object]:
     with contextlib.redirect_stdout(printed):
         exit_code = main(["run", str(corpus), "--out", str(out), "--runner", "process",
                           "--workers", "2", "--batch-size", "1", "--quiet"])
-    assert exit_code == 1  # the bad inputs are rejected
+    assert exit_code == 3  # the bad inputs are rejected, the rest written
     # Nine batches on two worker processes: each process builds the spaCy pipeline once.
     builds = int(re.search(r"spaCy pipelines built: (\d+)", printed.getvalue()).group(1))
     assert 1 <= builds <= 2
@@ -70,7 +71,7 @@ def test_the_command_line_run_writes_good_documents_and_error_rows(reference, ca
     ]
     errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
     rejected = {e["source"]: e["field"] for e in errors if e["stage"] == "read"}
-    assert rejected == {"bad/empty.txt": "source", "bad/binary.bin": "encoding",
+    assert rejected == {"bad/empty.txt": "size", "bad/binary.bin": "encoding",
                         "bad/cp1252.txt": "encoding", "bad/headings.txt": "body"}
     series = pq.read_table(out / "parquet" / "series.parquet").column("name").to_pylist()
     assert "Harbour Endurance Series" in series
@@ -123,14 +124,15 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
     monkeypatch.setattr(flows.extract.extract_batch, "retry_delay_seconds", [0, 0])
     flaky, broken = corpus / "harbour.txt", corpus / "eastern.txt"
     attempts = {flaky: 0, broken: 0}
-    real_read = Path.read_bytes
+    real_read = sources.read_source
 
-    def read_bytes(self):
-        if self in attempts:
-            attempts[self] += 1
-            if self == broken or attempts[self] == 1:
+    def read_source(path, root, max_bytes):
+        path = Path(path)
+        if path in attempts:
+            attempts[path] += 1
+            if path == broken or attempts[path] == 1:
                 raise OSError(5, "Input/output error")
-        return real_read(self)
+        return real_read(path, root, max_bytes)
 
     real_extract = pipeline.extract.extract_document
 
@@ -139,7 +141,7 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
             raise ValueError("injected failure")
         return real_extract(document)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(sources, "read_source", read_source)
     monkeypatch.setattr(pipeline.extract, "extract_document", extract_document)
     out = tmp_path / "out"
     runner = make_task_runner("thread", workers=2)

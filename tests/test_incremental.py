@@ -13,9 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline.extract
-from pipeline import incremental, resources
+from pipeline import incremental, resources, sources
 from pipeline.incremental import ResultStore, plan_run
 from pipeline.run import (
+    EXIT_PARTIAL,
     RunSummary,
     SerialExecutor,
     extract_paths,
@@ -204,7 +205,7 @@ def test_an_exception_in_one_document_is_an_error_row(corpus, tmp_path, monkeypa
     out = tmp_path / "out"
     summary = run(corpus, out, batch_size=2)
     assert (summary.documents_failed, summary.documents_written) == (1, 4)
-    assert summary.exit_code == 1
+    assert summary.exit_code == EXIT_PARTIAL
     errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
     injected = [e for e in errors if e["source"] == "eastern.txt"]
     assert injected and injected[0]["stage"] == "extract"
@@ -232,7 +233,7 @@ def test_bad_inputs_are_error_rows_and_good_documents_are_written(corpus, tmp_pa
     out = tmp_path / "out"
     summary = run(corpus, out)
     assert (summary.documents_read, summary.documents_written) == (9, 5)
-    assert summary.exit_code == 1
+    assert summary.exit_code == EXIT_PARTIAL
     errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
     failed = {e["source"]: e for e in errors if e["stage"] == "read"}
     assert set(failed) == {"empty.txt", "image.png", "latin1.txt", "headings.txt"}
@@ -256,8 +257,8 @@ class InterruptAfter(SerialExecutor):
     def __init__(self, batches: int) -> None:
         self.left = batches
 
-    def extract(self, work, root):
-        for output in super().extract(work, root):
+    def extract(self, work, root, limits):
+        for output in super().extract(work, root, limits):
             if self.left == 0:
                 raise Interrupted
             self.left -= 1
@@ -325,14 +326,14 @@ def test_leftover_temporary_files_are_cleaned(corpus, tmp_path):
 
 def test_a_transient_read_error_is_raised_for_a_retry_then_recorded(corpus, monkeypatch):
     target = corpus / "eastern.txt"
-    real_read = Path.read_bytes
+    real_read = sources.read_source
 
-    def flaky(self):
-        if self == target:
+    def flaky(path, root, max_bytes):
+        if Path(path) == target:
             raise OSError(5, "Input/output error")
-        return real_read(self)
+        return real_read(path, root, max_bytes)
 
-    monkeypatch.setattr(Path, "read_bytes", flaky)
+    monkeypatch.setattr(sources, "read_source", flaky)
     paths = [str(corpus / "harbour.txt"), str(target)]
     with pytest.raises(OSError):
         extract_paths(paths, str(corpus), final_attempt=False)
@@ -345,14 +346,14 @@ def test_a_transient_read_error_is_raised_for_a_retry_then_recorded(corpus, monk
 
 
 def test_fingerprints_retry_then_leave_unreadable_files_to_extraction(corpus, monkeypatch):
-    real_hash = incremental.sha256_file
+    real_check = sources._check_path
 
-    def flaky(path):
+    def flaky(path, root):
         if path.name == "eastern.txt":
             raise PermissionError(13, "Permission denied")
-        return real_hash(path)
+        return real_check(path, root)
 
-    monkeypatch.setattr(incremental, "sha256_file", flaky)
+    monkeypatch.setattr(sources, "_check_path", flaky)
     paths = [str(corpus / "harbour.txt"), str(corpus / "eastern.txt")]
     with pytest.raises(OSError):
         fingerprint_sources(paths, str(corpus), final_attempt=False)

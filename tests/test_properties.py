@@ -99,7 +99,7 @@ sentence = st.builds(
 )
 paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
 short_label = st.lists(capitalised, min_size=1, max_size=4).map(" ".join)
-pad = st.sampled_from(["", "", " ", "\t", "  "])
+pad = st.sampled_from(["", "", " ", "\t", "  ", "\x0b"])
 
 
 @st.composite

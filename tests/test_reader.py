@@ -99,8 +99,8 @@ def test_seed_sections_and_infobox():
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        (b"", "source", "empty document"),
-        (b"  \n\n\t\n", "source", "empty document"),
+        (b"", "size", "empty file: 0 bytes"),
+        (b"  \n\n\t\n", "source", "empty document: only whitespace"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "encoding", "binary"),
         (b"The caf\xe9 series", "encoding", "not valid UTF-8: byte 0xe9 at offset 7"),
         (b"= Title =\n\n==Rules==\n\n==History==\n", "body", "no body text"),
@@ -119,7 +119,7 @@ def test_decode_strips_bom_only_once():
     assert decode_source("Öster".encode()) == "Öster"
 
 
-@pytest.mark.parametrize("marks", ["= =", "=  =", "== ==", "===\t==="])
+@pytest.mark.parametrize("marks", ["= =", "=  =", "== ==", "===\t===", "=\x0b=", "== \x0b =="])
 def test_a_title_or_heading_line_with_nothing_inside_names_nothing(marks):
     # Found by tests/test_properties.py: "= =" gave the title " ", which the series facts
     # then failed to look up (IndexError).
@@ -130,9 +130,10 @@ def test_a_title_or_heading_line_with_nothing_inside_names_nothing(marks):
     assert doc.sections == ()
 
 
-def test_an_infobox_line_without_a_key_gives_no_field():
+@pytest.mark.parametrize("keyless", ["-  : 1800", "- :: 1801", "- \x0b: 1802", "|\t= 1803"])
+def test_an_infobox_line_without_a_key_gives_no_field(keyless):
     # Found by tests/test_properties.py: "-  : 1800" gave the infobox key " ".
-    text = "Infobox\n- Inaugural: 1999\n-  : 1800\n- :: 1801\n\nThe Kestrel Cup is a series.\n"
+    text = f"Infobox\n- Inaugural: 1999\n{keyless}\n\nThe Kestrel Cup is a series.\n"
     doc = read_bytes(text.encode(), "keyless.txt")
     _spans_slice_back(doc)
     assert [(f.key, f.value) for f in doc.infobox] == [("Inaugural", "1999")]

@@ -286,6 +286,18 @@ def test_missing_source_and_stale_offsets_are_reported_not_fatal(run_dirs):
     assert "1 entities or dates do not match" in _page(output_dir, "three.txt").read_text()
 
 
+def test_a_source_name_pointing_out_of_the_input_folder_is_not_read(run_dirs):
+    input_dir, output_dir, records = run_dirs
+    secret = input_dir.parent / "secret.txt"
+    secret.write_text("hunter2 was the password\n", encoding="utf-8")
+    record = dict(records["two.json"], source="../secret.txt")
+    (output_dir / "json" / "two.json").write_text(json.dumps(record), encoding="utf-8")
+    write_report(output_dir, input_dir)
+    pages = "".join(p.read_text() for p in (output_dir / "report").rglob("*.html"))
+    assert "hunter2" not in pages
+    assert "outside the input folder" in pages
+
+
 def test_highlight_spans_keep_only_offsets_that_index_the_text():
     text = "Run at Korrin Park in 1995."
     record = {"entities": [_entity(text, "Korrin Park", "CIRCUIT"),
@@ -317,7 +329,7 @@ def test_report_command(run_dirs, capsys):
 def test_report_over_a_real_run_of_raw(raw_dir, tmp_path):
     """Extraction over the seed texts (no flow engine needed), then the report."""
     from pipeline.extract import process_source
-    from pipeline.run import list_sources, source_name
+    from pipeline.sources import list_sources, source_name
     from pipeline.writer import write_outputs
 
     results = [process_source(p.read_bytes(), source_name(p, raw_dir))

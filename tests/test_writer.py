@@ -5,6 +5,7 @@ import json
 import os
 
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.records import (
     TABLES,
@@ -13,7 +14,7 @@ from pipeline.records import (
     ErrorRow,
     arrow_schema,
 )
-from pipeline.writer import FILE_MODE, write_outputs
+from pipeline.writer import FILE_MODE, json_names, write_outputs
 
 TEXT = "The Baltic Touring Trophy (BTT) began in 1998 at Vastervik Raceway."
 DOC_ID = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -109,3 +110,44 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == FILE_MODE == 0o666 & ~umask
+
+
+def test_json_names_follow_the_contract_and_never_clash():
+    names = json_names(["000_abc.txt", "sub/000_abc.txt", "notes", "a.txt", "a.md", "b.txt",
+                        "C.txt", "c.txt"])
+    assert names["000_abc.txt"] == "000_abc.json"  # output.md: json/<stem>.json
+    assert names["sub/000_abc.txt"] == "sub/000_abc.json"  # folders keep equal stems apart
+    assert names["notes"] == "notes.json"
+    assert names["b.txt"] == "b.json"
+    # Same stem in one folder: the whole name is kept.
+    assert (names["a.txt"], names["a.md"]) == ("a.txt.json", "a.md.json")
+    # Names differing only by case would clash on a case-insensitive file system.
+    assert names["C.txt"].startswith("C.txt.") and names["c.txt"].startswith("c.txt.")
+    assert len({n.casefold() for n in names.values()}) == len(names)
+
+
+def test_json_names_resolve_a_clash_left_by_whole_names():
+    # The stem name of "x.txt.md" is "x.txt.json", also the whole-name form of "x.txt".
+    names = json_names(["x.txt", "x.md", "x.txt.md"])
+    assert names["x.md"] == "x.md.json"
+    assert len(set(names.values())) == 3
+    assert all(n.startswith(f"{s}.") and n.endswith(".json") for s, n in names.items())
+
+
+@pytest.mark.parametrize("source", ["../escape.txt", "/etc/passwd", "sub/../../x.txt", ""])
+def test_json_names_refuse_a_source_name_that_is_a_path_out(source):
+    with pytest.raises(ValueError, match="unsafe source name"):
+        json_names([source])
+
+
+def test_outputs_hold_no_executable_and_no_pickle(tmp_path):
+    write_outputs(_results(), tmp_path)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert path.stat().st_mode & 0o111 == 0, path
+        assert path.suffix in (".json", ".parquet"), path
+        assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol 2+
+    for table in (tmp_path / "parquet").glob("*.parquet"):
+        metadata = pq.read_schema(table).metadata or {}
+        assert b"pandas" not in metadata  # no pandas metadata, let alone pickled objects
