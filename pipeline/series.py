@@ -295,6 +295,38 @@ class _Refs:
         self.ours_by_start: dict[int, Span] = {}
         for span in self.ours:
             self.ours_by_start.setdefault(span.start, span)
+        self.own = [r for r in refs if r[2]]
+        self.own_starts = [r[0] for r in self.own]
+        # Named things other than this series that take the subject, counted up to each index.
+        self.takers_before = [0]
+        for r in refs:
+            self.takers_before.append(self.takers_before[-1] + (not r[2] and r[3]))
+
+    def last_own_end(self, sent: Span, i: int) -> int | None:
+        """The latest end of this series' references before token ``i`` in ``sent``."""
+        lo = bisect_left(self.own_starts, sent.start)
+        best = None
+        for k in range(bisect_left(self.own_starts, i) - 1, lo - 1, -1):
+            r = self.own[k]
+            if best is not None and r[0] + self.longest < best:
+                break
+            if r[1] <= i and (best is None or r[1] > best):
+                best = r[1]
+        return best
+
+    def subject_taken(self, start: int, i: int) -> bool:
+        """Whether a named thing that takes the subject lies in tokens [start, i)."""
+        a, b = bisect_left(self.starts, start), bisect_left(self.starts, i)
+        count = self.takers_before[b] - self.takers_before[a]
+        # Those running on past ``i`` do not count: only references that started within the
+        # longest reference's length of it can.
+        for k in range(b - 1, a - 1, -1):
+            r = self.index[k]
+            if r[0] + self.longest <= i:
+                break
+            if r[1] > i and not r[2] and r[3]:
+                count -= 1
+        return count > 0
 
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
@@ -420,13 +452,10 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
         # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
         # named in between keeps the subject, anything else named there (a series, a team,
         # a maker: "the series drew a team formed by ...") takes it.
-        lo, hi = bisect_left(refs.starts, sent.start), bisect_left(refs.starts, start)
-        window = [r for r in refs.index[lo:hi] if r[1] <= start]
-        ours = [r[1] for r in window if r[2]]
-        if not ours:
+        last = refs.last_own_end(sent, start)
+        if last is None:
             return lead_sentence
-        last = max(ours)
-        return not any(last <= r[0] and r[3] for r in window if not r[2])
+        return not refs.subject_taken(last, start)
     return verdict if verdict is not None else lead_sentence
 
 
@@ -545,12 +574,13 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
     refs = _references(ctx, [short] if short else [])
     renamed = set()
+    series_by_start = _by_start(ctx.series_spans)
     for rule, start, end in ctx.hits:
         if rule["relation"] != _cues()["rename_relation"]:
             continue
         sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, ctx.series_spans)
+            name = _name_after(doc, end, sent.end, series_by_start)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -573,11 +603,19 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
 # --- values next to cues -----------------------------------------------------------------
 
 
-def _name_after(doc: Doc, i: int, limit: int, series_spans: list[Span]) -> str | None:
+def _by_start(spans: list[Span]) -> dict[int, Span]:
+    """The first span starting at each token: looked up per cue instead of a scan per cue."""
+    index: dict[int, Span] = {}
+    for span in spans:
+        index.setdefault(span.start, span)
+    return index
+
+
+def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
     """The series name starting right after the cue (determiners skipped)."""
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
         i += 1
-    span = next((s for s in series_spans if s.start == i), None)
+    span = series_by_start.get(i)
     return (span.kb_id_ or span.text) if span is not None else None
 
 
@@ -621,7 +659,22 @@ def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
     return None
 
 
-def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
+class _DateIndex:
+    """The dates with a value in order of their offsets, to find the first in a range by
+    bisection (not a scan of every date per cue)."""
+
+    def __init__(self, dates: list[dict]) -> None:
+        self.empty = not dates
+        self.dates = sorted((d for d in dates if d.get("value_start")),
+                            key=lambda d: d["start_char"])
+        self.starts = [d["start_char"] for d in self.dates]
+
+    def first_in(self, lo: int, hi: int) -> dict | None:
+        k = bisect_left(self.starts, lo)
+        return self.dates[k] if k < len(self.dates) and self.starts[k] < hi else None
+
+
+def _year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
                 fronted: bool = False) -> int | None:
     """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
     sentence's opening adverbial ("In 2014 the championship merged ...")."""
@@ -637,16 +690,15 @@ def _year_after(doc: Doc, end: int, sent: Span, dates: list[dict], last: bool,
     return year
 
 
-def _year_in(doc: Doc, start: int, end: int, dates: list[dict], last: bool) -> int | None:
+def _year_in(doc: Doc, start: int, end: int, dates: _DateIndex, last: bool) -> int | None:
     if start >= end:
         return None
     lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    inside = sorted((d for d in dates if lo <= d["start_char"] < hi and d.get("value_start")),
-                    key=lambda d: d["start_char"])
-    if inside:
-        value = inside[0]["value_end" if last else "value_start"] or inside[0]["value_start"]
+    first = dates.first_in(lo, hi)
+    if first is not None:
+        value = first["value_end" if last else "value_start"] or first["value_start"]
         return int(value[:4])
-    if not dates:
+    if dates.empty:
         # Without the date component: a plain year token.
         for token in doc[start:end]:
             if YEAR.fullmatch(token.text):
@@ -768,6 +820,8 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
              use_fallback) -> dict[str, list]:
     doc = ctx.doc
     facts: dict[str, list] = {}
+    series_by_start = _by_start(series_spans)
+    dates = _DateIndex(dates)
     for rule, start, end in ctx.hits:
         if any(a <= ctx.token_starts[start] < b for a, b in foreign):
             continue
@@ -798,7 +852,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
                                fronted=rule.get("fronted_year", False))
         elif value == "name_after":
-            fact = _name_after(doc, end, sent.end, series_spans)
+            fact = _name_after(doc, end, sent.end, series_by_start)
             if fact and rule.get("until"):
                 # "was known as X until 2005": a name with an end is a former one.
                 after = next((s.end for s in series_spans
