@@ -446,9 +446,15 @@ class MotorsportEntities:
         people = [c for c in candidates if c.label == "PERSON"]
         if not people:
             return candidates
+        # The people covering each token, in candidate order: a name is a few tokens, so this
+        # is a short list per start (a scan of every person per candidate was quadratic).
+        covering: dict[int, list[Candidate]] = {}
+        for p in people:
+            for i in range(p.start, p.end):
+                covering.setdefault(i, []).append(p)
         out = []
         for c in candidates:
-            person = next((p for p in people if p.start <= c.start < p.end < c.end - 1), None)
+            person = next((p for p in covering.get(c.start, ()) if p.end < c.end - 1), None)
             if person is not None and c.priority[0] == PATTERN_PRIORITY:
                 c = c._replace(start=person.end, canonical=tokens.text(person.end, c.end))
             out.append(c)
@@ -822,7 +828,11 @@ class MotorsportEntities:
         ids = numpy.array([doc.vocab.strings.add(text) for text in names], dtype=numpy.uint64)
         found = []
         n = tokens.n
-        for i in numpy.nonzero((tokens.orths[:, None] == ids).any(axis=1))[0].tolist():
+        if len(ids) <= 32:
+            named = (tokens.orths[:, None] == ids).any(axis=1)
+        else:  # the comparison table is tokens x names: a document defining many short forms
+            named = numpy.isin(tokens.orths, ids)
+        for i in numpy.nonzero(named)[0].tolist():
             text = words[i]
             if i + 1 in hyphens:
                 continue

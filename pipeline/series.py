@@ -333,6 +333,38 @@ class _Refs:
         self.ours_by_start: dict[int, Span] = {}
         for span in self.ours:
             self.ours_by_start.setdefault(span.start, span)
+        self.own = [r for r in refs if r[2]]
+        self.own_starts = [r[0] for r in self.own]
+        # Named things other than this series that take the subject, counted up to each index.
+        self.takers_before = [0]
+        for r in refs:
+            self.takers_before.append(self.takers_before[-1] + (not r[2] and r[3]))
+
+    def last_own_end(self, sent: Span, i: int) -> int | None:
+        """The latest end of this series' references before token ``i`` in ``sent``."""
+        lo = bisect_left(self.own_starts, sent.start)
+        best = None
+        for k in range(bisect_left(self.own_starts, i) - 1, lo - 1, -1):
+            r = self.own[k]
+            if best is not None and r[0] + self.longest < best:
+                break
+            if r[1] <= i and (best is None or r[1] > best):
+                best = r[1]
+        return best
+
+    def subject_taken(self, start: int, i: int) -> bool:
+        """Whether a named thing that takes the subject lies in tokens [start, i)."""
+        a, b = bisect_left(self.starts, start), bisect_left(self.starts, i)
+        count = self.takers_before[b] - self.takers_before[a]
+        # Those running on past ``i`` do not count: only references that started within the
+        # longest reference's length of it can.
+        for k in range(b - 1, a - 1, -1):
+            r = self.index[k]
+            if r[0] + self.longest <= i:
+                break
+            if r[1] > i and not r[2] and r[3]:
+                count -= 1
+        return count > 0
 
     def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
         """Is the (nearest, or first) reference before token ``i`` in ``sent`` this series?
@@ -460,13 +492,10 @@ def _about_series(doc: Doc, refs: _Refs, sent: Span, start: int, lead_sentence: 
         # Bodies are objects of their relation ("run by X and ran under the rules of Y"): a body
         # named in between keeps the subject, anything else named there (a series, a team,
         # a maker: "the series drew a team formed by ...") takes it.
-        lo, hi = bisect_left(refs.starts, sent.start), bisect_left(refs.starts, start)
-        window = [r for r in refs.index[lo:hi] if r[1] <= start]
-        ours = [r[1] for r in window if r[2]]
-        if not ours:
+        last = refs.last_own_end(sent, start)
+        if last is None:
             return lead_sentence
-        last = max(ours)
-        return not any(last <= r[0] and r[3] for r in window if not r[2])
+        return not refs.subject_taken(last, start)
     return verdict if verdict is not None else lead_sentence
 
 
