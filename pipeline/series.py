@@ -619,7 +619,15 @@ def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) 
     return (span.kb_id_ or span.text) if span is not None else None
 
 
-def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
+def _entities_by_start(entities: list[tuple[Span, dict]]) -> dict[int, tuple[Span, dict]]:
+    """The first (span, entity) starting at each token, for look-ups per cue."""
+    index: dict[int, tuple[Span, dict]] = {}
+    for span, entity in entities:
+        index.setdefault(span.start, (span, entity))
+    return index
+
+
+def _body_after(doc: Doc, i: int, limit: int, bodies: dict[int, tuple[Span, dict]],
                 use_fallback: bool) -> list[str]:
     """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
     by the FIA and the SBF"."""
@@ -628,9 +636,8 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: list[tuple[Span, dict]],
         j = i
         while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
             j += 1
-        span = next((s for s, _ in bodies if s.start == j), None)
+        span, entity = bodies.get(j, (None, None))
         if span is not None:
-            entity = next(e for s, e in bodies if s.start == j)
             found.append(entity.get("canonical") or span.text)
         elif use_fallback and (span := _capitalised_after(doc, j, limit)) is not None:
             found.append(span.text)
@@ -821,6 +828,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
     doc = ctx.doc
     facts: dict[str, list] = {}
     series_by_start = _by_start(series_spans)
+    bodies_by_start, places_by_start = _entities_by_start(bodies), _entities_by_start(places)
     dates = _DateIndex(dates)
     for rule, start, end in ctx.hits:
         if any(a <= ctx.token_starts[start] < b for a, b in foreign):
@@ -860,7 +868,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
                 if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
                     fact = None
         elif value == "org_after":
-            fact = _body_after(doc, end, sent.end, bodies, use_fallback)
+            fact = _body_after(doc, end, sent.end, bodies_by_start, use_fallback)
             facts.setdefault(rule["relation"], []).extend(
                 _expand(f, abbreviations) for f in fact
                 if _norm(f) not in ctx.series_names)
@@ -870,11 +878,11 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
             fact = inside[0].text if inside else _body_before(doc, start, sent.start, bodies,
                                                               use_fallback)
-            if inside and not use_fallback and not any(s.start == inside[0].i
-                                                       for s, _ in bodies):
+            if inside and not use_fallback and inside[0].i not in bodies_by_start:
                 fact = None
         elif value == "location_after":
-            fact = next(iter(_body_after(doc, end, sent.end, places, use_fallback)), None)
+            fact = next(iter(_body_after(doc, end, sent.end, places_by_start, use_fallback)),
+                        None)
         if not fact or (value not in ("name_after", "year_after")
                         and _norm(fact) in ctx.series_names):
             continue
