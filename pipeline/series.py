@@ -16,7 +16,7 @@ shares the sentence's first subject. Sections about another series are skipped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -94,6 +94,7 @@ class _Context:
         self.sents = sentences(doc)
         self.generic_refs: list[Span] | None = None  # see _generic_references
         self.other_subjects: list[Span] | None = None  # see _other_subjects
+        self.clause_breaks: list[int] | None = None  # see _clause_breaks
         self.cues = _matchers(doc.vocab)
         offsets = doc.to_array([IDX, LENGTH])
         self.token_starts = offsets[:, 0].tolist()
@@ -425,9 +426,20 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
         while j < sent.end and doc[j].lower_ in cues["determiners"]:
             j += 1
         return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
-    clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
-                         if doc[i].lower_ in cues["clause_breaks"]), sent.start)
+    breaks = _clause_breaks(ctx)
+    k = bisect_right(breaks, start - 1) - 1
+    clause_start = breaks[k] + 1 if k >= 0 and breaks[k] >= sent.start else sent.start
     return not refs.others_between(clause_start, start)
+
+
+def _clause_breaks(ctx: _Context) -> list[int]:
+    """Positions of the clause-breaking words (",", "and", "while"...), read once per document:
+    the clause of a cue is found by bisection, not by walking back through a long sentence."""
+    if ctx.clause_breaks is None:
+        lower_ids = token_ids(ctx.doc, LOWER)
+        wanted = np.array(sorted(_word_ids(ctx.doc.vocab, "clause_breaks")), dtype=lower_ids.dtype)
+        ctx.clause_breaks = np.flatnonzero(np.isin(lower_ids, wanted)).tolist()
+    return ctx.clause_breaks
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
