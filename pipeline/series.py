@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER
@@ -29,6 +30,7 @@ from .classes import (
     AnchoredMatcher,
     FirstWords,
     foreign_sections,
+    in_ranges,
     sentences,
     token_ids,
     token_lists,
@@ -666,12 +668,39 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: dict[int, tuple[Span, dict
     return found
 
 
-def _body_before(doc: Doc, i: int, floor: int, bodies: list[tuple[Span, dict]],
+class _BodiesByEnd:
+    """The bodies a cue may follow ("the ACO's rules", "the ACO (Automobile Club) rules"): the
+    first, in order, that ends at the cue, or, after a closing bracket, that a bracket follows.
+    Indexed once per document instead of a scan of every body per cue."""
+
+    def __init__(self, doc: Doc, bodies: list[tuple[Span, dict]]) -> None:
+        self.bodies = bodies
+        self.at_end: dict[int, int] = {}
+        bracketed = []
+        for k, (span, _) in enumerate(bodies):
+            self.at_end.setdefault(span.end, k)
+            if span.end < len(doc) and doc[span.end].text.startswith("("):
+                bracketed.append((span.end, k))
+        bracketed.sort()
+        self.bracket_ends = [end for end, _ in bracketed]
+        # The first body (in order) among those ending before each bracketed end.
+        self.first_bracketed = list(accumulate((k for _, k in bracketed), min))
+
+    def before(self, doc: Doc, i: int) -> tuple[Span, dict] | None:
+        found = [self.at_end[i]] if i in self.at_end else []
+        if i > 0 and doc[i - 1].text == ")":
+            n = bisect_left(self.bracket_ends, i)
+            if n:
+                found.append(self.first_bracketed[n - 1])
+        return self.bodies[min(found)] if found else None
+
+
+def _body_before(doc: Doc, i: int, floor: int, bodies: _BodiesByEnd,
                  use_fallback: bool) -> str | None:
-    for span, entity in bodies:
-        if span.end == i or (span.end < i and doc[i - 1].text == ")"
-                             and doc[span.end:i].text.startswith("(")):
-            return entity.get("canonical") or span.text
+    body = bodies.before(doc, i)
+    if body is not None:
+        span, entity = body
+        return entity.get("canonical") or span.text
     if use_fallback:
         name = _capitalised_before(doc, i, floor)
         return name.text if name is not None else None
@@ -841,9 +870,11 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
     facts: dict[str, list] = {}
     series_by_start = _by_start(series_spans)
     bodies_by_start, places_by_start = _entities_by_start(bodies), _entities_by_start(places)
+    ending = _BodiesByEnd(doc, bodies)
     dates = _DateIndex(dates)
+    in_foreign = in_ranges(foreign)
     for rule, start, end in ctx.hits:
-        if any(a <= ctx.token_starts[start] < b for a, b in foreign):
+        if in_foreign(ctx.token_starts[start]):
             continue
         sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
@@ -888,7 +919,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
-            fact = inside[0].text if inside else _body_before(doc, start, sent.start, bodies,
+            fact = inside[0].text if inside else _body_before(doc, start, sent.start, ending,
                                                               use_fallback)
             if inside and not use_fallback and inside[0].i not in bodies_by_start:
                 fact = None
