@@ -911,6 +911,24 @@ def foreign_sections(document: SourceDocument, own_names: list[str] = ()) -> lis
     return ranges
 
 
+def in_ranges(ranges: list[tuple[int, int]]):
+    """A test of whether an offset lies in one of ``ranges`` ([start, end)): the ranges (nested
+    sections overlap) merged once, then found by bisection instead of a scan per offset."""
+    merged: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        elif a < b:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+
+    def contains(offset: int) -> bool:
+        k = bisect_right(starts, offset) - 1
+        return k >= 0 and offset < merged[k][1]
+
+    return contains
+
+
 def _infobox_classes(document: SourceDocument) -> list[dict]:
     records = []
     for item in document.infobox:
@@ -989,18 +1007,10 @@ def class_records(doc: Doc, document: SourceDocument, own_names: list[str] = ())
     structure = doc._.class_structure or {"enumerations": [], "definitions": [], "aliases": {}}
     foreign = foreign_sections(document, own_names)
 
-    # The foreign ranges (nested sections overlap) merged, to find an offset by bisection.
-    merged: list[list[int]] = []
-    for a, b in sorted(foreign):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        elif a < b:
-            merged.append([a, b])
-    merged_starts = [a for a, _ in merged]
+    in_foreign = in_ranges(foreign)
 
     def ours(start_char: int) -> bool:
-        k = bisect_right(merged_starts, start_char) - 1
-        return k < 0 or start_char >= merged[k][1]
+        return not in_foreign(start_char)
 
     labels = {s._.class_name: s.label_ for s in doc.spans.get(SPAN_KEY, [])}
     records: dict[str, dict] = {}

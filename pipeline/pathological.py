@@ -32,6 +32,8 @@ and 4n characters, and the tests run every kind at a moderate size. The kinds:
   class list;
 * ``series_cues``: thousands of renamings, foundings and seasons of named series in one
   sentence;
+* ``nominal_seasons``: thousands of "the last season was held in 2004" in one clause;
+* ``body_cues``: thousands of "was sanctioned by the FIA and run by the ACO" in one sentence;
 * ``distinct_abbreviations``: thousands of different "Alpha Bravo Charlie (ABC)" definitions;
 * ``people_and_teams``: thousands of driver names running on into team names in one sentence.
 
@@ -163,6 +165,16 @@ def _series_cues(n: int) -> str:
 
 
 # Twenty capitalised words with distinct initials: their triples spell 8,000 acronyms.
+def _nominal_seasons(n: int) -> str:
+    return "The Foo Cup began in 1990 and " + _repeat("the last season was held in 2004 ", n) + "then."
+
+
+def _body_cues(n: int) -> str:
+    return "The Foo Cup " + _repeat(
+        "was sanctioned by the FIA and run by the ACO, then ", n
+    ) + "it ended."
+
+
 _WORDS = [f"{syllable}ex" for syllable in (
     "Al", "Bo", "Ca", "De", "Ed", "Fa", "Ga", "Ho", "Iv", "Ju",
     "Ka", "Lo", "Ma", "No", "Os", "Pa", "Qu", "Ro", "Sa", "Ta",
@@ -205,6 +217,8 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "class_enumerations": _class_enumerations,
     "series_sections": _series_sections,
     "series_cues": _series_cues,
+    "nominal_seasons": _nominal_seasons,
+    "body_cues": _body_cues,
     "distinct_abbreviations": _distinct_abbreviations,
     "people_and_teams": _people_and_teams,
 }

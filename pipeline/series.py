@@ -16,9 +16,10 @@ shares the sentence's first subject. Sections about another series are skipped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER
@@ -29,6 +30,7 @@ from .classes import (
     AnchoredMatcher,
     FirstWords,
     foreign_sections,
+    in_ranges,
     sentences,
     token_ids,
     token_lists,
@@ -94,6 +96,7 @@ class _Context:
         self.sents = sentences(doc)
         self.generic_refs: list[Span] | None = None  # see _generic_references
         self.other_subjects: list[Span] | None = None  # see _other_subjects
+        self.clause_breaks: list[int] | None = None  # see _clause_breaks
         self.cues = _matchers(doc.vocab)
         offsets = doc.to_array([IDX, LENGTH])
         self.token_starts = offsets[:, 0].tolist()
@@ -109,9 +112,6 @@ class _Context:
                                      entity["label"], entity.get("canonical"))) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
-        self.series_by_start: dict[int, Span] = {}
-        for span in self.series_spans:
-            self.series_by_start.setdefault(span.start, span)
         # Read once, from the text: Span.text builds a Token per word on every call.
         self.series_norms = [_norm(self.text_of(s)) for s in self.series_spans]
         self.series_names = set(self.series_norms)
@@ -185,43 +185,8 @@ def _series_name_spans(ctx: _Context, entities: list[dict]) -> list[Span]:
     return filter_spans(spans)
 
 
-class _SpanIndex:
-    """(span, entity) pairs, also looked up by first and by last token.
-
-    The rules read the entity right after or right before a cue; scanning every entity per cue
-    made long documents quadratic (both grow with the length).
-    """
-
-    def __init__(self, pairs: list[tuple[Span, dict]]) -> None:
-        self.pairs = pairs
-        self.by_start: dict[int, tuple[Span, dict]] = {}
-        self.by_end: dict[int, tuple[Span, dict]] = {}
-        for pair in pairs:  # the first in document order wins, as a scan would find it
-            self.by_start.setdefault(pair[0].start, pair)
-            self.by_end.setdefault(pair[0].end, pair)
-
-    def __iter__(self):
-        return iter(self.pairs)
-
-
-def _entity_spans(ctx: _Context, labels) -> _SpanIndex:
-    return _SpanIndex([(span, entity) for span, entity in ctx.entity_spans
-                       if entity["label"] in labels])
-
-
-class _DateIndex:
-    """Resolved dates ordered by offset, for "the first year between two offsets" by
-    bisection rather than a scan of every date per cue."""
-
-    def __init__(self, dates: list[dict]) -> None:
-        self.any = bool(dates)
-        self.resolved = sorted((d for d in dates if d.get("value_start")),
-                               key=lambda d: d["start_char"])
-        self.starts = [d["start_char"] for d in self.resolved]
-
-    def first_between(self, lo: int, hi: int) -> dict | None:
-        k = bisect_left(self.starts, lo)
-        return self.resolved[k] if k < len(self.starts) and self.starts[k] < hi else None
+def _entity_spans(ctx: _Context, labels) -> list[tuple[Span, dict]]:
+    return [(span, entity) for span, entity in ctx.entity_spans if entity["label"] in labels]
 
 
 _WORD_FACTS: dict[int, tuple[bool, bool, bool]] = {}  # orth id -> (capital, digit, title)
@@ -465,9 +430,20 @@ def _nominal_about_series(ctx: _Context, refs: _Refs, sent: Span, start: int,
         while j < sent.end and doc[j].lower_ in cues["determiners"]:
             j += 1
         return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
-    clause_start = next((i + 1 for i in range(start - 1, sent.start - 1, -1)
-                         if doc[i].lower_ in cues["clause_breaks"]), sent.start)
+    breaks = _clause_breaks(ctx)
+    k = bisect_right(breaks, start - 1) - 1
+    clause_start = breaks[k] + 1 if k >= 0 and breaks[k] >= sent.start else sent.start
     return not refs.others_between(clause_start, start)
+
+
+def _clause_breaks(ctx: _Context) -> list[int]:
+    """Positions of the clause-breaking words (",", "and", "while"...), read once per document:
+    the clause of a cue is found by bisection, not by walking back through a long sentence."""
+    if ctx.clause_breaks is None:
+        lower_ids = token_ids(ctx.doc, LOWER)
+        wanted = np.array(sorted(_word_ids(ctx.doc.vocab, "clause_breaks")), dtype=lower_ids.dtype)
+        ctx.clause_breaks = np.flatnonzero(np.isin(lower_ids, wanted)).tolist()
+    return ctx.clause_breaks
 
 
 def _coordinated(doc: Doc, start: int, sent: Span) -> bool:
@@ -614,12 +590,13 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
     refs = _references(ctx, [short] if short else [])
     renamed = set()
+    series_by_start = _by_start(ctx.series_spans)
     for rule, start, end in ctx.hits:
         if rule["relation"] != _cues()["rename_relation"]:
             continue
         sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, ctx.series_by_start)
+            name = _name_after(doc, end, sent.end, series_by_start)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -642,6 +619,14 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
 # --- values next to cues -----------------------------------------------------------------
 
 
+def _by_start(spans: list[Span]) -> dict[int, Span]:
+    """The first span starting at each token: looked up per cue instead of a scan per cue."""
+    index: dict[int, Span] = {}
+    for span in spans:
+        index.setdefault(span.start, span)
+    return index
+
+
 def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
     """The series name starting right after the cue (determiners skipped)."""
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
@@ -650,7 +635,15 @@ def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) 
     return (span.kb_id_ or span.text) if span is not None else None
 
 
-def _body_after(doc: Doc, i: int, limit: int, bodies: _SpanIndex,
+def _entities_by_start(entities: list[tuple[Span, dict]]) -> dict[int, tuple[Span, dict]]:
+    """The first (span, entity) starting at each token, for look-ups per cue."""
+    index: dict[int, tuple[Span, dict]] = {}
+    for span, entity in entities:
+        index.setdefault(span.start, (span, entity))
+    return index
+
+
+def _body_after(doc: Doc, i: int, limit: int, bodies: dict[int, tuple[Span, dict]],
                 use_fallback: bool) -> list[str]:
     """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
     by the FIA and the SBF"."""
@@ -659,7 +652,7 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: _SpanIndex,
         j = i
         while j < limit and (doc[j].lower_ in _cues()["determiners"] or doc[j].is_space):
             j += 1
-        span, entity = bodies.by_start.get(j, (None, None))
+        span, entity = bodies.get(j, (None, None))
         if span is not None:
             found.append(entity.get("canonical") or span.text)
         elif use_fallback and (span := _capitalised_after(doc, j, limit)) is not None:
@@ -677,23 +670,58 @@ def _body_after(doc: Doc, i: int, limit: int, bodies: _SpanIndex,
     return found
 
 
-def _body_before(doc: Doc, i: int, floor: int, bodies: _SpanIndex,
+class _BodiesByEnd:
+    """The bodies a cue may follow ("the ACO's rules", "the ACO (Automobile Club) rules"): the
+    first, in order, that ends at the cue, or, after a closing bracket, that a bracket follows.
+    Indexed once per document instead of a scan of every body per cue."""
+
+    def __init__(self, doc: Doc, bodies: list[tuple[Span, dict]]) -> None:
+        self.bodies = bodies
+        self.at_end: dict[int, int] = {}
+        bracketed = []
+        for k, (span, _) in enumerate(bodies):
+            self.at_end.setdefault(span.end, k)
+            if span.end < len(doc) and doc[span.end].text.startswith("("):
+                bracketed.append((span.end, k))
+        bracketed.sort()
+        self.bracket_ends = [end for end, _ in bracketed]
+        # The first body (in order) among those ending before each bracketed end.
+        self.first_bracketed = list(accumulate((k for _, k in bracketed), min))
+
+    def before(self, doc: Doc, i: int) -> tuple[Span, dict] | None:
+        found = [self.at_end[i]] if i in self.at_end else []
+        if i > 0 and doc[i - 1].text == ")":
+            n = bisect_left(self.bracket_ends, i)
+            if n:
+                found.append(self.first_bracketed[n - 1])
+        return self.bodies[min(found)] if found else None
+
+
+def _body_before(doc: Doc, i: int, floor: int, bodies: _BodiesByEnd,
                  use_fallback: bool) -> str | None:
-    """The body ending right before the cue, or right before a bracket that ends there
-    ("the Automobile Club de l'Ouest (ACO) rules")."""
-    pair = bodies.by_end.get(i)
-    if pair is None and i > 0 and doc[i - 1].text == ")":
-        for j in range(max(floor, i - 1 - _cues()["bracket_window"]), i - 1):
-            if doc[j].text.startswith("(") and j in bodies.by_end:
-                pair = bodies.by_end[j]
-                break
-    if pair is not None:
-        span, entity = pair
+    body = bodies.before(doc, i)
+    if body is not None:
+        span, entity = body
         return entity.get("canonical") or span.text
     if use_fallback:
         name = _capitalised_before(doc, i, floor)
         return name.text if name is not None else None
     return None
+
+
+class _DateIndex:
+    """The dates with a value in order of their offsets, to find the first in a range by
+    bisection (not a scan of every date per cue)."""
+
+    def __init__(self, dates: list[dict]) -> None:
+        self.empty = not dates
+        self.dates = sorted((d for d in dates if d.get("value_start")),
+                            key=lambda d: d["start_char"])
+        self.starts = [d["start_char"] for d in self.dates]
+
+    def first_in(self, lo: int, hi: int) -> dict | None:
+        k = bisect_left(self.starts, lo)
+        return self.dates[k] if k < len(self.dates) and self.starts[k] < hi else None
 
 
 def _year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
@@ -716,11 +744,11 @@ def _year_in(doc: Doc, start: int, end: int, dates: _DateIndex, last: bool) -> i
     if start >= end:
         return None
     lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    first = dates.first_between(lo, hi)
+    first = dates.first_in(lo, hi)
     if first is not None:
         value = first["value_end" if last else "value_start"] or first["value_start"]
         return int(value[:4])
-    if not dates.any:
+    if dates.empty:
         # Without the date component: a plain year token.
         for token in doc[start:end]:
             if YEAR.fullmatch(token.text):
@@ -763,7 +791,6 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     use_fallback = not entities
     bodies = _entity_spans(ctx, BODY_LABELS)
     places = _entity_spans(ctx, PLACE_LABELS)
-    date_index = _DateIndex(dates)
     foreign = foreign_sections(document, [name, *aliases])
 
     facts: dict[str, list] = {}
@@ -772,7 +799,7 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
     # that use them about it too.
     for _ in range(2):
         refs = _references(ctx, own_names)
-        facts = _collect(ctx, refs, series_spans, bodies, places, date_index, abbreviations,
+        facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
                          foreign, lead, use_fallback)
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
                  + facts.get("ended_name", []))
@@ -843,8 +870,13 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
              use_fallback) -> dict[str, list]:
     doc = ctx.doc
     facts: dict[str, list] = {}
+    series_by_start = _by_start(series_spans)
+    bodies_by_start, places_by_start = _entities_by_start(bodies), _entities_by_start(places)
+    ending = _BodiesByEnd(doc, bodies)
+    dates = _DateIndex(dates)
+    in_foreign = in_ranges(foreign)
     for rule, start, end in ctx.hits:
-        if any(a <= ctx.token_starts[start] < b for a, b in foreign):
+        if in_foreign(ctx.token_starts[start]):
             continue
         sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
@@ -873,7 +905,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
             fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
                                fronted=rule.get("fronted_year", False))
         elif value == "name_after":
-            fact = _name_after(doc, end, sent.end, ctx.series_by_start)
+            fact = _name_after(doc, end, sent.end, series_by_start)
             if fact and rule.get("until"):
                 # "was known as X until 2005": a name with an end is a former one.
                 after = next((s.end for s in series_spans
@@ -881,7 +913,7 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
                 if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
                     fact = None
         elif value == "org_after":
-            fact = _body_after(doc, end, sent.end, bodies, use_fallback)
+            fact = _body_after(doc, end, sent.end, bodies_by_start, use_fallback)
             facts.setdefault(rule["relation"], []).extend(
                 _expand(f, abbreviations) for f in fact
                 if _norm(f) not in ctx.series_names)
@@ -889,12 +921,13 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
-            fact = inside[0].text if inside else _body_before(doc, start, sent.start, bodies,
+            fact = inside[0].text if inside else _body_before(doc, start, sent.start, ending,
                                                               use_fallback)
-            if inside and not use_fallback and inside[0].i not in bodies.by_start:
+            if inside and not use_fallback and inside[0].i not in bodies_by_start:
                 fact = None
         elif value == "location_after":
-            fact = next(iter(_body_after(doc, end, sent.end, places, use_fallback)), None)
+            fact = next(iter(_body_after(doc, end, sent.end, places_by_start, use_fallback)),
+                        None)
         if not fact or (value not in ("name_after", "year_after")
                         and _norm(fact) in ctx.series_names):
             continue

@@ -212,3 +212,23 @@ def test_one_sure_class_makes_a_long_linked_list_of_bare_codes_classes():
     assert names.count("GT") == 500 and names[-1] == "GT3"
     doc = get_nlp()("The cars were " + "GT, " * 50 + "and fast.")
     assert not [s for s in doc.spans["classes"] if s.text == "GT"]
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+def test_bench_scaling_reports_every_kind(tmp_path, capsys):
+    import json
+
+    from pipeline.cli import main
+
+    path = tmp_path / "scaling.json"
+    assert main(["bench", "scaling", "--size", "300", "--repeat", "1", "--json", str(path)]) == 0
+    figures = json.loads(path.read_text())
+    assert [row["kind"] for row in figures["kinds"]] == list(PATHOLOGICAL)
+    for row in figures["kinds"]:
+        assert len(row["seconds"]) == 3 and all(t > 0 for t in row["seconds"])
+        assert row["chars"][0] < row["chars"][1] < row["chars"][2]
+        assert row["outcome"] == "ok"
+    printed = capsys.readouterr().out
+    assert "growth" in printed and "nested" in printed
