@@ -676,6 +676,56 @@ def format_scaling(figures: dict) -> str:
     return "\n".join(lines)
 
 
+# --- the largest accepted input ----------------------------------------------------------------
+
+
+def largest_input_figures(raw_dir: Path, max_bytes: int | None = None) -> dict:
+    """``process_source`` on one article-shaped document as large as a run accepts: the
+    readable articles of ``raw_dir`` repeated up to the size limit (cut at a line end)."""
+    from .decoding import InputLimits
+    from .extract import process_source
+    from .nlp import get_nlp
+    from .sources import list_sources, read_source
+
+    limits = InputLimits.from_options(max_bytes)
+    articles = []
+    for path in list_sources(raw_dir):
+        with contextlib.suppress(Exception):  # unreadable files are not articles
+            data = read_source(path, raw_dir, limits.max_bytes).data
+            if data and process_source(data, path.name).record is not None:
+                articles.append(data.rstrip(b"\n"))
+    if not articles:
+        raise ValueError(f"no readable article in {raw_dir}")
+    unit = b"\n\n".join(articles) + b"\n\n"
+    data = (unit * (limits.max_bytes // len(unit) + 1))[:limits.max_bytes]
+    data = data[:data.rfind(b"\n") + 1]
+    get_nlp()
+    rss_before = _peak_rss_bytes()
+    gc.collect()
+    start = time.perf_counter()
+    result = process_source(data, "largest.txt", limits)
+    seconds = time.perf_counter() - start
+    record = result.record
+    return {
+        "machine": machine(), "max_bytes": limits.max_bytes, "bytes": len(data),
+        "seconds": round(seconds, 2), "mb_per_second": round(len(data) / seconds / 1e6, 3),
+        "peak_rss_before": rss_before, "peak_rss_after": _peak_rss_bytes(),
+        "entities": len(record.entities) if record else 0,
+        "dates": len(record.dates) if record else 0,
+        "error_rows": len(result.errors), "written": record is not None,
+    }
+
+
+def format_largest(figures: dict) -> str:
+    return (
+        f"largest accepted input: {figures['bytes']:,} bytes (limit {figures['max_bytes']:,}) "
+        f"in {figures['seconds']:.2f} s ({figures['mb_per_second']:.2f} MB/s); "
+        f"{figures['entities']:,} entities, {figures['dates']:,} dates, "
+        f"{figures['error_rows']} error rows, written: {figures['written']}; peak RSS "
+        f"{_mb(figures['peak_rss_before'])} before, {_mb(figures['peak_rss_after'])} after"
+    )
+
+
 # --- command line ------------------------------------------------------------------------------
 
 
@@ -727,6 +777,18 @@ def _add_bench(subparsers) -> None:
     scaling.add_argument("--json", dest="json_path", default=None, metavar="PATH",
                          help="also write the figures as JSON to PATH")
     scaling.set_defaults(handler=_bench_scaling)
+    largest = kinds.add_parser(
+        "largest",
+        help="time one article-shaped document at the input size limit",
+        description="Repeat the articles of INPUT_DIR into one document of --max-bytes bytes "
+        "(default: the run's limit) and time process_source on it, with the process's peak "
+        "memory before and after. Nothing is asserted (exit 0).",
+    )
+    largest.add_argument("--input", dest="raw_dir", default="raw", type=_existing_dir,
+                         metavar="INPUT_DIR", help="articles to repeat (default: raw/)")
+    largest.add_argument("--max-bytes", type=_positive_int, default=None, metavar="N",
+                         help="size of the document (default: the run's --max-bytes default)")
+    largest.set_defaults(handler=_bench_largest)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -753,6 +815,11 @@ def _bench_scaling(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {path}")
+    return 0
+
+
+def _bench_largest(args: argparse.Namespace) -> int:
+    print(format_largest(largest_input_figures(Path(args.raw_dir), args.max_bytes)))
     return 0
 
 

@@ -143,3 +143,14 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     for label in ("(a) tokenizer floor", "(b) extraction", "(c) run end to end",
                   "(d) unchanged re-run", "start-up", "(e) peak memory", "b_over_a"):
         assert label in printed
+
+
+def test_bench_largest_builds_one_article_shaped_document_at_the_limit(raw_dir, capsys):
+    from pipeline.bench import largest_input_figures
+    from pipeline.cli import main
+
+    figures = largest_input_figures(raw_dir, max_bytes=30_000)
+    assert 29_000 < figures["bytes"] <= 30_000 and figures["written"]
+    assert figures["error_rows"] == 0 and figures["entities"] > 100 and figures["dates"] > 20
+    assert main(["bench", "largest", "--max-bytes", "20000"]) == 0
+    assert "largest accepted input:" in capsys.readouterr().out
