@@ -800,21 +800,22 @@ def _bench(args: argparse.Namespace) -> int:
         memory_docs=args.memory_docs,
     )
     print(format_figures(figures))
-    path = Path(args.json_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {path}")
+    _write_figures(figures, args.json_path)
     return 0
+
+
+def _write_figures(figures: dict, json_path: str | None) -> None:
+    if json_path:
+        path = Path(json_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {path}")
 
 
 def _bench_scaling(args: argparse.Namespace) -> int:
     figures = scaling_figures(size=args.size, repeat=args.repeat)
     print(format_scaling(figures))
-    if args.json_path:
-        path = Path(args.json_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-        print(f"figures written to {path}")
+    _write_figures(figures, args.json_path)
     return 0
 
 
