@@ -101,10 +101,6 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     results (``process_source`` never raises), so they never fail their batch. ``limits`` is an
     :class:`InputLimits` as a dict (plain data, to cross process boundaries).
     """
-    # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
-    # of a process or Dask run.
-    from .extract import process_source
-
     started = time.perf_counter()
     input_limits = InputLimits(**limits) if limits else InputLimits.default()
     version = incremental.pipeline_version(input_limits)
@@ -133,7 +129,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 result=DocumentResult.rejected(source, None, "read", "path", content.reason))
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  result=_process(content, source, input_limits, process_source))
+                                  result=_extract(content, source, input_limits))
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -160,8 +156,11 @@ def _ensure_nlp() -> int:
         return 1
 
 
-def _process(content: SourceBytes, source: str, limits: InputLimits,
-             process_source) -> DocumentResult:
+def _extract(content: SourceBytes, source: str, limits: InputLimits) -> DocumentResult:
+    # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
+    # of a process or Dask run.
+    from .extract import process_source
+
     if content.data is None:  # beyond the limit: not even loaded
         try:
             check_size(content.size, limits)
