@@ -87,8 +87,9 @@ def list_sources(input_dir: Path | str, exclude: Path | str | None = None) -> li
     found: list[Path] = []
 
     def unlistable(error: OSError) -> None:
-        if error.filename is not None:
-            found.append(Path(error.filename))  # rejected when opened, with the reason
+        if error.filename is None or Path(error.filename) == root:
+            raise error  # the input folder itself: the run cannot start
+        found.append(Path(error.filename))  # rejected when opened, with the reason
 
     for folder, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
         here = Path(folder)

@@ -147,3 +147,16 @@ def test_an_output_folder_inside_the_input_folder_is_not_read(folder):
     assert "out/json/a.json" in names(folder)
     listed = [source_name(p, folder) for p in list_sources(folder, exclude=folder / "out")]
     assert not any(n.startswith("out/") for n in listed) and "a.txt" in listed
+
+
+def test_an_input_folder_that_cannot_be_listed_fails_the_listing(folder, monkeypatch):
+    real = os.scandir
+
+    def refuse(path=".", *args):
+        if os.fspath(path) == os.fspath(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    with pytest.raises(PermissionError):
+        list_sources(folder)
