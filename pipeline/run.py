@@ -313,6 +313,9 @@ class RunSummary(BaseModel):
             "rows per table:",
         ]
         lines += [f"  {name:<14}{count:>8}" for name, count in self.rows.items()]
+        if self.error_rows:
+            errors = Path(self.output_dir) / "parquet" / "errors.parquet"
+            lines.append(f"what was rejected, and why: {errors} (stage, field, reason, excerpt)")
         return "\n".join(lines)
 
     def markdown(self) -> str:

@@ -152,4 +152,5 @@ def test_the_command_exits_3_without_a_traceback_and_writes_the_same_outputs(
     assert done.returncode == EXIT_PARTIAL, done.stderr[-3000:]
     assert "Traceback" not in done.stderr + done.stdout
     assert f"documents failed:  {len(HOSTILE)}" in done.stdout
+    assert f"what was rejected, and why: {out / 'parquet' / 'errors.parquet'}" in done.stdout
     assert published(out) == published(run_in_process[0])
