@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -112,6 +113,7 @@ class _Context:
                                      entity["label"], entity.get("canonical"))) is not None
         ]
         self.series_spans = _series_name_spans(self, entities)
+        self.series_by_start: dict[int, Span] = _first_by_start(self.series_spans)
         # Read once, from the text: Span.text builds a Token per word on every call.
         self.series_norms = [_norm(self.text_of(s)) for s in self.series_spans]
         self.series_names = set(self.series_norms)
@@ -278,6 +280,15 @@ def _expand(name: str, abbreviations: list[dict]) -> str:
 # --- who a sentence is about -------------------------------------------------------------
 
 
+def _first_by_start(items, start=lambda span: span.start) -> dict:
+    """The first item (in order) starting at each token: looked up per cue, where a scan of
+    every item per cue made long documents quadratic."""
+    index: dict = {}
+    for item in items:
+        index.setdefault(start(item), item)
+    return index
+
+
 @dataclass
 class _Refs:
     """References to series and other named things, for subject checks."""
@@ -295,9 +306,7 @@ class _Refs:
         self.starts = [r[0] for r in refs]
         self.longest = max((r[1] - r[0] for r in refs), default=0)
         self.other_starts = sorted(s.start for s in self.others)
-        self.ours_by_start: dict[int, Span] = {}
-        for span in self.ours:
-            self.ours_by_start.setdefault(span.start, span)
+        self.ours_by_start: dict[int, Span] = _first_by_start(self.ours)
         self.own = [r for r in refs if r[2]]
         self.own_starts = [r[0] for r in self.own]
         # Named things other than this series that take the subject, counted up to each index.
@@ -590,13 +599,12 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
                    if e.get("label") in SERIES_LABELS and e.get("canonical")]
     refs = _references(ctx, [short] if short else [])
     renamed = set()
-    series_by_start = _by_start(ctx.series_spans)
     for rule, start, end in ctx.hits:
         if rule["relation"] != _cues()["rename_relation"]:
             continue
         sent = ctx.sent(start)
         if _about_series(doc, refs, sent, start, False):
-            name = _name_after(doc, end, sent.end, series_by_start)
+            name = _name_after(doc, end, sent.end, ctx.series_by_start)
             if name:
                 renamed.add(_norm(name))
     if short:
@@ -619,28 +627,12 @@ def _infer_title(ctx: _Context, abbreviations: list[dict],
 # --- values next to cues -----------------------------------------------------------------
 
 
-def _by_start(spans: list[Span]) -> dict[int, Span]:
-    """The first span starting at each token: looked up per cue instead of a scan per cue."""
-    index: dict[int, Span] = {}
-    for span in spans:
-        index.setdefault(span.start, span)
-    return index
-
-
 def _name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
     """The series name starting right after the cue (determiners skipped)."""
     while i < limit and (doc[i].lower_ in _cues()["determiners"] or doc[i].is_space):
         i += 1
     span = series_by_start.get(i)
     return (span.kb_id_ or span.text) if span is not None else None
-
-
-def _entities_by_start(entities: list[tuple[Span, dict]]) -> dict[int, tuple[Span, dict]]:
-    """The first (span, entity) starting at each token, for look-ups per cue."""
-    index: dict[int, tuple[Span, dict]] = {}
-    for span, entity in entities:
-        index.setdefault(span.start, (span, entity))
-    return index
 
 
 def _body_after(doc: Doc, i: int, limit: int, bodies: dict[int, tuple[Span, dict]],
@@ -724,6 +716,31 @@ class _DateIndex:
         return self.dates[k] if k < len(self.dates) and self.starts[k] < hi else None
 
 
+@dataclass
+class _CueValues:
+    """Where the values next to cues are looked up; built once per document, since both passes
+    of ``series_record`` read the same entities, dates and sections."""
+
+    bodies_by_start: dict[int, tuple[Span, dict]]
+    places_by_start: dict[int, tuple[Span, dict]]
+    bodies_by_end: _BodiesByEnd
+    dates: _DateIndex
+    in_foreign: Callable[[int], bool]
+
+    @classmethod
+    def of(cls, ctx: _Context, bodies, places, dates: list[dict],
+           foreign: list[tuple[int, int]]) -> _CueValues:
+        def pair_start(pair: tuple[Span, dict]) -> int:
+            return pair[0].start
+
+        return cls(
+            bodies_by_start=_first_by_start(bodies, pair_start),
+            places_by_start=_first_by_start(places, pair_start),
+            bodies_by_end=_BodiesByEnd(ctx.doc, bodies), dates=_DateIndex(dates),
+            in_foreign=in_ranges(foreign),
+        )
+
+
 def _year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
                 fronted: bool = False) -> int | None:
     """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
@@ -787,20 +804,19 @@ def series_record(doc: Doc, document: SourceDocument, *, abbreviations: list[dic
                if a.get("short") and a.get("long") and _norm(a["long"]) == _norm(name)]
     if short and short not in aliases and _norm(short) != _norm(name):
         aliases.append(short)
-    series_spans = ctx.series_spans
     use_fallback = not entities
     bodies = _entity_spans(ctx, BODY_LABELS)
     places = _entity_spans(ctx, PLACE_LABELS)
     foreign = foreign_sections(document, [name, *aliases])
 
+    values = _CueValues.of(ctx, bodies, places, dates, foreign)
     facts: dict[str, list] = {}
     own_names = [name, *aliases]
     # Two passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
     for _ in range(2):
         refs = _references(ctx, own_names)
-        facts = _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations,
-                         foreign, lead, use_fallback)
+        facts = _collect(ctx, refs, values, abbreviations, lead, use_fallback)
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
                  + facts.get("ended_name", []))
         if all(n in own_names for n in names):
@@ -866,17 +882,12 @@ def _without_short_forms(names: list[str]) -> list[str]:
         other != n and _initials_match(n, other) == 0 for other in names))]
 
 
-def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, foreign, lead,
-             use_fallback) -> dict[str, list]:
+def _collect(ctx: _Context, refs: _Refs, values: _CueValues, abbreviations: list[dict],
+             lead: Span | None, use_fallback: bool) -> dict[str, list]:
     doc = ctx.doc
     facts: dict[str, list] = {}
-    series_by_start = _by_start(series_spans)
-    bodies_by_start, places_by_start = _entities_by_start(bodies), _entities_by_start(places)
-    ending = _BodiesByEnd(doc, bodies)
-    dates = _DateIndex(dates)
-    in_foreign = in_ranges(foreign)
     for rule, start, end in ctx.hits:
-        if in_foreign(ctx.token_starts[start]):
+        if values.in_foreign(ctx.token_starts[start]):
             continue
         sent = ctx.sent(start)
         in_lead = lead is not None and sent.start == lead.start
@@ -902,18 +913,18 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         value = rule["value"]
         fact = None
         if value == "year_after":
-            fact = _year_after(doc, end, sent, dates, last=rule["relation"] == "folded",
+            fact = _year_after(doc, end, sent, values.dates, last=rule["relation"] == "folded",
                                fronted=rule.get("fronted_year", False))
         elif value == "name_after":
-            fact = _name_after(doc, end, sent.end, series_by_start)
+            fact = _name_after(doc, end, sent.end, ctx.series_by_start)
             if fact and rule.get("until"):
                 # "was known as X until 2005": a name with an end is a former one.
-                after = next((s.end for s in series_spans
+                after = next((s.end for s in ctx.series_spans
                               if fact in (s.text, s.kb_id_) and s.start >= end), sent.end)
                 if after >= sent.end or doc[after].lower_ not in _cues()["until_words"]:
                     fact = None
         elif value == "org_after":
-            fact = _body_after(doc, end, sent.end, bodies_by_start, use_fallback)
+            fact = _body_after(doc, end, sent.end, values.bodies_by_start, use_fallback)
             facts.setdefault(rule["relation"], []).extend(
                 _expand(f, abbreviations) for f in fact
                 if _norm(f) not in ctx.series_names)
@@ -921,13 +932,13 @@ def _collect(ctx, refs, series_spans, bodies, places, dates, abbreviations, fore
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
             inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
-            fact = inside[0].text if inside else _body_before(doc, start, sent.start, ending,
-                                                              use_fallback)
-            if inside and not use_fallback and inside[0].i not in bodies_by_start:
+            fact = inside[0].text if inside else _body_before(
+                doc, start, sent.start, values.bodies_by_end, use_fallback)
+            if inside and not use_fallback and inside[0].i not in values.bodies_by_start:
                 fact = None
         elif value == "location_after":
-            fact = next(iter(_body_after(doc, end, sent.end, places_by_start, use_fallback)),
-                        None)
+            fact = next(iter(_body_after(doc, end, sent.end, values.places_by_start,
+                                         use_fallback)), None)
         if not fact or (value not in ("name_after", "year_after")
                         and _norm(fact) in ctx.series_names):
             continue
