@@ -232,15 +232,18 @@ def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versio
     return counts
 
 
-def outputs_complete(output_dir: Path, manifest: Manifest) -> bool:
-    """Every file the manifest says was published is still there."""
+def published_json(manifest: Manifest) -> set[str]:
+    """The JSON files (under ``json/``) of the documents the manifest says were written."""
+    names = json_names(manifest.documents)
+    return {names[source] for source, entry in manifest.documents.items() if entry.ok}
+
+
+def outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
+    """Every file the manifest says was published (``json_files``: its JSON files) is still
+    there."""
     output_dir = Path(output_dir)
     tables = all((output_dir / "parquet" / f"{name}.parquet").is_file() for name in TABLES)
-    names = json_names(manifest.documents)
-    documents = all(
-        (output_dir / JSON_DIR / names[source]).is_file()
-        for source, entry in manifest.documents.items() if entry.ok
-    )
+    documents = all((output_dir / JSON_DIR / name).is_file() for name in json_files)
     return tables and documents and bool(manifest.rows)
 
 
@@ -412,13 +415,13 @@ def run_incremental(
         bar.stop()
 
     manifest = store.read_manifest()
+    json_files = published_json(manifest)
     if (not extracted and not plan.removed and manifest.version == plan.version
-            and set(manifest.documents) == set(ok) and outputs_complete(output_dir, manifest)):
+            and set(manifest.documents) == set(ok)
+            and outputs_complete(output_dir, manifest, json_files)):
         # Nothing changed since the last completed run and its outputs are all there.
         rows = {name: manifest.rows.get(name, 0) for name in TABLES}
-        names = json_names(manifest.documents)
-        _remove_stale_json(Path(output_dir) / JSON_DIR, {
-            names[source] for source, entry in manifest.documents.items() if entry.ok})
+        _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
         _remove_stale_temporaries(Path(output_dir) / "parquet")
         log.info("nothing changed: the published outputs are up to date")
     else:
