@@ -9,7 +9,7 @@ carrying the reason; the run turns it into an ``errors`` row for that source.
 
 Opening re-checks everything (the folder may change between listing and reading) and uses
 ``O_NONBLOCK`` so that even a file swapped for a named pipe cannot block the run. Reading keeps
-about ``max_bytes`` in memory however large the file, while hashing all of it, so an
+at most ``max_bytes`` in memory however large the file, while hashing all of it, so an
 oversized file is rejected without being loaded and its fingerprint stays exact.
 """
 
@@ -187,14 +187,18 @@ class SourceBytes:
 
 
 def read_source(path: Path | str, root: Path | str, max_bytes: int) -> SourceBytes:
-    """Read a source, holding at most ``max_bytes`` plus one chunk in memory."""
+    """Read a source, holding at most ``max_bytes`` of it in memory."""
+    return _read(path, root, max_bytes)
+
+
+def _read(path: Path | str, root: Path | str, max_bytes: int) -> SourceBytes:
     digest = hashlib.sha256()
     kept: list[bytes] = []
     size = 0
     with open_source(path, root) as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
-            if size <= max_bytes:
+            if size + len(chunk) <= max_bytes:  # past the limit nothing is kept
                 kept.append(chunk)
             size += len(chunk)
     data = b"".join(kept) if size <= max_bytes else None
@@ -205,11 +209,7 @@ def fingerprint(path: Path | str, root: Path | str) -> str:
     """The sha256 of a source's bytes; for a rejected path, a stable fingerprint of the reason
     (so an unchanged rejection is not recomputed on every run, and a changed one is)."""
     try:
-        digest = hashlib.sha256()
-        with open_source(path, root) as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return _read(path, root, max_bytes=0).sha256  # hashed, nothing kept
     except SourceRejected as exc:
         return rejected_fingerprint(exc.reason)
 
