@@ -15,7 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 
-from pipeline.decoding import InputLimits
+from pipeline.ingest.decoding import InputLimits
 from pipeline.run import (
     DEFAULT_BATCH_SIZE,
     BatchOutput,

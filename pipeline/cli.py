@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .bench import _add_bench
-from .report import _add_report
+from .tools.bench import _add_bench
+from .tools.report import _add_report
 
 
 def _existing_dir(value: str) -> str:
@@ -47,7 +47,7 @@ def _cron(value: str) -> str:
 
 
 def _default_max_bytes() -> int:
-    from .decoding import InputLimits
+    from .ingest.decoding import InputLimits
 
     return InputLimits.default().max_bytes
 
@@ -208,7 +208,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _add_evaluate(subparsers) -> None:
-    from .evaluation import add_evaluate_arguments, run_evaluate
+    from .tools.evaluation import add_evaluate_arguments, run_evaluate
 
     evaluate = subparsers.add_parser(
         "evaluate",

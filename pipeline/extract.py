@@ -13,22 +13,22 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import abbreviations, classes, dates, entities, series
-from .decoding import EXCERPT_CHARS, InputLimits, ReaderError, printable
-from .document import SourceDocument
-from .nlp import get_nlp
-from .reader import read_bytes
-from .records import (
+from .contract.items import (
     Abbreviation,
     DateMention,
     DocumentRecord,
-    DocumentResult,
     Entity,
-    ErrorRow,
     RacingClass,
     Section,
     Series,
 )
+from .contract.tables import DocumentResult, ErrorRow
+from .facts import abbreviations, classes, dates, entities, series
+from .ingest.decoding import EXCERPT_CHARS, InputLimits, ReaderError, printable
+from .ingest.document import SourceDocument
+from .ingest.reader import read_bytes
+from .nlp import get_nlp
+from .nlp.tokens import TokenTable
 
 
 def _reason(error: ValidationError) -> str:
@@ -112,14 +112,16 @@ def extract_document(document: SourceDocument) -> DocumentResult:
         "entities": [e.model_dump() for e in entity_items],
         "dates": [d.model_dump() for d in date_items],
     }
-    class_items = check.items(RacingClass, "series.classes", classes.class_records(doc, document))
+    tokens = TokenTable(doc)
+    class_items = check.items(RacingClass, "series.classes",
+                              classes.class_records(tokens, document))
     series_data = series.series_record(
-        doc, document, **plain, classes=[c.model_dump() for c in class_items]
+        tokens, document, **plain, classes=[c.model_dump() for c in class_items]
     )
     # The series facts give "" for a name they could not infer: no title, not an empty one.
     title = series_data.get("name") or None
     title_source = series_data.get("title_source") if title else None
-    lost_pair = series.lost_long_form_pair(document, series_data, plain["abbreviations"])
+    lost_pair = abbreviations.lost_long_form_pair(document, series_data, plain["abbreviations"])
     if lost_pair:
         abbreviation_items += check.items(Abbreviation, "abbreviations", [lost_pair])
     series_fields = {k: v for k, v in series_data.items() if k in Series.model_fields}

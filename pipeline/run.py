@@ -24,12 +24,14 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from . import incremental, progress, sources
-from .decoding import InputLimits, ReaderError, check_size
-from .incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
-from .records import TABLES, DocumentResult
-from .sources import SourceBytes, SourceRejected, list_sources, source_name
-from .writer import TableWriters, atomic_write_bytes, document_json, json_names
+from . import progress
+from .contract.tables import TABLES, DocumentResult
+from .ingest import sources
+from .ingest.decoding import InputLimits, ReaderError, check_size
+from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
+from .store import incremental
+from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
+from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
 
 DEFAULT_BATCH_SIZE = 64
 # Exit status of a run that finished with rejections, told apart from success (0), a failed run

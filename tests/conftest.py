@@ -25,7 +25,7 @@ GOLD = FIXTURES / "gold"
 
 def parse(nlp, text: str):
     """(doc, document) for a test text, read and run as the pipeline does (over the body)."""
-    from pipeline.reader import read_text
+    from pipeline.ingest.reader import read_text
 
     document = read_text(text, source="test.txt", doc_id="test")
     return nlp(document.body), document

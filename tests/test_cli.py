@@ -19,7 +19,7 @@ import flows.api
 from flows.runners import DEFAULT_RUNNER
 from pipeline import cli, progress
 from pipeline.cli import main
-from pipeline.decoding import InputLimits
+from pipeline.ingest.decoding import InputLimits
 from pipeline.run import SerialExecutor, run_incremental
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import entities, extract
+from pipeline import extract
 from pipeline.extract import process_source
+from pipeline.facts import entities
 from tests.conftest import GOLD, RAW
 
 GOOD = (

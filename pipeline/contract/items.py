@@ -1,0 +1,172 @@
+"""The output contract (``shared/spec/output.md``, schema version 1): the items of one document
+as pydantic v2 models. The Parquet rows (:mod:`pipeline.contract.tables`) are these items plus
+the document key, so the models are the one source of truth for both outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+SCHEMA_VERSION = 1
+
+EntityLabel = Literal[
+    "ORG", "SERIES", "EVENT", "TEAM", "MANUFACTURER", "CAR", "CIRCUIT", "PERSON", "LOCATION",
+    "CLASS",
+]
+DateKind = Literal["year", "date", "month", "range", "decade", "season", "relative"]
+Granularity = Literal["day", "month", "year", "decade"]
+TitleSource = Literal["heading", "infobox", "lead", "inferred"]
+Year = Annotated[int, Field(ge=1800, le=2200)]
+
+ISO_BY_GRANULARITY = {
+    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "month": re.compile(r"^\d{4}-\d{2}$"),
+    "year": re.compile(r"^\d{4}$"),
+    "decade": re.compile(r"^\d{4}$"),
+}
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSpan(Record):
+    """An item found at ``source[start_char:end_char]``.
+
+    Validated against the source when it is passed as context
+    (``model_validate(data, context={"source": text})``).
+    """
+
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _offsets_index_the_source(self, info: ValidationInfo) -> SourceSpan:
+        if self.end_char <= self.start_char:
+            raise ValueError(f"end_char {self.end_char} <= start_char {self.start_char}")
+        source = (info.context or {}).get("source")
+        if source is not None:
+            if self.end_char > len(source):
+                raise ValueError(f"end_char {self.end_char} beyond the source ({len(source)})")
+            expected = getattr(self, "text", None) or getattr(self, "short", None)
+            if expected is not None and source[self.start_char:self.end_char] != expected:
+                raise ValueError(
+                    f"source[{self.start_char}:{self.end_char}] is "
+                    f"{source[self.start_char:self.end_char]!r}, not {expected!r}"
+                )
+        return self
+
+
+class Section(Record):
+    heading: str = Field(min_length=1)
+    level: int = Field(ge=1, le=6)
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
+
+
+class Abbreviation(SourceSpan):
+    """``start_char``/``end_char`` locate the short form where it is defined."""
+
+    short: str = Field(min_length=1)
+    long: str = Field(min_length=2)
+    # Where the long form stands beside it, when it does ("the JAF" linked by initials to a
+    # long form elsewhere has none).
+    long_start_char: int | None = Field(default=None, ge=0)
+    long_end_char: int | None = Field(default=None, ge=0)
+
+
+class RacingClass(Record):
+    name: str = Field(min_length=1)
+    parent: str | None = None
+    category: str | None = None
+    equivalents: list[str] = []
+    description: str | None = None
+
+
+class SeriesFacts(Record):
+    """The series' own facts; ``Series`` adds its classes (a table of their own in Parquet)."""
+
+    name: str | None
+    aliases: list[str] = []
+    inaugural_year: Year | None = None
+    folded_year: Year | None = None
+    country: str | None = None
+    sanctioning_bodies: list[str] = []
+    rule_bodies: list[str] = []
+    former_names: list[str] = []
+    renamed_to: list[str] = []  # later names other than ``name`` ("was renamed X")
+    predecessors: list[str] = []
+    successors: list[str] = []
+
+    @model_validator(mode="after")
+    def _folds_after_it_starts(self) -> SeriesFacts:
+        if self.inaugural_year and self.folded_year and self.folded_year < self.inaugural_year:
+            raise ValueError(
+                f"folded_year {self.folded_year} before inaugural_year {self.inaugural_year}"
+            )
+        return self
+
+
+class Series(SeriesFacts):
+    classes: list[RacingClass] = []
+
+
+class Entity(SourceSpan):
+    text: str = Field(min_length=1)
+    label: EntityLabel
+    canonical: str = Field(min_length=1)
+
+
+class DateMention(SourceSpan):
+    text: str = Field(min_length=1)
+    kind: DateKind
+    value_start: str | None
+    value_end: str | None
+    granularity: Granularity | None
+
+    @model_validator(mode="after")
+    def _values_match_granularity(self) -> DateMention:
+        values = [v for v in (self.value_start, self.value_end) if v is not None]
+        if len(values) < 2:
+            # Unresolved: a relative date without an anchor, or a day or month whose year is
+            # neither written nor found before it. Explicit years and decades always resolve.
+            unresolved = self.kind not in ("year", "decade") and not values
+            open_range = self.kind == "range" and self.value_start is not None
+            if not (unresolved or open_range):
+                raise ValueError(
+                    "only a relative date or a yearless day or month may be unresolved (both "
+                    "ends null), and only a range open-ended (\"2006–present\": value_end null)"
+                )
+        pattern = ISO_BY_GRANULARITY.get(self.granularity or "")
+        for value in values:
+            if pattern is None or not pattern.match(value):
+                raise ValueError(f"{value!r} is not ISO 8601 at granularity {self.granularity}")
+            if self.granularity == "day":
+                date.fromisoformat(value)
+        if len(values) == 2 and values[0] > values[1]:
+            raise ValueError(f"range ends {self.value_end} before it starts {self.value_start}")
+        return self
+
+
+class DocumentRecord(Record):
+    """One JSON document per source file. Field order is the key order written."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    doc_id: str = Field(pattern=r"^[0-9a-f]{64}$")
+    source: str
+    title: str | None
+    title_source: TitleSource | None
+    infobox: dict[str, str] = {}
+    sections: list[Section] = []
+    abbreviations: list[Abbreviation] = []
+    series: Series
+    entities: list[Entity] = []
+    dates: list[DateMention] = []
+    see_also: list[str] = []
+    categories: list[str] = []
+    interlanguage: dict[str, str] = {}
+    warnings: list[str] = []

@@ -1,0 +1,386 @@
+"""Abbreviation definitions and the later uses of their short forms.
+
+The ``abbreviation_detector`` component finds
+
+* definitions written beside their long form: "Long Form (LF)", "LF (Long Form)",
+  "Long Form (abbreviated LF)", "Long Form, abbreviated as LF", "Long Form, known as LF";
+* short forms the text uses without defining them, when their long form stands alone elsewhere
+  in the same document ("the JAF" after "the Japan Automobile Federation").
+
+The matching of a short form against the words before it adapts the algorithm of Schwartz &
+Hearst (2003), "A simple algorithm for identifying abbreviation definitions in biomedical text",
+as implemented in scispaCy's ``abbreviation.py``: the short form's letters are looked for right
+to left within a window of ``min(|SF| + 5, 2 * |SF|)`` words. Unlike scispaCy, which matches
+characters anywhere in the words, a letter here must start a word (after an elided article,
+"l'Ouest" -> O): names of bodies and series are acronyms of their words, and the stricter test
+keeps "FIA (Group A and Group B)" from reading as a definition. Lower-case function words
+("de", "of") may be passed over, as may a capitalised word when the letters still fit
+("Sports Car Endurance Race Operation" -> SERO).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy
+from spacy.attrs import IS_PUNCT, ORTH
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ...data import load_json
+from ..extensions import register_extensions
+from ..lexeme_flags import LexemeFlags, lexeme_flag
+
+RULES_FILE = "abbreviation_rules.json"
+
+
+@cache
+def _rules() -> dict:
+    rules = dict(load_json(RULES_FILE))
+    rules["short_form_re"] = re.compile(rules["short_form_regex"])
+    rules["undefined_re"] = re.compile(rules["undefined_short_form_regex"])
+    rules["skippable"] = frozenset(rules["skippable_words"])
+    rules["leading"] = frozenset(rules["leading_function_words"])
+    rules["connectors"] = frozenset(rules["name_connectors"])
+    rules["stops"] = frozenset(rules["window_stop_tokens"])
+    return rules
+
+
+def _is_name_word(text: str) -> bool:
+    """Capitalised, or an elided article before a capital ("l'Ouest")."""
+    if text[:2].lower() in {"l'", "d'", "l’", "d’"}:
+        text = text[2:]
+    return text[:1].isupper()
+
+
+def _initial(token: Token, elisions: tuple[str, ...]) -> str:
+    """The letter a word contributes to an acronym ("l'Ouest" -> "o", "1000" -> "1")."""
+    return _initial_text(token.text, elisions)
+
+
+@cache
+def _elision_test(elisions: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
+    return frozenset(elisions), tuple(sorted({len(e) for e in elisions}))
+
+
+def _initial_text(text: str, elisions: tuple[str, ...]) -> str:
+    prefixes, lengths = _elision_test(elisions)
+    # Most words have no elided article: one set look-up per prefix length first.
+    for k in lengths:
+        if text[:k] in prefixes:
+            for prefix in elisions:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    return text[len(prefix) : len(prefix) + 1].lower()
+            break
+    return text[:1].lower()
+
+
+def _letters(short: str) -> list[str]:
+    return [c.lower() for c in short if c.isalnum()]
+
+
+def match_long_form(words: list[Token], short: str, anchored_start: bool = False) -> int | None:
+    """Index in ``words`` where the long form of ``short`` starts, or None.
+
+    Right to left: the last word must give the last letter; each further letter is the initial of
+    some earlier word; skipped words must be function words or capitalised words (never a
+    lower-case content word, which would mean the long form has ended). With
+    ``anchored_start`` the long form must take every word from the first one (the text in
+    parentheses of "SF (Long Form)"), leading function words aside.
+    """
+    rules = _rules()
+    elisions = tuple(rules["elision_prefixes"])
+    letters = _letters(short)
+    if not letters or not words:
+        return None
+    j = len(letters) - 1
+    i = len(words) - 1
+    if _initial(words[i], elisions) != letters[j]:
+        return None
+    start = None
+    while i >= 0 and j >= 0:
+        word = words[i]
+        initial = _initial(word, elisions)
+        if initial == letters[j]:
+            j -= 1
+            start = i
+            # A capitalised word may give two letters in a row when it begins with both
+            # ("Le Mans" never does; "SportsCar" would) -- kept simple: one letter per word.
+        elif word.text in rules["skippable"] or word.is_punct:
+            pass
+        elif not (word.text[:1].isupper() or word.text[:1].isdigit()):
+            return None
+        i -= 1
+    if j >= 0 or start is None:
+        return None
+    if anchored_start:
+        leading = [w for w in words[:start] if w.lower_ not in rules["skippable"]]
+        if leading:
+            return None
+    if not (words[start].text[:1].isupper() or words[start].text[:1].isdigit()):
+        return None
+    return start
+
+
+def _window(doc: Doc, end: int, short: str) -> list[Token]:
+    """The words before token ``end`` that may hold the long form: same sentence, no clause
+    punctuation, at most min(|SF| + 5, 2 * |SF|) words."""
+    rules = _rules()
+    n = len(_letters(short))
+    size = min(n + rules["window_extra_words"], n * rules["window_factor"])
+    words: list[Token] = []
+    i = end - 1
+    while i >= 0 and len(words) < size:
+        token = doc[i]
+        if token.text in rules["stops"] or "\n" in token.text or token.is_space:
+            break
+        words.append(token)
+        if token.is_sent_start:
+            break
+        i -= 1
+    words.reverse()
+    return words
+
+
+class AbbreviationDetector:
+    def __init__(self, nlp: Language, name: str = "abbreviation_detector") -> None:
+        register_extensions()
+        rules = _rules()
+        vocab = nlp.vocab
+        short_re, undefined_re = rules["short_form_re"], rules["undefined_re"]
+        connectors = rules["connectors"]
+        # Word classes as lexeme flags, computed once per word type and read for a whole doc
+        # with Doc.to_array. No Matcher: definitions hang on two rare triggers (an opening
+        # parenthesis, a cue verb), and a Matcher call alone costs a tenth of the tokenizer's
+        # time (it builds a Token for every position).
+        self.short_flag = lexeme_flag(
+            vocab, "abbreviation:short", lambda t: short_re.match(t) is not None
+        )
+        cue_verbs = frozenset(rules["cue_verbs"])
+        self.trigger_flag = lexeme_flag(
+            vocab, "abbreviation:trigger", lambda t: t == "(" or t.lower() in cue_verbs
+        )
+        self.undefined_flag = lexeme_flag(
+            vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
+        )
+        self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
+        self.connector_flag = lexeme_flag(
+            vocab, "abbreviation:connector", lambda t: t in connectors
+        )
+        self.flag_ids = (
+            self.trigger_flag,
+            self.undefined_flag,
+            self.name_flag,
+            self.connector_flag,
+        )
+        self.lexeme_flags = LexemeFlags(vocab)
+        self.open_orth, self.close_orth = vocab.strings.add("("), vocab.strings.add(")")
+
+    def __call__(self, doc: Doc) -> Doc:
+        rules = _rules()
+        # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
+        # read from the lexemes once per word type (one to_array pass per flag costs more).
+        orths = doc.to_array(ORTH)
+        orth_list = orths.tolist()
+        lexeme_flags = numpy.array(self.lexeme_flags.of(orth_list), dtype=numpy.uint64)
+        flags = numpy.empty((len(orths), 5), dtype=numpy.uint64)
+        flags[:, 0] = orths
+        for column, flag in enumerate(self.flag_ids, 1):
+            flags[:, column] = (lexeme_flags >> numpy.uint64(flag)) & numpy.uint64(1)
+        pairs: list[tuple[Span, Span]] = []
+        seen_short: set[str] = set()
+        for i in numpy.nonzero(flags[:, 1])[0].tolist():
+            pair = self._definition_at(doc, orth_list, i, rules)
+            if pair is None:
+                continue
+            long_span, short_span = pair
+            if short_span.text in seen_short:
+                continue
+            seen_short.add(short_span.text)
+            pairs.append(pair)
+        punct = (lexeme_flags & numpy.uint64(1 << IS_PUNCT)) != 0
+        pairs.extend(self._undefined(doc, flags, punct, seen_short, rules))
+        pairs.sort(key=lambda p: p[1].start)
+        doc._.abbreviations = pairs
+        doc._.short_forms = {short.text: long.text for long, short in pairs}
+        group = []
+        for long_span, short_span in pairs:
+            group.append(Span(doc, long_span.start, long_span.end, label="LONG"))
+            group.append(Span(doc, short_span.start, short_span.end, label="SHORT"))
+        doc.spans["abbreviations"] = group
+        return doc
+
+    def _definition_at(
+        self, doc: Doc, orths: list[int], i: int, rules: dict
+    ) -> tuple[Span, Span] | None:
+        """The definition a trigger token opens, if any: the parenthesis up to its closing one
+        (read on the ORTH list), or a cue verb with its particles and the short form."""
+        n = len(doc)
+        if orths[i] == self.open_orth:
+            brackets = (self.open_orth, self.close_orth)
+            for j in range(i + 1, min(n, i + rules["parenthesis_max_tokens"] + 2)):
+                if orths[j] in brackets:
+                    if orths[j] == self.close_orth and j > i + 1:
+                        return self._definition(doc, "PARENS", i, j + 1)
+                    return None
+            return None
+        k = i + 1
+        while k < n and doc[k].lower_ in rules["cue_particles"]:
+            k += 1
+        if k >= n or not doc[k].check_flag(self.short_flag):
+            return None
+        if doc[i].lower_ in rules["cue_verbs_needing_particle"] and doc[i + 1].lower_ != "as":
+            return None  # "known as SF", never "known SF"
+        return self._definition(doc, "CUE", i, k + 1)
+
+    def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
+        rules = _rules()
+        if kind == "PARENS":
+            inner = [t for t in doc[start + 1 : end - 1] if not t.is_space]
+            if not inner:
+                return None
+            if all(t.lower_ in rules["definition_cues"] for t in inner[:-1]) and (
+                inner[-1].check_flag(self.short_flag)
+            ):
+                short = doc[inner[-1].i : inner[-1].i + 1]  # "Long Form (abbreviated SF)"
+            elif (
+                len(inner) > 2
+                and inner[0].check_flag(self.short_flag)
+                and inner[1].text in rules["parenthesis_separators"]
+            ):
+                short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
+            elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
+                return self._long_in_parens(doc, doc[start - 1 : start], inner)
+            else:
+                return None
+        else:
+            short = doc[end - 1 : end]
+        # Skip back over "(", a comma and cue words ("also known as") to where the long form ends.
+        long_end = start
+        while long_end > 0 and (
+            doc[long_end - 1].lower_ in rules["definition_cues"]
+            or doc[long_end - 1].text in {",", "("}
+        ):
+            long_end -= 1
+        words = _window(doc, long_end, short.text)
+        first = match_long_form(words, short.text)
+        if first is None:
+            return None
+        start = words[first].i
+        # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
+        if (
+            start >= 2
+            and doc[start - 1].text == "-"
+            and doc[start - 2].text in rules["long_form_prefixes"]
+        ):
+            start -= 2
+        elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
+            start -= 1
+        return doc[start : words[-1].i + 1], short
+
+    @staticmethod
+    def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
+        """ "SF (Long Form)": only names go in parentheses as a long form, so the text inside
+        must be mostly capitalised and give the letters from its first word."""
+        named = sum(1 for t in inner if t.text[:1].isupper())
+        if named * 2 < len(inner):
+            return None
+        first = match_long_form(inner, short.text, anchored_start=True)
+        if first is None:
+            return None
+        return doc[inner[first].i : inner[-1].i + 1], short
+
+    def _undefined(
+        self,
+        doc: Doc,
+        flags: numpy.ndarray,
+        punct: numpy.ndarray,
+        defined: set[str],
+        rules: dict,
+    ) -> list[tuple[Span, Span]]:
+        """Short forms used without a definition, linked to a long form standing alone in the
+        document whose capitalised words give exactly its letters. ``flags``: the columns ORTH,
+        trigger, undefined-short-form shape, name word, connector; ``punct``: IS_PUNCT per
+        token (no Python loop over tokens; words are read as strings, not Token objects)."""
+        strings = doc.vocab.strings
+        orths = flags[:, 0].tolist()
+        candidates: dict[str, int] = {}
+        for i in numpy.nonzero(flags[:, 2])[0].tolist():
+            text = strings[orths[i]]
+            if text not in defined:
+                candidates.setdefault(text, i)
+        if not candidates:
+            return []
+        elisions = tuple(rules["elision_prefixes"])
+        lengths = {len(_letters(short)) for short in candidates}
+        # Every beginning of a wanted acronym: a run stops being read at the first letter that
+        # leads to none.
+        beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
+        by_letters: dict[str, tuple[int, int]] = {}
+        for start, end in _name_runs(
+            strings, orths, punct, flags[:, 3], flags[:, 4], rules, lengths
+        ):
+            texts = [strings[orth] for orth in orths[start:end]]
+            # "All" of "All Japan ..." gives no letter (as in definitions).
+            first = 1 if texts[0] in rules["long_form_prefixes"] else 0
+            key = ""
+            for k in range(first, len(texts)):
+                if texts[k] in rules["skippable"] or punct[start + k]:
+                    continue
+                key += _initial_text(texts[k], elisions)
+                if key not in beginnings:
+                    break
+            else:
+                by_letters.setdefault(key, (start, end))
+        pairs = []
+        for short, i in candidates.items():
+            run = by_letters.get(short.lower())
+            if run is not None:
+                long_span = Span(doc, *run)
+                if long_span.text != short:
+                    pairs.append((long_span, Span(doc, i, i + 1)))
+        return pairs
+
+
+def _name_runs(
+    strings,
+    orths: list[int],
+    punct: numpy.ndarray,
+    name: numpy.ndarray,
+    connector: numpy.ndarray,
+    rules: dict,
+    lengths: set[int],
+):
+    """Maximal runs of capitalised words (with lower-case connectors such as "de" inside),
+    leading sentence words such as "The" or "During" trimmed: the names the text writes in
+    full, as (start, end)."""
+    inside = numpy.concatenate(([0], (name | connector).astype(numpy.int8), [0]))
+    edges = numpy.diff(inside)
+    starts = numpy.nonzero(edges == 1)[0]
+    ends = numpy.nonzero(edges == -1)[0]
+    # Capitalised words per run, to look only at runs that may give a short form's letters
+    # (a leading "The" or "During" may still be trimmed: up to two more words).
+    names = numpy.concatenate(([0], numpy.cumsum(name)))
+    low, high = min(lengths), max(lengths) + 2
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        if low <= names[end] - names[start] <= high:
+            yield from _trimmed(strings, orths, punct, start, end, rules)
+
+
+def _trimmed(strings, orths: list[int], punct: numpy.ndarray, start: int, end: int, rules: dict):
+    while start < end and (
+        strings[orths[start]].lower() in rules["leading"]
+        or punct[start]
+        or strings[orths[start]] in rules["connectors"]
+    ):
+        start += 1
+    while end > start and strings[orths[end - 1]] in rules["connectors"]:
+        end -= 1
+    if end - start >= 2:
+        yield start, end
+
+
+@Language.factory("abbreviation_detector")
+def make_abbreviation_detector(nlp: Language, name: str) -> AbbreviationDetector:
+    return AbbreviationDetector(nlp, name)

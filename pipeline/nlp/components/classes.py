@@ -1,0 +1,278 @@
+"""The ``racing_classes`` component: racing-class mentions.
+
+It finds class mentions ("LMP1", "GTE-Pro", "Group C", "Class B", "Le Mans Prototypes") with
+matchers built once from ``data/class_patterns.jsonl`` (run only where a pattern can start, see
+:class:`~pipeline.nlp.matching.AnchoredMatcher`) and stores them in ``doc.spans["classes"]``
+(label = the class category, or "CLASS" when the name does not say), each with its normalised
+name (``span._.class_name``), family and whether it is a spelled-out long form. A code the
+entity component gave to a car, series or team ("Ford GT", "Super GT") is no class mention.
+What the text says about its classes (lists, definitions, codes) is read from these mentions by
+:mod:`pipeline.facts.classes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from spacy.attrs import ENT_TYPE
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ...data import load_json, load_jsonl
+from ..extensions import register_extensions
+from ..matching import AnchoredMatcher
+from ..tokens import TokenTable
+
+__all__ = [
+    "SPAN_KEY",
+    "RacingClasses",
+    "class_category",
+    "class_cues",
+    "class_name_at",
+    "description_category",
+    "name_label",
+]
+
+SPAN_KEY = "classes"
+# A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
+PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
+
+
+@cache
+def class_cues() -> dict:
+    """``data/class_cues.json``, its word lists as sets: the words that carry class structure,
+    read by this component and by :mod:`pipeline.facts.classes`."""
+    data = load_json("class_cues.json")
+    return {
+        **data,
+        "class_nouns": frozenset(data["class_nouns"]),
+        "enumeration_nouns": frozenset(data["enumeration_nouns"]),
+        "enumeration_openers": frozenset(data["enumeration_openers"]),
+        "list_separators": frozenset(data["list_separators"]),
+        "definition_copulas": frozenset(data["definition_copulas"]),
+        "clause_breaks": frozenset(data["clause_breaks"]),
+        "car_guard_exempt_prefixes": frozenset(
+            w.casefold() for w in data["car_guard_exempt_prefixes"]
+        ),
+        "series_keywords": frozenset(data["series_keywords"]),
+        "known_categories": {k.casefold(): v for k, v in data["known_categories"].items()},
+    }
+
+
+def class_name_at(tokens: TokenTable, start: int, end: int) -> str:
+    """The class as it is usually written, of tokens start..end: "LMP1s" -> "LMP1",
+    "GTE - Pro" -> "GTE-Pro", "Gr. C" -> "Group C"."""
+    key = tuple(tokens.orth_list[start:end])
+    name = _CLASS_NAMES.get(key)
+    if name is None:
+        name = _CLASS_NAMES[key] = _class_name([w.text for w in tokens.words[start:end]
+                                                if not w.is_space])
+    return name
+
+
+_CLASS_NAMES: dict[tuple[int, ...], str] = {}  # orth ids -> class name, per word sequence
+
+
+def _class_name(words: list[str]) -> str:
+    if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
+        words = ["Group"] + words[2:]
+    if words and (m := PLURAL_CODE.match(words[-1])):
+        words[-1] = m.group(1)
+    out = ""
+    for i, word in enumerate(words):
+        glue = i > 0 and word != "-" and words[i - 1] != "-"
+        out += (" " if glue else "") + word
+    return out
+
+
+def class_category(name: str, label: str | None = None) -> str | None:
+    """The category of a class from the vocabulary, or None when the name does not say."""
+    known = class_cues()["known_categories"].get(name.casefold())
+    if known:
+        return known
+    return label if label and label != "CLASS" else None
+
+
+def description_category(text: str) -> str | None:
+    """Category named by a class description ("for production cars" -> production)."""
+    lowered = f" {text.casefold()} "
+    for keyword, category in _category_keywords():
+        if keyword.search(lowered):
+            return category
+    return None
+
+
+@cache
+def _category_keywords() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"\b{re.escape(keyword)}"), category)
+            for keyword, category in class_cues()["category_keywords"]]
+
+
+
+
+@dataclass
+class _Rule:
+    family: str
+    label: str
+    ambiguous: bool
+    named: bool
+    long_form: bool
+    code: re.Pattern | None = None  # the family's own code, checked on each match
+
+
+class RacingClasses:
+    def __init__(self, vocab, patterns: str = "class_patterns.jsonl") -> None:
+        register_extensions()
+        self.matcher = AnchoredMatcher(vocab, attr="ORTH")
+        self.rules: dict[int, _Rule] = {}
+        for n, entry in enumerate(load_jsonl(patterns)):
+            key = f"racing_class_{n}"
+            if "code" in entry:
+                key_id = self.matcher.add_code(key, entry["code"], entry.get("then"),
+                                               entry.get("alone", True))
+            else:
+                key_id = self.matcher.add(key, entry["patterns"])
+            self.rules[key_id] = _Rule(
+                family=entry["id"],
+                label=entry["label"],
+                ambiguous=entry.get("ambiguous", False),
+                named=entry.get("named", False),
+                long_form=entry.get("long_form", False),
+                code=re.compile(entry["code"]) if "code" in entry else None,
+            )
+
+    def __call__(self, doc: Doc) -> Doc:
+        tokens = TokenTable(doc)
+        words = tokens.words
+        claimed = _claimed_by_other_entities(doc)
+        candidates: list[tuple[Span, _Rule]] = []
+        for match_id, start, end in self.matcher(tokens):
+            rule = self.rules[match_id]
+            if rule.code is not None and not rule.code.match(words[start].text):
+                continue  # the shared first-token regex matched another family's code
+            if claimed and any(i in claimed for i in range(start, end)):
+                continue
+            if _inside_series_name(tokens, end) or (
+                    not rule.named and _after_car_name(tokens, start)):
+                continue
+            label = class_category(class_name_at(tokens, start, end), rule.label) or "CLASS"
+            candidates.append((Span(doc, start, end, label=label), rule))
+        rules_by_span = {(s.start, s.end): r for s, r in candidates}
+        spans = filter_spans([s for s, _ in candidates])
+        spans = _resolve_ambiguous(tokens, spans, rules_by_span)
+        for span in spans:
+            rule = rules_by_span[(span.start, span.end)]
+            extensions = span._
+            extensions.class_name = class_name_at(tokens, span.start, span.end)
+            extensions.class_family = rule.family
+            extensions.class_long_form = rule.long_form
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+@Language.factory("racing_classes", default_config={"patterns": "class_patterns.jsonl"})
+def make_racing_classes(nlp: Language, name: str, patterns: str) -> RacingClasses:
+    return RacingClasses(nlp.vocab, patterns)
+
+
+# --- mention filters ---------------------------------------------------------------------
+
+
+def _claimed_by_other_entities(doc: Doc) -> set[int]:
+    """Tokens the entity component gave to a car, series or team ("Ford GT", "Super GT"): read
+    from the ENT_TYPE array, as ``doc.ents`` would build a Span per entity."""
+    types = doc.to_array(ENT_TYPE)
+    claimed = (types != 0) & (types != doc.vocab.strings.add("CLASS"))
+    return set(np.flatnonzero(claimed).tolist())
+
+
+def _after_car_name(tokens: TokenTable, start: int) -> bool:
+    """A code right after a make or a model number is part of a car name: "Ford GT",
+    "Porsche 911 GT3", "Super GT". Sentence-initial words and series nouns don't count."""
+    if start == 0 or tokens.doc[start].is_sent_start:
+        return False
+    prev = tokens.words[start - 1]
+    if prev.is_space or prev.is_punct or prev.lower_ in class_cues()["car_guard_exempt_prefixes"]:
+        return False
+    if prev.lower_ in class_cues()["series_keywords"]:
+        return False
+    if prev.is_title and prev.is_alpha:
+        return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
+    if prev.is_digit:
+        # A model number ("911 GT3", "550 GT1"), not a year ("the 2008 GT1 title").
+        return len(prev.text) in (3, 4) and not prev.text.startswith(("19", "20"))
+    return any(c.isdigit() for c in prev.text)  # "F40 GTE", "R8 LMS"
+
+
+def _inside_series_name(tokens: TokenTable, end: int) -> bool:
+    """A class word starting a series name: "Grand Touring Car Championship", "TCR Europe
+    Series". Look through the capitalised words that follow for a series noun."""
+    keywords = class_cues()["series_keywords"]
+    for token in tokens.words[end:end + 4]:
+        if token.lower_ in keywords and (token.is_title or token.is_upper):
+            return True
+        if not (token.is_title or token.is_upper) or token.is_punct:
+            return False
+    return False
+
+
+def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict) -> list[Span]:
+    """Keep a bare "GT"/"LMP"/"DP" only with class context: a class noun after it ("GT cars",
+    "LMP-class"), brackets after a long form ("Grand Touring (GT)"), a list opener before it
+    ("classes: LMP, GT"), or a list with a sure class ("LMP and GT regulations")."""
+    nouns = class_cues()["class_nouns"]
+    separators = class_cues()["list_separators"]
+    sure = [not rules[(s.start, s.end)].ambiguous for s in spans]
+    for n, span in enumerate(spans):
+        if sure[n]:
+            continue
+        after = tokens.words[span.end:span.end + 2]
+        nxt = after[0] if len(after) else None
+        if nxt is not None and nxt.text == "-" and len(after) > 1:
+            nxt = after[1]
+        before = tokens.words[span.start - 1] if span.start > 0 else None
+        prev_span = spans[n - 1] if n > 0 else None
+        if nxt is not None and nxt.lower_ in nouns or (
+            before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
+            and prev_span is not None and prev_span.end == span.start - 1
+        ) or before is not None and before.text == ":":
+            sure[n] = True
+    # Coordination passes context along a list, both ways: "LMP and GT regulations". A run of
+    # linked mentions is sure as a whole when one of them is (one pass over the runs, where
+    # passing it one link per sweep took a sweep per mention: 1,000 "GT, " took 7 s).
+    run_start = 0
+    for n in range(len(spans)):
+        last = n + 1 == len(spans)
+        if not last:
+            gap = tokens.words[spans[n].end:spans[n + 1].start]
+            linked = len(gap) <= 2 and all(t.lower_ in separators or t.is_space for t in gap)
+        if last or not linked:
+            if any(sure[run_start:n + 1]):
+                sure[run_start:n + 1] = [True] * (n + 1 - run_start)
+            run_start = n + 1
+    return [s for s, ok in zip(spans, sure) if ok]
+
+
+@cache
+def _classifier(vocab) -> RacingClasses:
+    return RacingClasses(vocab)
+
+
+def name_label(vocab, name: str) -> str | None:
+    """The label of a class written on its own (an infobox value): "LMP1" -> prototype."""
+    words = re.findall(r"\w+|[^\w\s]", name)
+    if not words:
+        return None
+    classifier = _classifier(vocab)
+    doc = Doc(vocab, words=words)
+    for match_id, start, end in classifier.matcher(TokenTable(doc)):
+        rule = classifier.rules[match_id]
+        if rule.code is not None and not rule.code.match(doc[start].text):
+            continue
+        if start == 0 and end == len(doc):
+            return class_category(name, rule.label) or "CLASS"
+    return None

@@ -1,0 +1,733 @@
+"""The ``date_matcher`` component: calendar expressions, detected and normalised.
+
+Detection is rule-based with spaCy ``Matcher`` patterns from ``data/date_patterns.json``:
+years, "Month D, YYYY", "D Month YYYY", "Month YYYY", day and month ranges, "YYYY–YY" seasons,
+"from YYYY to YYYY", decades and relative expressions ("the following year", "two years
+earlier", "two more years"). Context tokens ("the end of", "season", "early") license a match
+but stay out of the date's text, so "at the end of 1992" yields the date "1992" with kind
+``year`` and "the 2006 season" yields "2006" with kind ``season``. Longest match wins
+(``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
+Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
+pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
+grouped by trigger class (and by how far they reach before it) and each group's Matcher runs
+only on short windows around its triggers (the reach is computed from the patterns), since the
+Matcher's cost is per token and pattern. Word sets a match can start with are lexeme flags (a bit
+test in C) while free flag bits remain, else IN predicates; values are cached per rule and words.
+
+Values are ISO 8601 at the granularity written:
+
+=============  ============================  ==========================  ===========
+kind           example                       value_start / value_end     granularity
+=============  ============================  ==========================  ===========
+year           "1992"                        1992 / 1992                 year
+season         "2006" (the 2006 season)      2006 / 2006                 year
+season         "2008–09"                     2008 / 2009                 year
+range          "1983–1992", "2006–present"   1983 / 1992, 2006 / None    year
+date           "November 1, 2008"            2008-11-01 / 2008-11-01     day
+month          "November 2008"               2008-11 / 2008-11           month
+range          "November 1–2, 2008"          2008-11-01 / 2008-11-02     day
+decade         "1990s" (the late 1990s)      1990 / 1999                 decade
+relative       "two more years" (after 1992) 1993 / 1994                 year
+=============  ============================  ==========================  ===========
+
+"YYYY–YY" with consecutive years is a season; other year pairs are ranges. Modifiers
+("early", "late", "the end of") do not change the value; they are kept on
+``Span._.date_modifier``.
+
+A date without a year ("October 30–November 1") gets the ISO 8601 truncated form ("--10-30" /
+"--11-01") and a relative expression null values with its offsets on ``Span._.date_relative``;
+:mod:`pipeline.facts.dates` resolves both from the document structure.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
+
+import numpy
+from dateparser.date import DateDataParser
+from spacy.attrs import LOWER, ORTH
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ...data import load_json
+from ..extensions import register_extensions
+from ..lexeme_flags import lexeme_flag
+
+PATTERNS_FILE = "date_patterns.json"
+
+# A fixed leap year as dateparser's base, so a day written without a year ("February 29") is
+# valid and nothing depends on today's date; the filled-in year is discarded.
+_YEARLESS_BASE = datetime.datetime(2000, 1, 1)
+_DECADE_SUFFIX = "s"
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class DateRule:
+    order: int  # position in the patterns file; the earlier pattern wins a tie
+    form: str  # how the normaliser reads the core: year, year_pair, calendar, relative, ...
+    kind: str  # contract kind, or "veto"
+    context: frozenset[int]  # indices of pattern tokens that stay out of the date's text
+    modifier: str | None = None
+    relative: dict | None = None
+
+
+@cache
+def _vocabulary() -> dict[str, Any]:
+    data = load_json(PATTERNS_FILE)
+    first, last = data["year_range"]
+    years = [str(y) for y in range(first, last + 1)]
+    decades = [f"{y}{_DECADE_SUFFIX}" for y in range(first - first % 10, last + 1, 10)]
+    slashed = [f"{y}/{y + 1}" for y in range(first, last)]
+    slashed += [f"{y}/{(y + 1) % 100:02d}" for y in range(first, last)]
+    days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
+    ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
+    months = {k.casefold(): v for k, v in data["months"].items()}
+    numbers = dict(data["numbers"])
+    numbers.update({str(n): n for n in range(1, 31)})
+    builtin = {
+        "YEAR": {"ORTH": {"IN": years}},
+        "YY": {"ORTH": {"IN": [f"{n:02d}" for n in range(100)]}},
+        "DECADE": {"ORTH": {"IN": decades}},
+        # "1999/2000", "1999/00": the slash stays inside the token (see tokenization.py).
+        "YEAR_SLASH_YEAR": {"ORTH": {"IN": slashed}},
+        "DAY": {"ORTH": {"IN": days + ordinals}},
+        # Month words only capitalised: "teams may enter" and "march" are no months.
+        "MONTH": {"ORTH": {"IN": [m[:1].upper() + m[1:] for m in months]}},
+    }
+    macros = {**builtin, **data["macros"]}
+    macros["COUNT"] = {"LOWER": {"IN": list(numbers)}}
+    return {
+        "macros": macros,
+        # Every pattern holds a token of one of these classes; it is matched only around them.
+        "triggers": {
+            "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
+            "DECADE": ("ORTH", decades),
+            "YEAR": ("ORTH", years + slashed),
+            "UNIT": ("LOWER", data["trigger_words"]),
+        },
+        "months": months,
+        "numbers": numbers,
+        "patterns": data["patterns"],
+        "years": frozenset(years),
+        "blocking_spans": data.get("blocking_spans", {}),
+        "model_makers": data.get("model_makers", {}),
+    }
+
+
+def _ordinal_suffix(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
+    """Expand macros; return the Matcher pattern and the indices of its context tokens."""
+    pattern, context = [], set()
+    for i, token in enumerate(entry["pattern"]):
+        spec = {k: v for k, v in token.items() if k not in ("macro", "ctx")}
+        if "macro" in token:
+            spec = {**macros[token["macro"]], **spec}
+        if token.get("ctx"):
+            context.add(i)
+        pattern.append(spec)
+    return pattern, frozenset(context)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing (dateparser, cached)
+
+
+@cache
+def _date_parser() -> DateDataParser:
+    # DateDataParser rather than dateparser.parse: its ``period`` says which parts were written
+    # ("2008" -> year, "November 2008" -> month), where parse() fills the rest from today.
+    # Only absolute dates: every input is a written calendar expression the Matcher has already
+    # shaped; relative parsing ("now", "2 years ago") would be a second, unruled detector.
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PARSERS": ["absolute-time"],
+            "PREFER_DAY_OF_MONTH": "first",
+            "RELATIVE_BASE": _YEARLESS_BASE,
+            "DATE_ORDER": "MDY",
+        },
+    )
+
+
+@lru_cache(maxsize=8192)
+def parse_calendar(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a written date, None for the parts not written (by dateparser's
+    ``period``, never its filled-in parts); None if it is no valid date ("June 31").
+
+    Cached: one string is parsed once per process.
+    """
+    data = _date_parser().get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    value, period = data.date_obj, data.period
+    month = value.month if period in ("month", "day") else None
+    day = value.day if period == "day" else None
+    return value.year, month, day
+
+
+def parse_cache_info() -> dict[str, float]:
+    """Hits and misses of the parse cache, and its hit rate, for reporting."""
+    info = parse_calendar.cache_info()
+    calls = info.hits + info.misses
+    return {
+        "hits": info.hits,
+        "misses": info.misses,
+        "size": info.currsize,
+        "hit_rate": info.hits / calls if calls else 0.0,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation inside the component
+
+
+@dataclass
+class _Part:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    written: str = ""  # the part's text as written, for dateparser
+
+
+def iso_value(year: int | None, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO 8601 at the granularity given; "--MM-DD" / "--MM" (truncated) without a year."""
+    if month is None:
+        return None if year is None else f"{year:04d}"
+    head = "-" if year is None else f"{year:04d}"
+    return f"{head}-{month:02d}" if day is None else f"{head}-{month:02d}-{day:02d}"
+
+
+def _value(kind: str, start: str | None, end: str | None, granularity: str) -> dict:
+    return {"kind": kind, "value_start": start, "value_end": end, "granularity": granularity}
+
+
+def _number(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
+def _split_pair(core: Span) -> tuple[Span, Span] | None:
+    """The two ends of a range: at its dash, or at "to"/"until"/"and" after "from"/"between"."""
+    tokens = list(core)
+    lead = 1 if tokens[0].lower_ in ("from", "between") else 0
+    for token in tokens[lead + 1:]:
+        if token.lower_ in ("to", "until", "till", "through", "thru", "and") or (
+            token.is_punct and token.text in "-–—−‒"
+        ):
+            return core.doc[core.start + lead:token.i], core.doc[token.i + 1:core.end]
+    return None
+
+
+def _calendar_part(span: Span) -> _Part:
+    vocab = _vocabulary()
+    part = _Part(written=span.text)
+    for token in span:
+        if token.text in vocab["years"]:
+            part.year = int(token.text)
+        elif token.lower_ in vocab["months"]:
+            part.month = vocab["months"][token.lower_]
+        elif token.text[:1].isdigit():
+            part.day = _number(token.text)
+    return part
+
+
+def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None:
+    """Validate one end whose year, month and day the patterns have already read; a year not
+    written stays None. The calendar check is ``datetime``'s, not a dateparser round trip of
+    the same numbers: a dateparser parse costs about 0.5 ms, which for the new dates of every
+    unseen article would alone exceed the component's speed budget."""
+    if part.month is None:
+        return (part.year, None, None) if part.year is not None else None
+    try:
+        # A leap year stands in for a missing one, so "February 29" is valid (as in dateparser).
+        datetime.date(part.year or _YEARLESS_BASE.year, part.month, part.day or 1)
+    except ValueError:
+        return None
+    return part.year, part.month, part.day
+
+
+def _fill_pair(left: _Part, right: _Part) -> None:
+    """Complete each end from the other: "November 1–2, 2008" -> November 1, 2008 / November 2,
+    2008; "30 October – 1 November" shares nothing; "December 30–January 2, 2009" crosses a year."""
+    if left.month is None and right.month is not None and left.day is not None:
+        left.month = right.month
+    if right.month is None and left.month is not None and right.day is not None:
+        right.month = left.month
+    left_md, right_md = (left.month or 0, left.day or 0), (right.month or 0, right.day or 0)
+    if left.year is None and right.year is not None:
+        left.year = right.year - (1 if left_md > right_md else 0)
+    elif right.year is None and left.year is not None:
+        right.year = left.year + (1 if left_md > right_md else 0)
+
+
+def _granularity(month: int | None, day: int | None) -> str:
+    return "year" if month is None else "month" if day is None else "day"
+
+
+def normalise(core: Span, rule: DateRule) -> dict | None:
+    """``Span._.date_value`` of a detected core, or None when it is no valid date."""
+    form = rule.form
+    if form == "year":
+        # A year token is one of the YEAR set: its value is its digits (no parse needed).
+        iso = iso_value(_number(next(t.text for t in core if t.text in _vocabulary()["years"])))
+        return _value(rule.kind, iso, iso, "year")
+    if form in ("year_pair", "year_open"):
+        years = [y for t in core if t.text[:1].isdigit() for y in t.text.split("/")]
+        start = int(years[0])
+        if form == "year_open":
+            return _value(rule.kind, iso_value(start), None, "year")
+        end = int(years[-1])
+        two_digits = len(years[-1]) == 2
+        if two_digits:
+            end += start - start % 100
+            if end < start:  # "1999–00"
+                end += 100
+        if end <= start:
+            return None
+        kind = rule.kind
+        if kind == "range" and two_digits and end == start + 1:
+            kind = "season"  # "2008–09": a season across the turn of the year
+        return _value(kind, iso_value(start), iso_value(end), "year")
+    if form in ("decade", "decade_pair"):
+        decades = [int(t.text[:-1]) for t in core if t.text.endswith(_DECADE_SUFFIX)]
+        if decades[-1] < decades[0]:
+            return None
+        return _value(rule.kind, iso_value(decades[0]), iso_value(decades[-1] + 9), "decade")
+    if form == "calendar":
+        part = _calendar_part(core)
+        parsed = parse_calendar(core.text) if part.year is not None else _parse_part(part)
+        if parsed is None:
+            return None
+        year, month, day = parsed
+        if part.year is None:
+            year = None
+        iso = iso_value(year, month, day)
+        return _value(rule.kind, iso, iso, _granularity(month, day))
+    if form == "calendar_pair":
+        ends = _split_pair(core)
+        if ends is None:
+            return None
+        left, right = (_calendar_part(s) for s in ends)
+        _fill_pair(left, right)
+        first, last = _parse_part(left), _parse_part(right)
+        if first is None or last is None:
+            return None
+        if first[0] is not None and iso_value(*first) > iso_value(*last):
+            return None
+        return _value(rule.kind, iso_value(*first), iso_value(*last), _granularity(*first[1:]))
+    if form == "relative":
+        return _value("relative", None, None, rule.relative["unit"])
+    return None
+
+
+def _relative_offsets(core: Span, rule: DateRule) -> dict:
+    """{"unit", "from", "to"}: the offsets from the anchor; None when the count is vague."""
+    numbers = _vocabulary()["numbers"]
+    count = next((numbers[t.lower_] for t in core if t.lower_ in numbers), None)
+
+    def offset(value: int | str) -> int | None:
+        if isinstance(value, int):
+            return value
+        if count is None:
+            return None
+        return count if value == "+n" else -count
+
+    return {
+        "unit": rule.relative["unit"],
+        "from": offset(rule.relative["from"]),
+        "to": offset(rule.relative["to"]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+
+def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
+    """A pattern token that only a token of the ``trigger`` class can match."""
+    if token.get("macro") == trigger or (
+        trigger == "YEAR" and token.get("macro") == "YEAR_SLASH_YEAR"
+    ):
+        return True
+    if trigger != "UNIT":
+        return False
+    if token.get("macro") in ("YEAR_UNIT", "MONTH_UNIT"):
+        return True
+    lower = token.get("LOWER")
+    words = lower.get("IN", []) if isinstance(lower, dict) else [lower] if lower else []
+    return bool(words) and all(w in trigger_words for w in words)
+
+
+def _variants(tokens: list[dict]):
+    """The pattern's token sequences, each optional token present or not."""
+    if any(t.get("OP") not in (None, "?") for t in tokens):
+        raise ValueError(f"date pattern with an open repetition: {tokens}")
+    optional = [i for i, t in enumerate(tokens) if t.get("OP") == "?"]
+    for present in itertools.product((False, True), repeat=len(optional)):
+        absent = {i for i, keep in zip(optional, present) if not keep}
+        yield [t for i, t in enumerate(tokens) if i not in absent]
+
+
+def _trigger_of(tokens: list[dict], trigger_words: frozenset[str]) -> str:
+    """The first trigger class (months are rarest) that every variant of the pattern holds."""
+    for trigger in _TRIGGERS:
+        if all(any(_is_trigger(t, trigger, trigger_words) for t in v) for v in _variants(tokens)):
+            return trigger
+    raise ValueError(f"date pattern without a trigger token: {tokens}")
+
+
+def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> tuple[int, int]:
+    """How far a match can reach before and after a trigger token it contains: over every
+    variant of each pattern, the tokens before its first trigger, after its last, and between
+    two of them."""
+    before = after = 0
+    for tokens in patterns:
+        for variant in _variants(tokens):
+            hits = [i for i, t in enumerate(variant) if _is_trigger(t, trigger, words)]
+            gaps = [b - a for a, b in itertools.pairwise(hits)]
+            before = max(before, hits[0])
+            after = max(after, len(variant) - 1 - hits[-1], *gaps)
+    return before, after
+
+
+_TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
+
+
+# Reach before the trigger: 0, or more. A Matcher call costs ~1.6 us, each token ~0.35 us and
+# each pattern tried at a token ~0.1 us: finer bands trade patterns per token for calls.
+_REACH_BANDS = (0,)
+
+
+def _split_by_reach(entries: list, trigger: str, words: frozenset[str]) -> list[list]:
+    """The patterns grouped by how far they reach before their trigger token (_REACH_BANDS)."""
+    bands: list[list] = [[] for _ in range(len(_REACH_BANDS) + 1)]
+    for entry in entries:
+        before = _reach([entry[1]["pattern"]], trigger, words)[0]
+        bands[sum(before > limit for limit in _REACH_BANDS)].append(entry)
+    return [band for band in bands if band]
+
+
+@dataclass
+class _TriggerGroup:
+    """The patterns that hold one trigger class, matched only around tokens of that class."""
+
+    matcher: Matcher  # word sets as lexeme flags of the pipeline's vocab
+    plain: Matcher  # word sets as IN predicates, for a doc of another vocab (no flags there)
+    before: int  # how far a match reaches before and after a trigger token
+    after: int
+    trigger: int  # index of the trigger class
+
+    def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
+        """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
+        Python-level predicates cost per token and dates are sparse, so it runs on these only;
+        every match lies inside one, so nothing is lost."""
+        windows: list[list[int]] = []
+        for hit in hits:
+            start, end = max(0, hit - self.before), min(len(doc), hit + self.after + 1)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        return [Span(doc, start, end) for start, end in windows]
+
+
+class _TriggerIndex:
+    """Finds trigger tokens of every group with one vectorised lookup per attribute."""
+
+    def __init__(self, keys: dict[int, dict[int, int]]) -> None:
+        # attr -> (sorted hashes, group index of each)
+        self.tables = {}
+        for attr, groups in keys.items():
+            hashes = numpy.array(sorted(groups), dtype="uint64")
+            owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
+            self.tables[attr] = (hashes, owners)
+
+    def hits(self, doc: Doc, n_groups: int) -> tuple[list[list[int]], numpy.ndarray]:
+        """The trigger tokens of each group, and the doc's ORTH column."""
+        attrs = list(self.tables)
+        columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+        found: list[list[int]] = [[] for _ in range(n_groups)]
+        for k, attr in enumerate(attrs):
+            hashes, owners = self.tables[attr]
+            column = columns[:, k]
+            where = numpy.minimum(numpy.searchsorted(hashes, column), len(hashes) - 1)
+            tokens = numpy.flatnonzero(hashes[where] == column)
+            for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
+                found[group].append(token)
+        return [sorted(h) for h in found], columns[:, attrs.index(ORTH)]
+
+
+# Lexeme flag bits are few (63 for the whole vocab, most taken by spaCy and the components built
+# before this one); word sets beyond the budget stay Matcher IN predicates, which match the same.
+_FREE_FLAG_RESERVE = 4
+
+
+def _word_set(attr: str, value) -> tuple[str, frozenset[str]] | None:
+    """(attr, words) of a word-set predicate ``{"LOWER": {"IN": [...]}}``, else None."""
+    if attr in ("ORTH", "LOWER") and isinstance(value, dict) and set(value) == {"IN"}:
+        words = value["IN"]
+        return attr, frozenset(w.lower() for w in words) if attr == "LOWER" else frozenset(words)
+    return None
+
+
+def _leading_word_sets(patterns: list[list[dict]]) -> list[tuple[str, frozenset[str]]]:
+    """Word sets of the tokens a match can start with, most used first: the Matcher tries
+    those at every position of a window, the others only after a partial match."""
+    counts: dict[tuple[str, frozenset[str]], int] = {}
+    for pattern in patterns:
+        for spec in pattern:
+            for attr, value in spec.items():
+                key = _word_set(attr, value)
+                if key is not None:
+                    counts[key] = counts.get(key, 0) + 1
+            if spec.get("OP") != "?":
+                break
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def _word_set_flags(vocab, word_sets) -> dict[tuple[str, frozenset[str]], int]:
+    """Lexeme flags for as many word sets as the free bits allow (see extensions.lexeme_flag):
+    a flag is a bit test in C, where a Matcher IN predicate is a Python call per token tried,
+    the bulk of this component's time."""
+    flags = {}
+    for attr, words in word_sets:
+        free = 63 - sum(1 for k in vocab.lex_attr_getters if isinstance(k, int) and 0 < k < 64)
+        if free <= _FREE_FLAG_RESERVE:
+            break
+        name = f"date:{attr}:{'|'.join(sorted(words))}"
+        flags[attr, words] = lexeme_flag(vocab, name, _word_set_getter(attr, words))
+    return flags
+
+
+def _word_set_getter(attr: str, words: frozenset[str]):
+    if attr == "LOWER":
+        return lambda text: text.lower() in words
+    return lambda text: text in words
+
+
+def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
+    """The pattern with its flagged word sets as flag tests."""
+    compiled = []
+    for spec in pattern:
+        out = {}
+        for attr, value in spec.items():
+            flag = flags.get(_word_set(attr, value))
+            if flag is None:
+                out[attr] = value
+            else:
+                out[flag] = True
+        compiled.append(out)
+    return compiled
+
+
+_VALUE_CACHE_SIZE = 65536
+_ANY = ("*",)  # any label
+
+
+class _Candidate(NamedTuple):
+    """A match: its extent, rule, core extent and value (None for a veto)."""
+
+    start: int
+    end: int
+    rule: DateRule
+    core: tuple[int, int] | None
+    value: dict | None
+
+
+class DateMatcher:
+    def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
+        register_extensions()
+        vocab = _vocabulary()
+        words = frozenset(vocab["triggers"]["UNIT"][1])
+        self.name = name
+        self.rules: dict[int, DateRule] = {}
+        grouped: dict[str, list[tuple[str, dict]]] = {t: [] for t in _TRIGGERS}
+        for i, entry in enumerate(vocab["patterns"]):
+            key = f"DATE_{entry['form']}_{i}"
+            grouped[_trigger_of(entry["pattern"], words)].append((key, entry))
+            self.rules[nlp.vocab.strings.add(key)] = DateRule(
+                order=i,
+                form=entry["form"],
+                kind=entry["kind"],
+                context=_compile(entry, vocab["macros"])[1],
+                modifier=entry.get("modifier"),
+                relative=entry.get("relative"),
+            )
+        compiled = {i: _compile(e, vocab["macros"])[0] for i, e in enumerate(vocab["patterns"])}
+        for i, pattern in compiled.items():
+            errors = validate_token_pattern(pattern)
+            if errors:
+                raise ValueError(f"date pattern {i}: {errors}")
+        flags = _word_set_flags(nlp.vocab, _leading_word_sets(list(compiled.values())))
+        self.groups: list[_TriggerGroup] = []
+        # Matches are found without alignments (they cost a copy per Matcher state and token);
+        # a match of a pattern with context tokens is aligned afterwards on its own tokens.
+        self.aligners: dict[int, Matcher] = {}
+        keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
+        self.trigger_classes: list[str] = []
+        for trigger, entries in grouped.items():
+            if not entries:
+                continue
+            attr, strings = vocab["triggers"][trigger]
+            for string in strings:
+                keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
+                    self.trigger_classes
+                )
+            # The Matcher's cost grows with window length times patterns. Patterns that start
+            # at their trigger and those that reach before it are matched apart, each group on
+            # windows as wide as its own patterns reach.
+            for subgroup in _split_by_reach(entries, trigger, words):
+                self.groups.append(self._group(nlp, subgroup, trigger, words, compiled, flags))
+            self.trigger_classes.append(trigger)
+        self.triggers = _TriggerIndex(keys)
+        self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
+        self.values: dict[tuple, dict | None] = {}
+        self.vocab = nlp.vocab
+        # span group -> (labels whose inner tokens are blocked, or _ANY; makers' labels)
+        self.owning_groups: dict[str, tuple] = {}
+        for group, labels in vocab["blocking_spans"].items():
+            self.owning_groups[group] = (_ANY if labels is None else tuple(labels), ())
+        for group, labels in vocab["model_makers"].items():
+            inside, _ = self.owning_groups.get(group, ((), ()))
+            self.owning_groups[group] = (inside, tuple(labels))
+        # dateparser loads its locale data and compiles its grammar on the first parse (~0.5 s):
+        # pay that when the pipeline is built, not inside the first document. The result is
+        # discarded and the parse cache is left untouched.
+        _date_parser().get_date_data("1 January 2000")
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
+        if not len(doc):
+            doc.spans["dates"] = []
+            return doc
+        hits, orths = self.triggers.hits(doc, len(self.trigger_classes))
+        flagged = doc.vocab is self.vocab
+        for group in self.groups:
+            matcher = group.matcher if flagged else group.plain
+            for window in group.windows(doc, hits[group.trigger]):
+                for match_id, start, end in matcher(window):
+                    rule = self.rules[match_id]
+                    start, end = start + window.start, end + window.start
+                    # Windows overlap across groups, never within one: a match is kept once.
+                    if (rule.order, start, end) not in found:
+                        found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)
+        blocked = self._blocked_tokens(doc) if found else set()
+        # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
+        # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
+        # matches of the same extent (filter_spans is stable). Candidates are plain tuples (the
+        # only attributes filter_spans reads are start and end): Span objects are made only for
+        # the dates chosen.
+        valid = []
+        for (order, start, end), core in sorted(found.items()):
+            if core is None:
+                continue
+            rule = self.rules_by_order[order]
+            if rule.kind == "veto":
+                valid.append(_Candidate(start, end, rule, None, None))
+                continue
+            if all(i in blocked for i in range(*core)):
+                continue
+            value = self._value(doc, orths, rule, *core)
+            if value is not None:
+                valid.append(_Candidate(start, end, rule, core, value))
+        valid.sort(key=lambda c: c.start)
+        dates = []
+        for candidate in filter_spans(valid):
+            rule, value = candidate.rule, candidate.value
+            if value is None:  # a veto
+                continue
+            core = Span(doc, *candidate.core, label=value["kind"])
+            extensions = core._  # one accessor for the three values
+            extensions.date_value = dict(value)
+            extensions.date_modifier = rule.modifier
+            if rule.form == "relative":
+                extensions.date_relative = _relative_offsets(core, rule)
+            dates.append(core)
+        doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
+        return doc
+
+    def _group(self, nlp, entries, trigger, words, compiled, flags) -> _TriggerGroup:
+        # validate=False: flags are integer attribute ids, which the pattern schema refuses;
+        # the written patterns are validated above.
+        matcher = Matcher(nlp.vocab, validate=False)
+        plain = Matcher(nlp.vocab)
+        for key, entry in entries:
+            # One key per pattern: the key says which pattern (hence which tokens are context)
+            # matched.
+            pattern = compiled[int(key.rsplit("_", 1)[1])]
+            matcher.add(key, [_with_flags(pattern, flags)])
+            plain.add(key, [pattern])
+            if self.rules[nlp.vocab.strings[key]].context:
+                aligner = Matcher(nlp.vocab, validate=False)
+                aligner.add(key, [pattern])
+                self.aligners[nlp.vocab.strings[key]] = aligner
+        before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
+        return _TriggerGroup(
+            matcher=matcher, plain=plain, before=before, after=after,
+            trigger=len(self.trigger_classes),
+        )
+
+    def _core(
+        self, doc: Doc, match_id: int, rule: DateRule, start: int, end: int
+    ) -> tuple[int, int] | None:
+        """(start, end) of the match without its context tokens; None if nothing is left."""
+        if not rule.context:
+            return start, end
+        span = doc[start:end]
+        for _, first, last, alignments in self.aligners[match_id](span, with_alignments=True):
+            if (first, last) == (0, end - start):
+                core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+                return (core[0], core[-1] + 1) if core else None
+        return None
+
+    def _value(
+        self, doc: Doc, orths: numpy.ndarray, rule: DateRule, start: int, end: int
+    ) -> dict | None:
+        """``normalise`` of a core, cached by rule and words: a value depends on nothing else,
+        and the same dates recur within and across articles."""
+        key = (rule.order, *orths[start:end].tolist())
+        if key not in self.values:
+            if len(self.values) >= _VALUE_CACHE_SIZE:
+                self.values.clear()
+            self.values[key] = normalise(Span(doc, start, end, label=rule.kind), rule)
+        return self.values[key]
+
+    def _blocked_tokens(self, doc: Doc) -> set[int]:
+        """Tokens inside names that other components found and that own their numbers
+        ("Formula Renault 2000" as a class, a car model): a year there is part of the name. A
+        leading year stays a date ("the 2010 24 Hours of Le Mans")."""
+        blocked: set[int] = set()
+        strings = doc.vocab.strings
+        for group, (inside, makers) in self.owning_groups.items():
+            if group not in doc.spans:
+                continue
+            inside_labels = inside and {strings.add(label) for label in inside}
+            maker_labels = {strings.add(label) for label in makers}
+            # One pass per group: reading a span group builds a Span object per span.
+            for span in doc.spans[group]:
+                start, end, label = span.start, span.end, span.label
+                if inside and end - start > 1 and (inside is _ANY or label in inside_labels):
+                    blocked.update(range(start + 1, end))
+                # A number right after a maker's name is a model ("BMW 2002", "Fiat 1900").
+                if label in maker_labels and end < len(doc) and doc[end].is_digit:
+                    blocked.add(end)
+        return blocked
+
+
+@Language.factory("date_matcher")
+def create_date_matcher(nlp: Language, name: str) -> DateMatcher:
+    return DateMatcher(nlp, name)

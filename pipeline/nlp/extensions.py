@@ -1,0 +1,56 @@
+"""Every custom attribute the components set on spaCy objects, registered in one place.
+
+Span groups used across components (``doc.spans[...]``):
+  "abbreviations"  long-form and short-form spans of definitions, label "LONG"/"SHORT"
+  "entities"       candidate entity spans of every label, overlaps allowed
+  "classes"        racing-class mentions, label = the class category or "CLASS"
+  "dates"          date expressions, label = the contract's date kind
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+
+def _get_canonical(span: Span) -> str | None:
+    return span.kb_id_ or None
+
+
+def _set_canonical(span: Span, value: str | None) -> None:
+    span.kb_id_ = value or ""
+
+
+def register_extensions() -> None:
+    """Idempotent: safe to call from every component's factory."""
+    if not Doc.has_extension("abbreviations"):
+        # Definitions found in the text: (long form span, short form span) pairs.
+        Doc.set_extension("abbreviations", default=None)
+    if not Doc.has_extension("short_forms"):
+        # short form -> long form text, for linking undefined later uses.
+        Doc.set_extension("short_forms", default=None)
+    if not Span.has_extension("canonical"):
+        # An entity's canonical name, kept as the span's kb_id: spaCy stores that per token, so
+        # doc.ents and span groups carry it without a user_data entry for every span.
+        Span.set_extension("canonical", getter=_get_canonical, setter=_set_canonical)
+    if not Span.has_extension("date_value"):
+        # dict with kind, value_start, value_end, granularity (contract's date fields).
+        Span.set_extension("date_value", default=None)
+    if not Span.has_extension("date_modifier"):
+        # "boundary" ("the end of 1992") or "part" ("early 2008", "the late 1980s"), else None.
+        Span.set_extension("date_modifier", default=None)
+    if not Span.has_extension("date_relative"):
+        # Relative dates: {"unit": "year"|"month", "from": int|None, "to": int|None}, the offsets
+        # of the span's first and last unit from its anchor ("two more years": 1, 2).
+        Span.set_extension("date_relative", default=None)
+    if not Span.has_extension("class_name"):
+        # A class mention's normalised name: "LMP1s" -> "LMP1", "Gr. C" -> "Group C".
+        Span.set_extension("class_name", default=None)
+    if not Span.has_extension("class_family"):
+        # The class family from the pattern data ("LMP", "GT", "Group", "Class").
+        Span.set_extension("class_family", default=None)
+    if not Span.has_extension("class_long_form"):
+        # A spelled-out class whose code may follow in brackets ("Grand Touring (GT)").
+        Span.set_extension("class_long_form", default=False)
+
+
+register_extensions()

@@ -1,0 +1,172 @@
+"""One doc's tokens as plain columns, read once: the token table every rule reads.
+
+The rules look at a few tokens around each candidate, many thousands of times per document, and
+a ``Token`` object per look costs more than the look. A :class:`TokenTable` reads a column from
+the doc the first time it is asked for (``Doc.to_array`` once, then Python lists) and keeps it;
+it belongs to one doc and is passed explicitly to whatever reads it. Word facts (case, digits,
+punctuation) depend on the word type only and are learnt once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cached_property
+from typing import NamedTuple
+
+import numpy as np
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.tokens import Doc
+
+from .lexeme_flags import lexeme_flags
+
+__all__ = ["FirstWords", "Sentences", "TokenTable", "WordFacts", "word_facts"]
+
+# A proper name's word may start with an elided article: "l'Ouest", "d'Italia".
+ELIDED_CAPITAL = re.compile(r"^[a-z]'[A-Z]")
+
+
+class WordFacts(NamedTuple):
+    """The Token attributes the rules read that depend on the word type only."""
+
+    text: str
+    lower_: str
+    is_title: bool
+    is_upper: bool
+    is_punct: bool
+    is_space: bool
+    is_alpha: bool
+    is_digit: bool
+    like_num: bool
+    capital: bool  # a word of a proper name: "Club", "ACO", "l'Ouest"
+
+
+_WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+
+
+def word_facts(vocab, orth: int) -> WordFacts:
+    """The facts of the word type ``orth``, learnt once per process."""
+    facts = _WORD_FACTS.get(orth)
+    if facts is None:
+        lex = vocab[orth]
+        text = lex.orth_
+        capital = not lex.is_punct and (text[:1].isupper()
+                                        or ELIDED_CAPITAL.match(text) is not None)
+        facts = _WORD_FACTS[orth] = WordFacts(text, lex.lower_, lex.is_title, lex.is_upper,
+                                              lex.is_punct, lex.is_space, lex.is_alpha,
+                                              lex.is_digit, lex.like_num, capital)
+    return facts
+
+
+class Sentences:
+    """Sentence bounds of a doc, computed once: ``Token.sent`` rescans the doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts = [0, *starts]
+        self.starts = starts
+        self.length = len(doc)
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) token indices of the sentence holding token ``i``."""
+        n = bisect_right(self.starts, i) - 1
+        end = self.starts[n + 1] if n + 1 < len(self.starts) else self.length
+        return self.starts[n], end
+
+
+class TokenTable:
+    """The columns of one doc's tokens, each read from the doc when first asked for."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.length = len(doc)
+
+    def ids(self, attr: int) -> np.ndarray:
+        """The ORTH or LOWER column as an array."""
+        return self.orth if attr == ORTH else self.lower
+
+    @cached_property
+    def orth(self) -> np.ndarray:
+        return self.doc.to_array(ORTH)
+
+    @cached_property
+    def lower(self) -> np.ndarray:
+        return self.doc.to_array(LOWER)
+
+    @cached_property
+    def orth_list(self) -> list[int]:
+        return self.orth.tolist()
+
+    @cached_property
+    def lower_list(self) -> list[int]:
+        return self.lower.tolist()
+
+    @cached_property
+    def words(self) -> list[WordFacts]:
+        """Per token, its word type's facts: ``words[i].lower_`` reads what ``doc[i].lower_``
+        does without building a Token."""
+        get, vocab = _WORD_FACTS.get, self.doc.vocab
+        return [get(o) or word_facts(vocab, o) for o in self.orth_list]
+
+    @cached_property
+    def texts(self) -> list[str]:
+        strings = self.doc.vocab.strings
+        return [strings[orth] for orth in self.orth_list]
+
+    @cached_property
+    def space(self) -> list[int]:
+        """1 where the token is followed by a space."""
+        return self.doc.to_array(SPACY).tolist()
+
+    @cached_property
+    def flags(self) -> list[int]:
+        """Each token's lexeme flag bits (``Lexeme.flags``: the IS_*/LIKE_* attributes and every
+        ``lexeme_flag``), bit ``1 << flag id``."""
+        return lexeme_flags(self.doc.vocab).of(self.orth_list)
+
+    @cached_property
+    def flag_array(self) -> np.ndarray:
+        return np.array(self.flags, dtype=np.uint64)
+
+    @cached_property
+    def sentences(self) -> Sentences:
+        return Sentences(self.doc)
+
+    @cached_property
+    def _offsets(self) -> tuple[list[int], list[int]]:
+        offsets = self.doc.to_array([IDX, LENGTH])
+        return offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
+
+    @property
+    def starts(self) -> list[int]:
+        """Character offset of each token."""
+        return self._offsets[0]
+
+    @property
+    def ends(self) -> list[int]:
+        """Character offset after each token."""
+        return self._offsets[1]
+
+    def text(self, start: int, end: int) -> str:
+        """The text of tokens start..end, as ``Span.text`` (a token's trailing white space is
+        one space or none)."""
+        words, space = self.texts, self.space
+        last = end - 1
+        if start == last:
+            return words[last]
+        return (
+            "".join([w + " " if space[i] else w for i, w in enumerate(words[start:last], start)])
+            + words[last]
+        )
+
+
+class FirstWords:
+    """Positions of some words (by LOWER), found with numpy over the LOWER column: a membership
+    test in C instead of a matcher call."""
+
+    def __init__(self, vocab, words) -> None:
+        self.ids = np.array(sorted({vocab.strings.add(w.lower()) for w in words}), dtype=np.uint64)
+
+    def positions(self, tokens: TokenTable) -> list[int]:
+        return np.flatnonzero(np.isin(tokens.lower, self.ids)).tolist()

@@ -1,0 +1,205 @@
+"""Incremental runs: what a document's result depends on, where results are kept, what changed.
+
+A document's result is a function of its bytes and of the pipeline (rules, vocabularies, code,
+the libraries that parse). So a stored result is keyed by the sha256 of the bytes plus
+:func:`pipeline_version`, a hash derived from the package itself (nobody has to remember to
+bump it). Results live under ``OUTPUT_DIR/.state/``:
+
+* ``results/<hash of source>.json``: one :class:`StoredResult` per source, written as soon as
+  its batch is done (a checkpoint: an interrupted run's work is reused by the next run);
+* ``manifest.json``: what the published outputs (``json/``, ``parquet/``) were built from,
+  written last, so it is the commit point of a run. New, changed, unchanged and removed are
+  counted against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from .. import data as resources
+from ..contract.tables import DocumentResult
+from ..ingest.decoding import InputLimits
+from .writer import atomic_write_bytes
+
+STATE_DIR = ".state"
+RESULTS_DIR = "results"
+MANIFEST = "manifest.json"
+
+# Modules that only orchestrate or serialise: a change to them cannot change a stored
+# DocumentResult (the JSON and Parquet files are rebuilt from stored results on every run), so
+# they stay out of the version. Every other module counts, including ones added later.
+ORCHESTRATION_MODULES = frozenset({
+    "__main__.py", "cli.py", "run.py", "store/incremental.py", "progress.py", "store/writer.py",
+    "ingest/sources.py",
+    # Commands that read outputs or time runs, never part of one:
+    "tools/evaluation.py", "tools/bench.py", "tools/synthetic.py", "tools/report.py",
+    # Inputs the tests and the scaling benchmark feed the pipeline:
+    "tools/pathological.py",
+})
+# Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
+RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")
+
+Status = Literal["new", "changed", "unchanged"]
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the package's extraction code and of the versions of the libraries it relies on."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        if relative in ORCHESTRATION_MODULES:
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RESULT_LIBRARIES:
+        try:
+            digest.update(f"{name}=={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}==?\0".encode())
+    return digest.hexdigest()
+
+
+def pipeline_version(limits: InputLimits | None = None) -> str:
+    """Changes whenever the extraction code, the data files, a result library or the input
+    limits of the run change (a document rejected as too large must be read again when the
+    limit is raised).
+
+    The data part is not cached: data files are small and a rule edit must be seen by the next
+    run of a long-lived process (``serve``).
+    """
+    digest = hashlib.sha256()
+    digest.update(code_fingerprint().encode())
+    digest.update(resources.data_fingerprint().encode())
+    if limits is not None and limits != InputLimits.default():  # defaults: in the data files
+        digest.update(limits.model_dump_json().encode())
+    return digest.hexdigest()[:16]
+
+
+class StoredResult(BaseModel):
+    """One document's result and what it was computed from."""
+
+    source: str
+    sha256: str
+    version: str
+    result: DocumentResult
+
+
+class ManifestEntry(BaseModel):
+    sha256: str
+    version: str
+    ok: bool
+
+
+class Manifest(BaseModel):
+    version: str | None = None
+    documents: dict[str, ManifestEntry] = {}
+    rows: dict[str, int] = {}  # rows per table as published
+
+
+class ResultStore:
+    """Per-document results of one output folder, keyed by source path."""
+
+    def __init__(self, output_dir: Path | str) -> None:
+        self.root = Path(output_dir) / STATE_DIR
+        self.results = self.root / RESULTS_DIR
+
+    def path(self, source: str) -> Path:
+        # Hashed names: flat, no clash, no path syntax from the source name.
+        name = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+        return self.results / f"{name}.json"
+
+    def load(self, source: str) -> StoredResult | None:
+        """The stored result, or None when missing or unreadable (then it is recomputed)."""
+        try:
+            stored = StoredResult.model_validate_json(self.path(source).read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None
+        return stored if stored.source == source else None
+
+    def save(self, stored: StoredResult) -> None:
+        atomic_write_bytes(self.path(stored.source), stored.model_dump_json().encode("utf-8"))
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Delete the results of every source not in ``keep``; return how many."""
+        wanted = {self.path(source).name for source in keep}
+        removed = 0
+        if self.results.is_dir():
+            for path in self.results.glob("*.json"):
+                if path.name not in wanted:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def read_manifest(self) -> Manifest:
+        try:
+            return Manifest.model_validate_json((self.root / MANIFEST).read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return Manifest()
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        payload = json.dumps(manifest.model_dump(mode="json"), indent=1, sort_keys=True)
+        atomic_write_bytes(self.root / MANIFEST, payload.encode("utf-8") + b"\n")
+
+
+@dataclass
+class Plan:
+    """What a run has to do, decided before any extraction."""
+
+    version: str
+    status: dict[str, Status]  # every current source
+    reused: dict[str, bool]  # sources whose stored result is still valid -> its ok flag
+    to_extract: list[str]  # sources to extract, in source order
+    removed: list[str]  # sources published last time and gone now
+
+    def count(self, status: Status) -> int:
+        return sum(1 for s in self.status.values() if s == status)
+
+
+def plan_run(
+    fingerprints: Mapping[str, str | None],
+    store: ResultStore,
+    version: str,
+    *,
+    full: bool = False,
+) -> Plan:
+    """Compare the current sources (source -> sha256) with the store and the last manifest.
+
+    A source whose bytes could not be read (``None``) goes to extraction, which retries the
+    read and, if it still fails, records why as an error row.
+    """
+    manifest = store.read_manifest()
+    status: dict[str, Status] = {}
+    reused: dict[str, bool] = {}
+    to_extract: list[str] = []
+    for source in sorted(fingerprints):
+        sha = fingerprints[source]
+        published = manifest.documents.get(source)
+        if published is None:
+            status[source] = "new"
+        elif sha is not None and published.sha256 == sha and published.version == version:
+            status[source] = "unchanged"
+        else:
+            status[source] = "changed"
+        if full or sha is None:
+            to_extract.append(source)
+        elif status[source] == "unchanged" and store.path(source).is_file():
+            # Published by the last completed run: trusted without reading it back.
+            reused[source] = published.ok
+        elif (stored := store.load(source)) is not None and (
+                stored.sha256 == sha and stored.version == version):
+            reused[source] = stored.result.ok  # checkpointed by an interrupted run
+        else:
+            to_extract.append(source)
+    removed = sorted(set(manifest.documents) - set(fingerprints))
+    return Plan(version=version, status=status, reused=reused, to_extract=to_extract,
+                removed=removed)

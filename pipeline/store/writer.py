@@ -1,0 +1,174 @@
+"""Write stage: ``output/json/<stem>.json`` per document and ``output/parquet/<table>.parquet``.
+
+Deterministic (same results -> byte-identical files: stable key and row order, no timestamps)
+and atomic (each file is written to a temporary file in its folder, then ``os.replace``d).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Self
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..contract.items import DocumentRecord
+from ..contract.tables import TABLES, DocumentResult, arrow_schema, document_rows, to_arrow_row
+
+
+def _file_mode() -> int:
+    # mkstemp creates files readable by their owner only; outputs get the mode a plain
+    # open() would give them (0o666 less the process umask).
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def document_json(record: DocumentRecord) -> bytes:
+    payload = record.model_dump(mode="json")
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def json_names(sources: Iterable[str]) -> dict[str, str]:
+    """source -> the path of its JSON file under ``json/``, one distinct file per source.
+
+    The contract's name is the stem: ``sub/000_abc.txt`` -> ``sub/000_abc.json`` (the folder is
+    kept, so equal stems in different folders do not clash). Sources that would share a file
+    (``a.txt`` and ``a.md``; ``A.txt`` and ``a.txt`` on a case-insensitive file system) keep
+    their whole name instead (``a.txt.json``, ``a.md.json``), and a clash left after that gets
+    a hash of the source name, so no source's JSON ever overwrites another's. Source names are
+    relative paths found under the input folder, so they hold no ``..`` or absolute parts;
+    that is checked all the same, since a name here becomes a path we write to.
+    """
+    sources = sorted(set(sources))
+    for source in sources:
+        parts = PurePosixPath(source).parts
+        if not parts or source.startswith("/") or any(p in ("..", ".") for p in parts):
+            raise ValueError(f"unsafe source name for an output path: {source!r}")
+    names = {source: _stem_name(source) for source in sources}
+    for rename in (_full_name, _hashed_name):
+        taken = Counter(name.casefold() for name in names.values())
+        names = {s: rename(s) if taken[n.casefold()] > 1 else n for s, n in names.items()}
+    return names
+
+
+def _stem_name(source: str) -> str:
+    path = PurePosixPath(source)
+    return path.with_suffix(".json").as_posix() if path.suffix else f"{source}.json"
+
+
+def _full_name(source: str) -> str:
+    return f"{source}.json"
+
+
+def _hashed_name(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    return f"{source}.{digest}.json"
+
+
+class TableWriters:
+    """Streams rows into every table, so memory is bounded by a row group, not the corpus.
+
+    Each table is written to a temporary file beside its final path with ``pq.ParquetWriter``
+    (a row group every ``ROW_GROUP_ROWS`` rows, so the layout depends on the data only and the
+    bytes are deterministic); ``commit`` closes them and renames each into place, ``abort``
+    removes them. Use as a context manager: leaving it by an exception aborts.
+    """
+
+    ROW_GROUP_ROWS = 50_000
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = Path(out_dir) / "parquet"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.schemas = {name: arrow_schema(model) for name, model in TABLES.items()}
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts = dict.fromkeys(TABLES, 0)
+        self.temps: dict[str, Path] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        for name in TABLES:
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}.parquet.", suffix=".tmp")
+            os.close(fd)
+            self.temps[name] = Path(tmp)
+            self.writers[name] = pq.ParquetWriter(tmp, self.schemas[name], compression="zstd")
+
+    def add(self, result: DocumentResult) -> None:
+        for name, rows in document_rows(result).items():
+            self.buffers[name].extend(to_arrow_row(r) for r in rows)
+            self.counts[name] += len(rows)
+            if len(self.buffers[name]) >= self.ROW_GROUP_ROWS:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        rows, self.buffers[name] = self.buffers[name], []
+        if rows:
+            table = pa.Table.from_pylist(rows, schema=self.schemas[name])
+            self.writers[name].write_table(table, row_group_size=self.ROW_GROUP_ROWS)
+
+    def commit(self) -> dict[str, int]:
+        for name, writer in self.writers.items():
+            self._flush(name)
+            writer.close()
+        for name, tmp in self.temps.items():
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, self.dir / f"{name}.parquet")
+        self.temps = {}
+        return dict(self.counts)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            # Cleaning up after a failure that is already being raised.
+            with contextlib.suppress(Exception):
+                writer.close()
+        for tmp in self.temps.values():
+            tmp.unlink(missing_ok=True)
+        self.temps = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
+    """Write every table (empty ones too, with their schema); return rows per table."""
+    with TableWriters(out_dir) as tables:
+        for result in sorted(results, key=lambda r: r.source):
+            tables.add(result)
+        return tables.commit()
+
+
+def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str, int]:
+    """Every JSON file and table of ``results`` (a whole run's, so names are chosen once)."""
+    names = json_names(r.source for r in results)
+    for result in results:
+        if result.record is not None:
+            atomic_write_bytes(Path(out_dir) / "json" / names[result.source],
+                               document_json(result.record))
+    return write_tables(results, out_dir)

@@ -1,0 +1,374 @@
+"""Date detection and normalisation: invented sentences about invented series, traps, and the
+seed documents against their gold annotations."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+import spacy
+
+from pipeline.facts.dates import date_records
+from pipeline.ingest.reader import read_file, read_text
+from pipeline.nlp import build_nlp
+from pipeline.nlp.components.dates import parse_cache_info, parse_calendar
+from pipeline.nlp.tokenizer import customize_tokenizer
+from tests.conftest import ROOT
+
+GOLD = sorted((ROOT / "tests" / "fixtures" / "gold").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(["date_matcher"])
+
+
+def records_of(nlp, text: str) -> list[dict]:
+    document = read_text(text, source="test.txt", doc_id="test")
+    return date_records(nlp(document.body), document)
+
+
+def triples(records):
+    return [(r["text"], r["kind"], r["value_start"], r["value_end"]) for r in records]
+
+
+# (sentence, [(text, kind, value_start, value_end), ...]) -- every detected date, in order.
+CASES = [
+    # years in context
+    ("The Valdoria Touring Series was founded in 1994.", [("1994", "year", "1994", "1994")]),
+    ("In 2031, the championship adopted hybrid engines.", [("2031", "year", "2031", "2031")]),
+    ("In 2000 cars had to carry success ballast.", [("2000", "year", "2000", "2000")]),
+    ("The 1968 Borealis 500 was its first event.", [("1968", "year", "1968", "1968")]),
+    ("Korvin Racing won the title at the end of 2003.", [("2003", "year", "2003", "2003")]),
+    ("The team folded at the start of 2011 after losing its sponsor.",
+     [("2011", "year", "2011", "2011")]),
+    ("Entries fell sharply in early 2015.", [("2015", "year", "2015", "2015")]),
+    ("A new chassis arrived in mid-2017.", [("2017", "year", "2017", "2017")]),
+    # seasons
+    ("Halvorsen won every race of the 2004 season.", [("2004", "season", "2004", "2004")]),
+    ("The series was sold at the end of the 2012 season.", [("2012", "season", "2012", "2012")]),
+    ("He won the 2011 Varnland GT Championship season.", [("2011", "season", "2011", "2011")]),
+    ("The 2012 and 2013 Varnland seasons were shortened.",
+     [("2012", "year", "2012", "2012"), ("2013", "year", "2013", "2013")]),
+    ("During that 1998 season the grid grew to thirty cars.",
+     [("1998", "season", "1998", "1998")]),
+    ("The 2008–09 season opened at Port Ellery.", [("2008–09", "season", "2008", "2009")]),
+    ("It ran its winter 1999-00 season in the south.", [("1999-00", "season", "1999", "2000")]),
+    ("The 2015–2016 season was its last.", [("2015–2016", "season", "2015", "2016")]),
+    ("The 1999/2000 season ran in the southern summer.",
+     [("1999/2000", "season", "1999", "2000")]),
+    ("Its 2004/05 calendar had six rounds.", [("2004/05", "season", "2004", "2005")]),
+    # year ranges
+    ("Mirova supplied engines from 1983 to 1992.",
+     [("from 1983 to 1992", "range", "1983", "1992")]),
+    ("The cup was held between 1971 and 1975 in the north.",
+     [("between 1971 and 1975", "range", "1971", "1975")]),
+    ("Its golden era (1983–1992) ended with a fuel crisis.",
+     [("1983–1992", "range", "1983", "1992")]),
+    ("The trophy was contested in 1961—1964 only.", [("1961—1964", "range", "1961", "1964")]),
+    ("The class was popular in 1983–87 across the region.", [("1983–87", "range", "1983", "1987")]),
+    ("The Delmar Cup (2006–present) is run on street circuits.",
+     [("2006–present", "range", "2006", None)]),
+    # decades
+    ("Group B cars dominated in the 1980s.", [("1980s", "decade", "1980", "1989")]),
+    ("The circuit was rebuilt in the late 1970s.", [("1970s", "decade", "1970", "1979")]),
+    ("Turbo engines returned in the mid-1990s.", [("1990s", "decade", "1990", "1999")]),
+    ("Its popularity fell from 2000s – 1990s levels.",  # no backward range: two decades
+     [("2000s", "decade", "2000", "2009"), ("1990s", "decade", "1990", "1999")]),
+    ("The final was moved from June 31 to July 2, 2011.",  # no June 31: the valid part stays
+     [("July 2, 2011", "date", "2011-07-02", "2011-07-02")]),
+    ("Open-wheel racing boomed in the 1950s–1960s.", [("1950s–1960s", "range", "1950", "1969")]),
+    # full dates
+    ("The opening round took place on June 14, 2009.", [("June 14, 2009", "date",
+                                                         "2009-06-14", "2009-06-14")]),
+    ("Practice began on 3 April 2016 at Kelmsby Park.", [("3 April 2016", "date",
+                                                          "2016-04-03", "2016-04-03")]),
+    ("The finale on Sept. 5, 2010 drew a record crowd.", [("Sept. 5, 2010", "date",
+                                                           "2010-09-05", "2010-09-05")]),
+    ("The race was moved to February 29, 2012.", [("February 29, 2012", "date",
+                                                   "2012-02-29", "2012-02-29")]),
+    ("The team was entered on 21st May 2005.", [("21st May 2005", "date",
+                                                 "2005-05-21", "2005-05-21")]),
+    ("The result was confirmed on 2009-11-02 by the stewards.",
+     [("2009-11-02", "date", "2009-11-02", "2009-11-02")]),
+    ("The title was decided on the 5th of May, 2019.", [("5th of May, 2019", "date",
+                                                         "2019-05-05", "2019-05-05")]),
+    ("The two-day meeting on 14 and 15 June 2008 drew 40 entries.",
+     [("14 and 15 June 2008", "range", "2008-06-14", "2008-06-15")]),
+    ("It ran on August 2 and 3, 2014 at Tarrow.",
+     [("August 2 and 3, 2014", "range", "2014-08-02", "2014-08-03")]),
+    # months
+    ("The rules were published in November 2008.", [("November 2008", "month",
+                                                     "2008-11", "2008-11")]),
+    ("The merger was agreed in March of 2013.", [("March of 2013", "month",
+                                                  "2013-03", "2013-03")]),
+    ("The 2021 calendar ended in October, two weeks early.",
+     [("2021", "year", "2021", "2021"), ("October", "month", "2021-10", "2021-10")]),
+    ("Testing ran from January 2019 to March 2019.", [("from January 2019 to March 2019",
+                                                       "range", "2019-01", "2019-03")]),
+    # day ranges
+    ("A demonstration was held on August 9–10, 2014.", [("August 9–10, 2014", "range",
+                                                         "2014-08-09", "2014-08-10")]),
+    ("The endurance round ran 24-25 June 2000 at Varnholm.", [("24-25 June 2000", "range",
+                                                               "2000-06-24", "2000-06-25")]),
+    ("The event ran on April 28–May 1, 2011.", [("April 28–May 1, 2011", "range",
+                                                 "2011-04-28", "2011-05-01")]),
+    ("The winter meeting ran from December 30, 2001 to January 2, 2002.",
+     [("from December 30, 2001 to January 2, 2002", "range", "2001-12-30", "2002-01-02")]),
+    ("The meeting ran June 30, 2018 – July 1, 2018 at Oxbury.",
+     [("June 30, 2018 – July 1, 2018", "range", "2018-06-30", "2018-07-01")]),
+    ("The festival was held on 30 September – 2 October 2022.",
+     [("30 September – 2 October 2022", "range", "2022-09-30", "2022-10-02")]),
+    # missing years, resolved from the sentence, the paragraph, the section
+    ("The 2027 season had two rounds: Ostfeld on May 3–4 and Larkhill on June 7–8.",
+     [("2027", "season", "2027", "2027"), ("May 3–4", "range", "2027-05-03", "2027-05-04"),
+      ("June 7–8", "range", "2027-06-07", "2027-06-08")]),
+    ("The series began in 2019. The first race was on July 21 at Breton Hill.",
+     [("2019", "year", "2019", "2019"), ("July 21", "date", "2019-07-21", "2019-07-21")]),
+    ("In 1996 the series moved south. Its finale ran December 30–January 2 at Cape Morrow.",
+     [("1996", "year", "1996", "1996"),
+      ("December 30–January 2", "range", "1996-12-30", "1997-01-02")]),
+    ("On March 8, the 2024 season opened at Redfield.",
+     [("March 8", "date", "2024-03-08", "2024-03-08"), ("2024", "season", "2024", "2024")]),
+    ("The opener was set for 12 October.", [("12 October", "date", None, None)]),
+    ("The 2023 leap-day race on February 29 was a misprint.",
+     [("2023", "year", "2023", "2023"), ("February 29", "date", None, None)]),
+    # relative expressions
+    ("In 2001 the cup was renamed; the following year it became international.",
+     [("2001", "year", "2001", "2001"), ("the following year", "relative", "2002", "2002")]),
+    ("The Torvald Trophy began in 1990, two years after the first hillclimb.",
+     [("1990", "year", "1990", "1990")]),
+    ("The works team withdrew in 2005. It had joined three years earlier.",
+     [("2005", "year", "2005", "2005"), ("three years earlier", "relative", "2002", "2002")]),
+    ("Wexley won in 2012 and stayed for two more years.",
+     [("2012", "year", "2012", "2012"), ("two more years", "relative", "2013", "2014")]),
+    ("Kessler joined in 2014 and left that same season.",
+     [("2014", "year", "2014", "2014"), ("that same season", "relative", "2014", "2014")]),
+    ("The Norrland Cup ran 2006–present; the same year a junior class was added.",
+     [("2006–present", "range", "2006", None), ("the same year", "relative", "2006", "2006")]),
+    ("The rules changed in 1999; that year only six cars started.",
+     [("1999", "year", "1999", "1999"), ("that year", "relative", "1999", "1999")]),
+    ("A new owner arrived in 2010 and a year later the series folded.",
+     [("2010", "year", "2010", "2010"), ("a year later", "relative", "2011", "2011")]),
+    ("The previous season had seen no title fights.",
+     [("The previous season", "relative", None, None)]),
+    ("It was relaunched in 2016, after the previous year had been cancelled.",
+     [("2016", "year", "2016", "2016"), ("the previous year", "relative", "2015", "2015")]),
+    ("The format was kept for the next three seasons after 2003.",
+     [("the next three seasons", "relative", None, None), ("2003", "year", "2003", "2003")]),
+    ("The hybrid rules arrived in June 2020 and were dropped six months later.",
+     [("June 2020", "month", "2020-06", "2020-06"),
+      ("six months later", "relative", "2020-12", "2020-12")]),
+]
+
+# Sentences with numbers, month-like words and durations that are no calendar expressions.
+NEGATIVE = [
+    "The field comprised 1000 km races on a 5 km circuit.",
+    "The Group GT300 class used the 2JZ-GTE engine.",
+    "Several teams used the 956/962C chassis.",
+    "The logo is 120px wide.",
+    "Its engines displaced 2000 cc and produced 1998 hp.",
+    "The prize fund was $2000 per race.",
+    "Car No. 1999 was a replica.",
+    "The No. 2004 Brant entry and car #2010 retired.",
+    "The Formula Valdez 2000 class used a spec engine.",
+    "Teams may enter two cars in each class.",
+    "Porter drove a March chassis and an Augusta-built car.",
+    "The race lasted 24 hours over 1983 laps.",
+    "He won the final race of the year and two poor seasons followed.",
+    "Over its ten-year run the series struggled in its earlier years.",
+    "Only 2050 spectators attended the 12 hours.",
+    "The LMP1 and LMP2 cars raced in the GC21 Championship.",
+    "Brandt won the June 24 Hours twice.",
+    "Over 2000 cars were built and 1950 entries received.",
+    "The team fielded 2 March chassis.",
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_dates_table(nlp, text, expected):
+    assert triples(records_of(nlp, text)) == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVE, ids=[t[:40] for t in NEGATIVE])
+def test_no_false_dates(nlp, text):
+    assert records_of(nlp, text) == []
+
+
+def test_table_is_large_enough():
+    assert sum(len(expected) for _, expected in CASES) >= 40
+
+
+def test_records_have_the_contract_keys_and_offsets(nlp):
+    text = "= Kestrel Cup =\n\nThe Kestrel Cup ran from 1983 to 1992.\n\nIn 1990 it moved east.\n"
+    document = read_text(text, source="t.txt", doc_id="t")
+    records = date_records(nlp(document.body), document)
+    assert [r["text"] for r in records] == ["from 1983 to 1992", "1990"]
+    for record in records:
+        assert list(record) == ["text", "start_char", "end_char", "kind", "value_start",
+                                "value_end", "granularity"]
+        assert text[record["start_char"]:record["end_char"]] == record["text"]
+
+
+def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
+    nlp = build_nlp(["date_matcher"])
+    text = (
+        "= Ostmark Cup =\n\nThe Ostmark Cup was a touring car series founded in 1990.\n\n"
+        "== 2004 season ==\nThe grid was small.\n\nThe finale ran on October 3.\n\n"
+        "==Circuits==\nThe opener was on May 9.\n"
+    )
+    document = read_text(text, source="t.txt", doc_id="t2")
+    records = date_records(nlp(document.body), document)
+    assert triples(records) == [
+        ("1990", "year", "1990", "1990"),
+        ("2004", "season", "2004", "2004"),
+        ("October 3", "date", "2004-10-03", "2004-10-03"),  # its section's year, not the lead's
+        ("May 9", "date", "2004-05-09", "2004-05-09"),  # no year in its section: the last one
+    ]
+
+
+def test_relative_anchor_stays_in_its_paragraph_or_section(nlp):
+    text = (
+        "= Lindqvist Trophy =\n\nThe trophy began in 1977.\n\n"
+        "==Later years==\nThe following year nothing changed.\n"
+    )
+    assert triples(records_of(nlp, text)) == [
+        ("1977", "year", "1977", "1977"),
+        ("The following year", "relative", None, None),
+    ]
+
+
+def test_parse_is_cached_and_uses_granularity_not_filled_parts():
+    assert parse_calendar("2031") == (2031, None, None)
+    assert parse_calendar("November 2031") == (2031, 11, None)
+    assert parse_calendar("31 June 2031") is None
+    before = parse_cache_info()
+    parse_calendar("November 2031")
+    after = parse_cache_info()
+    assert after["hits"] == before["hits"] + 1 and after["misses"] == before["misses"]
+
+
+# ------------------------------------------------------------------------------------------
+# Seeds against gold
+
+
+def fold(text: str) -> str:
+    """The evaluation's text folding: case, white space, apostrophes and dashes."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for dash in "‐‑‒–—−":
+        text = text.replace(dash, "-")
+    text = text.replace("’", "'").replace("‘", "'")
+    return " ".join(text.split())
+
+
+def score(found: list[dict], gold: list[dict]) -> dict:
+    found_by_text = {fold(r["text"]): (r["value_start"], r["value_end"]) for r in found}
+    gold_by_text = {fold(g["text"]): (g["start"], g["end"]) for g in gold}
+    hits = found_by_text.keys() & gold_by_text.keys()
+    exact = {t for t in hits if found_by_text[t] == gold_by_text[t]}
+    return {
+        "found": set(found_by_text),
+        "gold": set(gold_by_text),
+        "false_positives": set(found_by_text) - set(gold_by_text),
+        "missed": set(gold_by_text) - set(found_by_text),
+        "exact": exact,
+    }
+
+
+@pytest.mark.parametrize("gold_path", GOLD, ids=[p.stem for p in GOLD])
+def test_seed_against_gold(nlp, gold_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    document = read_file(ROOT / "raw" / gold["doc"])
+    records = date_records(nlp(document.body), document)
+    explicit = [r for r in records if r["kind"] != "relative"]
+    relative = [r for r in records if r["kind"] == "relative"]
+
+    dates = score(explicit, gold["dates"])
+    assert dates["false_positives"] == set()
+    assert dates["missed"] == set()  # detection F1 = 1.0
+    assert dates["exact"] == dates["gold"]  # value accuracy = 1.0
+
+    relatives = score(relative, gold.get("relative_dates", []))
+    assert relatives["false_positives"] == set()
+    assert len(relatives["exact"]) >= min(2, len(relatives["gold"]))
+
+
+def test_year_inside_a_class_or_car_name_is_no_date_but_a_leading_year_is(nlp):
+    from spacy.tokens import Span
+
+    blank = customize_tokenizer(spacy.blank("en"))
+    doc = blank("The 2011 Formula Valdez 2000 title went to a Brant 1995 in 2011.")
+    doc.spans["classes"] = [Span(doc, 2, 5, label="single-seater")]  # 2011 Formula Valdez 2000
+    doc.spans["entities"] = [Span(doc, 9, 11, label="CAR")]  # Brant 1995
+    doc = nlp.get_pipe("date_matcher")(doc)
+    assert [s.text for s in doc.spans["dates"]] == ["2011", "2011"]
+
+
+def test_number_after_a_maker_is_a_model_not_a_year(nlp):
+    from spacy.tokens import Span
+
+    blank = customize_tokenizer(spacy.blank("en"))
+    doc = blank("In 1971 he raced a Kessler 2002 against Kessler's 1970 car.")
+    doc.spans["entities"] = [Span(doc, 5, 6, label="MANUFACTURER"),
+                             Span(doc, 8, 9, label="MANUFACTURER")]
+    doc = nlp.get_pipe("date_matcher")(doc)
+    assert [s.text for s in doc.spans["dates"]] == ["1971", "1970"]
+
+
+SPEED_PATH_SENTENCES = [
+    "The Vantor Cup ran from 1987 to 1992 and returned in the late 1990s.",
+    "Round 3 ran on October 30–November 1, 2009; the 2010 season opened on March 3.",
+    "At the end of 1995 the Harlan 2000 km race moved to May 24, two years later.",
+    "No. 1999 finished ahead of 2004 cars in the 2003–04 campaign, the following year.",
+]
+
+
+def _dates_of(nlp, text):
+    doc = nlp(text)
+    return [
+        (s.start, s.end, s.label_, s._.date_value, s._.date_modifier, s._.date_relative)
+        for s in doc.spans["dates"]
+    ]
+
+
+def _uses_flags(nlp) -> bool:
+    """Whether any date pattern tests a lexeme flag (an integer attribute id)."""
+    groups = nlp.get_pipe("date_matcher").groups
+    return any(
+        isinstance(attr, int)
+        for group in groups
+        for key in group.matcher._patterns
+        for pattern in group.matcher.get(key)[1]
+        for spec in pattern
+        for attr in spec
+    )
+
+
+def test_matching_is_the_same_without_lexeme_flags(nlp):
+    """Word sets become lexeme flags only while free flag bits remain; with none left (other
+    components took them) the Matcher's IN predicates must find exactly the same dates."""
+    crowded = customize_tokenizer(spacy.blank("en"))
+    while True:
+        try:
+            crowded.vocab.add_flag(lambda text: False)
+        except ValueError:
+            break
+    crowded.add_pipe("sentencizer")
+    crowded.add_pipe("date_matcher")
+    assert _uses_flags(nlp) and not _uses_flags(crowded)
+    for text in SPEED_PATH_SENTENCES:
+        expected = _dates_of(nlp, text)
+        assert expected, text
+        assert _dates_of(crowded, text) == expected
+
+
+def test_doc_of_another_vocab_is_matched_like_our_own(nlp):
+    """The flags live in the pipeline's vocab; a doc made elsewhere is matched without them."""
+    other = customize_tokenizer(spacy.blank("en"))
+    for text in SPEED_PATH_SENTENCES:
+        doc = nlp.get_pipe("date_matcher")(other(text))
+        own = _dates_of(nlp, text)
+        assert [(s.start, s.end, s._.date_value) for s in doc.spans["dates"]] == [
+            (start, end, value) for start, end, _, value, _, _ in own
+        ]

@@ -1,0 +1,419 @@
+"""Incremental runs through plain functions (no Prefect): what is extracted, what is published.
+
+Every scenario compares the published files with a full run over the same input into a fresh
+folder: an incremental run must write exactly what a full run writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import pipeline.extract
+from pipeline import data as resources
+from pipeline.ingest import sources
+from pipeline.run import (
+    EXIT_PARTIAL,
+    RunSummary,
+    SerialExecutor,
+    extract_paths,
+    fingerprint_sources,
+    run_incremental,
+    split_work,
+)
+from pipeline.store import incremental
+from pipeline.store.incremental import ResultStore, plan_run
+
+# Invented articles in the two layouts, about invented series, so that the corpus has more than
+# the two seeds and a change to one is easy to make.
+INVENTED = {
+    "harbour.txt": (
+        "= Harbour Endurance Series =\n\n"
+        "The Harbour Endurance Series (HES) is a sports car racing series founded in 2004.\n"
+        "It is sanctioned by the Fédération Internationale de l'Automobile.\n\n"
+        "==History==\nThe first race was held at Lakeside Raceway on 3 May 2004.\n"
+    ),
+    "nested/northern.txt": (
+        "Northern Formula Cup\n\n"
+        "The Northern Formula Cup is an open-wheel racing series that began in 1998.\n\n"
+        "History\n\nThe series was renamed in 2011. It ran until 2019.\n"
+    ),
+    "eastern.txt": (
+        "= Eastern Touring Trophy =\n\n"
+        "The Eastern Touring Trophy (ETT) is a touring car championship held since 1987.\n"
+    ),
+}
+
+
+def make_corpus(folder: Path, raw_dir: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(raw_dir.iterdir()):
+        shutil.copy(path, folder / path.name)
+    for name, text in INVENTED.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run(input_dir: Path, output_dir: Path, **options) -> RunSummary:
+    return run_incremental(input_dir, output_dir, executor=SerialExecutor(), **options)
+
+
+def published(output_dir: Path) -> dict[str, bytes]:
+    """Every published file (not the state store), by path."""
+    return {
+        p.relative_to(output_dir).as_posix(): p.read_bytes()
+        for p in sorted(output_dir.rglob("*"))
+        if p.is_file() and not p.relative_to(output_dir).as_posix().startswith(".state/")
+    }
+
+
+def full_run_files(input_dir: Path, scratch: Path) -> dict[str, bytes]:
+    out = scratch / "full"
+    shutil.rmtree(out, ignore_errors=True)
+    run(input_dir, out, full=True)
+    return published(out)
+
+
+@pytest.fixture
+def corpus(tmp_path, raw_dir) -> Path:
+    return make_corpus(tmp_path / "in", raw_dir)
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """Sources that went through extraction, in order (a counter that is not timing)."""
+    calls: list[str] = []
+    real = pipeline.extract.extract_document
+
+    def counting(document):
+        calls.append(document.source)
+        return real(document)
+
+    monkeypatch.setattr(pipeline.extract, "extract_document", counting)
+    return calls
+
+
+def test_first_run_extracts_everything_and_a_rerun_nothing(corpus, tmp_path, counted):
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    assert (first.new, first.extracted, first.reused) == (5, 5, 0)
+    assert len(counted) == 5
+    files = published(out)
+    assert "json/nested/northern.json" in files
+
+    counted.clear()
+    second = run(corpus, out)
+    assert counted == []
+    assert (second.extracted, second.reused, second.unchanged, second.new) == (0, 5, 5, 0)
+    assert second.rows == first.rows
+    assert published(out) == files == full_run_files(corpus, tmp_path)
+
+
+def test_changing_one_file_reprocesses_only_it(corpus, tmp_path, counted):
+    out = tmp_path / "out"
+    run(corpus, out)
+    counted.clear()
+    eastern = corpus / "eastern.txt"
+    eastern.write_text(eastern.read_text() + "\nIt was renamed the Eastern Touring Cup in 2001.\n")
+
+    summary = run(corpus, out)
+    assert counted == ["eastern.txt"]
+    assert (summary.changed, summary.unchanged, summary.extracted) == (1, 4, 1)
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_touching_without_changing_the_bytes_extracts_nothing(corpus, tmp_path, counted):
+    # The key is the content hash, not the modification time: same bytes, same result.
+    out = tmp_path / "out"
+    run(corpus, out)
+    counted.clear()
+    (corpus / "eastern.txt").touch()
+    assert run(corpus, out).extracted == 0
+    assert counted == []
+
+
+def test_a_new_file_is_added(corpus, tmp_path, counted):
+    out = tmp_path / "out"
+    run(corpus, out)
+    counted.clear()
+    (corpus / "western.txt").write_text(
+        "= Western Rally Cup =\n\nThe Western Rally Cup is a rally series founded in 1975.\n"
+    )
+    summary = run(corpus, out)
+    assert counted == ["western.txt"]
+    assert (summary.new, summary.unchanged, summary.documents_read) == (1, 5, 6)
+    assert "json/western.json" in published(out)
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_removing_a_file_drops_its_rows_json_and_stored_result(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    assert ResultStore(out).load("nested/northern.txt") is not None
+    (corpus / "nested" / "northern.txt").unlink()
+
+    summary = run(corpus, out)
+    assert (summary.removed, summary.extracted, summary.documents_read) == (1, 0, 4)
+    assert not (out / "json" / "nested").exists()
+    for table in (out / "parquet").glob("*.parquet"):
+        assert "nested/northern.txt" not in pq.read_table(table).column("source").to_pylist()
+    assert ResultStore(out).load("nested/northern.txt") is None
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_a_rule_data_change_reprocesses_every_document(corpus, tmp_path, counted, monkeypatch):
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    counted.clear()
+    real = resources.data_fingerprint
+    monkeypatch.setattr(resources, "data_fingerprint", lambda: real() + "-edited")
+
+    summary = run(corpus, out)
+    assert summary.pipeline_version != first.pipeline_version
+    assert (summary.changed, summary.extracted, summary.reused) == (5, 5, 0)
+    assert len(counted) == 5
+    assert run(corpus, out).extracted == 0  # and it is stable under the new version
+
+
+def test_pipeline_version_follows_data_files_not_a_number(monkeypatch):
+    before = incremental.pipeline_version()
+    assert incremental.pipeline_version() == before
+    monkeypatch.setattr(resources, "data_fingerprint", lambda: "other data")
+    assert incremental.pipeline_version() != before
+
+
+def test_full_forces_extraction(corpus, tmp_path, counted):
+    out = tmp_path / "out"
+    run(corpus, out)
+    counted.clear()
+    summary = run(corpus, out, full=True)
+    assert (summary.extracted, summary.unchanged) == (5, 5)
+    assert len(counted) == 5
+
+
+def test_an_exception_in_one_document_is_an_error_row(corpus, tmp_path, monkeypatch):
+    real = pipeline.extract.extract_document
+
+    def failing(document):
+        if document.source == "eastern.txt":
+            raise RuntimeError("injected failure")
+        return real(document)
+
+    monkeypatch.setattr(pipeline.extract, "extract_document", failing)
+    out = tmp_path / "out"
+    summary = run(corpus, out, batch_size=2)
+    assert (summary.documents_failed, summary.documents_written) == (1, 4)
+    assert summary.exit_code == EXIT_PARTIAL
+    errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
+    injected = [e for e in errors if e["source"] == "eastern.txt"]
+    assert injected and injected[0]["stage"] == "extract"
+    assert "injected failure" in injected[0]["reason"]
+    assert not (out / "json" / "eastern.json").exists()
+    assert (out / "json" / "harbour.json").exists()
+
+
+def test_a_document_that_starts_failing_loses_its_json(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    assert (out / "json" / "eastern.json").exists()
+    (corpus / "eastern.txt").write_bytes(b"\xff\xfe not text")
+    summary = run(corpus, out)
+    assert summary.documents_failed == 1
+    assert not (out / "json" / "eastern.json").exists()
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_bad_inputs_are_error_rows_and_good_documents_are_written(corpus, tmp_path):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (corpus / "latin1.txt").write_bytes("Caf\u00e9 racing series".encode("latin-1"))
+    (corpus / "headings.txt").write_text("== History ==\n\n== Format ==\n")
+    out = tmp_path / "out"
+    summary = run(corpus, out)
+    assert (summary.documents_read, summary.documents_written) == (9, 5)
+    assert summary.exit_code == EXIT_PARTIAL
+    errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
+    failed = {e["source"]: e for e in errors if e["stage"] == "read"}
+    assert set(failed) == {"empty.txt", "image.png", "latin1.txt", "headings.txt"}
+    assert failed["latin1.txt"]["field"] == "encoding"
+    documents = pq.read_table(out / "parquet" / "documents.parquet").column("source")
+    assert sorted(documents.to_pylist()) == sorted(
+        ["000_a130407e5d50b46e.txt", "001_76cd40ea1d91c0ad.txt", "eastern.txt",
+         "harbour.txt", "nested/northern.txt"]
+    )
+    # Bad inputs are results like any other: not extracted again while unchanged.
+    assert run(corpus, out).extracted == 0
+
+
+class Interrupted(Exception):
+    pass
+
+
+class InterruptAfter(SerialExecutor):
+    """Stops the run when it asks for batch ``n + 1``: an interruption between batches."""
+
+    def __init__(self, batches: int) -> None:
+        self.left = batches
+
+    def extract(self, work, root, limits):
+        for output in super().extract(work, root, limits):
+            if self.left == 0:
+                raise Interrupted
+            self.left -= 1
+            yield output
+
+
+def test_an_interruption_between_batches_keeps_the_outputs_and_a_rerun_completes(
+    corpus, tmp_path, counted
+):
+    out = tmp_path / "out"
+    run(corpus, out)
+    before = published(out)
+    for name in ("harbour.txt", "eastern.txt", "nested/northern.txt"):
+        path = corpus / name
+        path.write_text(path.read_text() + "\nThe series was revived in 2022.\n")
+    counted.clear()
+
+    with pytest.raises(Interrupted):
+        run_incremental(corpus, out, executor=InterruptAfter(1), batch_size=1)
+    assert len(counted) == 2  # batch 1 finished, batch 2 was running when stopped
+    assert published(out) == before  # the previous outputs, intact and readable
+    for table in (out / "parquet").glob("*.parquet"):
+        pq.read_table(table)
+
+    counted.clear()
+    summary = run(corpus, out, batch_size=1)
+    assert summary.changed == 3
+    assert len(counted) == 2 and summary.extracted == 2  # batch 1's results were checkpointed
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_an_interruption_while_publishing_is_completed_by_the_next_run(
+    corpus, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+    run(corpus, out)
+    (corpus / "eastern.txt").unlink()
+    import pipeline.run as run_module
+
+    def crash(*args, **kwargs):
+        raise Interrupted
+
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module.TableWriters, "commit", crash)
+        with pytest.raises(Interrupted):
+            run(corpus, out)
+    for table in (out / "parquet").glob("*.parquet"):
+        pq.read_table(table)  # the previous tables, still readable
+    summary = run(corpus, out)
+    assert summary.removed == 1  # counted against the last completed run
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_leftover_temporary_files_are_cleaned(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    stray = out / "json" / ".harbour.json.abc123.tmp"
+    stray.write_bytes(b"half a file")
+    run(corpus, out)
+    assert not stray.exists()
+
+
+# --- work units ------------------------------------------------------------------------------
+
+
+def test_a_transient_read_error_is_raised_for_a_retry_then_recorded(corpus, monkeypatch):
+    target = corpus / "eastern.txt"
+    real_read = sources.read_source
+
+    def flaky(path, root, max_bytes):
+        if Path(path) == target:
+            raise OSError(5, "Input/output error")
+        return real_read(path, root, max_bytes)
+
+    monkeypatch.setattr(sources, "read_source", flaky)
+    paths = [str(corpus / "harbour.txt"), str(target)]
+    with pytest.raises(OSError):
+        extract_paths(paths, str(corpus), final_attempt=False)
+    output = extract_paths(paths, str(corpus), final_attempt=True)
+    by_source = {d["source"]: d for d in output["documents"]}
+    assert by_source["harbour.txt"]["result"]["record"] is not None
+    unreadable = by_source["eastern.txt"]
+    assert unreadable["sha256"] == "" and unreadable["result"]["record"] is None
+    assert "Input/output error" in unreadable["result"]["errors"][0]["reason"]
+
+
+def test_fingerprints_retry_then_leave_unreadable_files_to_extraction(corpus, monkeypatch):
+    real_check = sources._check_path
+
+    def flaky(path, root):
+        if path.name == "eastern.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_check(path, root)
+
+    monkeypatch.setattr(sources, "_check_path", flaky)
+    paths = [str(corpus / "harbour.txt"), str(corpus / "eastern.txt")]
+    with pytest.raises(OSError):
+        fingerprint_sources(paths, str(corpus), final_attempt=False)
+    hashes = fingerprint_sources(paths, str(corpus), final_attempt=True)
+    assert hashes["eastern.txt"] is None and len(hashes["harbour.txt"]) == 64
+    plan = plan_run(hashes, ResultStore(corpus / "nowhere"), "v1")
+    assert plan.to_extract == ["eastern.txt", "harbour.txt"]
+
+
+def test_the_spacy_pipeline_is_built_once_per_process(corpus):
+    paths = [str(corpus / "harbour.txt")]
+    extract_paths(paths, str(corpus))
+    assert extract_paths(paths, str(corpus))["nlp_builds"] == 0
+
+
+def test_results_cross_process_boundaries_as_plain_data(corpus):
+    import json
+
+    output = extract_paths([str(corpus / "harbour.txt")], str(corpus))
+    assert json.loads(json.dumps(output)) == output
+
+
+@pytest.mark.parametrize(
+    ("count", "max_size", "min_batches", "sizes"),
+    [
+        (10, 4, 1, [4, 3, 3]),
+        (10, 64, 4, [3, 3, 2, 2]),
+        (3, 64, 4, [1, 1, 1]),
+        (0, 64, 4, []),
+        (200, 64, 4, [50, 50, 50, 50]),
+        (200, 16, 4, [16] * 5 + [15] * 8),
+    ],
+)
+def test_split_work(count, max_size, min_batches, sizes):
+    items = list(range(count))
+    work = split_work(items, max_size, min_batches)
+    assert [len(b) for b in work] == sizes
+    assert [i for b in work for i in b] == items
+
+
+def test_an_unchanged_rerun_rewrites_nothing(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    summary = run(corpus, out)
+    assert summary.extracted == 0 and summary.rows["entities"] > 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+    (out / "parquet" / "dates.parquet").unlink()  # a published file gone: publish again
+    run(corpus, out)
+    assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_parquet_tables_stream_in_row_groups(corpus, tmp_path, monkeypatch):
+    from pipeline.store.writer import TableWriters
+
+    monkeypatch.setattr(TableWriters, "ROW_GROUP_ROWS", 7)
+    out = tmp_path / "out"
+    summary = run(corpus, out)
+    table = pq.ParquetFile(out / "parquet" / "entities.parquet")
+    assert table.metadata.num_row_groups > 1
+    assert table.metadata.num_rows == summary.rows["entities"]

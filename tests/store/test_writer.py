@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.contract.items import DocumentRecord
+from pipeline.contract.tables import TABLES, DocumentResult, ErrorRow, arrow_schema
+from pipeline.store.writer import FILE_MODE, json_names, write_outputs
+
+TEXT = "The Baltic Touring Trophy (BTT) began in 1998 at Vastervik Raceway."
+DOC_ID = hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def _record() -> DocumentRecord:
+    return DocumentRecord.model_validate(
+        {
+            "doc_id": DOC_ID,
+            "source": "sub/btt.txt",
+            "title": "Baltic Touring Trophy",
+            "title_source": "heading",
+            "infobox": {"Inaugural": "1998"},
+            "sections": [{"heading": "History", "level": 2, "start_char": 0, "end_char": 10}],
+            "abbreviations": [{"short": "BTT", "long": "Baltic Touring Trophy",
+                               "start_char": 27, "end_char": 30}],
+            "series": {
+                "name": "Baltic Touring Trophy", "aliases": ["BTT"], "inaugural_year": 1998,
+                "sanctioning_bodies": ["Baltic Motor Federation"],
+                "classes": [{"name": "T1", "parent": "T", "equivalents": ["Group A"]}],
+            },
+            "entities": [{"text": "Vastervik Raceway", "label": "CIRCUIT", "start_char": 49,
+                          "end_char": 66, "canonical": "Vastervik Raceway"}],
+            "dates": [{"text": "1998", "start_char": 41, "end_char": 45, "kind": "year",
+                       "value_start": "1998", "value_end": "1998", "granularity": "year"}],
+            "see_also": ["Nordic Endurance Cup"],
+            "interlanguage": {"sv": "Baltiska Touringtrofén"},
+        },
+        context={"source": TEXT},
+    )
+
+
+def _results() -> list[DocumentResult]:
+    rejected = DocumentResult(
+        source="broken.txt",
+        errors=[ErrorRow(doc_id="", source="broken.txt", stage="read", field="encoding",
+                         reason="not valid UTF-8")],
+    )
+    return [DocumentResult(source="sub/btt.txt", doc_id=DOC_ID, record=_record()), rejected]
+
+
+def test_json_round_trip_and_key_order(tmp_path):
+    write_outputs(_results(), tmp_path)
+    path = tmp_path / "json" / "sub" / "btt.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert list(data)[:6] == ["schema_version", "doc_id", "source", "title", "title_source",
+                              "infobox"]
+    assert DocumentRecord.model_validate(data) == _record()
+    assert not (tmp_path / "json" / "broken.json").exists()
+
+
+def test_parquet_tables_read_back_with_declared_types(tmp_path):
+    counts = write_outputs(_results(), tmp_path)
+    assert counts == {"documents": 1, "series": 1, "classes": 1, "abbreviations": 1,
+                      "entities": 1, "dates": 1, "relations": 5, "errors": 1}
+    for name, model in TABLES.items():
+        table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        assert table.schema.equals(arrow_schema(model)), name
+        assert table.num_rows == counts[name]
+    entities = pq.read_table(tmp_path / "parquet" / "entities.parquet").to_pylist()
+    assert entities[0]["canonical"] == "Vastervik Raceway"
+    assert entities[0]["source"] == "sub/btt.txt"
+    docs = pq.read_table(tmp_path / "parquet" / "documents.parquet").to_pylist()
+    assert docs[0]["infobox"] == [("Inaugural", "1998")]
+    relations = {(r["subject"], r["relation"], r["object"])
+                 for r in pq.read_table(tmp_path / "parquet" / "relations.parquet").to_pylist()}
+    assert ("T1", "class_equivalent", "Group A") in relations
+    assert ("Baltic Touring Trophy", "sanctioned_by", "Baltic Motor Federation") in relations
+
+
+def test_empty_tables_keep_their_schema(tmp_path):
+    write_outputs([], tmp_path)
+    for name, model in TABLES.items():
+        table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        assert table.num_rows == 0
+        assert table.schema.equals(arrow_schema(model))
+
+
+def test_outputs_are_deterministic_and_leave_no_temporary_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_outputs(_results(), first)
+    write_outputs(list(reversed(_results())), second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert not [p for p in first.rglob("*.tmp")]
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    write_outputs(_results(), tmp_path)
+    path = tmp_path / "parquet" / "entities.parquet"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == FILE_MODE == 0o666 & ~umask
+
+
+def test_json_names_follow_the_contract_and_never_clash():
+    names = json_names(["000_abc.txt", "sub/000_abc.txt", "notes", "a.txt", "a.md", "b.txt",
+                        "C.txt", "c.txt"])
+    assert names["000_abc.txt"] == "000_abc.json"  # output.md: json/<stem>.json
+    assert names["sub/000_abc.txt"] == "sub/000_abc.json"  # folders keep equal stems apart
+    assert names["notes"] == "notes.json"
+    assert names["b.txt"] == "b.json"
+    # Same stem in one folder: the whole name is kept.
+    assert (names["a.txt"], names["a.md"]) == ("a.txt.json", "a.md.json")
+    # Names differing only by case would clash on a case-insensitive file system.
+    assert names["C.txt"].startswith("C.txt.") and names["c.txt"].startswith("c.txt.")
+    assert len({n.casefold() for n in names.values()}) == len(names)
+
+
+def test_json_names_resolve_a_clash_left_by_whole_names():
+    # The stem name of "x.txt.md" is "x.txt.json", also the whole-name form of "x.txt".
+    names = json_names(["x.txt", "x.md", "x.txt.md"])
+    assert names["x.md"] == "x.md.json"
+    assert len(set(names.values())) == 3
+    assert all(n.startswith(f"{s}.") and n.endswith(".json") for s, n in names.items())
+
+
+@pytest.mark.parametrize("source", ["../escape.txt", "/etc/passwd", "sub/../../x.txt", ""])
+def test_json_names_refuse_a_source_name_that_is_a_path_out(source):
+    with pytest.raises(ValueError, match="unsafe source name"):
+        json_names([source])
+
+
+def test_outputs_hold_no_executable_and_no_pickle(tmp_path):
+    write_outputs(_results(), tmp_path)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert path.stat().st_mode & 0o111 == 0, path
+        assert path.suffix in (".json", ".parquet"), path
+        assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol 2+
+    for table in (tmp_path / "parquet").glob("*.parquet"):
+        metadata = pq.read_schema(table).metadata or {}
+        assert b"pandas" not in metadata  # no pandas metadata, let alone pickled objects
