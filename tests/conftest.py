@@ -24,11 +24,27 @@ GOLD = FIXTURES / "gold"
 
 
 def parse(nlp, text: str):
-    """(doc, document) for a test text, read and run as the pipeline does (over the body)."""
+    """(doc, document) for a test text, read and run as the pipeline does (over the body, with
+    the reader's structure on the doc)."""
     from pipeline.ingest.reader import read_text
+    from pipeline.nlp.parse import parse_document
 
     document = read_text(text, source="test.txt", doc_id="test")
-    return nlp(document.body), document
+    return parse_document(document, nlp), document
+
+
+def with_upstream(doc, abbreviations=(), entities=()):
+    """``doc`` with hand-made upstream outputs, shaped like the components': entity dicts as
+    ``doc.ents`` (overlaps resolved to the longest, as the entity component does) and
+    abbreviation dicts as ``doc._.short_forms``."""
+    from spacy.util import filter_spans
+
+    spans = [doc.char_span(e["start_char"], e["end_char"], label=e["label"],
+                           kb_id=e.get("canonical") or "", alignment_mode="expand")
+             for e in entities]
+    doc.set_ents(filter_spans([s for s in spans if s is not None]))
+    doc._.short_forms = {a["short"]: a["long"] for a in abbreviations}
+    return doc
 
 
 @pytest.fixture(scope="session")

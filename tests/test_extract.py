@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import extract
+from pipeline import facts
 from pipeline.extract import process_source
-from pipeline.facts import entities
 from tests.conftest import GOLD, RAW
 
 GOOD = (
@@ -25,14 +24,14 @@ def test_bad_input_becomes_an_error_row(data, field):
 
 
 def test_invalid_record_is_dropped_and_reported_while_the_document_is_kept(monkeypatch):
-    real = entities.entity_records
+    real = facts.entity_records
 
     def with_a_bad_offset(doc):
         found = list(real(doc))
         return found + [{"text": "Sweden", "label": "LOCATION", "start_char": 3,
                          "end_char": 9, "canonical": "Sweden"}]
 
-    monkeypatch.setattr(extract.entities, "entity_records", with_a_bad_offset)
+    monkeypatch.setattr(facts, "entity_records", with_a_bad_offset)
     result = process_source(GOOD, "btt.txt")
     assert result.record is not None
     bad = [e for e in result.errors if e.stage == "validate"]
@@ -43,10 +42,10 @@ def test_invalid_record_is_dropped_and_reported_while_the_document_is_kept(monke
 
 
 def test_an_exception_in_extraction_is_an_error_row(monkeypatch):
-    def broken(doc, document):
+    def broken(doc):
         raise RuntimeError("rule blew up")
 
-    monkeypatch.setattr(extract.dates, "date_records", broken)
+    monkeypatch.setattr(facts, "date_records", broken)
     result = process_source(GOOD, "btt.txt")
     assert result.record is None
     assert [(e.stage, e.reason) for e in result.errors] == [

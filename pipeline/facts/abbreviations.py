@@ -34,8 +34,7 @@ def abbreviation_records(doc: Doc) -> list[dict]:
     return records
 
 
-def lost_long_form_pair(document: SourceDocument, series: dict,
-                        abbreviations: list[dict]) -> dict | None:
+def lost_long_form_pair(doc: Doc, series: dict) -> dict | None:
     """The abbreviation record for a headless lead that lost its name.
 
     "The , abbreviated as JSPC, ..." defines a short form whose long form was stripped with the
@@ -47,7 +46,8 @@ def lost_long_form_pair(document: SourceDocument, series: dict,
     if not long or not aliases:
         return None
     short = aliases[0]
-    if any(a["short"] == short for a in abbreviations):
+    document: SourceDocument = doc._.source_document
+    if short in (doc._.short_forms or {}) or document is None:
         return None
     lead = next((b for b in document.blocks if b.kind == "paragraph"), None)
     if lead is None:

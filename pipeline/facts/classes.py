@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from ..ingest.document import SourceDocument
 from ..nlp.components.classes import (
@@ -33,7 +33,8 @@ from ..nlp.components.classes import (
     name_label,
 )
 from ..nlp.tokens import FirstWords, Sentences, TokenTable
-from .ownership import _about_series_pattern, _names_other_series_last, foreign_sections, in_ranges
+from .context import FactContext
+from .ownership import Ownership, foreign_sections, in_ranges
 
 __all__ = ["class_records", "class_structure"]
 
@@ -243,32 +244,25 @@ def _clause_end(
     return end
 
 
-def class_structure(tokens: TokenTable) -> dict:
+def class_structure(doc: Doc, tokens: TokenTable | None = None) -> dict:
     """Enumerations, definitions and aliases the text states about the class mentions of
-    ``doc.spans["classes"]``, as plain data with offsets."""
+    ``doc.spans["classes"]``, as plain data with offsets. ``tokens``: the doc's token table
+    when the caller has one."""
+    tokens = tokens if tokens is not None else TokenTable(doc)
     items = _items(tokens, list(tokens.doc.spans.get(SPAN_KEY, [])))
     sents = tokens.sentences
     runs = _runs(tokens, items, sents)
     aliases = {i.name: i.long_form for i in items if i.long_form}
     enumerations, definitions = [], []
-    lead_in_tokens = class_cues()["lead_in_max_tokens"]
+    # "start": the token the list starts at, for whose list it is (see Ownership).
     for found in _opened_lists(tokens, items, sents):
-        sent_start = sents.bounds(found[0].start)[0]
-        enumerations.append({"items": [_item_dict(i) for i in found],
-                             "start_char": tokens.doc[found[0].start].idx, "opened": True,
-                             # The words right before the list: who was named last.
-                             "lead_in": tokens.doc[max(sent_start, found[0].start - lead_in_tokens):
-                                            found[0].start].text})
+        enumerations.append({"items": [_item_dict(i) for i in found], "start": found[0].start,
+                             "start_char": tokens.doc[found[0].start].idx, "opened": True})
     for run in runs:
         first = run[0]
         if len(run) >= 2 and _closes_enumeration(tokens, run, sents):
-            sent_start = sents.bounds(first.start)[0]
-            enumerations.append({
-                "items": [_item_dict(i) for i in run],
-                "start_char": tokens.doc[first.start].idx, "opened": False,
-                # The sentence's opening before the list, to check who it is about.
-                "lead_in": tokens.doc[sent_start:min(first.start, sent_start + lead_in_tokens)].text,
-            })
+            enumerations.append({"items": [_item_dict(i) for i in run], "start": first.start,
+                                 "start_char": tokens.doc[first.start].idx, "opened": False})
     item_starts = [i.start for i in items]  # items are in document order
     heads = []
     for run in runs:
@@ -340,13 +334,15 @@ def _infobox_classes(document: SourceDocument) -> list[dict]:
 
 
 
-def class_records(tokens: TokenTable, document: SourceDocument,
+def class_records(doc: Doc, *, context: FactContext | None = None,
                   own_names: list[str] = ()) -> list[dict]:
     """The series' own classes: infobox class keys, then classes the text enumerates or
-    defines outside sections about other series. Keys: name, parent, category, equivalents,
-    description. A class that is the parent of other own classes is a group, not a record."""
-    doc = tokens.doc
-    structure = class_structure(tokens)
+    defines outside sections about other series (``doc._.source_document`` gives the infobox
+    and sections). Keys: name, parent, category, equivalents, description. A class that is the
+    parent of other own classes is a group, not a record. ``context``: the doc's fact context
+    when the caller has one; ``own_names``: the subject's names besides its title."""
+    document: SourceDocument = doc._.source_document
+    structure = class_structure(doc, context.tokens if context is not None else None)
     foreign = foreign_sections(document, own_names)
 
     in_foreign = in_ranges(foreign)
@@ -381,15 +377,13 @@ def class_records(tokens: TokenTable, document: SourceDocument,
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
     listed_together: list[set[str]] = []
-    about_series = _about_series_pattern(document, own_names)
+    if structure["enumerations"]:
+        ctx = context if context is not None else FactContext(doc)
+        ownership = Ownership(ctx)
+        title = [document.title.text] if document.title else []
+        refs = ownership.references([*own_names, *title])
     for enumeration in structure["enumerations"]:
-        lead_in = enumeration.get("lead_in") or ""
-        if enumeration.get("opened"):
-            # An opened list is the series' unless another series is named last before it:
-            # "The rival Eastern Cup had two classes: GT1 and GT2".
-            if _names_other_series_last(lead_in, document, own_names):
-                continue
-        elif not about_series.match(lead_in):
+        if not ownership.owns_class_list(refs, enumeration["start"], enumeration["opened"]):
             continue
         if ours(enumeration["start_char"]):
             listed_together.append({item["name"] for item in enumeration["items"]})

@@ -172,9 +172,11 @@ def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
     return value
 
 
-def date_records(doc: Doc, document) -> list[dict]:
+def date_records(doc: Doc) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
-    relative expressions resolved from the paragraphs and sections of ``document``."""
+    relative expressions resolved from the paragraphs and sections of the reader's document
+    (``doc._.source_document``; a plain doc is read as one paragraph-less text)."""
+    document = doc._.source_document
     spans = doc.spans.get("dates", [])
     # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
     # span's sentence starts at the last sentence start at or before its first token.
@@ -182,8 +184,10 @@ def date_records(doc: Doc, document) -> list[dict]:
         numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
         if spans and doc.has_annotation("SENT_START") else None
     )
-    starts = [block.start_char for block in document.blocks]
-    heading_starts = [section.heading_start for section in document.sections]
+    blocks = document.blocks if document is not None else ()
+    sections = document.sections if document is not None else ()
+    starts = [block.start_char for block in blocks]
+    heading_starts = [section.heading_start for section in sections]
     mentions = []
     for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
@@ -205,11 +209,12 @@ def date_records(doc: Doc, document) -> list[dict]:
         elif (value["value_start"] or "").startswith("-"):
             mention.value = _resolve_yearless(mention, _year_anchor(mention, index, anchors))
         anchors.add(mention)
+    text = document.text if document is not None else doc.text
     records = []
     for mention in mentions:
         span = mention.span
         records.append({
-            "text": document.text[span.start_char:span.end_char],
+            "text": text[span.start_char:span.end_char],
             "start_char": span.start_char,
             "end_char": span.end_char,
             **{k: mention.value[k] for k in RECORD_KEYS[3:]},

@@ -1,20 +1,53 @@
-"""Who a sentence is about: the one answer to "is this about the article's subject".
+"""Who a sentence is about: the one answer to "is this about the article's subject", for the
+series facts and the own classes alike.
 
-Series facts and own classes count only where the text speaks of the subject. A section titled
-with another series' name is about that series; within a sentence, the nearest reference to a
-series before a cue tells whose fact it is.
+A fact or a class list counts only where the text speaks of the subject. A section titled with
+another series' name is about that series (:func:`foreign_sections`). Within a sentence, the
+references before a position decide (:class:`References`): the subject's own names and aliases,
+generic references ("the series", "this championship", a clause-initial "It"), other series'
+names and other named things that can be a sentence's subject (bodies, teams, makers, people,
+events, circuits). Which reference counts depends on the construction:
+
+* a cue with its subject before it ("The series was cancelled in 2007"): the nearest reference
+  ("the demise of the X Championship in 1992" and "SERO was founded in 1999" are about something
+  else); with none, only the lead's definition sentence is about the subject;
+* a predicate coordinated with "and" ("... and was renamed the X"): the sentence's first;
+* a body as the object of its relation ("run by X and ran under the rules of Y"): the last own
+  reference, unless something that takes the subject (not a body) is named after it;
+* a nominal cue ("the last season was held in 2004"): the phrase's "of X", else the clause;
+* a class list a noun opens ("The rival Eastern Cup had two classes: GT1 and GT2"): the nearest
+  series reference before it, if another series, makes it that series' list;
+* a class list a noun closes ("It runs LMP3, GT3 and GT4 classes"): the sentence's opening must
+  be the subject.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from functools import cache
+
+import numpy as np
+from spacy.tokens import Span
 
 from ..ingest.document import SourceDocument
 from ..nlp.components.classes import class_cues
+from ..nlp.tokens import FirstWords
+from .context import (
+    BODY_LABELS,
+    OTHER_SUBJECT_LABELS,
+    SERIES_LABELS,
+    FactContext,
+    cue_word_ids,
+    norm,
+    series_cues,
+    word_ids,
+)
+
+__all__ = ["Ownership", "References", "foreign_sections", "in_ranges"]
 
 
-def foreign_sections(document: SourceDocument, own_names: list[str] = ()) -> list[tuple[int, int]]:
+def foreign_sections(document: SourceDocument,
+                     own_names: list[str] = ()) -> list[tuple[int, int]]:
     """Character ranges of sections titled with another series' name ("==Asian Le Mans
     Series=="): what they say is not about this series. A heading counts as a name when its
     words are capitalised and it ends in a series noun ("Series history" does not)."""
@@ -53,31 +86,239 @@ def in_ranges(ranges: list[tuple[int, int]]):
     return contains
 
 
+class References:
+    """The references of one document to its subject (``ours``) and to other named things,
+    indexed by start so that a query reads only the references of one sentence."""
+
+    def __init__(self, ours: list[Span], others: list[Span]) -> None:
+        self.ours, self.others = ours, others
+        # (start, end, is ours, takes the subject, names a series): a body does not take the
+        # subject; the subject's own references all name it.
+        refs = [(s.start, s.end, True, True, True) for s in ours]
+        refs += [(s.start, s.end, False, s.label_ not in BODY_LABELS,
+                  s.label_ in SERIES_LABELS) for s in others]
+        refs.sort(key=lambda r: (r[0], -r[1]))
+        self.index = refs
+        self.starts = [r[0] for r in refs]
+        self.longest = max((r[1] - r[0] for r in refs), default=0)
+        self.other_starts = sorted(s.start for s in others)
+        self.ours_by_start: dict[int, Span] = {}
+        for span in ours:
+            self.ours_by_start.setdefault(span.start, span)
+        self.own = [r for r in refs if r[2]]
+        self.own_starts = [r[0] for r in self.own]
+        # Named things other than the subject that take the subject, counted up to each index.
+        self.takers_before = [0]
+        for r in refs:
+            self.takers_before.append(self.takers_before[-1] + (not r[2] and r[3]))
+
+    def last_own_end(self, sent: Span, i: int) -> int | None:
+        """The latest end of the subject's references before token ``i`` in ``sent``."""
+        lo = bisect_left(self.own_starts, sent.start)
+        best = None
+        for k in range(bisect_left(self.own_starts, i) - 1, lo - 1, -1):
+            r = self.own[k]
+            if best is not None and r[0] + self.longest < best:
+                break
+            if r[1] <= i and (best is None or r[1] > best):
+                best = r[1]
+        return best
+
+    def subject_taken(self, start: int, i: int) -> bool:
+        """Whether a named thing that takes the subject lies in tokens [start, i)."""
+        a, b = bisect_left(self.starts, start), bisect_left(self.starts, i)
+        count = self.takers_before[b] - self.takers_before[a]
+        # Those running on past ``i`` do not count: only references that started within the
+        # longest reference's length of it can.
+        for k in range(b - 1, a - 1, -1):
+            r = self.index[k]
+            if r[0] + self.longest <= i:
+                break
+            if r[1] > i and not r[2] and r[3]:
+                count -= 1
+        return count > 0
+
+    def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
+        """Is the (nearest, or first) reference before token ``i`` in ``sent`` the subject?
+        None when there is none."""
+        lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
+        if first:
+            return next((r[2] for r in self.index[lo:hi] if r[1] <= i), None)
+        # The nearest: the latest end (then start), read backwards from ``i``. References are
+        # at most ``longest`` tokens, so one starting before best end - longest cannot beat the
+        # best.
+        best = None
+        for k in range(hi - 1, lo - 1, -1):
+            r = self.index[k]
+            if best is not None and r[0] + self.longest < best[1]:
+                break
+            if r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
+                best = r
+        return None if best is None else best[2]
+
+    def nearest_series_before(self, start: int, i: int) -> bool | None:
+        """Is the nearest series reference in tokens [start, i) the subject? None when there
+        is none (references to things other than series do not count)."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, i)
+        best = None
+        for k in range(hi - 1, lo - 1, -1):
+            r = self.index[k]
+            if best is not None and r[0] + self.longest < best[1]:
+                break
+            if r[4] and r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
+                best = r
+        return None if best is None else best[2]
+
+    def others_between(self, start: int, end: int) -> bool:
+        """Whether another named thing starts in tokens [start, end)."""
+        return bisect_left(self.other_starts, start) < bisect_left(self.other_starts, end)
+
+    def ours_at(self, i: int) -> Span | None:
+        return self.ours_by_start.get(i)
 
 
-def _about_series_pattern(document: SourceDocument, own_names) -> re.Pattern:
-    """A sentence opening that makes the series its subject: "The series", "It", its name,
-    after an opening adverbial ("Since 2012, the championship ...")."""
-    names = [n for n in own_names if n]
-    if document.title:
-        names.append(document.title.text)
-    refs = [re.escape(n) for n in names] + class_cues()["series_subjects"]
-    return re.compile(
-        r"^\s*(?:(?:in|since|from|during|for|by|after|until)\b[^,]{0,40}?,?\s+)?"
-        r"(?:the\s+|this\s+)?(?:" + "|".join(refs) + r")\b", re.IGNORECASE)
+@cache
+def _generic_heads(vocab) -> FirstWords:
+    """The nouns of generic references ("the series": "series")."""
+    return FirstWords(vocab, {words[-1] for words in series_cues()["generic_refs"]})
 
 
-def _names_other_series_last(text: str, document: SourceDocument, own_names) -> bool:
-    """Whether the last series reference in ``text`` is a named series other than this one."""
-    own = {n.casefold() for n in own_names if n}
-    if document.title:
-        own.add(document.title.text.casefold())
-    keywords = "|".join(sorted(class_cues()["series_keywords"]))
-    named = re.compile(rf"(?:[A-Z][\w'’-]*\s+){{1,6}}(?:{keywords.title()})\b")
-    generic = re.compile(r"\b(?:the|this|its)\s+(?:series|championship|cup)\b|\bIt\b",
-                         re.IGNORECASE)
-    refs = [(m.start(), m.group().strip().casefold().removeprefix("the ") not in own)
-            for m in named.finditer(text)]
-    refs += [(m.start(), False) for m in generic.finditer(text)]
-    refs += [(text.casefold().rfind(o), False) for o in own if o in text.casefold()]
-    return bool(refs) and max(refs)[1]
+class Ownership:
+    """Who the sentences of one document are about: the references for a set of the
+    subject's names, and the tests on them. What does not depend on the names (generic
+    references, other named things, clause breaks) is read once per document."""
+
+    def __init__(self, ctx: FactContext) -> None:
+        self.ctx = ctx
+        self._generic: list[Span] | None = None
+        self._other_subjects: list[Span] | None = None
+        self._clause_breaks: list[int] | None = None
+
+    # --- references -------------------------------------------------------------------
+
+    def references(self, own_names: list[str]) -> References:
+        """The subject's references (its names, "the series", "It") and other named things."""
+        ctx = self.ctx
+        doc = ctx.doc
+        own = {norm(n) for n in own_names if n}
+        ours, others = [], []
+        for span, name in zip(ctx.series_spans, ctx.series_norms):
+            (ours if name in own else others).append(span)
+        # Own names and aliases written without being found as series names ("JLMC").
+        found = {(s.start, s.end) for s in ours}
+        lower_ids, lower = ctx.tokens.lower, ctx.tokens.lower_list
+        for name in filter(None, own_names):
+            words = list(word_ids(doc.vocab, *(w.casefold() for w in name.split())))
+            if not words:  # a name of spaces only matches nothing
+                continue
+            n = len(words)
+            for i in np.flatnonzero(lower_ids == words[0]).tolist():
+                if lower[i:i + n] == words and (i, i + n) not in found:
+                    ours.append(doc[i:i + n])
+                    found.add((i, i + n))
+        ours += self._generic_references()
+        covered = {i for o in ours for i in range(o.start, o.end)}
+        others += [span for span in self._others() if span.start not in covered]
+        return References(ours, others)
+
+    def _generic_references(self) -> list[Span]:
+        """Generic references: "the series", "this championship", a clause-initial "It"."""
+        if self._generic is None:
+            ctx = self.ctx
+            doc = ctx.doc
+            generic = {word_ids(doc.vocab, *words) for words in series_cues()["generic_refs"]}
+            lower = ctx.tokens.lower_list
+            found = []
+            for i in _generic_heads(doc.vocab).positions(ctx.tokens):
+                if (lower[i],) in generic:
+                    if self.opens_clause(i):
+                        found.append(doc[i:i + 1])  # "it" after a noun refers to too much
+                elif i > 0 and (lower[i - 1], lower[i]) in generic:
+                    found.append(doc[i - 1:i + 1])
+            self._generic = found
+        return self._generic
+
+    def _others(self) -> list[Span]:
+        """Named things other than series that can be a sentence's subject."""
+        if self._other_subjects is None:
+            self._other_subjects = [span for span in self.ctx.entities_of(OTHER_SUBJECT_LABELS)
+                                    if span.label_ not in SERIES_LABELS]
+        return self._other_subjects
+
+    def opens_clause(self, i: int) -> bool:
+        """Token ``i`` is the sentence's subject position: only an opening adverbial ("Since
+        2012", "In 1987,") comes before it."""
+        openers = series_cues()["sentence_openers"]
+        start = self.ctx.sents.bounds(i)[0]
+        return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
+                   for t in self.ctx.tokens.words[start:i])
+
+    def clause_breaks(self) -> list[int]:
+        """Positions of the clause-breaking words (",", "and", "while"...), read once: the
+        clause of a cue is found by bisection, not by walking back through a long sentence."""
+        if self._clause_breaks is None:
+            lower_ids = self.ctx.tokens.lower
+            wanted = np.array(sorted(cue_word_ids(self.ctx.doc.vocab, "clause_breaks")),
+                              dtype=lower_ids.dtype)
+            self._clause_breaks = np.flatnonzero(np.isin(lower_ids, wanted)).tolist()
+        return self._clause_breaks
+
+    # --- the series facts ---------------------------------------------------------------
+
+    def coordinated(self, start: int, sent: Span) -> bool:
+        """The cue's predicate is coordinated with the sentence's main one: "... and was
+        renamed"."""
+        vocab, lower = self.ctx.doc.vocab, self.ctx.tokens.lower_list
+        auxiliaries = cue_word_ids(vocab, "auxiliaries")
+        i = start - 1
+        while i >= sent.start and lower[i] in auxiliaries:
+            i -= 1
+        return i >= sent.start and lower[i] == word_ids(vocab, "and")[0]
+
+    def about_subject(self, refs: References, sent: Span, start: int, lead_sentence: bool,
+                      nearest: bool = True) -> bool:
+        """Whether the cue at ``start`` speaks of the subject (see the module docstring); with
+        no reference before it, only the lead's definition sentence does."""
+        if self.coordinated(start, sent):
+            verdict = refs.nearest_before(sent, start, first=True)
+        elif nearest:
+            verdict = refs.nearest_before(sent, start)
+        else:
+            # Bodies are objects of their relation: a body named in between keeps the subject,
+            # anything else named there (a series, a team, a maker) takes it.
+            last = refs.last_own_end(sent, start)
+            if last is None:
+                return lead_sentence
+            return not refs.subject_taken(last, start)
+        return verdict if verdict is not None else lead_sentence
+
+    def nominal_about_subject(self, refs: References, sent: Span, start: int,
+                              end: int) -> bool:
+        """"the last season was held in 2004": the subject's own season unless the phrase names
+        another series ("the first season of the X Cup") or its clause does."""
+        doc, cues = self.ctx.doc, series_cues()
+        if start == 0 or doc[start - 1].lower_ not in cues["nominal_determiners"]:
+            return False
+        if end < sent.end and doc[end].lower_ == "of":
+            j = end + 1
+            while j < sent.end and doc[j].lower_ in cues["determiners"]:
+                j += 1
+            return refs.ours_at(j) is not None or refs.ours_at(end + 1) is not None
+        breaks = self.clause_breaks()
+        k = bisect_right(breaks, start - 1) - 1
+        clause_start = breaks[k] + 1 if k >= 0 and breaks[k] >= sent.start else sent.start
+        return not refs.others_between(clause_start, start)
+
+
+    # --- class lists --------------------------------------------------------------------
+
+    def owns_class_list(self, refs: References, start: int, opened: bool) -> bool:
+        """Whether the class list starting at token ``start`` is the subject's. A list a class
+        noun opens is, unless the nearest series named before it (within the lead-in bound)
+        is another one; a list a class noun closes needs the subject as the sentence's first
+        reference."""
+        sent = self.ctx.sent(start)
+        if opened:
+            lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])
+            return refs.nearest_series_before(lo, start) is not False
+        return refs.nearest_before(sent, start, first=True) is True

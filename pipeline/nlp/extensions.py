@@ -1,6 +1,8 @@
 """Every custom attribute the components set on spaCy objects, registered in one place.
 
-Span groups used across components (``doc.spans[...]``):
+Span groups (``doc.spans[...]``):
+  "sections"       the reader's sections (heading line to the section's end), label = heading
+  "blocks"         the reader's paragraphs and lists, in order, label "paragraph"/"list"
   "abbreviations"  long-form and short-form spans of definitions, label "LONG"/"SHORT"
   "entities"       candidate entity spans of every label, overlaps allowed
   "classes"        racing-class mentions, label = the class category or "CLASS"
@@ -22,6 +24,10 @@ def _set_canonical(span: Span, value: str | None) -> None:
 
 def register_extensions() -> None:
     """Idempotent: safe to call from every component's factory."""
+    if not Doc.has_extension("source_document"):
+        # The reader's SourceDocument the doc was made from (title, infobox, sections, blocks,
+        # categories): set by ``pipeline.nlp.parse.parse_document``, None for a plain text.
+        Doc.set_extension("source_document", default=None)
     if not Doc.has_extension("abbreviations"):
         # Definitions found in the text: (long form span, short form span) pairs.
         Doc.set_extension("abbreviations", default=None)

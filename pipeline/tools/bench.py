@@ -254,6 +254,12 @@ def component_seconds(documents) -> dict[str, float]:
 
 
 PROFILE_SAMPLE = 200
+# The stages of extract_document, by the function that runs each.
+STAGE_NAMES = {
+    "parse.parse_document": "parse: tokenizer and components",
+    "__init__.document_facts": "facts: records from the Doc",
+    "validation.validated_result": "contract: validation and the record",
+}
 
 
 def extraction_profile(documents) -> dict:
@@ -273,8 +279,7 @@ def extraction_profile(documents) -> dict:
     for (filename, _, function), (_, _, _, _, callers) in stats.items():
         if target in callers:
             name = f"{Path(filename).stem}.{function}" if filename != "~" else function
-            if name == "language.__call__":
-                name = "nlp(text): tokenizer and components"
+            name = STAGE_NAMES.get(name, name)
             by_callee[name] = by_callee.get(name, 0.0) + callers[target][3]
     ranked = sorted(by_callee.items(), key=lambda item: -item[1])
     return {

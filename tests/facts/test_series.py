@@ -7,11 +7,12 @@ import re
 import pytest
 
 from pipeline.facts.classes import class_records
-from pipeline.facts.series import infer_title, series_record
+from pipeline.facts.series import series_record
+from pipeline.facts.title import article_title
 from pipeline.ingest.reader import read_file
 from pipeline.nlp import build_nlp
-from pipeline.nlp.tokens import TokenTable
-from tests.conftest import FIXTURES, ROOT, parse
+from pipeline.nlp.parse import parse_document
+from tests.conftest import FIXTURES, ROOT, parse, with_upstream
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +37,9 @@ def years_for(text):
 
 
 def record(nlp, text, abbreviations=(), entities=(), dates=None):
-    doc, document = parse(nlp, text)
-    return series_record(TokenTable(doc), document, abbreviations=list(abbreviations),
-                         entities=list(entities),
-                         dates=years_for(text) if dates is None else dates,
-                         classes=class_records(TokenTable(doc), document))
+    doc, _ = parse(nlp, text)
+    with_upstream(doc, abbreviations, entities)
+    return series_record(doc, dates=years_for(text) if dates is None else dates)
 
 
 HEADLESS = (
@@ -56,8 +55,8 @@ HEADLESS = (
 
 
 def test_headless_title_is_inferred_from_short_form_and_rename(nlp):
-    doc, document = parse(nlp, HEADLESS)
-    title, source = infer_title(TokenTable(doc), document, abbreviations=[], entities=[])
+    doc, _ = parse(nlp, HEADLESS)
+    title, source = article_title(doc)
     assert (title, source) == ("Northern Racing Prototype Cup", "inferred")
 
 
@@ -77,16 +76,16 @@ def test_headless_record(nlp):
 def test_initials_prefer_fewest_extra_words(nlp):
     text = ("The , known as CSC, was a sprint series.\n\nTeams came from the Coastal Sprint Cup "
             "and the Coastal Saloon and Sprint Car Cup.\n")
-    doc, document = parse(nlp, text)
-    assert infer_title(TokenTable(doc), document, abbreviations=[], entities=[])[0] == "Coastal Sprint Cup"
+    doc, _ = parse(nlp, text)
+    assert article_title(doc)[0] == "Coastal Sprint Cup"
 
 
 def test_title_sources(nlp):
-    doc, document = parse(nlp, "= Harbour Sprint Cup =\n\nIt is a cup.\n")
-    assert infer_title(TokenTable(doc), document, abbreviations=[], entities=[]) == (
+    doc, _ = parse(nlp, "= Harbour Sprint Cup =\n\nIt is a cup.\n")
+    assert article_title(doc) == (
         "Harbour Sprint Cup", "heading")
-    doc, document = parse(nlp, "The Harbour Sprint Cup (abbreviated HSC) is a club series.\n")
-    assert infer_title(TokenTable(doc), document, abbreviations=[], entities=[]) == (
+    doc, _ = parse(nlp, "The Harbour Sprint Cup (abbreviated HSC) is a club series.\n")
+    assert article_title(doc) == (
         "Harbour Sprint Cup", "lead")
 
 
@@ -166,8 +165,8 @@ def test_possessive_and_other_subjects_are_not_the_series(nlp):
 def test_lead_opening_with_a_date_names_nothing(nlp):
     text = ("In 1990, the club founded a sprint series, abbreviated as VSS.\n\nThe series was "
             "renamed the Valley Sprint Series in 1992.\n")
-    doc, document = parse(nlp, text)
-    assert infer_title(TokenTable(doc), document, abbreviations=[], entities=[]) == (
+    doc, _ = parse(nlp, text)
+    assert article_title(doc) == (
         "Valley Sprint Series", "inferred")
 
 
@@ -212,13 +211,14 @@ def seed_scores(nlp, upstream: bool) -> dict[str, float]:
     for gold_path in sorted((FIXTURES / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text())
         document = read_file(ROOT / "raw" / gold["doc"])
-        doc = nlp(document.body)
+        doc = parse_document(document, nlp)
         inputs = {"abbreviations": [], "entities": [], "dates": []}
         if upstream:
             stand_in = json.loads((FIXTURES / "upstream" / gold_path.name).read_text())
             inputs = {k: stand_in[k] for k in inputs}
-        classes = class_records(TokenTable(doc), document)
-        rec = series_record(TokenTable(doc), document, classes=classes, **inputs)
+        with_upstream(doc, inputs["abbreviations"], inputs["entities"])
+        classes = class_records(doc)
+        rec = series_record(doc, dates=inputs["dates"])
         scores = {
             "title": float(_fold(rec["name"]) in {_fold(t) for t in
                                                   [gold["title"], *gold["title_aliases"]]}),
@@ -339,6 +339,7 @@ def test_a_blank_own_name_is_ignored_not_looked_up(nlp):
     # Found by tests/test_properties.py: a title of spaces (then read from "= =") made the
     # reference search index an empty word list.
     doc, document = parse(nlp, "= Kestrel Cup =\n\nThe Kestrel Cup is a touring car series.\n")
-    blank = document.model_copy(update={"title": document.title.model_copy(update={"text": " "})})
-    facts = series_record(TokenTable(doc), blank, abbreviations=[], entities=[], dates=[], classes=[])
+    doc._.source_document = document.model_copy(
+        update={"title": document.title.model_copy(update={"text": " "})})
+    facts = series_record(doc, dates=[])
     assert facts["name"] == " "

@@ -123,7 +123,8 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     profile = figures["b_profile"]
     assert profile["documents"] == 4 and _positive(profile["profiled_seconds"])
     shares = profile["share_by_direct_callee"]
-    assert "nlp(text): tokenizer and components" in shares and 0 < sum(shares.values()) <= 1.01
+    assert set(shares) >= {"parse: tokenizer and components", "facts: records from the Doc"}
+    assert 0 < sum(shares.values()) <= 1.01
     assert profile["matcher_seconds"] and all(v >= 0 for v in profile["matcher_seconds"].values())
 
     memory = figures["e_memory"]

@@ -23,9 +23,9 @@ def by_name(records):
 
 
 def test_enumeration_gives_own_classes_with_normalised_names(nlp):
-    doc, document = parse(nlp, "= Northland Endurance Cup =\n\nThe Northland Endurance Cup ran "
+    doc, _ = parse(nlp, "= Northland Endurance Cup =\n\nThe Northland Endurance Cup ran "
                           "four classes: LMP1, LMP2, GTE-Pro and GTE-Am.\n")
-    records = by_name(class_records(TokenTable(doc), document))
+    records = by_name(class_records(doc))
     assert set(records) == {"LMP1", "LMP2", "GTE-Pro", "GTE-Am"}
     assert records["GTE-Am"]["category"] == "grand touring"
     assert records["LMP2"]["category"] == "prototype"
@@ -35,20 +35,20 @@ def test_long_forms_with_codes_become_parents_not_classes(nlp):
     text = ("= Ridgeway Sports Car Trophy =\n\nCars were split into two general classes, known "
             "as Le Mans Prototypes (LMP) and Grand Touring (GT). These were further divided, "
             "which created three classes: LMP2, GT3, and GT4.\n")
-    doc, document = parse(nlp, text)
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, text)
+    records = by_name(class_records(doc))
     assert set(records) == {"LMP2", "GT3", "GT4"}
     assert {n: r["parent"] for n, r in records.items()} == {"LMP2": "LMP", "GT3": "GT",
                                                             "GT4": "GT"}
-    assert class_structure(TokenTable(doc))["aliases"] == {"LMP": "Le Mans Prototypes", "GT": "Grand Touring"}
+    assert class_structure(doc)["aliases"] == {"LMP": "Le Mans Prototypes", "GT": "Grand Touring"}
 
 
 def test_definitions_pair_parallel_lists_and_read_possessives(nlp):
     text = ("The Valdoria Cup had Class 1 and Class 2 for production cars homologated by the "
             "FIA (Group N and Group A) and the top category, Class 3 would be for cars similar "
             "to the WEC's C2 and IMSA's Camel Lights, whereas Class 4 was for C1/GTP cars.\n")
-    doc, document = parse(nlp, text)
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, text)
+    records = by_name(class_records(doc))
     assert set(records) == {"Class 1", "Class 2", "Class 3", "Class 4"}
     assert records["Class 1"]["equivalents"] == ["Group N"]
     assert records["Class 2"]["equivalents"] == ["Group A"]
@@ -82,25 +82,25 @@ def test_classes_in_passing_are_not_the_series_own(nlp):
             "GT3. Its grids resembled IMSA's lower GTS and GTU classes, with additional classes "
             "for Group GT3 and GT300 cars.\n\n==Pacific Prototype Challenge==\nThe Pacific "
             "Prototype Challenge later ran two classes: LMP1 and LMP2.\n")
-    doc, document = parse(nlp, text)
+    doc, _document = parse(nlp, text)
     assert {"GTS", "GTU", "Group GT3", "GT300", "LMP1"} <= set(mentions(doc))
-    assert set(by_name(class_records(TokenTable(doc), document))) == {"GT1", "GT2", "GT3"}
+    assert set(by_name(class_records(doc))) == {"GT1", "GT2", "GT3"}
 
 
 def test_infobox_class_groups_give_parents(nlp):
     text = ("= Ridgeway Sports Car Trophy =\n\nInfobox\n- Inaugural: 2001\n- Lmp Classes: LMP1, "
             "LMP2\n- Gt Classes: GT1 and GT2\n- Classes: Invitational\n\nThe trophy ran for cars "
             "of every kind.\n")
-    doc, document = parse(nlp, text)
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, text)
+    records = by_name(class_records(doc))
     assert {n: r["parent"] for n, r in records.items()} == {
         "LMP1": "LMP", "LMP2": "LMP", "GT1": "GT", "GT2": "GT", "Invitational": None}
     assert records["LMP1"]["category"] == "prototype"
 
 
 def test_a_season_after_for_is_no_definition(nlp):
-    doc, document = parse(nlp, "Teams moved up to GT1 for 2008, and Class B for 2009.\n")
-    assert class_records(TokenTable(doc), document) == []
+    doc, _document = parse(nlp, "Teams moved up to GT1 for 2008, and Class B for 2009.\n")
+    assert class_records(doc) == []
 
 
 def test_class_name_normalisation(nlp):
@@ -118,8 +118,8 @@ def test_code_that_needs_its_continuation(nlp):
 
 
 def test_pro_am_splits_of_a_numbered_class(nlp):
-    doc, document = parse(nlp, "The cup has three classes: GT3, GT3 Pro-Am and GT4 Am.\n")
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, "The cup has three classes: GT3, GT3 Pro-Am and GT4 Am.\n")
+    records = by_name(class_records(doc))
     assert set(records) == {"GT3", "GT3 Pro-Am", "GT4 Am"}
     assert records["GT3 Pro-Am"]["parent"] == "GT3"
     assert records["GT4 Am"]["parent"] is None  # GT4 itself is not one of the cup's classes
@@ -129,47 +129,47 @@ def test_list_closed_by_its_noun_counts_when_the_series_is_the_subject(nlp):
     text = ("= Valley Endurance Series =\n\nSince 2015, the series has run LMP3, GT3 and GT4 "
             "classes. Its grids resembled IMSA's GTS and GTU classes. Teams from the rival "
             "Coastal Cup brought GTD and TCR classes.\n")
-    doc, document = parse(nlp, text)
-    assert set(by_name(class_records(TokenTable(doc), document))) == {"LMP3", "GT3", "GT4"}
+    doc, _document = parse(nlp, text)
+    assert set(by_name(class_records(doc))) == {"LMP3", "GT3", "GT4"}
 
 
 def test_names_in_an_opened_list_are_classes(nlp):
     text = ("= Baltic Saloon Cup =\n\nCars are divided into three classes: Super 2000, TCR and "
             "Production. Entries came in two categories, Pro-Am and Am. The cup has two "
             "classes, known as Gold and Silver.\n")
-    doc, document = parse(nlp, text)
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, text)
+    records = by_name(class_records(doc))
     assert set(records) == {"Super 2000", "TCR", "Production", "Gold", "Silver"}
     assert records["Production"]["category"] == "production"
 
 
 def test_weak_opener_needs_a_class_mention(nlp):
-    doc, document = parse(nlp, "The classes were Sunday and Monday races, held at Oulton.\n")
-    assert class_records(TokenTable(doc), document) == []
+    doc, _document = parse(nlp, "The classes were Sunday and Monday races, held at Oulton.\n")
+    assert class_records(doc) == []
 
 
 def test_named_classes_with_codes_in_a_list_and_another_series_classes(nlp):
     text = ("= Atlantic Sports Car Championship =\n\nThe series features three classes: Daytona "
             "Prototypes (DP), GT Le Mans (GTLM) and GT Daytona (GTD). The series grew out of "
             "the Eastern GT Championship, whose GTO and GTU classes raced until 1998.\n")
-    doc, document = parse(nlp, text)
-    records = by_name(class_records(TokenTable(doc), document))
+    doc, _document = parse(nlp, text)
+    records = by_name(class_records(doc))
     assert set(records) == {"DP", "GTLM", "GTD"}
-    assert class_structure(TokenTable(doc))["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"
+    assert class_structure(doc)["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"
 
 
 def test_a_list_opened_about_another_series_is_not_ours(nlp):
     text = ("= Valley Endurance Series =\n\nThe Valley Endurance Series had four classes: LMP1, "
             "LMP2, GT1 and GT2. The rival Eastern Sprint Cup had two classes: GT3 and GT4.\n")
-    doc, document = parse(nlp, text)
-    assert set(by_name(class_records(TokenTable(doc), document))) == {"LMP1", "LMP2", "GT1", "GT2"}
+    doc, _document = parse(nlp, text)
+    assert set(by_name(class_records(doc))) == {"LMP1", "LMP2", "GT1", "GT2"}
 
 
 def test_infobox_and_text_spellings_of_one_class_merge(nlp):
     text = ("= Valley Endurance Series =\n\nInfobox\n- Classes: LMP2, GTE Pro\n\nIt has two "
             "classes: LMP2 and GTE-Pro.\n")
-    doc, document = parse(nlp, text)
-    assert [r["name"] for r in class_records(TokenTable(doc), document)] == ["LMP2", "GTE Pro"]
+    doc, _document = parse(nlp, text)
+    assert [r["name"] for r in class_records(doc)] == ["LMP2", "GTE Pro"]
 
 
 def test_single_seater_formulas_need_class_context(nlp):
@@ -181,7 +181,7 @@ def test_single_seater_formulas_need_class_context(nlp):
 
 def test_an_empty_infobox_class_field_names_no_class(nlp):
     # Found by tests/test_properties.py: an empty grouped field raised IndexError.
-    doc, document = parse(nlp, "Racing took place.\nInfobox\n- Name:\n- Lmp Classes:\n"
+    doc, _document = parse(nlp, "Racing took place.\nInfobox\n- Name:\n- Lmp Classes:\n"
                                "- Gt Classes: GT1, GT2\n")
-    records = by_name(class_records(TokenTable(doc), document))
+    records = by_name(class_records(doc))
     assert set(records) == {"GT1", "GT2"}

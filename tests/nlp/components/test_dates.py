@@ -13,6 +13,7 @@ from pipeline.facts.dates import date_records
 from pipeline.ingest.reader import read_file, read_text
 from pipeline.nlp import build_nlp
 from pipeline.nlp.components.dates import parse_cache_info, parse_calendar
+from pipeline.nlp.parse import parse_document
 from pipeline.nlp.tokenizer import customize_tokenizer
 from tests.conftest import ROOT
 
@@ -26,7 +27,7 @@ def nlp():
 
 def records_of(nlp, text: str) -> list[dict]:
     document = read_text(text, source="test.txt", doc_id="test")
-    return date_records(nlp(document.body), document)
+    return date_records(parse_document(document, nlp))
 
 
 def triples(records):
@@ -203,7 +204,7 @@ def test_table_is_large_enough():
 def test_records_have_the_contract_keys_and_offsets(nlp):
     text = "= Kestrel Cup =\n\nThe Kestrel Cup ran from 1983 to 1992.\n\nIn 1990 it moved east.\n"
     document = read_text(text, source="t.txt", doc_id="t")
-    records = date_records(nlp(document.body), document)
+    records = date_records(parse_document(document, nlp))
     assert [r["text"] for r in records] == ["from 1983 to 1992", "1990"]
     for record in records:
         assert list(record) == ["text", "start_char", "end_char", "kind", "value_start",
@@ -219,7 +220,7 @@ def test_yearless_date_takes_the_year_of_its_section_then_of_the_text_before():
         "==Circuits==\nThe opener was on May 9.\n"
     )
     document = read_text(text, source="t.txt", doc_id="t2")
-    records = date_records(nlp(document.body), document)
+    records = date_records(parse_document(document, nlp))
     assert triples(records) == [
         ("1990", "year", "1990", "1990"),
         ("2004", "season", "2004", "2004"),
@@ -280,7 +281,7 @@ def score(found: list[dict], gold: list[dict]) -> dict:
 def test_seed_against_gold(nlp, gold_path):
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     document = read_file(ROOT / "raw" / gold["doc"])
-    records = date_records(nlp(document.body), document)
+    records = date_records(parse_document(document, nlp))
     explicit = [r for r in records if r["kind"] != "relative"]
     relative = [r for r in records if r["kind"] == "relative"]
 

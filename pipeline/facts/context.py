@@ -1,0 +1,221 @@
+"""What every fact rule reads about one document, built once: the Doc, its token table, the
+named things of ``doc.ents`` the rules use, the series names and the lead sentence.
+
+Names are read from the Doc's own spans: a series name is a SERIES entity or a capitalised name
+ending in a series noun ("All Japan Endurance Championship"), read leftwards from each
+capitalised series noun, so the rules also work without the entity component.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..data import load_json
+from ..ingest.document import SourceDocument
+from ..nlp.components.classes import class_cues
+from ..nlp.tokens import FirstWords, TokenTable
+
+__all__ = [
+    "BODY_LABELS",
+    "OTHER_SUBJECT_LABELS",
+    "PLACE_LABELS",
+    "SERIES_LABELS",
+    "FactContext",
+    "canonical",
+    "capitalised_after",
+    "capitalised_before",
+    "cue_word_ids",
+    "first_by_start",
+    "norm",
+    "series_cues",
+    "word_ids",
+]
+
+SERIES_LABELS = ("SERIES",)
+BODY_LABELS = ("ORG",)
+# Named things that can be the subject of a sentence instead of the series.
+OTHER_SUBJECT_LABELS = ("ORG", "EVENT", "TEAM", "MANUFACTURER", "PERSON", "SERIES", "CIRCUIT")
+PLACE_LABELS = ("LOCATION",)
+USED_LABELS = frozenset(OTHER_SUBJECT_LABELS + BODY_LABELS + PLACE_LABELS)
+
+
+@cache
+def series_cues() -> dict:
+    """``data/series_cues.json``: the cue patterns of the series facts and the words they read
+    (some lists as sets)."""
+    data = load_json("series_cues.json")
+    return {
+        **data,
+        "auxiliaries": frozenset(data["auxiliaries"]),
+        "name_connectors": frozenset(data["name_connectors"]),
+        "determiners": frozenset(data["determiners"]),
+    }
+
+
+def norm(text: str) -> str:
+    """Fold case, spacing and a leading "The" for comparing names."""
+    words = text.casefold().replace("’", "'").split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def canonical(span: Span) -> str:
+    """An entity's canonical name (its kb_id), else its text."""
+    return span.kb_id_ or span.text
+
+
+@cache
+def _ids(vocab, *words: str) -> tuple[int, ...]:
+    return tuple(vocab.strings.add(w) for w in words)
+
+
+def word_ids(vocab, *words: str) -> tuple[int, ...]:
+    """The ids of ``words`` in ``vocab``'s string store, for tests on the token table."""
+    return _ids(vocab, *words)
+
+
+@cache
+def cue_word_ids(vocab, key: str) -> frozenset[int]:
+    """Ids of a word list of the cue data (lower case), for tests on the LOWER column."""
+    return frozenset(_ids(vocab, *series_cues()[key]))
+
+
+@cache
+def _name_nouns(vocab) -> FirstWords:
+    """The series nouns that end a series name ("Championship", "Cup")."""
+    return FirstWords(vocab, class_cues()["series_keywords"])
+
+
+class FactContext:
+    """One document as the fact rules read it, computed once."""
+
+    def __init__(self, doc: Doc, tokens: TokenTable | None = None) -> None:
+        self.doc = doc
+        self.tokens = tokens if tokens is not None else TokenTable(doc)
+        self.document: SourceDocument = doc._.source_document
+        self.sents = self.tokens.sentences
+        self.token_starts = self.tokens.starts
+        self.token_ends = self.tokens.ends
+        # The text spaCy ran over (``Doc.text`` joins every token on each call).
+        self.text = self.document.body if self.document is not None else doc.text
+        if len(doc) and self.text[self.token_starts[-1]:self.token_ends[-1]] != doc[-1].text:
+            self.text = doc.text
+        self.has_entities = bool(doc.ents)
+        # Only the labels the rules read (cars and classes are many and unused).
+        self.entities = [ent for ent in doc.ents if ent.label_ in USED_LABELS]
+        self.series_spans = _series_name_spans(self)
+        self.series_by_start: dict[int, Span] = first_by_start(self.series_spans)
+        # Read once, from the text: Span.text builds a Token per word on every call.
+        self.series_norms = [norm(self.text_of(s)) for s in self.series_spans]
+        self.series_names = set(self.series_norms)
+        self.sent_spans: dict[int, Span] = {}
+        self.lead = _lead_sentence(self)
+
+    def entities_of(self, labels) -> list[Span]:
+        return [ent for ent in self.entities if ent.label_ in labels]
+
+    def text_of(self, span: Span) -> str:
+        """``span.text`` read from the doc's text by the token offsets."""
+        if span.start == span.end:
+            return ""
+        return self.text[self.token_starts[span.start]:self.token_ends[span.end - 1]]
+
+    def sent(self, i: int) -> Span:
+        start, end = self.sents.bounds(i)
+        span = self.sent_spans.get(start)
+        if span is None:
+            span = self.sent_spans[start] = self.doc[start:end]
+        return span
+
+
+def first_by_start(items, start=lambda span: span.start) -> dict:
+    """The first item (in order) starting at each token: looked up per cue, where a scan of
+    every item per cue made long documents quadratic."""
+    index: dict = {}
+    for item in items:
+        index.setdefault(start(item), item)
+    return index
+
+
+def _lead_sentence(ctx: FactContext) -> Span | None:
+    """The first sentence of the lead: the article's definition of its subject."""
+    document = ctx.document
+    if document is None:
+        return None
+    blocks = ctx.doc.spans["blocks"]
+    paragraphs = [n for n, b in enumerate(document.blocks) if b.kind == "paragraph"]
+    lead = [n for n in paragraphs if document.blocks[n].section is None] or paragraphs
+    if not lead:
+        return None
+    span = blocks[lead[0]]
+    return ctx.sent(span.start) if len(span) else None
+
+
+def _series_name_spans(ctx: FactContext) -> list[Span]:
+    """Series names: SERIES entities, and capitalised names ending in a series noun ("All
+    Japan Endurance Championship"), read leftwards from each capitalised series noun."""
+    doc = ctx.doc
+    spans = ctx.entities_of(SERIES_LABELS)
+    skipped = cue_word_ids(doc.vocab, "sentence_openers") | cue_word_ids(doc.vocab,
+                                                                            "determiners")
+    lower, words = ctx.tokens.lower_list, ctx.tokens.words
+    for i in _name_nouns(doc.vocab).positions(ctx.tokens):
+        if not words[i].is_title:
+            continue
+        floor = ctx.sents.bounds(i)[0]
+        name = capitalised_before(ctx.tokens, i, floor, bracket=False)
+        if name is None:
+            continue
+        start = name.start
+        while start < i and lower[start] in skipped:
+            start += 1
+        if start < i:
+            spans.append(Span(doc, start, i + 1, label="SERIES"))
+    return filter_spans(spans)
+
+
+def capitalised_after(tokens: TokenTable, i: int, limit: int) -> Span | None:
+    """A capitalised name starting at ``i`` (after determiners): "Automobile Club de l'Ouest".
+    Used when no entity covers the place, so the rules work without the entity component."""
+    cues = series_cues()
+    words = tokens.words
+    while i < limit and (words[i].lower_ in cues["determiners"] or words[i].is_space):
+        i += 1
+    start = i
+    while i < limit:
+        word = words[i]
+        if word.capital or (word.text[:1].isdigit() and i > start) or (
+                word.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
+                and words[i + 1].capital):
+            i += 1
+        else:
+            break
+    return tokens.doc[start:i] if i > start else None
+
+
+def capitalised_before(tokens: TokenTable, i: int, floor: int,
+                       bracket: bool = True) -> Span | None:
+    """A capitalised name ending right before ``i``, skipping a bracketed short form:
+    "the Sports Car Endurance Race Operation (SERO) sanctioning body"."""
+    doc = tokens.doc
+    orth, lower, words = tokens.orth_list, tokens.lower_list, tokens.words
+    connectors = cue_word_ids(doc.vocab, "name_connectors")
+    if bracket and i - 1 >= floor and orth[i - 1] == _ids(doc.vocab, ")")[0]:
+        j = i - 1
+        opening = _ids(doc.vocab, "(")[0]
+        while j > floor and orth[j] != opening:
+            j -= 1
+        i = j
+    end = i
+    while i - 1 >= floor:
+        connector = (lower[i - 1] in connectors and i - 2 >= floor
+                     and words[i - 2].capital)
+        if words[i - 1].capital or words[i - 1].is_digit or connector:
+            i -= 1
+        else:
+            break
+    return doc[i:end] if i < end else None

@@ -1,0 +1,204 @@
+"""The series cues and the values read next to them.
+
+Cues are ``Matcher`` patterns in ``data/series_cues.json`` ("was founded in", "sanctioned by",
+"was renamed"), each naming the relation it gives, where its value stands (a year, a series
+name, a body or a place, after or before the cue) and where its subject is. The values are read
+from the Doc's own spans: dates from the date records, bodies and places from ``doc.ents``,
+series names from the context's series spans.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+
+from spacy.tokens import Doc, Span
+
+from ..nlp.matching import AnchoredMatcher
+from ..nlp.tokens import TokenTable
+from .context import (
+    FactContext,
+    canonical,
+    capitalised_after,
+    capitalised_before,
+    first_by_start,
+    series_cues,
+)
+from .ownership import in_ranges
+
+__all__ = ["CueValues", "body_after", "body_before", "cue_hits", "name_after", "year_after"]
+
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass
+class _CueMatcher:
+    matcher: AnchoredMatcher
+    rules: dict
+
+
+@cache
+def _matchers(vocab) -> _CueMatcher:
+    """The cue matcher, built once per vocabulary."""
+    matcher = AnchoredMatcher(vocab, attr="LOWER")
+    rules = {}
+    for n, cue in enumerate(series_cues()["cues"]):
+        rules[matcher.add(f"series_cue_{n}", [cue["pattern"]])] = cue
+    return _CueMatcher(matcher, rules)
+
+
+def cue_hits(tokens: TokenTable) -> list[tuple[dict, int, int]]:
+    """(cue, start, end) of every cue in the doc, by start, longest first."""
+    cues = _matchers(tokens.doc.vocab)
+    return sorted(((cues.rules[m], s, e) for m, s, e in cues.matcher(tokens)),
+                  key=lambda h: (h[1], -h[2]))
+
+
+# --- values next to cues -------------------------------------------------------------------
+
+
+def name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
+    """The series name starting right after the cue (determiners skipped)."""
+    while i < limit and (doc[i].lower_ in series_cues()["determiners"] or doc[i].is_space):
+        i += 1
+    span = series_by_start.get(i)
+    return canonical(span) if span is not None else None
+
+
+def body_after(tokens: TokenTable, i: int, limit: int, bodies: dict[int, Span],
+               use_fallback: bool) -> list[str]:
+    """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
+    by the FIA and the SBF"."""
+    doc = tokens.doc
+    cues = series_cues()
+    found = []
+    while i < limit:
+        j = i
+        while j < limit and (doc[j].lower_ in cues["determiners"] or doc[j].is_space):
+            j += 1
+        span = bodies.get(j)
+        if span is not None:
+            found.append(canonical(span))
+        elif use_fallback and (span := capitalised_after(tokens, j, limit)) is not None:
+            found.append(span.text)
+        else:
+            break
+        i = span.end
+        if i < limit and doc[i].text == "(":  # a bracketed short form after the name
+            close = next((t.i for t in doc[i:min(limit, i + 6)] if t.text == ")"), None)
+            i = close + 1 if close is not None else i
+        if i + 1 < limit and doc[i].lower_ in cues["coordinators"]:
+            i += 1
+        else:
+            break
+    return found
+
+
+class _BodiesByEnd:
+    """The bodies a cue may follow ("the ACO's rules", "the ACO (Automobile Club) rules"): the
+    first, in order, that ends at the cue, or, after a closing bracket, that a bracket follows.
+    Indexed once per document instead of a scan of every body per cue."""
+
+    def __init__(self, doc: Doc, bodies: list[Span]) -> None:
+        self.bodies = bodies
+        self.at_end: dict[int, int] = {}
+        bracketed = []
+        for k, span in enumerate(bodies):
+            self.at_end.setdefault(span.end, k)
+            if span.end < len(doc) and doc[span.end].text.startswith("("):
+                bracketed.append((span.end, k))
+        bracketed.sort()
+        self.bracket_ends = [end for end, _ in bracketed]
+        # The first body (in order) among those ending before each bracketed end.
+        self.first_bracketed = list(accumulate((k for _, k in bracketed), min))
+
+    def before(self, doc: Doc, i: int) -> Span | None:
+        found = [self.at_end[i]] if i in self.at_end else []
+        if i > 0 and doc[i - 1].text == ")":
+            n = bisect_left(self.bracket_ends, i)
+            if n:
+                found.append(self.first_bracketed[n - 1])
+        return self.bodies[min(found)] if found else None
+
+
+def body_before(tokens: TokenTable, i: int, floor: int, bodies: _BodiesByEnd,
+                use_fallback: bool) -> str | None:
+    body = bodies.before(tokens.doc, i)
+    if body is not None:
+        return canonical(body)
+    if use_fallback:
+        name = capitalised_before(tokens, i, floor)
+        return name.text if name is not None else None
+    return None
+
+
+class _DateIndex:
+    """The dates with a value in order of their offsets, to find the first in a range by
+    bisection (not a scan of every date per cue)."""
+
+    def __init__(self, dates: list[dict]) -> None:
+        self.empty = not dates
+        self.dates = sorted((d for d in dates if d.get("value_start")),
+                            key=lambda d: d["start_char"])
+        self.starts = [d["start_char"] for d in self.dates]
+
+    def first_in(self, lo: int, hi: int) -> dict | None:
+        k = bisect_left(self.starts, lo)
+        return self.dates[k] if k < len(self.dates) and self.starts[k] < hi else None
+
+
+@dataclass
+class CueValues:
+    """Where the values next to cues are looked up; built once per document, since both passes
+    of the series facts read the same entities, dates and sections."""
+
+    bodies_by_start: dict[int, Span]
+    places_by_start: dict[int, Span]
+    bodies_by_end: _BodiesByEnd
+    dates: _DateIndex
+    in_foreign: Callable[[int], bool]
+
+    @classmethod
+    def of(cls, ctx: FactContext, bodies: list[Span], places: list[Span], dates: list[dict],
+           foreign: list[tuple[int, int]]) -> CueValues:
+        return cls(
+            bodies_by_start=first_by_start(bodies), places_by_start=first_by_start(places),
+            bodies_by_end=_BodiesByEnd(ctx.doc, bodies), dates=_DateIndex(dates),
+            in_foreign=in_ranges(foreign),
+        )
+
+
+def year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
+               fronted: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
+    sentence's opening adverbial ("In 2014 the championship merged ...")."""
+    window_end = min(sent.end, end + series_cues()["year_window"])
+    year = _year_in(doc, end, window_end, dates, last)
+    if year is None and fronted:
+        openers = series_cues()["sentence_openers"]
+        k = sent.start
+        while k < sent.end and (doc[k].lower_ in openers or doc[k].like_num or doc[k].is_punct
+                                or doc[k].is_space):
+            k += 1
+        year = _year_in(doc, sent.start, min(k, end), dates, last)
+    return year
+
+
+def _year_in(doc: Doc, start: int, end: int, dates: _DateIndex, last: bool) -> int | None:
+    if start >= end:
+        return None
+    lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    first = dates.first_in(lo, hi)
+    if first is not None:
+        value = first["value_end" if last else "value_start"] or first["value_start"]
+        return int(value[:4])
+    if dates.empty:
+        # Without the date component: a plain year token.
+        for token in doc[start:end]:
+            if YEAR.fullmatch(token.text):
+                return int(token.text)
+    return None

@@ -1,0 +1,154 @@
+"""The article's subject: its name as written (title line, infobox, the lead's definition), or
+inferred from the text when the layout lost it.
+
+A headless article that lost its name ("The , abbreviated as JSPC, formed by ...") gets the
+series name in the text whose initials spell the defined short form with the fewest words left
+over, preferring a name the series was renamed to (its latest). Names are taken as written, not
+shortened to the letters: which words a short form skips is a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ..nlp.tokens import TokenTable
+from .context import SERIES_LABELS, FactContext, canonical, capitalised_after, norm, series_cues
+from .context import word_ids as _ids
+from .cues import cue_hits, name_after
+from .ownership import Ownership
+
+__all__ = ["article_title", "defined_short_form", "infer_title", "short_form_name"]
+
+ELIDED = re.compile(r"^[a-z]'(?=[A-Z])")  # the "l'" of "l'Ouest"
+STOP_WORDS = frozenset({"of", "the", "de", "du", "des", "la", "le", "and", "for", "&", "l'", "di",
+                        "del", "der"})
+
+
+def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
+    """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
+    doc = tokens.doc
+    if sentence is None:
+        return None
+    cues = series_cues()
+    lower = tokens.lower_list
+    for opener in cues["short_form_openers"]:
+        ids = list(_ids(doc.vocab, *opener))
+        n = len(ids)
+        for i in range(sentence.start, sentence.end):
+            if lower[i] == ids[0] and lower[i:i + n] == ids:
+                after = doc[i + n:i + n + 2]
+                for candidate in after:
+                    if candidate.is_upper and candidate.is_alpha and len(candidate) >= 2:
+                        return candidate.text
+                    if candidate.lower_ not in cues["short_form_skips"]:
+                        break
+    return None
+
+
+def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
+    """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition,
+    followed by a bracket, a comma or the copula. "In 1990, ..." opens no name."""
+    doc = tokens.doc
+    if sentence is None:
+        return None
+    cues = series_cues()
+    name = capitalised_after(tokens, sentence.start, sentence.end)
+    if (name is None or name[0].lower_ in cues["sentence_openers"]
+            or name.text in cues["not_names"]):
+        return None
+    after = doc[name.end] if name.end < sentence.end else None
+    if after is None or after.lower_ not in (*cues["lead_name_ends"], *cues["copulas"]):
+        return None
+    copula = any(t.lower_ in cues["copulas"] for t in doc[name.end:sentence.end])
+    return name.text if copula else None
+
+
+def _initials_match(short: str, name: str) -> int | None:
+    """Schwartz-Hearst style: the short form's letters, in order, as initials of the name's
+    content words. Returns how many content words the letters leave over (fewer is better),
+    None when the letters do not fit."""
+    letters = [c for c in short.casefold() if c.isalnum()]
+    words = [ELIDED.sub("", w) for w in re.split(r"[\s\-]+", name)
+             if w and w.casefold() not in STOP_WORDS]
+    initials = [w[0].casefold() for w in words]
+    k = 0
+    for initial in initials:
+        if k < len(letters) and initial == letters[k]:
+            k += 1
+    return len(words) - len(letters) if k == len(letters) else None
+
+
+def short_form_name(short: str, name: str) -> str | None:
+    """The words of ``name`` a short form spells, aligned from the right as Schwartz & Hearst
+    do: "JSPC" in "All Japan Sports Prototype Car Endurance Championship" keeps "All" (before
+    the first letter, as "All" in "All Japan ...") and the words the letters begin, giving "All
+    Japan Sports Prototype Championship". None when the letters do not fit. A guess at the
+    name the short form abbreviates, so the record keeps it apart from the name as written."""
+    letters = [c for c in short.casefold() if c.isalnum()]
+    words = name.split()
+    keep: list[int] = []
+    k = len(letters) - 1
+    for i in range(len(words) - 1, -1, -1):
+        word = ELIDED.sub("", words[i])
+        if k >= 0 and word.casefold() not in STOP_WORDS and word[:1].casefold() == letters[k]:
+            keep.append(i)
+            k -= 1
+    if k >= 0 or not keep:
+        return None
+    kept = set(keep)
+    # Words before the first letter stay ("All"), as do small words between kept ones ("de").
+    return " ".join(w for i, w in enumerate(words) if i < min(kept) or i in kept or (
+        i < max(kept) and ELIDED.sub("", w).casefold() in STOP_WORDS))
+
+
+def infer_title(ctx: FactContext, ownership: Ownership,
+                hits: list[tuple[dict, int, int]]) -> tuple[str, str]:
+    """The article's subject and where it came from: "heading", "infobox", "lead", "inferred".
+    ``hits`` are the document's cues (:func:`~pipeline.facts.cues.cue_hits`)."""
+    doc, document = ctx.doc, ctx.document
+    cues = series_cues()
+    if document.title is not None:
+        return document.title.text, "heading"
+    field = document.infobox_value(*cues["infobox_name"])
+    if field is not None and field.value.strip() and "." not in field.value[-5:]:
+        return field.value.strip(), "infobox"
+    sentence = ctx.lead
+    lead = _lead_name(ctx.tokens, sentence)
+    if lead:
+        return lead, "lead"
+    short = defined_short_form(ctx.tokens, sentence)
+    candidates = list(dict.fromkeys(ctx.text_of(s) for s in ctx.series_spans))
+    candidates += [canonical(e) for e in doc.ents if e.label_ in SERIES_LABELS]
+    refs = ownership.references([short] if short else [])
+    renamed = set()
+    for rule, start, end in hits:
+        if rule["relation"] != cues["rename_relation"]:
+            continue
+        sent = ctx.sent(start)
+        if ownership.about_subject(refs, sent, start, False):
+            name = name_after(doc, end, sent.end, ctx.series_by_start)
+            if name:
+                renamed.add(norm(name))
+    if short:
+        scored = []
+        for n, candidate in enumerate(dict.fromkeys(candidates)):
+            extra = _initials_match(short, candidate)
+            if extra is not None:
+                scored.append((norm(candidate) not in renamed, extra, n, candidate))
+        if scored:
+            return min(scored)[3], "inferred"
+        return (doc._.short_forms or {}).get(short, short), "inferred"
+    if renamed:
+        return next(c for c in candidates if norm(c) in renamed), "inferred"
+    lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
+    if lead_spans:
+        return lead_spans[0].text, "inferred"
+    return "", "inferred"
+
+
+def article_title(doc: Doc) -> tuple[str, str]:
+    """:func:`infer_title` of a parsed doc: (name, where it came from); "" when none."""
+    ctx = FactContext(doc)
+    return infer_title(ctx, Ownership(ctx), cue_hits(ctx.tokens))
