@@ -58,6 +58,12 @@ class ClassItem:
     bracketed: list[str] = field(default_factory=list)  # other classes in brackets: equivalents
 
 
+@cache
+def _word_set(key: str) -> frozenset[str]:
+    """A word list of ``data/class_cues.json`` as a set."""
+    return frozenset(class_cues()[key])
+
+
 # --- class structure ---------------------------------------------------------------------
 
 
@@ -116,7 +122,8 @@ def _enumeration_nouns(vocab) -> FirstWords:
     return FirstWords(vocab, class_cues()["enumeration_nouns"])
 
 
-def _opened_lists(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
+def _opened_lists(tokens: TokenTable, items: list[ClassItem],
+                  sents: Sentences) -> list[list[ClassItem]]:
     """Lists a class noun opens: "four classes: LMP1, LMP2, GT1, and GT2", "two general
     classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)", "three classes: Super
     2000, TCR and Production". After a strong opener (":", "known as", "namely") capitalised
@@ -141,27 +148,31 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem], sents: Sentences) 
     return lists
 
 
-def _parse_list(tokens: TokenTable, i: int, limit: int, by_start: dict[int, ClassItem]) -> list[ClassItem]:
+def _parse_list(tokens: TokenTable, i: int, limit: int,
+                by_start: dict[int, ClassItem]) -> list[ClassItem]:
+    words = tokens.words
+    articles, conjunctions = _word_set("articles"), _word_set("conjunctions")
     found: list[ClassItem] = []
     while i < limit:
-        while i < limit and (tokens.words[i].lower_ in ("the", "a", "an") or tokens.words[i].is_space):
+        while i < limit and (words[i].lower_ in articles or words[i].is_space):
             i += 1
         if i >= limit:
             break
         if i in by_start:
             item = by_start[i]
-        elif tokens.words[i].is_title or tokens.words[i].is_upper and tokens.words[i].is_alpha:
+        elif words[i].is_title or words[i].is_upper and words[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
             while end < min(limit, i + 3) and end not in by_start and (
-                tokens.words[end].is_title or tokens.words[end].like_num
-                or tokens.words[end].text == "-" and end + 1 < limit and tokens.words[end + 1].is_title
+                words[end].is_title or words[end].like_num
+                or words[end].text == "-" and end + 1 < limit and words[end + 1].is_title
             ):
                 end += 1
             name = class_name_at(tokens, i, end)
             item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
             code = by_start.get(end + 1)
-            if end + 1 < limit and tokens.words[end].text == "(" and code and tokens.words[code.end].text == ")":
+            if (end + 1 < limit and words[end].text == "(" and code
+                    and words[code.end].text == ")"):
                 # "GT Daytona (GTD)": the class goes by its code.
                 item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
                                  long_form=name)
@@ -170,9 +181,9 @@ def _parse_list(tokens: TokenTable, i: int, limit: int, by_start: dict[int, Clas
         found.append(item)
         # Separators: ",", "and", "or", ", and".
         i = item.end
-        if i < limit and tokens.words[i].text == ",":
+        if i < limit and words[i].text == ",":
             i += 1
-        if i < limit and tokens.words[i].lower_ in ("and", "or", "&"):
+        if i < limit and words[i].lower_ in conjunctions:
             i += 1
         if i == item.end:
             break
@@ -190,7 +201,8 @@ def _closes_enumeration(tokens: TokenTable, run: list[ClassItem], sents: Sentenc
     if end >= sent_end or tokens.words[end].lower_ not in cues["enumeration_nouns"]:
         return False
     before = tokens.words[max(sent_start, run[0].start - 4):run[0].start]
-    return not any(t.lower_ in cues["comparison_words"] or t.text in ("'s", "’s", "'")
+    possessives = _word_set("possessive_marks")
+    return not any(t.lower_ in cues["comparison_words"] or t.text in possessives
                    for t in before)
 
 
@@ -198,22 +210,23 @@ def _definition_head(tokens: TokenTable, end: int, sents: Sentences) -> int | No
     """Index of the token after "for" when the class list is defined by what it is for:
     "Class D was for ...", "Class A and Class B for ...", "The GT class is reserved for ..."."""
     cues = class_cues()
+    words = tokens.words
     i = end
     sent_end = sents.bounds(end - 1)[1]
-    while i < sent_end and tokens.words[i].lower_ in ("class", "category", "division"):
+    while i < sent_end and words[i].lower_ in _word_set("definition_nouns"):
         i += 1
-    while i < sent_end and (tokens.words[i].lower_ in cues["definition_copulas"] or tokens.words[i].is_space):
+    while i < sent_end and (words[i].lower_ in cues["definition_copulas"] or words[i].is_space):
         i += 1
     if i >= sent_end - 1:
         return None
-    head = tokens.words[i].lower_
-    if head == "for" or (head == "to" and i > end and tokens.words[i - 1].lower_ in ("open", "restricted",
-                                                                              "limited")):
-        nxt = tokens.words[i + 1]
-        if nxt.like_num or nxt.lower_ in ("the", "a") and tokens.doc[i + 2:i + 3].text.isdigit():
-            return None  # "GT1 for 2008": a season, not a description
-        return i + 1
-    return None
+    needed = cues["definition_heads"].get(words[i].lower_)
+    if needed is None or needed and not (i > end and words[i - 1].lower_ in needed):
+        return None
+    nxt = words[i + 1]
+    after = words[i + 2] if i + 2 < tokens.length else None
+    if nxt.like_num or nxt.lower_ in _word_set("articles") and after is not None and after.is_digit:
+        return None  # "GT1 for 2008": a season, not a description
+    return i + 1
 
 
 def _starting_in(items: list[ClassItem], starts: list[int], start: int, end: int):

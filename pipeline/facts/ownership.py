@@ -51,7 +51,8 @@ def foreign_sections(document: SourceDocument,
     """Character ranges of sections titled with another series' name ("==Asian Le Mans
     Series=="): what they say is not about this series. A heading counts as a name when its
     words are capitalised and it ends in a series noun ("Series history" does not)."""
-    keywords = class_cues()["series_keywords"]
+    cues = class_cues()
+    keywords, connectors = cues["series_keywords"], frozenset(cues["heading_connectors"])
     own = {n.casefold() for n in own_names if n}
     if document.title:
         own.add(document.title.text.casefold())
@@ -61,7 +62,7 @@ def foreign_sections(document: SourceDocument,
         heading = section.heading.casefold()
         is_name = (
             len(words) >= 2 and words[-1].casefold() in keywords
-            and all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "de", "and") for w in words)
+            and all(w[:1].isupper() or w[:1].isdigit() or w in connectors for w in words)
         )
         if is_name and not any(o in heading or heading in o for o in own):
             ranges.append((section.start_char, section.end_char))
