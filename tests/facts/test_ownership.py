@@ -60,7 +60,7 @@ def test_without_its_names_the_subject_is_only_the_generic_references(ownership)
 
 
 def test_sections_titled_with_another_series_are_foreign(nlp):
-    doc, document = parse(nlp, "= Valley Cup =\n\nIt ran GT3 cars.\n\n==Eastern Sprint Cup==\nIt "
+    _, document = parse(nlp, "= Valley Cup =\n\nIt ran GT3 cars.\n\n==Eastern Sprint Cup==\nIt "
                                "ran GT4 cars.\n\n==Valley Cup history==\nIt ran GT2 cars.\n")
     ranges = foreign_sections(document)
     assert [document.text[a:b].split("\n")[0] for a, b in ranges] == ["==Eastern Sprint Cup=="]
