@@ -78,7 +78,7 @@ class _Anchors:
 
     Dates are resolved in document order and a resolved date anchors the next ones, so the
     preceding side is kept as they go (``add`` after each), one update per date instead of a
-    scan of every date per date (10k dates in one paragraph took minutes).
+    scan of every date per date, which is quadratic in a paragraph of many dates.
     """
 
     def __init__(self, mentions: list[_Mention]) -> None:
