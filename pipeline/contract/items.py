@@ -11,6 +11,25 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+__all__ = [
+    "SCHEMA_VERSION",
+    "Abbreviation",
+    "DateKind",
+    "DateMention",
+    "DocumentRecord",
+    "Entity",
+    "EntityLabel",
+    "Granularity",
+    "RacingClass",
+    "Record",
+    "Section",
+    "Series",
+    "SeriesFacts",
+    "SourceSpan",
+    "TitleSource",
+    "Year",
+]
+
 SCHEMA_VERSION = 1
 
 EntityLabel = Literal[

@@ -23,6 +23,23 @@ from .items import (
     SeriesFacts,
 )
 
+__all__ = [
+    "TABLES",
+    "AbbreviationRow",
+    "ClassRow",
+    "DateRow",
+    "DocumentKey",
+    "DocumentResult",
+    "DocumentRow",
+    "EntityRow",
+    "ErrorRow",
+    "RelationRow",
+    "SeriesRow",
+    "arrow_schema",
+    "document_rows",
+    "to_arrow_row",
+]
+
 
 class DocumentKey(Record):
     doc_id: str

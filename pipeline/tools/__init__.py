@@ -1,0 +1,1 @@
+"""Beside the flow: evaluation against gold, the HTML report, the benchmark and the synthetic\nand pathological corpora it runs on."""

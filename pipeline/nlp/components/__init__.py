@@ -1,0 +1,1 @@
+"""The rule components, one per module, each registered as a spaCy factory."""
