@@ -1,1 +1,2 @@
-"""Reading sources: listing and opening files, decoding bytes, splitting text into the\nreader's :class:`~pipeline.ingest.document.SourceDocument`."""
+"""Reading sources: listing and opening files, decoding bytes, splitting text into the
+reader's :class:`~pipeline.ingest.document.SourceDocument`."""

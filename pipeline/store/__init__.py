@@ -1,1 +1,2 @@
-"""Where results are kept: per-document result store and pipeline version (incremental\nruns), and the deterministic JSON and Parquet writers."""
+"""Where results are kept: per-document result store and pipeline version (incremental
+runs), and the deterministic JSON and Parquet writers."""

@@ -1,1 +1,2 @@
-"""Beside the flow: evaluation against gold, the HTML report, the benchmark and the synthetic\nand pathological corpora it runs on."""
+"""Beside the flow: evaluation against gold, the HTML report, the benchmark and the synthetic
+and pathological corpora it runs on."""
