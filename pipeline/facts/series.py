@@ -19,7 +19,7 @@ from .context import BODY_LABELS, PLACE_LABELS, FactContext, norm, series_cues
 from .cues import CueValues, body_after, body_before, cue_hits, name_after, year_after
 from .dates import date_records
 from .ownership import Ownership, References, foreign_sections
-from .title import _initials_match, defined_short_form, infer_title, short_form_name
+from .title import defined_short_form, infer_title, initials_fit, short_form_name
 
 __all__ = ["series_record"]
 
@@ -142,7 +142,7 @@ def _without_short_forms(names: list[str]) -> list[str]:
     "Automobile Club de l'Ouest"), for when no abbreviation list expanded it."""
     names = list(dict.fromkeys(names))
     return [n for n in names if not (n.isupper() and any(
-        other != n and _initials_match(n, other) == 0 for other in names))]
+        other != n and initials_fit(n, other) == 0 for other in names))]
 
 
 def _collect(ctx: FactContext, ownership: Ownership, refs: References,

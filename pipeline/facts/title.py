@@ -9,22 +9,19 @@ shortened to the letters: which words a short form skips is a guess.
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
+from ..data import load_json
+from ..nlp.acronyms import AcronymRules, leftover_words, spelled_words
 from ..nlp.tokens import TokenTable
 from .context import SERIES_LABELS, FactContext, canonical, capitalised_after, norm, series_cues
 from .context import word_ids as _ids
 from .cues import cue_hits, name_after
 from .ownership import Ownership
 
-__all__ = ["article_title", "defined_short_form", "infer_title", "short_form_name"]
-
-ELIDED = re.compile(r"^[a-z]'(?=[A-Z])")  # the "l'" of "l'Ouest"
-STOP_WORDS = frozenset({"of", "the", "de", "du", "des", "la", "le", "and", "for", "&", "l'", "di",
-                        "del", "der"})
-
+__all__ = ["article_title", "defined_short_form", "infer_title", "initials_fit", "short_form_name"]
 
 def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
     """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
@@ -65,42 +62,24 @@ def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
     return name.text if copula else None
 
 
-def _initials_match(short: str, name: str) -> int | None:
-    """Schwartz-Hearst style: the short form's letters, in order, as initials of the name's
-    content words. Returns how many content words the letters leave over (fewer is better),
-    None when the letters do not fit."""
-    letters = [c for c in short.casefold() if c.isalnum()]
-    words = [ELIDED.sub("", w) for w in re.split(r"[\s\-]+", name)
-             if w and w.casefold() not in STOP_WORDS]
-    initials = [w[0].casefold() for w in words]
-    k = 0
-    for initial in initials:
-        if k < len(letters) and initial == letters[k]:
-            k += 1
-    return len(words) - len(letters) if k == len(letters) else None
+@cache
+def _acronym_rules() -> AcronymRules:
+    """The abbreviation detector's packaged acronym rules, so a name spells a short form here
+    as it does in a definition."""
+    return AcronymRules.from_data(load_json("abbreviation_rules.json"))
+
+
+def initials_fit(short: str, name: str) -> int | None:
+    """How many content words of ``name`` the letters of ``short`` leave over (fewer is
+    better); None when they do not fit (see :func:`~pipeline.nlp.acronyms.leftover_words`)."""
+    return leftover_words(short, name, _acronym_rules())
 
 
 def short_form_name(short: str, name: str) -> str | None:
-    """The words of ``name`` a short form spells, aligned from the right as Schwartz & Hearst
-    do: "JSPC" in "All Japan Sports Prototype Car Endurance Championship" keeps "All" (before
-    the first letter, as "All" in "All Japan ...") and the words the letters begin, giving "All
-    Japan Sports Prototype Championship". None when the letters do not fit. A guess at the
-    name the short form abbreviates, so the record keeps it apart from the name as written."""
-    letters = [c for c in short.casefold() if c.isalnum()]
-    words = name.split()
-    keep: list[int] = []
-    k = len(letters) - 1
-    for i in range(len(words) - 1, -1, -1):
-        word = ELIDED.sub("", words[i])
-        if k >= 0 and word.casefold() not in STOP_WORDS and word[:1].casefold() == letters[k]:
-            keep.append(i)
-            k -= 1
-    if k >= 0 or not keep:
-        return None
-    kept = set(keep)
-    # Words before the first letter stay ("All"), as do small words between kept ones ("de").
-    return " ".join(w for i, w in enumerate(words) if i < min(kept) or i in kept or (
-        i < max(kept) and ELIDED.sub("", w).casefold() in STOP_WORDS))
+    """The words of ``name`` a short form spells (see
+    :func:`~pipeline.nlp.acronyms.spelled_words`): a guess at the name the short form
+    abbreviates, so the record keeps it apart from the name as written."""
+    return spelled_words(short, name, _acronym_rules())
 
 
 def infer_title(ctx: FactContext, ownership: Ownership,
@@ -134,7 +113,7 @@ def infer_title(ctx: FactContext, ownership: Ownership,
     if short:
         scored = []
         for n, candidate in enumerate(dict.fromkeys(candidates)):
-            extra = _initials_match(short, candidate)
+            extra = initials_fit(short, candidate)
             if extra is not None:
                 scored.append((norm(candidate) not in renamed, extra, n, candidate))
         if scored:

@@ -325,7 +325,7 @@ def test_a_team_between_the_series_and_the_cue_takes_the_subject(nlp):
 
 
 def test_short_form_name_aligns_letters_from_the_right():
-    from pipeline.facts.series import short_form_name
+    from pipeline.facts.title import short_form_name
 
     assert short_form_name("NRPC", "Northern Racing Prototype Endurance Cup") == (
         "Northern Racing Prototype Cup")
