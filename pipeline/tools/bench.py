@@ -38,6 +38,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..arguments import existing_dir, positive_int
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TARGETS = {
@@ -137,18 +139,17 @@ def machine() -> dict:
 
 
 def run_command(input_dir: Path, output_dir: Path, batch_size: int | None = None) -> int:
-    """``python -m pipeline run INPUT --out OUTPUT`` in this process; its summary is discarded."""
-    from ..cli import build_parser
+    """``python -m pipeline run INPUT --out OUTPUT --quiet`` in this process, parsed and
+    handled by the run command's own definition; its summary is discarded."""
+    from flows.commands import define_run
 
-    argv = ["run", str(input_dir), "--out", str(output_dir)]
+    argv = [str(input_dir), "--out", str(output_dir), "--quiet"]  # --quiet: no progress bar
     if batch_size:
         argv += ["--batch-size", str(batch_size)]
-    parser = build_parser()
+    parser = argparse.ArgumentParser(prog="python -m pipeline run")
+    define_run(parser)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        try:  # no progress bar while timing, where the command has the option
-            args = parser.parse_args([*argv, "--quiet"])
-        except SystemExit:
-            args = parser.parse_args(argv)
+        args = parser.parse_args(argv)
         return args.handler(args)
 
 
@@ -723,30 +724,26 @@ def format_largest(figures: dict) -> str:
 # --- command line ------------------------------------------------------------------------------
 
 
-def _add_bench(subparsers) -> None:
-    from ..cli import _existing_dir, _positive_int
-
-    bench = subparsers.add_parser(
-        "bench",
-        help="benchmark the extraction against spaCy's bare tokenizer",
-        description="Build a deterministic synthetic corpus of N documents from INPUT_DIR in a "
+def define_bench(bench: argparse.ArgumentParser) -> None:
+    bench.description = (
+        "Build a deterministic synthetic corpus of N documents from INPUT_DIR in a "
         "temporary folder and measure, as the median of R repetitions: (a) spaCy's blank "
         "tokenizer, (b) extraction in-process, (c) the run command end to end, (d) an "
         "unchanged re-run, (e) peak memory of (c) at N and at 10xN documents. Prints the "
-        "figures and writes them as JSON. Targets are reported, never enforced (exit 0).",
+        "figures and writes them as JSON. Targets are reported, never enforced (exit 0)."
     )
-    bench.add_argument("--docs", type=_positive_int, default=2000, metavar="N",
+    bench.add_argument("--docs", type=positive_int, default=2000, metavar="N",
                        help="documents in the synthetic corpus (default: 2000)")
     bench.add_argument("--seed", type=int, default=0, help="corpus seed (default: 0)")
-    bench.add_argument("--repeat", type=_positive_int, default=3, metavar="R",
+    bench.add_argument("--repeat", type=positive_int, default=3, metavar="R",
                        help="repetitions per figure; the median is reported (default: 3)")
-    bench.add_argument("--memory-scale", type=_positive_int, default=10, metavar="K",
+    bench.add_argument("--memory-scale", type=positive_int, default=10, metavar="K",
                        help="memory is measured at N and K*N documents (default: 10)")
-    bench.add_argument("--memory-docs", type=_positive_int, default=None, metavar="M",
+    bench.add_argument("--memory-docs", type=positive_int, default=None, metavar="M",
                        help="base size of the memory measurement (default: N)")
-    bench.add_argument("--input", dest="raw_dir", default="raw", type=_existing_dir,
+    bench.add_argument("--input", dest="raw_dir", default="raw", type=existing_dir,
                        metavar="INPUT_DIR", help="articles to vary (default: raw/)")
-    bench.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
+    bench.add_argument("--batch-size", type=positive_int, default=None, metavar="B",
                        help="passed to the run command (default: its own)")
     bench.add_argument("--json", dest="json_path", default="output/benchmark.json",
                        metavar="PATH", help="where to write the figures "
@@ -764,9 +761,9 @@ def _add_bench(subparsers) -> None:
         "repetitions, and print the growth exponent log2(t(4N)/t(2N)): about 1 when the time "
         "is linear in the size. Nothing is asserted (exit 0).",
     )
-    scaling.add_argument("--size", type=_positive_int, default=25_000, metavar="N",
+    scaling.add_argument("--size", type=positive_int, default=25_000, metavar="N",
                          help="smallest size in characters (default: 25000)")
-    scaling.add_argument("--repeat", type=_positive_int, default=3, metavar="R",
+    scaling.add_argument("--repeat", type=positive_int, default=3, metavar="R",
                          help="repetitions per size; the best is kept (default: 3)")
     scaling.add_argument("--json", dest="json_path", default=None, metavar="PATH",
                          help="also write the figures as JSON to PATH")
@@ -778,9 +775,9 @@ def _add_bench(subparsers) -> None:
         "(default: the run's limit) and time process_source on it, with the process's peak "
         "memory before and after. Nothing is asserted (exit 0).",
     )
-    largest.add_argument("--input", dest="raw_dir", default="raw", type=_existing_dir,
+    largest.add_argument("--input", dest="raw_dir", default="raw", type=existing_dir,
                          metavar="INPUT_DIR", help="articles to repeat (default: raw/)")
-    largest.add_argument("--max-bytes", type=_positive_int, default=None, metavar="N",
+    largest.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                          help="size of the document (default: the run's --max-bytes default)")
     largest.set_defaults(handler=_bench_largest)
 

@@ -807,7 +807,12 @@ def parse_min(text: str) -> tuple[str, float]:
     return name, minimum
 
 
-def add_evaluate_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def define_evaluate(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Compare OUTPUT_DIR/json/ with a folder of gold files (the format of "
+        "shared/gold/README.md): precision, recall and F1 per field, entities per label. "
+        "Exit 1 when a --min threshold is not met, 2 on unusable input."
+    )
     parser.add_argument("gold_dir", metavar="GOLD_DIR",
                         help="folder of gold *.json files (see gold/README.md)")
     parser.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
@@ -819,10 +824,10 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> argparse.Argument
                         metavar="FIELD=F1",
                         help="fail (exit 1) when FIELD's F1 is below F1; repeatable; FIELD is a"
                              " table row, entities.<LABEL> or dates.values")
-    return parser
+    parser.set_defaults(handler=_evaluate)
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
+def _evaluate(args: argparse.Namespace) -> int:
     """0 when every threshold is met, 1 when one is not, 2 when the inputs are unusable."""
     mins = dict(args.mins or [])
     try:

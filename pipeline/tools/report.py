@@ -519,20 +519,18 @@ def write_report(output_dir: Path, input_dir: Path | None = Path("raw")) -> Path
 # --- command line ------------------------------------------------------------------------------
 
 
-def _add_report(subparsers) -> None:
-    report = subparsers.add_parser(
-        "report",
-        help="write an HTML review report of the extraction output",
-        description="Read OUTPUT_DIR/json/*.json and the source texts in INPUT_DIR and write "
+def define_report(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Read OUTPUT_DIR/json/*.json and the source texts in INPUT_DIR and write "
         "OUTPUT_DIR/report/index.html (a timeline of the series and the list of documents) and "
         "one page per document (highlighted text, series facts, classes, abbreviations, dates, "
-        "warnings). Self-contained HTML: open it from disk, no network needed.",
+        "warnings). Self-contained HTML: open it from disk, no network needed."
     )
-    report.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
+    parser.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
                         help="the run's output folder (default: output/)")
-    report.add_argument("--input", dest="input_dir", default="raw", metavar="INPUT_DIR",
+    parser.add_argument("--input", dest="input_dir", default="raw", metavar="INPUT_DIR",
                         help="folder of the source texts the run read (default: raw/)")
-    report.set_defaults(handler=_report)
+    parser.set_defaults(handler=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
