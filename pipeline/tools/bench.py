@@ -575,53 +575,6 @@ def format_figures(figures: dict) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(figures: dict) -> str:
-    """The figures as a Markdown table, for the README and ``docs/benchmark.md``."""
-    m, corpus, r = figures["machine"], figures["corpus"], figures["ratios"]
-    rows = [
-        (f"Machine: {m.get('cpu')}, {m.get('cpus_available', m.get('cpus'))} cpus, "
-        f"{m.get('memory_gb', '?')} GB; Python {m.get('python')}, spaCy {m.get('spacy')}, "
-        f"pydantic {m.get('pydantic')}, Prefect {m.get('prefect')}. Corpus: {corpus['docs']} "
-        f"synthetic documents, {corpus['words']:,} words (seed {corpus['seed']}); median of "
-        f"{figures['repeat']} runs."),
-        "",
-        "| figure | median s | words/s | docs/s |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    for label, key in (("(a) spaCy blank tokenizer (floor)", "a_tokenizer"),
-                       ("(b) extraction in-process", "b_extraction"),
-                       ("(c) `run` end to end", "c_flow"),
-                       ("(d) unchanged re-run", "d_rerun")):
-        f = figures[key]
-        rows.append(f"| {label} | {f['median_s']:.2f} | {_num(f['words_per_s'], 0)} | "
-                    f"{_num(f['docs_per_s'], 1)} |")
-    startup = figures["flow_startup"]
-    memory = figures["e_memory"]
-    rows += [
-        "",
-        (f"Flow engine start-up (once per process, not in c): "
-        f"{startup['first_flow_run_s']:.1f} s; any flow run costs at least "
-        f"{startup['later_flow_run_s']:.1f} s (a trivial flow)."),
-        "",
-        "| target | measured | target | |",
-        "| --- | ---: | ---: | --- |",
-    ]
-    for t in figures["targets"].values():
-        status = {True: "met", False: "missed", None: "n/a"}[t["met"]]
-        rows.append(f"| {t['description']} | {_num(t['value'], 3)} | {t['target']} | "
-                    f"{status} |")
-    rows += [
-        "",
-        (f"Peak memory (process tree: run, flow engine server, workers): "
-        f"{_mb(memory['n'].get('tree_peak_rss_bytes'))} at {memory['n']['docs']} documents, "
-        f"{_mb(memory['scaled'].get('tree_peak_rss_bytes'))} at {memory['scaled']['docs']}; "
-        f"the run process alone {_mb(memory['n']['peak_rss_bytes'])} and "
-        f"{_mb(memory['scaled']['peak_rss_bytes'])}. c/a speed ratio: {_num(r['c_over_a'], 3)}."),
-    ]
-    rows += [f"\nNote: {n}" for n in figures.get("notes", [])]
-    return "\n".join(rows)
-
-
 # --- scaling over pathological inputs ----------------------------------------------------------
 
 SCALING_FACTORS = (1, 2, 4)

@@ -78,8 +78,6 @@ ENTITY_LABELS: tuple[str, ...] = (
 # ``--min`` also accepts "entities.<LABEL>" and "<date field>.values" (value accuracy).
 VALUES_SUFFIX = ".values"
 
-_SET_FIELDS = ("classes", "sanctioning_bodies", "rule_bodies", "former_names", "see_also",
-               "categories")
 _YEAR_FIELDS = ("inaugural_year", "folded_year")
 
 
