@@ -98,7 +98,7 @@ _LEADING_THE = re.compile(r"^the\s+")
 _LEADING_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+(?=\S)")
 
 
-def fold(text: Any) -> str:
+def fold_text(text: Any) -> str:
     """The comparison form of a text: NFKC, case, white space, apostrophes and dashes folded."""
     if text is None:
         return ""
@@ -107,12 +107,12 @@ def fold(text: Any) -> str:
 
 
 def fold_title(text: Any) -> str:
-    return _LEADING_THE.sub("", fold(text))
+    return _LEADING_THE.sub("", fold_text(text))
 
 
 def fold_name(text: Any) -> str:
-    """Entity comparison form: ``fold`` without a leading year."""
-    return _LEADING_YEAR.sub("", fold(text))
+    """Entity comparison form: ``fold_text`` without a leading year."""
+    return _LEADING_YEAR.sub("", fold_text(text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,7 +468,7 @@ def _output_equivalents(cls: Mapping[str, Any]) -> list[str]:
     return names
 
 
-def _year(value: Any) -> int | None:
+def _parse_year(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -482,7 +482,7 @@ def _year(value: Any) -> int | None:
 # Comparisons of one key of one document
 
 
-def _compare_sets(gold: Iterable[Any], output: Iterable[Any], key=fold) -> _Comparison:
+def _compare_sets(gold: Iterable[Any], output: Iterable[Any], key=fold_text) -> _Comparison:
     """Set comparison under ``key``; missed/spurious items keep their first written form."""
     gold_forms: dict[Any, Any] = {}
     for item in gold:
@@ -505,7 +505,7 @@ def _compare_sets(gold: Iterable[Any], output: Iterable[Any], key=fold) -> _Comp
 
 
 def _fold_pair(pair: tuple[Any, Any]) -> tuple[str, str]:
-    return fold(pair[0]), fold(pair[1])
+    return fold_text(pair[0]), fold_text(pair[1])
 
 
 def _compare_title(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _Comparison:
@@ -547,7 +547,7 @@ def _compare_entity_label(gold_names: list[str], entities: list[dict]) -> _Compa
         if not isinstance(shown, str):
             continue
         forms = {fold_name(v) for v in (text, canonical) if isinstance(v, str)}
-        _, known = outputs.setdefault(fold(shown), (shown, set()))
+        _, known = outputs.setdefault(fold_text(shown), (shown, set()))
         known.update(forms)
 
     gold_forms: dict[str, str] = {}
@@ -574,7 +574,7 @@ def _compare_dates(
     result, values = _Comparison(), _ValueCheck()
     gold_texts: dict[str, str] = {}
     for date in gold_dates:
-        gold_texts.setdefault(fold(date["text"]), date["text"])
+        gold_texts.setdefault(fold_text(date["text"]), date["text"])
     for form, text in gold_texts.items():
         if form in output_by_text:
             result.counts.tp += 1
@@ -588,7 +588,7 @@ def _compare_dates(
 
     seen_values = set()
     for date in gold_dates:
-        form = fold(date["text"])
+        form = fold_text(date["text"])
         expected = (date["start"], date["end"])
         if form not in output_by_text or (form, expected) in seen_values:
             continue
@@ -613,14 +613,14 @@ def _iso(value: Any) -> str | None:
 
 
 @dataclass
-class _DocumentResult:
+class _DocumentScores:
     comparisons: dict[str, _Comparison] = field(default_factory=dict)
     entity_labels: dict[str, _Comparison] = field(default_factory=dict)
     values: dict[str, _ValueCheck] = field(default_factory=dict)
 
 
-def _evaluate_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _DocumentResult:
-    doc = _DocumentResult()
+def _evaluate_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _DocumentScores:
+    doc = _DocumentScores()
     series = _mapping(output.get("series"))
     classes = _records(series.get("classes"))
 
@@ -632,7 +632,7 @@ def _evaluate_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _D
             key=_fold_pair)
     for name in _YEAR_FIELDS:
         if name in gold:
-            doc.comparisons[name] = _compare_year(gold[name], _year(series.get(name)))
+            doc.comparisons[name] = _compare_year(gold[name], _parse_year(series.get(name)))
     if "classes" in gold:
         doc.comparisons["classes"] = _compare_sets(
             gold["classes"], [c["name"] for c in classes if isinstance(c.get("name"), str)])
@@ -667,8 +667,9 @@ def _evaluate_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> _D
         output_by_text: dict[str, list[dict]] = {}
         for date in _records(output.get("dates")):
             if isinstance(date.get("text"), str):
-                output_by_text.setdefault(fold(date["text"]), []).append(date)
-        gold_texts = {name: {fold(d["text"]) for d in gold.get(name, [])} for name in DATE_FIELDS}
+                output_by_text.setdefault(fold_text(date["text"]), []).append(date)
+        gold_texts = {name: {fold_text(d["text"]) for d in gold.get(name, [])}
+                      for name in DATE_FIELDS}
         owner: dict[str, str] = {}
         for form, occurrences in output_by_text.items():
             if form in gold_texts["dates"]:

@@ -102,7 +102,7 @@ def _page_name(source: str, taken: set[str]) -> str:
     return name
 
 
-def _read_source(input_dir: Path, source: str) -> str:
+def _source_text(input_dir: Path, source: str) -> str:
     """The decoded source text; only files inside ``input_dir`` are read, whatever the JSON
     says its source is."""
     from ..ingest.decoding import decode_source
@@ -128,7 +128,7 @@ def load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[Repor
         doc = ReportDocument(record, path, _page_name(source, taken))
         if input_dir is not None:
             try:
-                doc.text = _read_source(Path(input_dir), source)
+                doc.text = _source_text(Path(input_dir), source)
             except (OSError, ValueError, SourceRejected) as exc:
                 doc.problems.append(f"source text not available, no highlighting: {exc}")
         documents.append(doc)
