@@ -45,7 +45,7 @@ COMMANDS: dict[str, Command] = {
     "evaluate": Command("score the JSON output against gold annotations",
                         "pipeline.tools.evaluation:define_evaluate"),
     "bench": Command("benchmark the extraction against spaCy's bare tokenizer",
-                     "pipeline.tools.bench:define_bench"),
+                     "pipeline.tools.bench.command:define_bench"),
     "report": Command("write an HTML review report of the extraction output",
                       "pipeline.tools.report:define_report"),
 }
