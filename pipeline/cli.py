@@ -43,7 +43,7 @@ COMMANDS: dict[str, Command] = {
     "serve": Command("serve the extraction flow on a schedule (cron or interval)",
                      "flows.commands:define_serve"),
     "evaluate": Command("score the JSON output against gold annotations",
-                        "pipeline.tools.evaluation:define_evaluate"),
+                        "pipeline.tools.evaluation.command:define_evaluate"),
     "bench": Command("benchmark the extraction against spaCy's bare tokenizer",
                      "pipeline.tools.bench.command:define_bench"),
     "report": Command("write an HTML review report of the extraction output",

@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.tools.evaluation import (
-    EvaluationError,
-    check_thresholds,
-    evaluate,
-    fold_name,
-    fold_text,
-    fold_title,
-    load_gold,
-)
+from pipeline.tools.evaluation.compare import fold_name, fold_text, fold_title
+from pipeline.tools.evaluation.gold import EvaluationError, load_gold
+from pipeline.tools.evaluation.scores import check_thresholds, evaluate
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "evaluation"
