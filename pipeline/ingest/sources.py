@@ -188,6 +188,12 @@ class SourceBytes:
 
 def read_source(path: Path | str, root: Path | str, max_bytes: int) -> SourceBytes:
     """Read a source, holding at most ``max_bytes`` of it in memory."""
+    return _read(path, root, max_bytes)
+
+
+# The read loop of read_source and fingerprint, apart from both so that a read can be made to
+# fail (tests/system/test_flow.py) without failing the fingerprints.
+def _read(path: Path | str, root: Path | str, max_bytes: int) -> SourceBytes:
     digest = hashlib.sha256()
     kept: list[bytes] = []
     size = 0
@@ -205,7 +211,7 @@ def fingerprint(path: Path | str, root: Path | str) -> str:
     """The sha256 of a source's bytes; for a rejected path, a stable fingerprint of the reason
     (so an unchanged rejection is not recomputed on every run, and a changed one is)."""
     try:
-        return read_source(path, root, max_bytes=0).sha256  # hashed, nothing kept
+        return _read(path, root, max_bytes=0).sha256  # hashed, nothing kept
     except SourceRejected as exc:
         return rejected_fingerprint(exc.reason)
 
