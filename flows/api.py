@@ -21,6 +21,8 @@ from prefect.settings import (
     temporary_settings,
 )
 
+__all__ = ["shared_api"]
+
 # Prefect's default (20 s) is short for a cold start on a busy small machine: a first start
 # creates and migrates the SQLite database.
 MIN_STARTUP_TIMEOUT = 90

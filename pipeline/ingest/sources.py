@@ -24,6 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+__all__ = [
+    "SourceBytes", "SourceRejected", "fingerprint", "list_sources", "name_problem", "open_source",
+    "read_source", "rejected_fingerprint", "source_name",
+]
+
 CHUNK = 1 << 20
 
 _KINDS = {

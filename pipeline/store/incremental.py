@@ -30,6 +30,11 @@ from ..contract.tables import DocumentResult
 from ..ingest.decoding import InputLimits
 from .writer import atomic_write_bytes
 
+__all__ = [
+    "RESULT_PARTS", "Manifest", "ManifestEntry", "Plan", "ResultStore", "Status", "StoredResult",
+    "pipeline_version", "plan_run", "version_files",
+]
+
 STATE_DIR = ".state"
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
@@ -56,7 +61,7 @@ def version_files() -> list[str]:
 
 
 @cache
-def code_fingerprint() -> str:
+def _code_fingerprint() -> str:
     """Hash of the package's extraction code and of the versions of the libraries it relies on."""
     digest = hashlib.sha256()
     for relative in version_files():
@@ -78,7 +83,7 @@ def pipeline_version(limits: InputLimits | None = None) -> str:
     run of a long-lived process (``serve``).
     """
     digest = hashlib.sha256()
-    digest.update(code_fingerprint().encode())
+    digest.update(_code_fingerprint().encode())
     digest.update(resources.data_fingerprint().encode())
     if limits is not None and limits != InputLimits.default():  # defaults: in the data files
         digest.update(limits.model_dump_json().encode())

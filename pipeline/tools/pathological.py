@@ -44,6 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+__all__ = ["PATHOLOGICAL"]
+
 
 def _repeat(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit))

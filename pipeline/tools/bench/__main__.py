@@ -5,6 +5,8 @@ import sys
 
 from .measure import memory_child
 
+__all__: list[str] = []
+
 if sys.argv[1:2] == ["--memory-child"]:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     memory_child(*sys.argv[2:5])

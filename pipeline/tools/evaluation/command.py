@@ -10,10 +10,10 @@ import sys
 from .gold import DATE_FIELDS, FIELDS, EvaluationError
 from .scores import VALUES_SUFFIX, check_thresholds, evaluate
 
-__all__ = ["define_evaluate", "parse_min"]
+__all__ = ["define_evaluate"]
 
 
-def parse_min(text: str) -> tuple[str, float]:
+def _parse_min(text: str) -> tuple[str, float]:
     """``FIELD=F1`` -> ``(field, minimum)``; an argparse ``type`` so a bad value is a usage
     error (exit 2) wherever the arguments are attached."""
     name, sep, number = text.partition("=")
@@ -49,7 +49,7 @@ def define_evaluate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--misses", action="store_true",
                         help="list missed, spurious and wrongly valued items per document")
-    parser.add_argument("--min", dest="mins", action="append", type=parse_min, default=[],
+    parser.add_argument("--min", dest="mins", action="append", type=_parse_min, default=[],
                         metavar="FIELD=F1",
                         help="fail (exit 1) when FIELD's F1 is below F1; repeatable; FIELD is a"
                              " table row, entities.<LABEL> or dates.values")
