@@ -135,6 +135,15 @@ def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dic
     }
 
 
+def _flow_or_usage_error(args: argparse.Namespace, command: str):
+    """The flow with the runner the arguments ask for, or None once a usage error is told."""
+    try:
+        return _configured_flow(args)
+    except _UsageError as exc:
+        print(f"python -m pipeline {command}: error: {exc}", file=sys.stderr)
+        return None
+
+
 def _run(args: argparse.Namespace) -> int:
     import logging
 
@@ -142,10 +151,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from .api import shared_api
 
-    try:
-        flow = _configured_flow(args)
-    except _UsageError as exc:
-        print(f"python -m pipeline run: error: {exc}", file=sys.stderr)
+    if (flow := _flow_or_usage_error(args, "run")) is None:
         return 2
     prefect_logger = logging.getLogger("prefect")
     level = prefect_logger.level
@@ -170,10 +176,7 @@ def _run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .api import shared_api
 
-    try:
-        flow = _configured_flow(args)
-    except _UsageError as exc:
-        print(f"python -m pipeline serve: error: {exc}", file=sys.stderr)
+    if (flow := _flow_or_usage_error(args, "serve")) is None:
         return 2
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     with shared_api() as api_url:

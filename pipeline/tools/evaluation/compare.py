@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +131,22 @@ class Comparison:
     missed: list[Any] = field(default_factory=list)
     spurious: list[Any] = field(default_factory=list)
 
+    def count_gold(self, gold: Mapping[Any, Any], found: Container[Any]) -> None:
+        """Each gold item (form -> item) is a tp when its form was found, else a fn, missed."""
+        for form, item in gold.items():
+            if form in found:
+                self.counts.tp += 1
+            else:
+                self.counts.fn += 1
+                self.missed.append(item)
+
+    def count_output(self, gold: Container[Any], output: Mapping[Any, Any]) -> None:
+        """Each output item (form -> item) whose form is no gold form is a fp, spurious."""
+        for form, item in output.items():
+            if form not in gold:
+                self.counts.fp += 1
+                self.spurious.append(item)
+
 
 @dataclass
 class ValueCheck:
@@ -184,25 +200,20 @@ def _parse_year(value: Any) -> int | None:
 # Comparisons of one key of one document
 
 
+def _by_form(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
+    """form -> the first item written in that form."""
+    forms: dict[Any, Any] = {}
+    for item in items:
+        forms.setdefault(key(item), item)
+    return forms
+
+
 def _compare_sets(gold: Iterable[Any], output: Iterable[Any], key=fold_text) -> Comparison:
     """Set comparison under ``key``; missed/spurious items keep their first written form."""
-    gold_forms: dict[Any, Any] = {}
-    for item in gold:
-        gold_forms.setdefault(key(item), item)
-    output_forms: dict[Any, Any] = {}
-    for item in output:
-        output_forms.setdefault(key(item), item)
+    gold_forms, output_forms = _by_form(gold, key), _by_form(output, key)
     result = Comparison()
-    for k, item in gold_forms.items():
-        if k in output_forms:
-            result.counts.tp += 1
-        else:
-            result.counts.fn += 1
-            result.missed.append(item)
-    for k, item in output_forms.items():
-        if k not in gold_forms:
-            result.counts.fp += 1
-            result.spurious.append(item)
+    result.count_gold(gold_forms, output_forms)
+    result.count_output(gold_forms, output_forms)
     return result
 
 
@@ -252,15 +263,8 @@ def _compare_entity_label(gold_names: list[str], entities: list[dict]) -> Compar
         _, known = outputs.setdefault(fold_text(shown), (shown, set()))
         known.update(forms)
 
-    gold_forms: dict[str, str] = {}
-    for name in gold_names:
-        gold_forms.setdefault(fold_name(name), name)
-    for form, name in gold_forms.items():
-        if any(form in forms for _, forms in outputs.values()):
-            result.counts.tp += 1
-        else:
-            result.counts.fn += 1
-            result.missed.append(name)
+    gold_forms = _by_form(gold_names, fold_name)
+    result.count_gold(gold_forms, set().union(*(forms for _, forms in outputs.values())))
     for shown, forms in outputs.values():
         if not forms & gold_forms.keys():
             result.counts.fp += 1
@@ -274,19 +278,11 @@ def _compare_dates(
 ) -> tuple[Comparison, ValueCheck]:
     """``own_texts``: the folded output texts this key is responsible for (see module doc)."""
     result, values = Comparison(), ValueCheck()
-    gold_texts: dict[str, str] = {}
-    for date in gold_dates:
-        gold_texts.setdefault(fold_text(date["text"]), date["text"])
-    for form, text in gold_texts.items():
-        if form in output_by_text:
-            result.counts.tp += 1
-        else:
-            result.counts.fn += 1
-            result.missed.append(text)
-    for form in own_texts:
-        if form not in gold_texts:
-            result.counts.fp += 1
-            result.spurious.append(output_by_text[form][0].get("text"))
+    gold_texts = {form: date["text"]
+                  for form, date in _by_form(gold_dates, lambda d: fold_text(d["text"])).items()}
+    result.count_gold(gold_texts, output_by_text)
+    result.count_output(gold_texts, {form: output_by_text[form][0].get("text")
+                                     for form in own_texts})
 
     seen_values = set()
     for date in gold_dates:
