@@ -1,6 +1,12 @@
-"""Prefect flows: orchestration only; the work lives in ``pipeline``."""
+"""Prefect flows: orchestration only; the work lives in ``pipeline``.
+
+This file imports nothing but ``os``, so the command line reads the runner names from here
+without loading Prefect.
+"""
 
 import os
+
+__all__ = ["DEFAULT_RUNNER", "RUNNERS"]
 
 # Project defaults, overridable from the environment or a Prefect profile:
 # - no outbound analytics from the embedded server (also in pyproject's [tool.prefect], which
@@ -11,3 +17,9 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_ENABLED", "true")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+# Where the batches of a run can run (flows.runners.make_task_runner builds each).
+RUNNERS = ("thread", "process", "dask")
+# Threads: measured fastest on one 2-core machine, because a worker process's start-up
+# outweighs what a second core gains (figures in docs/benchmark.md, "Task runners").
+DEFAULT_RUNNER = "thread"

@@ -2,11 +2,11 @@
 
 Without ``PREFECT_API_URL``, Prefect starts a temporary ("ephemeral") API server in the process
 that first needs one. Process-pool and Dask workers are other processes: each would start its
-own server (10-20 s each, and their task runs would be invisible to the flow run's). So before
-a run we start the one temporary server ourselves and hand its URL to the workers through the
-settings (which the process runner and prefect-dask pass on) and the environment (which a Dask
-``LocalCluster``'s worker processes inherit). With ``PREFECT_API_URL`` set (a Prefect server,
-the test harness), nothing is started.
+own server (slow to start: docs/benchmark.md, "Task runners"; and their task runs would be
+invisible to the flow run's). So before a run we start the one temporary server ourselves and
+hand its URL to the workers through the settings (which the process runner and prefect-dask
+pass on) and the environment (which a Dask ``LocalCluster``'s worker processes inherit). With
+``PREFECT_API_URL`` set (a Prefect server, the test harness), nothing is started.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from prefect.settings import (
     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
     temporary_settings,
 )
+
+__all__ = ["shared_api"]
 
 # Prefect's default (20 s) is short for a cold start on a busy small machine: a first start
 # creates and migrates the SQLite database.

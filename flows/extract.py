@@ -25,6 +25,8 @@ from pipeline.run import (
     run_incremental,
 )
 
+__all__ = ["ARTIFACT_KEY", "extract_batch", "extract_series_flow"]
+
 # Retries are for transient I/O errors only: a document that cannot be parsed or extracted is
 # an error row of its own result, which no retry would change.
 RETRIES = 2
@@ -51,14 +53,15 @@ def _final_attempt() -> bool:
 
 @task(name="fingerprint-sources", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
-def fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
+def _fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
     return fingerprint_sources(paths, root, final_attempt=_final_attempt())
 
 
 @task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
 def extract_batch(paths: list[str], root: str, limits: dict) -> dict:
-    # One task per batch, not per document: Prefect's per-task overhead is tens of ms.
+    # One task per batch, not per document: Prefect's cost per task run is more than one
+    # document's extraction.
     output = extract_paths(paths, root, limits=limits, final_attempt=_final_attempt())
     batch = BatchOutput.model_validate(output)
     get_run_logger().info(
@@ -68,12 +71,12 @@ def extract_batch(paths: list[str], root: str, limits: dict) -> dict:
     return output
 
 
-class PrefectTasks:
+class _PrefectTasks:
     """Executor whose work units are Prefect task runs on the flow's task runner."""
 
     def fingerprint(self, paths: list[str], root: str) -> dict[str, str | None]:
         # Called, not submitted: hashing is I/O-light and runs in the flow's own process.
-        return fingerprint_task(paths, root)
+        return _fingerprint_task(paths, root)
 
     # Batches in flight at once. Submitted in waves, not all at once, so that finished
     # results are not all held by their futures until the run ends (memory bounded by the
@@ -100,7 +103,7 @@ def extract_series_flow(
     """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything;
     sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``)."""
     summary = run_incremental(
-        input_dir, output_dir, executor=PrefectTasks(), batch_size=batch_size, full=full,
+        input_dir, output_dir, executor=_PrefectTasks(), batch_size=batch_size, full=full,
         limits=InputLimits.from_options(max_bytes),
         # Two batches per core at least, so no worker idles while another has a long batch.
         min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),

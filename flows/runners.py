@@ -1,10 +1,10 @@
-"""Task runners a run can use: ``thread``, ``process`` or ``dask``.
+"""Task runners a run can use: ``thread``, ``process`` or ``dask`` (names in ``flows.RUNNERS``).
 
 spaCy holds the GIL while it tokenizes and matches, so threads give no parallelism to the
 extraction itself; processes do, but each worker process first pays its start-up (imports, the
-spaCy pipeline, dateparser's language data, cold caches: 5-10 s). A process or Dask worker
-builds the spaCy pipeline once and keeps it for every batch it runs (``pipeline.nlp.get_nlp``
-is cached per process).
+spaCy pipeline, dateparser's language data, cold caches; measured in docs/benchmark.md, "Task
+runners"). A process or Dask worker builds the spaCy pipeline once and keeps it for every batch
+it runs (``pipeline.nlp.get_nlp`` is cached per process).
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import os
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-RUNNERS = ("thread", "process", "dask")
-# Threads: measured fastest on one 2-core machine, for 200 and for 1,000 documents, because the
-# worker start-up outweighs what a second core gains (figures in docs/production.md).
-DEFAULT_RUNNER = "thread"
+from . import DEFAULT_RUNNER, RUNNERS
+
+__all__ = ["make_task_runner"]
 
 
-def default_workers() -> int:
+def _default_workers() -> int:
     return os.cpu_count() or 1
 
 
@@ -31,7 +30,7 @@ def make_task_runner(
     closed with the flow run."""
     if dask_address and kind != "dask":
         raise ValueError("a Dask address needs the dask runner")
-    workers = workers or default_workers()
+    workers = workers or _default_workers()
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
     if kind == "process":

@@ -26,6 +26,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+__all__ = ["Reporter", "current", "reporting", "wanted"]
+
 
 class Reporter:
     """Does nothing; the interface a run reports progress through."""
@@ -46,7 +48,7 @@ class _RateColumn(ProgressColumn):
         return Text("  -- docs/s" if speed is None else f"{speed:5.1f} docs/s")
 
 
-class BarReporter(Reporter):
+class _BarReporter(Reporter):
     """A rich progress bar (rich ships with Prefect)."""
 
     def __init__(self, stream: TextIO) -> None:
@@ -115,7 +117,7 @@ def reporting(enabled: bool, stream: TextIO | None = None) -> Iterator[Reporter]
     """Install a progress bar on ``stream`` (stderr) for the duration of a run."""
     global _current
     previous = _current
-    _current = BarReporter(stream if stream is not None else sys.stderr) if enabled else Reporter()
+    _current = _BarReporter(stream if stream is not None else sys.stderr) if enabled else Reporter()
     try:
         yield _current
     finally:

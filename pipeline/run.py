@@ -1,10 +1,10 @@
 """One run over an input folder, independent of the orchestrator.
 
 :func:`run_incremental` lists the sources, hashes them, decides what must be extracted
-(:mod:`pipeline.incremental`), hands batches to an :class:`Executor`, checkpoints each finished
-batch, then publishes the outputs. The Prefect flow (``flows/extract.py``) is an executor whose
-work units are Prefect tasks on a thread, process or Dask task runner; :class:`SerialExecutor`
-runs the same steps in-process (tests, debugging).
+(:mod:`pipeline.store.incremental`), hands batches to an :class:`Executor`, checkpoints each
+finished batch, then publishes the outputs. The Prefect flow (``flows/extract.py``) is an
+executor whose work units are Prefect tasks on a thread, process or Dask task runner;
+:class:`SerialExecutor` runs the same steps in-process (tests, debugging).
 
 What crosses a process boundary is plain data: lists of paths in, ``model_dump``-ed results
 out. The spaCy pipeline is built once per worker process (``pipeline.nlp.get_nlp`` is cached);
@@ -32,6 +32,11 @@ from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_na
 from .store import incremental
 from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
 from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE", "EXIT_PARTIAL", "BatchOutput", "Executor", "RunSummary", "SerialExecutor",
+    "extract_paths", "fingerprint_sources", "run_incremental", "split_work",
+]
 
 DEFAULT_BATCH_SIZE = 64
 # Exit status of a run that finished with rejections, told apart from success (0), a failed run
@@ -123,7 +128,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     for source, content in contents.items():
         if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
-                                  result=unreadable(source, content))
+                                  result=_unreadable(source, content))
         elif isinstance(content, SourceRejected):
             stored = StoredResult(
                 source=source, sha256=sources.rejected_fingerprint(content.reason),
@@ -172,7 +177,7 @@ def _extract(content: SourceBytes, source: str, limits: InputLimits) -> Document
     return process_source(content.data, source, limits)
 
 
-def unreadable(source: str, error: OSError) -> DocumentResult:
+def _unreadable(source: str, error: OSError) -> DocumentResult:
     return DocumentResult.rejected(source, None, "read", "source", f"cannot read file: {error}")
 
 
@@ -198,7 +203,7 @@ class SerialExecutor:
 # --- publishing -----------------------------------------------------------------------------
 
 
-def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], version: str,
+def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], version: str,
             store: ResultStore, output_dir: Path) -> dict[str, int]:
     """Write the outputs a full run would write for ``sources``; return rows per table.
 
@@ -234,13 +239,13 @@ def publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versio
     return counts
 
 
-def published_json(manifest: Manifest) -> set[str]:
+def _published_json(manifest: Manifest) -> set[str]:
     """The JSON files (under ``json/``) of the documents the manifest says were written."""
     names = json_names(manifest.documents)
     return {names[source] for source, entry in manifest.documents.items() if entry.ok}
 
 
-def outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
+def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
     """Every file the manifest says was published (``json_files``: its JSON files) is still
     there."""
     output_dir = Path(output_dir)
@@ -417,17 +422,17 @@ def run_incremental(
         bar.stop()
 
     manifest = store.read_manifest()
-    json_files = published_json(manifest)
+    json_files = _published_json(manifest)
     if (not extracted and not plan.removed and manifest.version == plan.version
             and set(manifest.documents) == set(ok)
-            and outputs_complete(output_dir, manifest, json_files)):
+            and _outputs_complete(output_dir, manifest, json_files)):
         # Nothing changed since the last completed run and its outputs are all there.
         rows = {name: manifest.rows.get(name, 0) for name in TABLES}
         _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
         _remove_stale_temporaries(Path(output_dir) / "parquet")
         log.info("nothing changed: the published outputs are up to date")
     else:
-        rows = publish(ok, unstored, plan.version, store, Path(output_dir))
+        rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
     written = sum(ok.values())
     summary = RunSummary(
         input_dir=root,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 import flows.api
-from flows.runners import DEFAULT_RUNNER
-from pipeline import cli, progress
-from pipeline.cli import main
+from flows import DEFAULT_RUNNER, commands
+from pipeline import progress
+from pipeline.cli import COMMANDS, main
 from pipeline.ingest.decoding import InputLimits
 from pipeline.run import SerialExecutor, run_incremental
 
@@ -39,7 +41,7 @@ def plain_flow(monkeypatch, no_server):
     seen = {}
 
     def configured(args):
-        seen["runner"] = cli._runner_options(args)
+        seen["runner"] = commands._runner_options(args)
 
         def run(input_dir, output_dir, batch_size, full, max_bytes):
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
@@ -47,7 +49,7 @@ def plain_flow(monkeypatch, no_server):
                                    limits=InputLimits.from_options(max_bytes))
         return run
 
-    monkeypatch.setattr(cli, "_configured_flow", configured)
+    monkeypatch.setattr(commands, "_configured_flow", configured)
     return seen
 
 
@@ -60,6 +62,29 @@ def test_help_exits_0(argv, capsys):
         assert "--cron" in out and "--interval" in out
     if argv[0] == "run":
         assert all(o in out for o in ("--full", "--runner", "--dask-address", "--quiet"))
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_registered_command_is_listed_and_defined(name, capsys):
+    assert main(["--help"]) == 0
+    assert name in capsys.readouterr().out
+    assert main([name, "--help"]) == 0
+    assert f"usage: python -m pipeline {name}" in capsys.readouterr().out
+
+
+def test_help_loads_neither_spacy_nor_prefect():
+    # A fresh interpreter: this one has loaded both for other tests.
+    script = (
+        "import contextlib, io, sys\n"
+        "from pipeline.cli import COMMANDS, main\n"
+        "for argv in [[], *([name] for name in COMMANDS)]:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert main([*argv, '--help']) == 0, argv\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'prefect'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("argv", [
@@ -114,7 +139,7 @@ def test_run_exits_1_when_the_run_fails(raw_dir, tmp_path, monkeypatch, no_serve
             raise RuntimeError("the API is gone")
         return run
 
-    monkeypatch.setattr(cli, "_configured_flow", broken)
+    monkeypatch.setattr(commands, "_configured_flow", broken)
     assert main(["run", str(raw_dir), "--out", str(tmp_path / "out")]) == 1
     assert "run failed: RuntimeError: the API is gone" in capsys.readouterr().err
 
@@ -129,7 +154,7 @@ def test_quiet_silences_prefect_info_logs_for_the_run_only(raw_dir, tmp_path, mo
             return run_incremental(executor=SerialExecutor(), **parameters)
         return run
 
-    monkeypatch.setattr(cli, "_configured_flow", configured)
+    monkeypatch.setattr(commands, "_configured_flow", configured)
     before = logging.getLogger("prefect").level
     main(["run", str(raw_dir), "--out", str(tmp_path / "out"), "--quiet"])
     assert levels == [logging.WARNING]

@@ -8,28 +8,30 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+__all__ = ["data_fingerprint", "load_json", "load_jsonl", "load_lines"]
+
 DATA_PACKAGE = "pipeline.data"
 
 
-def data_path(name: str):
+def _data_path(name: str):
     return resources.files(DATA_PACKAGE).joinpath(name)
 
 
 @cache
 def load_json(name: str) -> Any:
-    return json.loads(data_path(name).read_text(encoding="utf-8"))
+    return json.loads(_data_path(name).read_text(encoding="utf-8"))
 
 
 @cache
 def load_jsonl(name: str) -> tuple[dict, ...]:
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
+    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
     return tuple(json.loads(line) for line in lines if line.strip() and not line.startswith("//"))
 
 
 @cache
 def load_lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of a text list; ``#`` starts a comment line."""
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
+    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
     return tuple(s for s in (line.strip() for line in lines) if s and not s.startswith("#"))
 
 

@@ -1,2 +1,4 @@
-"""Reading sources: listing and opening files, decoding bytes, splitting text into the
-reader's :class:`~pipeline.ingest.document.SourceDocument`."""
+"""Reading sources: finding and opening files (sources), bytes to text (decoding), text to a
+:class:`~pipeline.ingest.document.SourceDocument` with offsets (reader, document)."""
+
+__all__: list[str] = []

@@ -21,6 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import load_json
 
+__all__ = [
+    "EXCERPT_CHARS", "InputLimits", "ReaderError", "byte_excerpt", "check_size", "decode_source",
+    "printable",
+]
+
 # Bytes that never appear in text: C0 controls except \t \n \v \f \r, and DEL.
 CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 # Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).

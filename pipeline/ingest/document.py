@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+__all__ = ["Block", "InfoboxField", "InterlanguageLink", "Section", "SourceDocument", "TextSpan"]
+
 
 class TextSpan(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -37,8 +37,9 @@ __all__ = ["InputLimits", "ReaderError", "decode_source", "read_bytes", "read_fi
 # Line shapes. Each stays linear in the line's length: runs of blanks after a marker are taken
 # possessively (``*+``), and a group's text ends at its last non-blank with a greedy
 # ``(?:.*[^ \t])?`` instead of a lazy ``.*?`` before ``[ \t]*$``, which retried the rest of the
-# line at every character (a bullet with 80k inner spaces took 20 s). A title, heading or
-# infobox key starts with a visible character: "= \v =" and "- \v: value" name nothing.
+# line at every character (quadratic: docs/benchmark.md, "Pathological inputs"). A title,
+# heading or infobox key starts with a visible character: "= \v =" and "- \v: value" name
+# nothing.
 TITLE_LINE = re.compile(r"^[ \t]*+=(?!=)[ \t]*+(?P<t>[^=\s](?:.*[^ \t])?)[ \t]*=[ \t]*$")
 HEADING_LINE = re.compile(
     r"^[ \t]*+(?P<eq>={2,6})[ \t]*+(?P<t>[^=\s](?:.*[^ \t])?)[ \t]*(?P=eq)[ \t]*$"

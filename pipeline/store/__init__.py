@@ -1,2 +1,4 @@
-"""Where results are kept: per-document result store and pipeline version (incremental
-runs), and the deterministic JSON and Parquet writers."""
+"""Keeping results: the per-document result store and change detection (incremental), and the
+JSON and Parquet files written from it (writer)."""
+
+__all__: list[str] = []

@@ -30,37 +30,42 @@ from ..contract.tables import DocumentResult
 from ..ingest.decoding import InputLimits
 from .writer import atomic_write_bytes
 
+__all__ = [
+    "RESULT_PARTS", "Manifest", "ManifestEntry", "Plan", "ResultStore", "Status", "StoredResult",
+    "pipeline_version", "plan_run", "version_files",
+]
+
 STATE_DIR = ".state"
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
+_PACKAGE = Path(__file__).resolve().parents[1]
 
-# Modules that only orchestrate or serialise: a change to them cannot change a stored
-# DocumentResult (the JSON and Parquet files are rebuilt from stored results on every run), so
-# they stay out of the version. Every other module counts, including ones added later.
-ORCHESTRATION_MODULES = frozenset({
-    "__main__.py", "cli.py", "run.py", "store/incremental.py", "progress.py", "store/writer.py",
-    "ingest/sources.py",
-    # Commands that read outputs or time runs, never part of one:
-    "tools/evaluation.py", "tools/bench.py", "tools/synthetic.py", "tools/report.py",
-    # Inputs the tests and the scaling benchmark feed the pipeline:
-    "tools/pathological.py",
-})
+# The parts of the package a document's result depends on, named by the layout: the folders
+# (ending in "/") and top-level modules whose code the pipeline version hashes; every module
+# added to them counts. tools/, store/, flows/, cli.py, run.py and progress.py stay out: they
+# orchestrate, serialise, evaluate or benchmark, and the JSON and Parquet files are rebuilt
+# from stored results on every run, so a change there cannot make a stored result stale.
+# (The data files themselves are hashed apart, by data_fingerprint, on every call.)
+RESULT_PARTS = ("ingest/", "nlp/", "facts/", "contract/", "data/", "extract.py")
 # Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
 RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")
 
 Status = Literal["new", "changed", "unchanged"]
 
 
+def version_files() -> list[str]:
+    """The package's Python files in :data:`RESULT_PARTS`, relative to the package, sorted."""
+    files = (path.relative_to(_PACKAGE).as_posix() for path in _PACKAGE.rglob("*.py"))
+    return sorted(f for f in files
+                  if any(f.startswith(p) if p.endswith("/") else f == p for p in RESULT_PARTS))
+
+
 @cache
-def code_fingerprint() -> str:
+def _code_fingerprint() -> str:
     """Hash of the package's extraction code and of the versions of the libraries it relies on."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package).as_posix()
-        if relative in ORCHESTRATION_MODULES:
-            continue
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    for relative in version_files():
+        digest.update(relative.encode() + b"\0" + (_PACKAGE / relative).read_bytes() + b"\0")
     for name in RESULT_LIBRARIES:
         try:
             digest.update(f"{name}=={version(name)}\0".encode())
@@ -78,7 +83,7 @@ def pipeline_version(limits: InputLimits | None = None) -> str:
     run of a long-lived process (``serve``).
     """
     digest = hashlib.sha256()
-    digest.update(code_fingerprint().encode())
+    digest.update(_code_fingerprint().encode())
     digest.update(resources.data_fingerprint().encode())
     if limits is not None and limits != InputLimits.default():  # defaults: in the data files
         digest.update(limits.model_dump_json().encode())

@@ -22,6 +22,11 @@ import pyarrow.parquet as pq
 from ..contract.items import DocumentRecord
 from ..contract.tables import TABLES, DocumentResult, arrow_schema, document_rows, to_arrow_row
 
+__all__ = [
+    "FILE_MODE", "TableWriters", "atomic_write_bytes", "document_json", "json_names",
+    "write_outputs",
+]
+
 
 def _file_mode() -> int:
     # mkstemp creates files readable by their owner only; outputs get the mode a plain
@@ -156,7 +161,7 @@ class TableWriters:
             self.abort()
 
 
-def write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
+def _write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
     """Write every table (empty ones too, with their schema); return rows per table."""
     with TableWriters(out_dir) as tables:
         for result in sorted(results, key=lambda r: r.source):
@@ -171,4 +176,4 @@ def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str,
         if result.record is not None:
             atomic_write_bytes(Path(out_dir) / "json" / names[result.source],
                                document_json(result.record))
-    return write_tables(results, out_dir)
+    return _write_tables(results, out_dir)

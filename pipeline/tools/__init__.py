@@ -1,2 +1,4 @@
-"""Beside the flow: evaluation against gold, the HTML report, the benchmark and the synthetic
-and pathological corpora it runs on."""
+"""Commands and inputs around the pipeline, never part of a run: evaluation against gold files,
+the HTML review report, the benchmarks and the corpora they use (synthetic, pathological)."""
+
+__all__: list[str] = []

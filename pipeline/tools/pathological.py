@@ -44,6 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+__all__ = ["PATHOLOGICAL"]
+
 
 def _repeat(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit))
@@ -164,9 +166,9 @@ def _series_cues(n: int) -> str:
     ) + "it ended."
 
 
-# Twenty capitalised words with distinct initials: their triples spell 8,000 acronyms.
 def _nominal_seasons(n: int) -> str:
-    return "The Foo Cup began in 1990 and " + _repeat("the last season was held in 2004 ", n) + "then."
+    return ("The Foo Cup began in 1990 and " + _repeat("the last season was held in 2004 ", n)
+            + "then.")
 
 
 def _body_cues(n: int) -> str:
@@ -175,6 +177,7 @@ def _body_cues(n: int) -> str:
     ) + "it ended."
 
 
+# Twenty capitalised words with distinct initials: their triples spell 8,000 acronyms.
 _WORDS = [f"{syllable}ex" for syllable in (
     "Al", "Bo", "Ca", "De", "Ed", "Fa", "Ga", "Ho", "Iv", "Ju",
     "Ka", "Lo", "Ma", "No", "Os", "Pa", "Qu", "Ro", "Sa", "Ta",

@@ -27,6 +27,8 @@ from string import Template
 
 from ..ingest.sources import SourceRejected, open_source
 
+__all__ = ["class_tree", "define_report", "highlight_spans", "timeline_svg", "write_report"]
+
 ASSETS = Path(__file__).resolve().parent / "report_assets"
 
 LABEL_COLORS = {
@@ -53,7 +55,7 @@ TOP = 30
 NAME_CHARS = 44
 
 
-def e(value: object) -> str:
+def _escape(value: object) -> str:
     """HTML-escape anything (None as empty)."""
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -63,9 +65,9 @@ def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def page(title: str, body: str, script: str = "") -> str:
+def _page(title: str, body: str, script: str = "") -> str:
     return Template(_asset("page.html")).substitute(
-        title=e(title), style=_asset("report.css"), body=body,
+        title=_escape(title), style=_asset("report.css"), body=body,
         script=f"<script>\n{script}</script>\n" if script else "",
     )
 
@@ -74,7 +76,7 @@ def page(title: str, body: str, script: str = "") -> str:
 
 
 @dataclass
-class ReportDocument:
+class _ReportDocument:
     record: dict
     json_path: Path
     page_name: str
@@ -102,7 +104,7 @@ def _page_name(source: str, taken: set[str]) -> str:
     return name
 
 
-def _read_source(input_dir: Path, source: str) -> str:
+def _source_text(input_dir: Path, source: str) -> str:
     """The decoded source text; only files inside ``input_dir`` are read, whatever the JSON
     says its source is."""
     from ..ingest.decoding import decode_source
@@ -111,7 +113,7 @@ def _read_source(input_dir: Path, source: str) -> str:
         return decode_source(handle.read())
 
 
-def load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[ReportDocument],
+def _load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[_ReportDocument],
                                                                       list[str]]:
     """Documents sorted by source, and the problems met with files that could not be read."""
     documents, problems, taken = [], [], set()
@@ -125,10 +127,10 @@ def load_documents(output_dir: Path, input_dir: Path | None) -> tuple[list[Repor
             problems.append(f"{path.relative_to(json_dir)}: unreadable ({exc})")
             continue
         source = record.get("source") or path.relative_to(json_dir).as_posix()
-        doc = ReportDocument(record, path, _page_name(source, taken))
+        doc = _ReportDocument(record, path, _page_name(source, taken))
         if input_dir is not None:
             try:
-                doc.text = _read_source(Path(input_dir), source)
+                doc.text = _source_text(Path(input_dir), source)
             except (OSError, ValueError, SourceRejected) as exc:
                 doc.problems.append(f"source text not available, no highlighting: {exc}")
         documents.append(doc)
@@ -164,7 +166,7 @@ def highlight_spans(record: dict, text: str) -> tuple[list[dict], int]:
     return spans, stale
 
 
-def highlighted_text(text: str, spans: list[dict]) -> str:
+def _highlighted_text(text: str, spans: list[dict]) -> str:
     """The text line by line; lines with spans are rendered by displaCy (span style)."""
     from spacy import displacy
 
@@ -185,7 +187,7 @@ def highlighted_text(text: str, spans: list[dict]) -> str:
             continue
         line_spans = by_line.get(i)
         if not line_spans:
-            out.append(f"<p>{e(line)}</p>")
+            out.append(f"<p>{_escape(line)}</p>")
             continue
         doc = tokenizer(line)
         offset = line_starts[i]
@@ -204,9 +206,9 @@ def highlighted_text(text: str, spans: list[dict]) -> str:
     return "\n".join(out)
 
 
-def legend(labels: Iterable[str]) -> str:
+def _legend(labels: Iterable[str]) -> str:
     return '<div class="legend">' + "".join(
-        f'<span style="background: {LABEL_COLORS.get(label, "#ddd")}">{e(label)}</span>'
+        f'<span style="background: {LABEL_COLORS.get(label, "#ddd")}">{_escape(label)}</span>'
         for label in labels
     ) + "</div>"
 
@@ -233,19 +235,19 @@ def class_tree(classes: list[dict]) -> str:
 
     def node(name: str) -> str:
         if name in seen:  # a cycle in the parents: show it once
-            return f"<li>{e(name)} <span class=\"tag\">cycle</span></li>"
+            return f"<li>{_escape(name)} <span class=\"tag\">cycle</span></li>"
         seen.add(name)
         item = by_name.get(name)
         if item is None:
-            label = f'<span class="virtual">{e(name)}</span>'
+            label = f'<span class="virtual">{_escape(name)}</span>'
         else:
-            label = f"<strong>{e(name)}</strong>"
+            label = f"<strong>{_escape(name)}</strong>"
             if item.get("category"):
-                label += f' <span class="tag">{e(item["category"])}</span>'
+                label += f' <span class="tag">{_escape(item["category"])}</span>'
             if item.get("equivalents"):
-                label += " &equiv; " + ", ".join(e(x) for x in item["equivalents"])
+                label += " &equiv; " + ", ".join(_escape(x) for x in item["equivalents"])
             if item.get("description"):
-                label += f" &mdash; {e(item['description'])}"
+                label += f" &mdash; {_escape(item['description'])}"
         kids = children.get(name, [])
         inner = f"<ul>{''.join(node(k) for k in kids)}</ul>" if kids else ""
         return f"<li>{label}{inner}</li>"
@@ -263,8 +265,8 @@ def _value(value) -> str:
     if value is None or value == [] or value == "":
         return '<span class="none">&mdash;</span>'
     if isinstance(value, list):
-        return "<br>".join(e(v) for v in value)
-    return e(value)
+        return "<br>".join(_escape(v) for v in value)
+    return _escape(value)
 
 
 SERIES_FIELDS = (
@@ -279,20 +281,20 @@ SERIES_FIELDS = (
 
 def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
     if not rows:
-        return f'<p class="none">{e(empty)}</p>'
-    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+        return f'<p class="none">{_escape(empty)}</p>'
+    head = "".join(f"<th>{_escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def document_page(doc: ReportDocument) -> str:
+def _document_page(doc: _ReportDocument) -> str:
     record, series = doc.record, doc.series
     parts = [
         '<p class="meta"><a href="../index.html">&larr; all documents</a></p>',
-        f"<h1>{e(doc.name)}</h1>",
-        (f'<p class="meta">source <code>{e(record.get("source"))}</code> &middot; title '
-        f'{e(record.get("title"))} ({e(record.get("title_source"))}) &middot; doc_id '
-        f'<code>{e(record.get("doc_id"))}</code></p>'),
+        f"<h1>{_escape(doc.name)}</h1>",
+        (f'<p class="meta">source <code>{_escape(record.get("source"))}</code> &middot; title '
+        f'{_escape(record.get("title"))} ({_escape(record.get("title_source"))}) &middot; doc_id '
+        f'<code>{_escape(record.get("doc_id"))}</code></p>'),
     ]
     warnings = list(record.get("warnings") or [])
     problems = list(doc.problems)
@@ -304,21 +306,24 @@ def document_page(doc: ReportDocument) -> str:
                             "offsets (changed since extraction?) and are not highlighted")
     parts.append("<h2>Warnings</h2>")
     if warnings or problems:
-        parts.append('<ul class="warnings">' + "".join(f"<li>{e(w)}</li>" for w in warnings)
-                     + "".join(f"<li><em>report:</em> {e(p)}</li>" for p in problems) + "</ul>")
+        parts.append('<ul class="warnings">'
+                     + "".join(f"<li>{_escape(w)}</li>" for w in warnings)
+                     + "".join(f"<li><em>report:</em> {_escape(p)}</li>" for p in problems)
+                     + "</ul>")
     else:
         parts.append('<p class="none">none</p>')
 
     parts.append("<h2>Series</h2>")
     parts.append(_table(["field", "value"],
-                        [[e(label), _value(series.get(key))] for key, label in SERIES_FIELDS],
+                        [[_escape(label), _value(series.get(key))] for key, label in SERIES_FIELDS],
                         "no series facts"))
     parts.append("<h2>Classes</h2>")
     parts.append(class_tree(list(series.get("classes") or [])))
     parts.append("<h2>Abbreviations</h2>")
     parts.append(_table(
         ["short", "long"],
-        [[e(a.get("short")), e(a.get("long"))] for a in record.get("abbreviations") or []],
+        [[_escape(a.get("short")), _escape(a.get("long"))]
+         for a in record.get("abbreviations") or []],
         "no abbreviations found"))
 
     parts.append("<h2>Text</h2>")
@@ -326,8 +331,8 @@ def document_page(doc: ReportDocument) -> str:
         parts.append('<p class="none">source text not available</p>')
     else:
         labels = sorted({s["label"] for s in spans}, key=lambda x: (x == DATE_LABEL, x))
-        parts.append(legend(labels))
-        parts.append(f'<div class="text">{highlighted_text(doc.text, spans)}</div>')
+        parts.append(_legend(labels))
+        parts.append(f'<div class="text">{_highlighted_text(doc.text, spans)}</div>')
 
     parts.append("<h2>Entities by label</h2>")
     by_label: dict[str, dict[str, int]] = {}
@@ -337,21 +342,21 @@ def document_page(doc: ReportDocument) -> str:
         names[key] = names.get(key, 0) + 1
     parts.append(_table(
         ["label", "names (mentions)"],
-        [[e(label), ", ".join(f"{e(n)} ({c})" for n, c in names.items())]
+        [[_escape(label), ", ".join(f"{_escape(n)} ({c})" for n, c in names.items())]
          for label, names in sorted(by_label.items())],
         "no entities found"))
     parts.append("<h2>Dates</h2>")
     parts.append(_table(
         ["text", "kind", "start", "end", "granularity"],
-        [[e(d.get("text")), e(d.get("kind")), _value(d.get("value_start")),
+        [[_escape(d.get("text")), _escape(d.get("kind")), _value(d.get("value_start")),
           _value(d.get("value_end")), _value(d.get("granularity"))]
          for d in record.get("dates") or []],
         "no dates found"))
     for key, label in (("see_also", "See also"), ("categories", "Categories")):
         if record.get(key):
             parts.append(f"<h2>{label}</h2><ul>"
-                         + "".join(f"<li>{e(x)}</li>" for x in record[key]) + "</ul>")
-    return page(doc.name, "\n".join(parts))
+                         + "".join(f"<li>{_escape(x)}</li>" for x in record[key]) + "</ul>")
+    return _page(doc.name, "\n".join(parts))
 
 
 # --- timeline ----------------------------------------------------------------------------------
@@ -361,14 +366,14 @@ def _year(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _names(doc: ReportDocument) -> set[str]:
+def _names(doc: _ReportDocument) -> set[str]:
     series = doc.series
     names = {series.get("name"), doc.record.get("title"), *(series.get("aliases") or []),
              *(series.get("former_names") or []), *(series.get("renamed_to") or [])}
     return {n.casefold() for n in names if isinstance(n, str) and n}
 
 
-def timeline_svg(documents: list[ReportDocument], href_prefix: str = "docs/") -> str:
+def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -> str:
     """Every series with a year as a bar from inaugural to folded year; an end not found fades
     out. Successors and predecessors found in the corpus are joined by arrows, others are noted
     beside the bar with the former names."""
@@ -425,9 +430,9 @@ def timeline_svg(documents: list[ReportDocument], href_prefix: str = "docs/") ->
         lifespan = f"{start if start is not None else '?'}–{end if end is not None else '?'}"
         label = doc.name if len(doc.name) <= NAME_CHARS else doc.name[:NAME_CHARS - 1] + "…"
         parts.append(
-            f'<a href="{e(href_prefix + doc.page_name)}"><title>{e(doc.name)} ({lifespan})'
-            f'</title><text class="name" x="{NAME_WIDTH - 8}" y="{y + 15}" '
-            f'text-anchor="end">{e(label)}</text><rect class="{css}" x="{x0:.1f}" '
+            f'<a href="{_escape(href_prefix + doc.page_name)}"><title>{_escape(doc.name)} '
+            f'({lifespan})</title><text class="name" x="{NAME_WIDTH - 8}" y="{y + 15}" '
+            f'text-anchor="end">{_escape(label)}</text><rect class="{css}" x="{x0:.1f}" '
             f'y="{y + 5}" width="{max(x1 - x0, 3):.1f}" height="{ROW - 10}" rx="2"/></a>'
         )
         notes = []
@@ -446,15 +451,16 @@ def timeline_svg(documents: list[ReportDocument], href_prefix: str = "docs/") ->
         if notes:
             note = ", ".join(notes)
             parts.append(f'<text class="note" x="{NAME_WIDTH + CHART_WIDTH + 8}" y="{y + 15}">'
-                         f'<title>{e(note)}</title>{e(note[:60] + ("…" if len(note) > 60 else ""))}'
-                         "</text>")
+                         f'<title>{_escape(note)}</title>'
+                         f'{_escape(note[:60] + ("…" if len(note) > 60 else ""))}</text>')
     for i, j in sorted(links):
         (_, x1, y1), (x2, _, y2) = bounds[i], bounds[j]
         y1, y2 = y1 + ROW / 2, y2 + ROW / 2
         bend = max(abs(x2 - x1) / 2, 20)
         parts.append(f'<path class="link" d="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} '
                      f'{x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" marker-end="url(#arrow)">'
-                     f"<title>{e(rows[i][0].name)} → {e(rows[j][0].name)}</title></path>")
+                     f"<title>{_escape(rows[i][0].name)} → {_escape(rows[j][0].name)}</title>"
+                     "</path>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -462,7 +468,7 @@ def timeline_svg(documents: list[ReportDocument], href_prefix: str = "docs/") ->
 # --- index -------------------------------------------------------------------------------------
 
 
-def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
+def _index_page(documents: list[_ReportDocument], problems: list[str]) -> str:
     undated = [d for d in documents
                if _year(d.series.get("inaugural_year")) is None
                and _year(d.series.get("folded_year")) is None]
@@ -473,7 +479,7 @@ def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
         f"{len(undated)} without any year.</p>"),
     ]
     if problems:
-        parts.append('<ul class="warnings">' + "".join(f"<li>{e(p)}</li>" for p in problems)
+        parts.append('<ul class="warnings">' + "".join(f"<li>{_escape(p)}</li>" for p in problems)
                      + "</ul>")
     parts += [
         "<h2>Series timeline</h2>",
@@ -489,8 +495,8 @@ def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
     for d in documents:
         s = d.series
         rows.append([
-            f'<a href="docs/{e(d.page_name)}">{e(d.name)}</a>',
-            e(d.record.get("source")),
+            f'<a href="docs/{_escape(d.page_name)}">{_escape(d.name)}</a>',
+            _escape(d.record.get("source")),
             _value(_year(s.get("inaugural_year"))),
             _value(_year(s.get("folded_year"))),
             f'<span class="num">{len(s.get("classes") or [])}</span>',
@@ -501,38 +507,36 @@ def index_page(documents: list[ReportDocument], problems: list[str]) -> str:
     table = _table(["series", "source", "inaugural", "folded", "classes", "entities", "dates",
                     "warnings"], rows, "no documents in the output")
     parts.append(table.replace("<table>", '<table id="documents">', 1))
-    return page("Extraction review", "\n".join(parts), script=_asset("index.js"))
+    return _page("Extraction review", "\n".join(parts), script=_asset("index.js"))
 
 
 def write_report(output_dir: Path, input_dir: Path | None = Path("raw")) -> Path:
     """Write the report; return the path of its index."""
-    documents, problems = load_documents(output_dir, input_dir)
+    documents, problems = _load_documents(output_dir, input_dir)
     report_dir = Path(output_dir) / "report"
     (report_dir / "docs").mkdir(parents=True, exist_ok=True)
     for doc in documents:
-        (report_dir / "docs" / doc.page_name).write_text(document_page(doc), encoding="utf-8")
+        (report_dir / "docs" / doc.page_name).write_text(_document_page(doc), encoding="utf-8")
     index = report_dir / "index.html"
-    index.write_text(index_page(documents, problems), encoding="utf-8")
+    index.write_text(_index_page(documents, problems), encoding="utf-8")
     return index
 
 
 # --- command line ------------------------------------------------------------------------------
 
 
-def _add_report(subparsers) -> None:
-    report = subparsers.add_parser(
-        "report",
-        help="write an HTML review report of the extraction output",
-        description="Read OUTPUT_DIR/json/*.json and the source texts in INPUT_DIR and write "
+def define_report(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Read OUTPUT_DIR/json/*.json and the source texts in INPUT_DIR and write "
         "OUTPUT_DIR/report/index.html (a timeline of the series and the list of documents) and "
         "one page per document (highlighted text, series facts, classes, abbreviations, dates, "
-        "warnings). Self-contained HTML: open it from disk, no network needed.",
+        "warnings). Self-contained HTML: open it from disk, no network needed."
     )
-    report.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
+    parser.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
                         help="the run's output folder (default: output/)")
-    report.add_argument("--input", dest="input_dir", default="raw", metavar="INPUT_DIR",
+    parser.add_argument("--input", dest="input_dir", default="raw", metavar="INPUT_DIR",
                         help="folder of the source texts the run read (default: raw/)")
-    report.set_defaults(handler=_report)
+    parser.set_defaults(handler=_report)
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -23,6 +23,8 @@ from pathlib import Path
 from ..ingest.reader import InputLimits, ReaderError, read_bytes
 from ..ingest.sources import SourceRejected, list_sources, read_source, source_name
 
+__all__ = ["Template", "load_templates", "synthetic_texts", "vary", "write_corpus"]
+
 # Families of interchangeable names. An entry is a tuple of forms (name, adjective...); a swap maps
 # every form of one entry to the same form of another, so "Japan"/"Japanese" move together.
 FAMILIES: dict[str, list[tuple[str, ...]]] = {

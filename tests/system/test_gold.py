@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.extract import process_source
 from pipeline.store.writer import write_outputs
-from pipeline.tools.evaluation import check_thresholds, evaluate
+from pipeline.tools.evaluation.scores import check_thresholds, evaluate
 from tests.conftest import GOLD, RAW
 
 EXACT = ["title", "inaugural_year", "folded_year", "see_also", "categories", "interlanguage",

@@ -148,7 +148,7 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
 
 def test_bench_largest_builds_one_article_shaped_document_at_the_limit(raw_dir, capsys):
     from pipeline.cli import main
-    from pipeline.tools.bench import largest_input_figures
+    from pipeline.tools.bench.sizes import largest_input_figures
 
     figures = largest_input_figures(raw_dir, max_bytes=30_000)
     assert 29_000 < figures["bytes"] <= 30_000 and figures["written"]

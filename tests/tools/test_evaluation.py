@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.tools.evaluation import (
-    EvaluationError,
-    check_thresholds,
-    evaluate,
-    fold,
-    fold_name,
-    fold_title,
-    load_gold,
-)
+from pipeline.tools.evaluation.compare import fold_name, fold_text, fold_title
+from pipeline.tools.evaluation.gold import EvaluationError, load_gold
+from pipeline.tools.evaluation.scores import check_thresholds, evaluate
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "evaluation"
@@ -166,9 +160,9 @@ def test_unreadable_output_counts_as_missing(tmp_path):
 
 
 def test_folding():
-    assert fold("Automobile Club de l’Ouest") == fold("automobile club de l'Ouest")
-    assert fold("November 1–2,\u00a0 2008") == "november 1-2, 2008"
-    assert fold("A — B") == "a - b"
+    assert fold_text("Automobile Club de l’Ouest") == fold_text("automobile club de l'Ouest")
+    assert fold_text("November 1–2,\u00a0 2008") == "november 1-2, 2008"
+    assert fold_text("A — B") == "a - b"
     assert fold_title("The Harbour  Cup") == fold_title("harbour cup")
     assert fold_title("Theodore Cup") == "theodore cup"  # only the word "The"
     assert fold_name("2010 24 Hours of Le Mans") == fold_name("24 Hours of Le Mans")

@@ -1,0 +1,187 @@
+"""The ``run`` and ``serve`` commands: the extraction flow from the command line.
+
+Defining the arguments imports neither Prefect nor spaCy (``--help`` stays fast); the handlers
+import the flow, the task runner and the shared API when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.arguments import existing_dir, positive_int
+
+from . import DEFAULT_RUNNER, RUNNERS
+
+__all__ = ["define_run", "define_serve"]
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _cron(value: str) -> str:
+    from prefect.client.schemas.schedules import CronSchedule  # Prefect's own check
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=value)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"not a cron expression: {value!r}") from None
+    return value
+
+
+def _default_max_bytes() -> int:
+    from pipeline.ingest.decoding import InputLimits
+
+    return InputLimits.default().max_bytes
+
+
+def _add_flow_options(parser: argparse.ArgumentParser) -> None:
+    """Options of one extraction run, shared by ``run`` and ``serve``."""
+    parser.add_argument("input_dir", nargs="?", default="raw", type=existing_dir,
+                        help="folder of source texts, read recursively (default: raw/)")
+    parser.add_argument("--out", dest="output_dir", default="output", metavar="OUTPUT_DIR",
+                        help="folder the outputs are written to (default: output/)")
+    parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
+                        help="at most N documents per Prefect task (default: 64; fewer when "
+                        "that gives each worker at least two tasks)")
+    parser.add_argument("--full", action="store_true",
+                        help="re-extract every document, even those whose bytes and pipeline "
+                        "version are unchanged since the last run")
+    parser.add_argument("--runner", choices=RUNNERS, default=None,
+                        help="where the batches run: threads, a process pool, or Dask "
+                        f"(default: {DEFAULT_RUNNER}, measured fastest on one machine; dask "
+                        "when --dask-address is given)")
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                        help="worker threads or processes; for dask without an address, the "
+                        "LocalCluster's single-threaded worker processes (default: CPU count)")
+    parser.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
+                        help="reject source files larger than N bytes (default: "
+                        f"{_default_max_bytes():,}, from pipeline/data/input_limits.json)")
+    parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                        help="use an existing Dask cluster (its scheduler address) instead of "
+                        "starting a LocalCluster; the workers need this package installed and "
+                        "the input folder at the same path")
+
+
+def define_run(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Run the extraction flow (Prefect, embedded server unless PREFECT_API_URL "
+        "is set) over INPUT_DIR and write OUTPUT_DIR/json/<stem>.json and "
+        "OUTPUT_DIR/parquet/<table>.parquet. Runs are incremental: a document whose bytes and "
+        "pipeline version are unchanged since the last run is not extracted again, and the "
+        "tables are rebuilt to equal a full run. Exit 0 when every document and record was "
+        "written, 3 when some were rejected (the rest are written; see the errors table), 1 "
+        "when the run failed, 2 on a usage error."
+    )
+    _add_flow_options(parser)
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar and no Prefect log lines below WARNING; the "
+                        "summary is still printed")
+    parser.set_defaults(handler=_run)
+
+
+def define_serve(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Serve the extraction flow with Prefect's flow.serve: a deployment with "
+        "the schedule and these parameters is registered with the Prefect API "
+        "(PREFECT_API_URL, e.g. a `prefect server start` UI at http://127.0.0.1:4200), and "
+        "this process runs the scheduled runs until it is stopped (Ctrl-C). Runs can also be "
+        "started from the UI."
+    )
+    _add_flow_options(parser)
+    schedule = parser.add_mutually_exclusive_group(required=True)
+    schedule.add_argument("--cron", type=_cron, metavar="EXPR",
+                          help='cron schedule, e.g. "0 * * * *" (hourly, on the hour)')
+    schedule.add_argument("--interval", type=positive_int, metavar="SECONDS",
+                          help="run every SECONDS seconds")
+    parser.add_argument("--name", default="scheduled-extraction",
+                        help="deployment name shown in the Prefect UI "
+                        "(default: scheduled-extraction)")
+    parser.set_defaults(handler=_serve)
+
+
+def _runner_options(args: argparse.Namespace) -> tuple[str, int | None, str | None]:
+    runner = args.runner or ("dask" if args.dask_address else DEFAULT_RUNNER)
+    if args.dask_address and runner != "dask":
+        raise _UsageError(f"--dask-address needs --runner dask, not --runner {runner}")
+    return runner, args.workers, args.dask_address
+
+
+def _configured_flow(args: argparse.Namespace):
+    from .extract import extract_series_flow
+    from .runners import make_task_runner
+
+    runner, workers, address = _runner_options(args)
+    return extract_series_flow.with_options(
+        task_runner=make_task_runner(runner, workers=workers, dask_address=address)
+    )
+
+
+def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dict:
+    from pipeline.run import DEFAULT_BATCH_SIZE
+
+    def path(value: str) -> str:
+        return str(Path(value).resolve()) if absolute else value
+
+    return {
+        "input_dir": path(args.input_dir),
+        "output_dir": path(args.output_dir),
+        "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
+        "full": args.full,
+        "max_bytes": args.max_bytes,
+    }
+
+
+def _flow_or_usage_error(args: argparse.Namespace, command: str):
+    """The flow with the runner the arguments ask for, or None once a usage error is told."""
+    try:
+        return _configured_flow(args)
+    except _UsageError as exc:
+        print(f"python -m pipeline {command}: error: {exc}", file=sys.stderr)
+        return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    import logging
+
+    from pipeline import progress
+
+    from .api import shared_api
+
+    if (flow := _flow_or_usage_error(args, "run")) is None:
+        return 2
+    prefect_logger = logging.getLogger("prefect")
+    level = prefect_logger.level
+    if args.quiet:
+        prefect_logger.setLevel(logging.WARNING)
+    try:
+        with shared_api(), progress.reporting(progress.wanted(args.quiet)):
+            summary = flow(**_flow_parameters(args))
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are unchanged; run again to finish",
+              file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a failed run is reported, not a traceback
+        print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        prefect_logger.setLevel(level)
+    print(summary.format())
+    return summary.exit_code
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .api import shared_api
+
+    if (flow := _flow_or_usage_error(args, "serve")) is None:
+        return 2
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
+    with shared_api() as api_url:
+        print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on {api_url}",
+              file=sys.stderr)
+        flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True),
+                   **schedule)
+    return 0
