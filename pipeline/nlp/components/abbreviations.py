@@ -44,13 +44,16 @@ def _rules() -> dict:
     rules["leading"] = frozenset(rules["leading_function_words"])
     rules["connectors"] = frozenset(rules["name_connectors"])
     rules["stops"] = frozenset(rules["window_stop_tokens"])
+    rules["long_form_end_set"] = frozenset(rules["long_form_end_punctuation"])
     return rules
 
 
 def _is_name_word(text: str) -> bool:
     """Capitalised, or an elided article before a capital ("l'Ouest")."""
-    if text[:2].lower() in {"l'", "d'", "l’", "d’"}:
-        text = text[2:]
+    for prefix in _rules()["elision_prefixes"]:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
     return text[:1].isupper()
 
 
@@ -230,7 +233,10 @@ class AbbreviationDetector:
             k += 1
         if k >= n or not doc[k].check_flag(self.short_flag):
             return None
-        if doc[i].lower_ in rules["cue_verbs_needing_particle"] and doc[i + 1].lower_ != "as":
+        if (
+            doc[i].lower_ in rules["cue_verbs_needing_particle"]
+            and doc[i + 1].lower_ not in rules["needed_particles"]
+        ):
             return None  # "known as SF", never "known SF"
         return self._definition(doc, "CUE", i, k + 1)
 
@@ -260,7 +266,7 @@ class AbbreviationDetector:
         long_end = start
         while long_end > 0 and (
             doc[long_end - 1].lower_ in rules["definition_cues"]
-            or doc[long_end - 1].text in {",", "("}
+            or doc[long_end - 1].text in rules["long_form_end_set"]
         ):
             long_end -= 1
         words = _window(doc, long_end, short.text)

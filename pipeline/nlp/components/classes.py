@@ -78,8 +78,9 @@ _CLASS_NAMES: dict[tuple[int, ...], str] = {}  # orth ids -> class name, per wor
 
 
 def _class_name(words: list[str]) -> str:
-    if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
-        words = ["Group"] + words[2:]
+    abbreviations = class_cues()["name_abbreviations"]
+    if len(words) >= 2 and words[1] == "." and words[0] in abbreviations:
+        words = [abbreviations[words[0]]] + words[2:]
     if words and (m := PLURAL_CODE.match(words[-1])):
         words[-1] = m.group(1)
     out = ""

@@ -91,7 +91,7 @@ def _vocabulary() -> dict[str, Any]:
     slashed = [f"{y}/{y + 1}" for y in range(first, last)]
     slashed += [f"{y}/{(y + 1) % 100:02d}" for y in range(first, last)]
     days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
-    ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
+    ordinals = list(data["day_ordinals"])
     months = {k.casefold(): v for k, v in data["months"].items()}
     numbers = dict(data["numbers"])
     numbers.update({str(n): n for n in range(1, 31)})
@@ -122,13 +122,10 @@ def _vocabulary() -> dict[str, Any]:
         "years": frozenset(years),
         "blocking_spans": data.get("blocking_spans", {}),
         "model_makers": data.get("model_makers", {}),
+        "range_openers": frozenset(data["range_openers"]),
+        "range_connectors": frozenset(data["range_connectors"]),
+        "range_dashes": data["range_dashes"],
     }
-
-
-def _ordinal_suffix(day: int) -> str:
-    if 10 <= day % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
@@ -223,11 +220,12 @@ def _number(text: str) -> int:
 
 def _split_pair(core: Span) -> tuple[Span, Span] | None:
     """The two ends of a range: at its dash, or at "to"/"until"/"and" after "from"/"between"."""
+    vocabulary = _vocabulary()
     tokens = list(core)
-    lead = 1 if tokens[0].lower_ in ("from", "between") else 0
+    lead = 1 if tokens[0].lower_ in vocabulary["range_openers"] else 0
     for token in tokens[lead + 1:]:
-        if token.lower_ in ("to", "until", "till", "through", "thru", "and") or (
-            token.is_punct and token.text in "-–—−‒"
+        if token.lower_ in vocabulary["range_connectors"] or (
+            token.is_punct and token.text in vocabulary["range_dashes"]
         ):
             return core.doc[core.start + lead:token.i], core.doc[token.i + 1:core.end]
     return None

@@ -68,21 +68,6 @@ LABELS = (
     "CLASS",
 )
 
-# Which lexicon list gives which label to a name ending (or opening) with one of its words.
-HEAD_LISTS = (
-    ("series_heads", "SERIES"),
-    ("team_heads", "TEAM"),
-    ("circuit_heads", "CIRCUIT"),
-    ("org_heads", "ORG"),
-    ("event_heads", "EVENT"),
-)
-PREFIX_LISTS = (
-    ("team_prefixes", "TEAM"),
-    ("circuit_prefixes", "CIRCUIT"),
-    ("org_prefixes", "ORG"),
-    ("event_prefixes", "EVENT"),
-)
-
 # Priorities on equal spans: lower wins.
 DOCUMENT_PRIORITY = 0
 GAZETTEER_PRIORITY = 1
@@ -91,7 +76,6 @@ CAR_PRIORITY = 3
 
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_POSSESSIVE = re.compile(r"['’]s$")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
 
@@ -99,6 +83,9 @@ _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 def _lexicon() -> dict:
     lexicon = dict(load_json(LEXICON_FILE))
     lexicon["given_names"] = list(load_lines(GIVEN_NAMES_FILE))
+    # Which lexicon list gives which label to a name ending (or opening) with one of its words.
+    head_lists = list(lexicon["head_list_labels"].items())
+    prefix_lists = list(lexicon["prefix_list_labels"].items())
     lexicon["function_set"] = frozenset(lexicon["function_words"])
     lexicon["generic_set"] = frozenset(lexicon["generic_name_words"])
     lexicon["team_head_set"] = frozenset(h for h in lexicon["team_heads"] if " " not in h)
@@ -107,14 +94,14 @@ def _lexicon() -> dict:
     lexicon["model_continuations"] = frozenset(lexicon["car_model_continuations"])
     lexicon["not_models"] = frozenset(
         lexicon["car_company_words"]
-        + [w for name, _ in HEAD_LISTS + PREFIX_LISTS for w in lexicon[name]]
+        + [w for name, _ in head_lists + prefix_lists for w in lexicon[name]]
     )
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
     lexicon["label_of_head"] = {
-        word: label for list_name, label in HEAD_LISTS for word in lexicon[list_name]
+        word: label for list_name, label in head_lists for word in lexicon[list_name]
     }
     lexicon["label_of_prefix"] = {
-        word: label for list_name, label in PREFIX_LISTS for word in lexicon[list_name]
+        word: label for list_name, label in prefix_lists for word in lexicon[list_name]
     }
     lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
     lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
@@ -122,6 +109,9 @@ def _lexicon() -> dict:
     lexicon["pro_am_set"] = frozenset(lexicon["pro_am"])
     lexicon["person_suffixes"] = frozenset(lexicon["person_name_suffixes"])
     lexicon["given_name_set"] = frozenset(lexicon["given_names"])
+    lexicon["possessive_suffix_tuple"] = tuple(lexicon["possessive_suffixes"])
+    lexicon["possessive_suffix_set"] = frozenset(lexicon["possessive_suffixes"])
+    lexicon["group_abbreviation_set"] = frozenset(lexicon["group_word_abbreviations"])
     return lexicon
 
 
@@ -234,6 +224,7 @@ class MotorsportEntities:
         self.HYPHEN = 1 << lexeme_flag(vocab, "ORTH=-", "-".__eq__)
         self.class_bodies = frozenset(lexicon["class_body_prefixes"])
         self.series_heads = frozenset(lexicon["series_heads"])
+        self.team_opener = lexicon["team_names_opener"]
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -336,7 +327,7 @@ class MotorsportEntities:
         while start < end:
             word = words[start]
             lower = word.lower()
-            if lower == "all" and word == lexicon["all_prefix"] and start + 1 < end:
+            if word == lexicon["all_prefix"] and start + 1 < end:
                 nxt = (
                     words[start + 2]
                     if words[start + 1] == "-" and start + 2 < end
@@ -420,7 +411,7 @@ class MotorsportEntities:
                     j -= 1
                 if j > i:
                     end = j
-        if "team_names" in how and label == "TEAM" and words[start] == "Team":
+        if "team_names" in how and label == "TEAM" and words[start] == self.team_opener:
             # "Audi Sport" + "Team Joest", "Toyota" + "Team Europe": known names and team
             # words only, so a driver's name before a team in a table row stays out.
             while start > 0 and (
@@ -510,7 +501,9 @@ class MotorsportEntities:
         if first in lexicon["group_word_set"]:
             if not tail or tail[-1] in lexicon["pro_am_set"]:
                 return None
-            if tail[0] == "-" or (tail[0] == "." and first != "Gr"):
+            if tail[0] == "-" or (
+                tail[0] == "." and first not in lexicon["group_abbreviation_set"]
+            ):
                 return None
             return end
         if tail and tail[-1] in lexicon["pro_am_set"] and tail[:-1] in ([], ["-"]):
@@ -545,8 +538,9 @@ class MotorsportEntities:
         text = tokens.text(start, end)
         if "  " in text or "\n" in text:
             text = _SPACES.sub(" ", text)
-        if text.endswith(("'s", "’s")):
-            text = text[:-2]
+        suffixes = self.lexicon["possessive_suffix_tuple"]
+        if text.endswith(suffixes):
+            text = text[: -len(next(s for s in suffixes if text.endswith(s)))]
         if label == "CLASS":
             first, last = tokens.texts[start], tokens.texts[end - 1]
             if first in self.lexicon["group_word_set"]:  # "Gr. C" -> "Group C"
@@ -670,7 +664,9 @@ class MotorsportEntities:
             text = words[i]
             if i + 1 in hyphens:
                 continue
-            if text in possessive_only and not (i + 1 < n and words[i + 1].lower() in {"'s", "’s"}):
+            if text in possessive_only and not (
+                i + 1 < n and words[i + 1].lower() in self.lexicon["possessive_suffix_set"]
+            ):
                 continue
             label, canonical = names[text]
             found.append(Candidate(i, i + 1, label, canonical, (DOCUMENT_PRIORITY, 0)))
