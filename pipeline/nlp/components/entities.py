@@ -1,7 +1,8 @@
 """Named entities of motorsport articles by rules: gazetteers, name shapes and the document's
 own short forms.
 
-Three sources of candidates, the matchers built once in the factory:
+Three sources of candidates, the matchers built once, when the component reads its data files
+(its config settings; see :mod:`pipeline.nlp.data_files`):
 
 * the gazetteer (``entity_gazetteer.jsonl``): names true of the field in general, with their
   canonical form, matched by ``PhraseMatcher`` (one-token names by ORTH, so "Courage" the maker
@@ -34,7 +35,7 @@ tuples and makes each Span once.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy
@@ -44,16 +45,31 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...data import load_json, load_jsonl, load_lines
+from ...data import parse_json, parse_jsonl, parse_lines
+from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import flag_specs, lexeme_flag
 from ..matching import MatchWindows
 from ..tokens import TokenTable
 
-LEXICON_FILE = "entity_lexicon.json"
-GAZETTEER_FILE = "entity_gazetteer.jsonl"
-GIVEN_NAMES_FILE = "entity_given_names.txt"
-PATTERNS_FILE = "entity_patterns.jsonl"
+__all__ = [
+    "DATA_FILES",
+    "LABELS",
+    "MotorsportEntities",
+    "expand_pattern",
+    "fold",
+    "make_motorsport_entities",
+    "parse_lexicon",
+]
+
+FACTORY = "motorsport_entities"
+# The data settings of the component and the packaged files they default to.
+DATA_FILES = {
+    "gazetteer": "entity_gazetteer.jsonl",
+    "patterns": "entity_patterns.jsonl",
+    "lexicon": "entity_lexicon.json",
+    "given_names": "entity_given_names.txt",
+}
 
 LABELS = (
     "ORG",
@@ -79,10 +95,11 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
 
-@cache
-def _lexicon() -> dict:
-    lexicon = dict(load_json(LEXICON_FILE))
-    lexicon["given_names"] = list(load_lines(GIVEN_NAMES_FILE))
+def parse_lexicon(lexicon_text: str, given_names_text: str) -> dict:
+    """The lexicon (``entity_lexicon.json``) with the given names (``entity_given_names.txt``)
+    and the sets and look-ups made from them."""
+    lexicon = dict(parse_json(lexicon_text))
+    lexicon["given_names"] = list(parse_lines(given_names_text))
     # Which lexicon list gives which label to a name ending (or opening) with one of its words.
     head_lists = list(lexicon["head_list_labels"].items())
     prefix_lists = list(lexicon["prefix_list_labels"].items())
@@ -171,10 +188,30 @@ class Candidate(NamedTuple):
     priority: tuple[int, int]
 
 
-class MotorsportEntities:
-    def __init__(self, nlp: Language, name: str = "motorsport_entities") -> None:
+class MotorsportEntities(RuleComponent):
+    """The component; its data settings (``gazetteer``, ``patterns``, ``lexicon``,
+    ``given_names``) name its files (see ``data_files``)."""
+
+    factory = FACTORY
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = FACTORY,
+        *,
+        gazetteer: str,
+        patterns: str,
+        lexicon: str,
+        given_names: str,
+    ) -> None:
         register_extensions()
-        self.lexicon = lexicon = _lexicon()
+        super().__init__(name, {"gazetteer": gazetteer, "patterns": patterns, "lexicon": lexicon,
+                                "given_names": given_names})
+        self.nlp = nlp
+
+    def _load(self, data: Mapping[str, str]) -> None:
+        nlp = self.nlp
+        self.lexicon = lexicon = parse_lexicon(data["lexicon"], data["given_names"])
         vocab = nlp.vocab
         self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.folded = PhraseMatcher(vocab, attr="LOWER")
@@ -184,7 +221,7 @@ class MotorsportEntities:
         self.known: dict[str, tuple[str, str]] = {}
         exact_patterns: dict[str, list[Doc]] = {}
         folded_patterns: dict[str, list[Doc]] = {}
-        for i, entry in enumerate(load_jsonl(GAZETTEER_FILE)):
+        for i, entry in enumerate(parse_jsonl(data["gazetteer"])):
             key = f"G{i}"
             label, canonical = entry["label"], entry["name"]
             self.entries[key] = (label, canonical)
@@ -204,7 +241,7 @@ class MotorsportEntities:
         self.matcher = Matcher(vocab, validate=False)
         self.rules: dict[str, dict] = {}
         compiled = []
-        for i, rule in enumerate(load_jsonl(PATTERNS_FILE)):
+        for i, rule in enumerate(parse_jsonl(data["patterns"])):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
             pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
@@ -228,6 +265,7 @@ class MotorsportEntities:
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         tokens = TokenTable(doc)
         hyphens = self._modifier_hyphens(tokens)
         words = tokens.texts
@@ -673,6 +711,9 @@ class MotorsportEntities:
         return found
 
 
-@Language.factory("motorsport_entities")
-def make_motorsport_entities(nlp: Language, name: str) -> MotorsportEntities:
-    return MotorsportEntities(nlp, name)
+@Language.factory(FACTORY, default_config=data_file_config(FACTORY, DATA_FILES))
+def make_motorsport_entities(
+    nlp: Language, name: str, gazetteer: str, patterns: str, lexicon: str, given_names: str
+) -> MotorsportEntities:
+    return MotorsportEntities(nlp, name, gazetteer=gazetteer, patterns=patterns,
+                              lexicon=lexicon, given_names=given_names)
