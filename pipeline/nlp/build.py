@@ -7,21 +7,27 @@ It is built as another project would build it, through the registered tokenizer
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from thinc.api import Config
 
-from .data_files import RuleComponent
+from .data_files import DATA_FILES, RuleComponent, is_packaged, packaged
 from .tokenizer import TOKENIZER
 
 __all__ = [
     "COMPONENTS",
     "build_nlp",
+    "config_fingerprint",
     "get_nlp",
+    "pipeline_config",
 ]
 
 # Order matters: entities link short forms found by the abbreviation detector; classes and dates
@@ -79,3 +85,36 @@ def build_nlp(
 @cache
 def get_nlp() -> Language:
     return build_nlp()
+
+
+def pipeline_config(
+    components: Sequence[str] = COMPONENTS,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Config:
+    """The spaCy config of ``build_nlp(components, config)``, without reading any data file."""
+    return _assemble(components, config).config
+
+
+def config_fingerprint(config: Config | Mapping | None = None) -> str:
+    """A hash of a pipeline's configuration, for the pipeline version: its ``[nlp]`` and
+    ``[components]`` sections (tokenizer, component order, every setting) and the bytes of each
+    data file a component setting names outside the package. Packaged files are left to
+    :func:`pipeline.data.data_fingerprint`. Default: the project's pipeline
+    (``pipeline_config()``).
+
+    The files are read where the config points, as the components read them; a missing file
+    raises ``FileNotFoundError``.
+    """
+    _register()
+    config = Config(pipeline_config() if config is None else config).interpolate()
+    digest = hashlib.sha256()
+    sections = {"nlp": config["nlp"], "components": config["components"]}
+    digest.update(json.dumps(sections, sort_keys=True, default=str).encode())
+    for name, section in sorted(config["components"].items()):
+        files = DATA_FILES.get(section.get("factory"), {})
+        for setting, file_name in sorted(files.items()):
+            value = section.get(setting, packaged(file_name))
+            if not is_packaged(value):
+                digest.update(f"\0{name}.{setting}\0".encode())
+                digest.update(Path(value).read_bytes())
+    return digest.hexdigest()

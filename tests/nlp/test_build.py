@@ -1,5 +1,5 @@
 """The pipeline is built through the registered tokenizer and factories, which another project
-reaches by entry points alone."""
+reaches by entry points alone; the configuration fingerprint follows config and user files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 import pytest
 from spacy.language import Language
 
-from pipeline.nlp import COMPONENTS, build_nlp
+from pipeline.nlp import COMPONENTS, build_nlp, config_fingerprint, pipeline_config
 from pipeline.nlp.tokenizer import TOKENIZER, create_tokenizer
 
 
@@ -67,3 +67,32 @@ def test_build_nlp_uses_the_registered_tokenizer_and_factories():
 def test_unknown_component_is_refused():
     with pytest.raises(ValueError, match="unknown components"):
         build_nlp(["entity_ruler"])
+
+
+# --- the configuration fingerprint -------------------------------------------------------
+
+
+def test_fingerprint_of_the_projects_pipeline_is_stable_and_needs_no_build():
+    assert config_fingerprint() == config_fingerprint(pipeline_config())
+    assert config_fingerprint() == config_fingerprint(build_nlp().config)
+
+
+def test_fingerprint_follows_the_config(tmp_path):
+    default = config_fingerprint()
+    assert config_fingerprint(pipeline_config(COMPONENTS[:-1])) != default
+    other_packaged = {"racing_classes": {"patterns": "packaged:entity_patterns.jsonl"}}
+    assert config_fingerprint(pipeline_config(config=other_packaged)) != default
+
+
+def test_fingerprint_hashes_the_contents_of_a_users_file(tmp_path):
+    gazetteer = tmp_path / "gazetteer.jsonl"
+    gazetteer.write_text('{"label": "CIRCUIT", "name": "Quillon Motor Park"}\n', encoding="utf-8")
+    config = pipeline_config(config={"motorsport_entities": {"gazetteer": str(gazetteer)}})
+    first = config_fingerprint(config)
+    assert first != config_fingerprint()
+    assert config_fingerprint(config) == first
+    gazetteer.write_text('{"label": "CIRCUIT", "name": "Quillon Park"}\n', encoding="utf-8")
+    assert config_fingerprint(config) != first
+    gazetteer.unlink()
+    with pytest.raises(FileNotFoundError):
+        config_fingerprint(config)
