@@ -21,6 +21,7 @@ keeps "FIA (Group A and Group B)" from reading as a definition. Lower-case funct
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import cache
 
 import numpy
@@ -28,30 +29,43 @@ from spacy.attrs import IS_PUNCT, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ...data import load_json
+from ...data import parse_json
+from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import LexemeFlags, lexeme_flag
 
-RULES_FILE = "abbreviation_rules.json"
+__all__ = ["DATA_FILES", "AbbreviationDetector", "make_abbreviation_detector", "match_long_form",
+           "parse_rules"]
+
+FACTORY = "abbreviation_detector"
+# The data settings of the component and the packaged files they default to.
+DATA_FILES = {"rules": "abbreviation_rules.json"}
 
 
-@cache
-def _rules() -> dict:
-    rules = dict(load_json(RULES_FILE))
+def parse_rules(text: str) -> dict:
+    """The rules of an ``abbreviation_rules.json``, word lists as sets, regexes compiled."""
+    rules = dict(parse_json(text))
     rules["short_form_re"] = re.compile(rules["short_form_regex"])
     rules["undefined_re"] = re.compile(rules["undefined_short_form_regex"])
     rules["skippable"] = frozenset(rules["skippable_words"])
     rules["leading"] = frozenset(rules["leading_function_words"])
     rules["connectors"] = frozenset(rules["name_connectors"])
     rules["stops"] = frozenset(rules["window_stop_tokens"])
+    rules["long_form_end_set"] = frozenset(rules["long_form_end_punctuation"])
     return rules
 
 
-def _is_name_word(text: str) -> bool:
+def _name_word_test(elisions: tuple[str, ...]) -> Callable[[str], bool]:
     """Capitalised, or an elided article before a capital ("l'Ouest")."""
-    if text[:2].lower() in {"l'", "d'", "l’", "d’"}:
-        text = text[2:]
-    return text[:1].isupper()
+
+    def is_name_word(text: str) -> bool:
+        for prefix in elisions:
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+                break
+        return text[:1].isupper()
+
+    return is_name_word
 
 
 def _initial(token: Token, elisions: tuple[str, ...]) -> str:
@@ -80,16 +94,18 @@ def _letters(short: str) -> list[str]:
     return [c.lower() for c in short if c.isalnum()]
 
 
-def match_long_form(words: list[Token], short: str, anchored_start: bool = False) -> int | None:
+def match_long_form(
+    words: list[Token], short: str, rules: dict, anchored_start: bool = False
+) -> int | None:
     """Index in ``words`` where the long form of ``short`` starts, or None.
 
     Right to left: the last word must give the last letter; each further letter is the initial of
     some earlier word; skipped words must be function words or capitalised words (never a
     lower-case content word, which would mean the long form has ended). With
     ``anchored_start`` the long form must take every word from the first one (the text in
-    parentheses of "SF (Long Form)"), leading function words aside.
+    parentheses of "SF (Long Form)"), leading function words aside. ``rules``: see
+    ``parse_rules``.
     """
-    rules = _rules()
     elisions = tuple(rules["elision_prefixes"])
     letters = _letters(short)
     if not letters or not words:
@@ -123,10 +139,9 @@ def match_long_form(words: list[Token], short: str, anchored_start: bool = False
     return start
 
 
-def _window(doc: Doc, end: int, short: str) -> list[Token]:
+def _window(doc: Doc, end: int, short: str, rules: dict) -> list[Token]:
     """The words before token ``end`` that may hold the long form: same sentence, no clause
     punctuation, at most min(|SF| + 5, 2 * |SF|) words."""
-    rules = _rules()
     n = len(_letters(short))
     size = min(n + rules["window_extra_words"], n * rules["window_factor"])
     words: list[Token] = []
@@ -143,30 +158,44 @@ def _window(doc: Doc, end: int, short: str) -> list[Token]:
     return words
 
 
-class AbbreviationDetector:
-    def __init__(self, nlp: Language, name: str = "abbreviation_detector") -> None:
+class AbbreviationDetector(RuleComponent):
+    """The component; ``rules``: the setting naming its rules file (see ``data_files``)."""
+
+    factory = FACTORY
+
+    def __init__(self, nlp: Language, name: str = FACTORY, *, rules: str) -> None:
         register_extensions()
-        rules = _rules()
-        vocab = nlp.vocab
+        super().__init__(name, {"rules": rules})
+        self.vocab = nlp.vocab
+
+    def _load(self, data: Mapping[str, str]) -> None:
+        self.rules = rules = parse_rules(data["rules"])
+        vocab = self.vocab
         short_re, undefined_re = rules["short_form_re"], rules["undefined_re"]
         connectors = rules["connectors"]
         # Word classes as lexeme flags, computed once per word type and read for a whole doc
         # with Doc.to_array. No Matcher: definitions hang on two rare triggers (an opening
         # parenthesis, a cue verb), and a Matcher call alone costs a tenth of the tokenizer's
-        # time (it builds a Token for every position).
+        # time (it builds a Token for every position). A flag is named by the words it tests,
+        # so components with other rules in one vocab do not share it.
         self.short_flag = lexeme_flag(
-            vocab, "abbreviation:short", lambda t: short_re.match(t) is not None
+            vocab, f"abbreviation:short:{short_re.pattern}", lambda t: short_re.match(t) is not None
         )
         cue_verbs = frozenset(rules["cue_verbs"])
         self.trigger_flag = lexeme_flag(
-            vocab, "abbreviation:trigger", lambda t: t == "(" or t.lower() in cue_verbs
+            vocab, f"abbreviation:trigger:{_key(cue_verbs)}",
+            lambda t: t == "(" or t.lower() in cue_verbs,
         )
         self.undefined_flag = lexeme_flag(
-            vocab, "abbreviation:undefined", lambda t: undefined_re.match(t) is not None
+            vocab, f"abbreviation:undefined:{undefined_re.pattern}",
+            lambda t: undefined_re.match(t) is not None,
         )
-        self.name_flag = lexeme_flag(vocab, "abbreviation:name", _is_name_word)
+        elisions = tuple(rules["elision_prefixes"])
+        self.name_flag = lexeme_flag(
+            vocab, f"abbreviation:name:{'|'.join(elisions)}", _name_word_test(elisions)
+        )
         self.connector_flag = lexeme_flag(
-            vocab, "abbreviation:connector", lambda t: t in connectors
+            vocab, f"abbreviation:connector:{_key(connectors)}", lambda t: t in connectors
         )
         self.flag_ids = (
             self.trigger_flag,
@@ -178,7 +207,8 @@ class AbbreviationDetector:
         self.open_orth, self.close_orth = vocab.strings.add("("), vocab.strings.add(")")
 
     def __call__(self, doc: Doc) -> Doc:
-        rules = _rules()
+        self.ensure_loaded()
+        rules = self.rules
         # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
         # read from the lexemes once per word type (one to_array pass per flag costs more).
         orths = doc.to_array(ORTH)
@@ -230,12 +260,15 @@ class AbbreviationDetector:
             k += 1
         if k >= n or not doc[k].check_flag(self.short_flag):
             return None
-        if doc[i].lower_ in rules["cue_verbs_needing_particle"] and doc[i + 1].lower_ != "as":
+        if (
+            doc[i].lower_ in rules["cue_verbs_needing_particle"]
+            and doc[i + 1].lower_ not in rules["needed_particles"]
+        ):
             return None  # "known as SF", never "known SF"
         return self._definition(doc, "CUE", i, k + 1)
 
     def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
-        rules = _rules()
+        rules = self.rules
         if kind == "PARENS":
             inner = [t for t in doc[start + 1 : end - 1] if not t.is_space]
             if not inner:
@@ -251,7 +284,7 @@ class AbbreviationDetector:
             ):
                 short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
             elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
-                return self._long_in_parens(doc, doc[start - 1 : start], inner)
+                return self._long_in_parens(doc, doc[start - 1 : start], inner, rules)
             else:
                 return None
         else:
@@ -260,11 +293,11 @@ class AbbreviationDetector:
         long_end = start
         while long_end > 0 and (
             doc[long_end - 1].lower_ in rules["definition_cues"]
-            or doc[long_end - 1].text in {",", "("}
+            or doc[long_end - 1].text in rules["long_form_end_set"]
         ):
             long_end -= 1
-        words = _window(doc, long_end, short.text)
-        first = match_long_form(words, short.text)
+        words = _window(doc, long_end, short.text, rules)
+        first = match_long_form(words, short.text, rules)
         if first is None:
             return None
         start = words[first].i
@@ -280,13 +313,15 @@ class AbbreviationDetector:
         return doc[start : words[-1].i + 1], short
 
     @staticmethod
-    def _long_in_parens(doc: Doc, short: Span, inner: list) -> tuple[Span, Span] | None:
+    def _long_in_parens(
+        doc: Doc, short: Span, inner: list, rules: dict
+    ) -> tuple[Span, Span] | None:
         """ "SF (Long Form)": only names go in parentheses as a long form, so the text inside
         must be mostly capitalised and give the letters from its first word."""
         named = sum(1 for t in inner if t.text[:1].isupper())
         if named * 2 < len(inner):
             return None
-        first = match_long_form(inner, short.text, anchored_start=True)
+        first = match_long_form(inner, short.text, rules, anchored_start=True)
         if first is None:
             return None
         return doc[inner[first].i : inner[-1].i + 1], short
@@ -381,6 +416,10 @@ def _trimmed(strings, orths: list[int], punct: numpy.ndarray, start: int, end: i
         yield start, end
 
 
-@Language.factory("abbreviation_detector")
-def make_abbreviation_detector(nlp: Language, name: str) -> AbbreviationDetector:
-    return AbbreviationDetector(nlp, name)
+def _key(words) -> str:
+    return "|".join(sorted(words))
+
+
+@Language.factory(FACTORY, default_config=data_file_config(FACTORY, DATA_FILES))
+def make_abbreviation_detector(nlp: Language, name: str, rules: str) -> AbbreviationDetector:
+    return AbbreviationDetector(nlp, name, rules=rules)

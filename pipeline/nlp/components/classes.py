@@ -13,6 +13,7 @@ What the text says about its classes (lists, definitions, codes) is read from th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,31 +23,44 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...data import load_json, load_jsonl
+from ...data import load_json, parse_json, parse_jsonl
+from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..matching import AnchoredMatcher
 from ..tokens import TokenTable
 
 __all__ = [
+    "DATA_FILES",
     "SPAN_KEY",
     "RacingClasses",
     "class_category",
     "class_cues",
     "class_name_at",
     "description_category",
+    "make_racing_classes",
     "name_label",
+    "parse_class_cues",
 ]
 
 SPAN_KEY = "classes"
+FACTORY = "racing_classes"
+# The data settings of the component and the packaged files they default to.
+DATA_FILES = {"patterns": "class_patterns.jsonl", "cues": "class_cues.json"}
+DEFAULT_CONFIG = data_file_config(FACTORY, DATA_FILES)
 # A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
 PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
 
 
 @cache
 def class_cues() -> dict:
-    """``data/class_cues.json``, its word lists as sets: the words that carry class structure,
-    read by this component and by :mod:`pipeline.facts.classes`."""
-    data = load_json("class_cues.json")
+    """The packaged ``data/class_cues.json``, parsed (``parse_class_cues``): the words that
+    carry class structure, read by :mod:`pipeline.facts.classes` (the component reads the cues
+    file of its config)."""
+    return parse_class_cues(load_json(DATA_FILES["cues"]))
+
+
+def parse_class_cues(data: dict) -> dict:
+    """A class cues file (JSON value), its word lists as sets."""
     return {
         **data,
         "class_nouns": frozenset(data["class_nouns"]),
@@ -60,26 +74,27 @@ def class_cues() -> dict:
         ),
         "series_keywords": frozenset(data["series_keywords"]),
         "known_categories": {k.casefold(): v for k, v in data["known_categories"].items()},
+        # orth ids -> class name, per word sequence (see class_name_at)
+        "class_names": {},
     }
 
 
-def class_name_at(tokens: TokenTable, start: int, end: int) -> str:
+def class_name_at(tokens: TokenTable, start: int, end: int, cues: dict | None = None) -> str:
     """The class as it is usually written, of tokens start..end: "LMP1s" -> "LMP1",
-    "GTE - Pro" -> "GTE-Pro", "Gr. C" -> "Group C"."""
+    "GTE - Pro" -> "GTE-Pro", "Gr. C" -> "Group C". ``cues``: the packaged ones by default."""
+    cues = cues or class_cues()
+    names = cues["class_names"]
     key = tuple(tokens.orth_list[start:end])
-    name = _CLASS_NAMES.get(key)
+    name = names.get(key)
     if name is None:
-        name = _CLASS_NAMES[key] = _class_name([w.text for w in tokens.words[start:end]
-                                                if not w.is_space])
+        name = names[key] = _class_name([w.text for w in tokens.words[start:end]
+                                         if not w.is_space], cues["name_abbreviations"])
     return name
 
 
-_CLASS_NAMES: dict[tuple[int, ...], str] = {}  # orth ids -> class name, per word sequence
-
-
-def _class_name(words: list[str]) -> str:
-    if len(words) >= 2 and words[0] == "Gr" and words[1] == ".":
-        words = ["Group"] + words[2:]
+def _class_name(words: list[str], abbreviations: dict[str, str]) -> str:
+    if len(words) >= 2 and words[1] == "." and words[0] in abbreviations:
+        words = [abbreviations[words[0]]] + words[2:]
     if words and (m := PLURAL_CODE.match(words[-1])):
         words[-1] = m.group(1)
     out = ""
@@ -89,9 +104,10 @@ def _class_name(words: list[str]) -> str:
     return out
 
 
-def class_category(name: str, label: str | None = None) -> str | None:
-    """The category of a class from the vocabulary, or None when the name does not say."""
-    known = class_cues()["known_categories"].get(name.casefold())
+def class_category(name: str, label: str | None = None, cues: dict | None = None) -> str | None:
+    """The category of a class from the vocabulary (``cues``, the packaged ones by default), or
+    None when the name does not say."""
+    known = (cues or class_cues())["known_categories"].get(name.casefold())
     if known:
         return known
     return label if label and label != "CLASS" else None
@@ -124,12 +140,22 @@ class _Rule:
     code: re.Pattern | None = None  # the family's own code, checked on each match
 
 
-class RacingClasses:
-    def __init__(self, vocab, patterns: str = "class_patterns.jsonl") -> None:
+class RacingClasses(RuleComponent):
+    """The component; ``patterns`` and ``cues`` name its data files (see ``data_files``)."""
+
+    factory = FACTORY
+
+    def __init__(self, vocab, name: str = FACTORY, *, patterns: str, cues: str) -> None:
         register_extensions()
+        super().__init__(name, {"patterns": patterns, "cues": cues})
+        self.vocab = vocab
+
+    def _load(self, data: Mapping[str, str]) -> None:
+        vocab = self.vocab
+        self.cues = parse_class_cues(parse_json(data["cues"]))
         self.matcher = AnchoredMatcher(vocab, attr="ORTH")
         self.rules: dict[int, _Rule] = {}
-        for n, entry in enumerate(load_jsonl(patterns)):
+        for n, entry in enumerate(parse_jsonl(data["patterns"])):
             key = f"racing_class_{n}"
             if "code" in entry:
                 key_id = self.matcher.add_code(key, entry["code"], entry.get("then"),
@@ -146,6 +172,8 @@ class RacingClasses:
             )
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
+        cues = self.cues
         tokens = TokenTable(doc)
         words = tokens.words
         claimed = _claimed_by_other_entities(doc)
@@ -156,27 +184,28 @@ class RacingClasses:
                 continue  # the shared first-token regex matched another family's code
             if claimed and any(i in claimed for i in range(start, end)):
                 continue
-            if _inside_series_name(tokens, end) or (
-                    not rule.named and _after_car_name(tokens, start)):
+            if _inside_series_name(tokens, end, cues) or (
+                    not rule.named and _after_car_name(tokens, start, cues)):
                 continue
-            label = class_category(class_name_at(tokens, start, end), rule.label) or "CLASS"
+            name = class_name_at(tokens, start, end, cues)
+            label = class_category(name, rule.label, cues) or "CLASS"
             candidates.append((Span(doc, start, end, label=label), rule))
         rules_by_span = {(s.start, s.end): r for s, r in candidates}
         spans = filter_spans([s for s, _ in candidates])
-        spans = _resolve_ambiguous(tokens, spans, rules_by_span)
+        spans = _resolve_ambiguous(tokens, spans, rules_by_span, cues)
         for span in spans:
             rule = rules_by_span[(span.start, span.end)]
             extensions = span._
-            extensions.class_name = class_name_at(tokens, span.start, span.end)
+            extensions.class_name = class_name_at(tokens, span.start, span.end, cues)
             extensions.class_family = rule.family
             extensions.class_long_form = rule.long_form
         doc.spans[SPAN_KEY] = spans
         return doc
 
 
-@Language.factory("racing_classes", default_config={"patterns": "class_patterns.jsonl"})
-def make_racing_classes(nlp: Language, name: str, patterns: str) -> RacingClasses:
-    return RacingClasses(nlp.vocab, patterns)
+@Language.factory(FACTORY, default_config=DEFAULT_CONFIG)
+def make_racing_classes(nlp: Language, name: str, patterns: str, cues: str) -> RacingClasses:
+    return RacingClasses(nlp.vocab, name, patterns=patterns, cues=cues)
 
 
 # --- mention filters ---------------------------------------------------------------------
@@ -190,15 +219,15 @@ def _claimed_by_other_entities(doc: Doc) -> set[int]:
     return set(np.flatnonzero(claimed).tolist())
 
 
-def _after_car_name(tokens: TokenTable, start: int) -> bool:
+def _after_car_name(tokens: TokenTable, start: int, cues: dict) -> bool:
     """A code right after a make or a model number is part of a car name: "Ford GT",
     "Porsche 911 GT3", "Super GT". Sentence-initial words and series nouns don't count."""
     if start == 0 or tokens.doc[start].is_sent_start:
         return False
     prev = tokens.words[start - 1]
-    if prev.is_space or prev.is_punct or prev.lower_ in class_cues()["car_guard_exempt_prefixes"]:
+    if prev.is_space or prev.is_punct or prev.lower_ in cues["car_guard_exempt_prefixes"]:
         return False
-    if prev.lower_ in class_cues()["series_keywords"]:
+    if prev.lower_ in cues["series_keywords"]:
         return False
     if prev.is_title and prev.is_alpha:
         return not prev.like_num  # "Two LMP1s" is a count, "Ford GT" a car
@@ -208,10 +237,10 @@ def _after_car_name(tokens: TokenTable, start: int) -> bool:
     return any(c.isdigit() for c in prev.text)  # "F40 GTE", "R8 LMS"
 
 
-def _inside_series_name(tokens: TokenTable, end: int) -> bool:
+def _inside_series_name(tokens: TokenTable, end: int, cues: dict) -> bool:
     """A class word starting a series name: "Grand Touring Car Championship", "TCR Europe
     Series". Look through the capitalised words that follow for a series noun."""
-    keywords = class_cues()["series_keywords"]
+    keywords = cues["series_keywords"]
     for token in tokens.words[end:end + 4]:
         if token.lower_ in keywords and (token.is_title or token.is_upper):
             return True
@@ -220,12 +249,13 @@ def _inside_series_name(tokens: TokenTable, end: int) -> bool:
     return False
 
 
-def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict) -> list[Span]:
+def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict,
+                       cues: dict) -> list[Span]:
     """Keep a bare "GT"/"LMP"/"DP" only with class context: a class noun after it ("GT cars",
     "LMP-class"), brackets after a long form ("Grand Touring (GT)"), a list opener before it
     ("classes: LMP, GT"), or a list with a sure class ("LMP and GT regulations")."""
-    nouns = class_cues()["class_nouns"]
-    separators = class_cues()["list_separators"]
+    nouns = cues["class_nouns"]
+    separators = cues["list_separators"]
     sure = [not rules[(s.start, s.end)].ambiguous for s in spans]
     for n, span in enumerate(spans):
         if sure[n]:
@@ -259,7 +289,9 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict) -> li
 
 @cache
 def _classifier(vocab) -> RacingClasses:
-    return RacingClasses(vocab)
+    classifier = RacingClasses(vocab, **DEFAULT_CONFIG)
+    classifier.initialize()
+    return classifier
 
 
 def name_label(vocab, name: str) -> str | None:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -56,11 +57,26 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...data import load_json
+from ...data import parse_json
+from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import lexeme_flag
 
-PATTERNS_FILE = "date_patterns.json"
+__all__ = [
+    "DATA_FILES",
+    "DateMatcher",
+    "DateRule",
+    "create_date_matcher",
+    "iso_value",
+    "normalise",
+    "parse_cache_info",
+    "parse_calendar",
+    "parse_date_vocabulary",
+]
+
+FACTORY = "date_matcher"
+# The data settings of the component and the packaged files they default to.
+DATA_FILES = {"patterns": "date_patterns.json"}
 
 # A fixed leap year as dateparser's base, so a day written without a year ("February 29") is
 # valid and nothing depends on today's date; the filled-in year is discarded.
@@ -82,16 +98,16 @@ class DateRule:
     relative: dict | None = None
 
 
-@cache
-def _vocabulary() -> dict[str, Any]:
-    data = load_json(PATTERNS_FILE)
+def parse_date_vocabulary(text: str) -> dict[str, Any]:
+    """The patterns file (``date_patterns.json``) with the word sets made from it."""
+    data = parse_json(text)
     first, last = data["year_range"]
     years = [str(y) for y in range(first, last + 1)]
     decades = [f"{y}{_DECADE_SUFFIX}" for y in range(first - first % 10, last + 1, 10)]
     slashed = [f"{y}/{y + 1}" for y in range(first, last)]
     slashed += [f"{y}/{(y + 1) % 100:02d}" for y in range(first, last)]
     days = [str(d) for d in range(1, 32)] + [f"{d:02d}" for d in range(1, 10)]
-    ordinals = [f"{d}{_ordinal_suffix(d)}" for d in range(1, 32)]
+    ordinals = list(data["day_ordinals"])
     months = {k.casefold(): v for k, v in data["months"].items()}
     numbers = dict(data["numbers"])
     numbers.update({str(n): n for n in range(1, 31)})
@@ -122,13 +138,10 @@ def _vocabulary() -> dict[str, Any]:
         "years": frozenset(years),
         "blocking_spans": data.get("blocking_spans", {}),
         "model_makers": data.get("model_makers", {}),
+        "range_openers": frozenset(data["range_openers"]),
+        "range_connectors": frozenset(data["range_connectors"]),
+        "range_dashes": data["range_dashes"],
     }
-
-
-def _ordinal_suffix(day: int) -> str:
-    if 10 <= day % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 def _compile(entry: dict, macros: dict) -> tuple[list[dict], frozenset[int]]:
@@ -221,20 +234,19 @@ def _number(text: str) -> int:
     return int("".join(ch for ch in text if ch.isdigit()))
 
 
-def _split_pair(core: Span) -> tuple[Span, Span] | None:
+def _split_pair(core: Span, vocabulary: dict) -> tuple[Span, Span] | None:
     """The two ends of a range: at its dash, or at "to"/"until"/"and" after "from"/"between"."""
     tokens = list(core)
-    lead = 1 if tokens[0].lower_ in ("from", "between") else 0
+    lead = 1 if tokens[0].lower_ in vocabulary["range_openers"] else 0
     for token in tokens[lead + 1:]:
-        if token.lower_ in ("to", "until", "till", "through", "thru", "and") or (
-            token.is_punct and token.text in "-–—−‒"
+        if token.lower_ in vocabulary["range_connectors"] or (
+            token.is_punct and token.text in vocabulary["range_dashes"]
         ):
             return core.doc[core.start + lead:token.i], core.doc[token.i + 1:core.end]
     return None
 
 
-def _calendar_part(span: Span) -> _Part:
-    vocab = _vocabulary()
+def _calendar_part(span: Span, vocab: dict) -> _Part:
     part = _Part(written=span.text)
     for token in span:
         if token.text in vocab["years"]:
@@ -279,12 +291,13 @@ def _granularity(month: int | None, day: int | None) -> str:
     return "year" if month is None else "month" if day is None else "day"
 
 
-def normalise(core: Span, rule: DateRule) -> dict | None:
-    """``Span._.date_value`` of a detected core, or None when it is no valid date."""
+def normalise(core: Span, rule: DateRule, vocabulary: dict) -> dict | None:
+    """``Span._.date_value`` of a detected core, or None when it is no valid date.
+    ``vocabulary``: see ``parse_date_vocabulary``."""
     form = rule.form
     if form == "year":
         # A year token is one of the YEAR set: its value is its digits (no parse needed).
-        iso = iso_value(_number(next(t.text for t in core if t.text in _vocabulary()["years"])))
+        iso = iso_value(_number(next(t.text for t in core if t.text in vocabulary["years"])))
         return _value(rule.kind, iso, iso, "year")
     if form in ("year_pair", "year_open"):
         years = [y for t in core if t.text[:1].isdigit() for y in t.text.split("/")]
@@ -309,7 +322,7 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
             return None
         return _value(rule.kind, iso_value(decades[0]), iso_value(decades[-1] + 9), "decade")
     if form == "calendar":
-        part = _calendar_part(core)
+        part = _calendar_part(core, vocabulary)
         parsed = parse_calendar(core.text) if part.year is not None else _parse_part(part)
         if parsed is None:
             return None
@@ -319,10 +332,10 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
         iso = iso_value(year, month, day)
         return _value(rule.kind, iso, iso, _granularity(month, day))
     if form == "calendar_pair":
-        ends = _split_pair(core)
+        ends = _split_pair(core, vocabulary)
         if ends is None:
             return None
-        left, right = (_calendar_part(s) for s in ends)
+        left, right = (_calendar_part(s, vocabulary) for s in ends)
         _fill_pair(left, right)
         first, last = _parse_part(left), _parse_part(right)
         if first is None or last is None:
@@ -335,9 +348,8 @@ def normalise(core: Span, rule: DateRule) -> dict | None:
     return None
 
 
-def _relative_offsets(core: Span, rule: DateRule) -> dict:
+def _relative_offsets(core: Span, rule: DateRule, numbers: dict) -> dict:
     """{"unit", "from", "to"}: the offsets from the anchor; None when the count is vague."""
-    numbers = _vocabulary()["numbers"]
     count = next((numbers[t.lower_] for t in core if t.lower_ in numbers), None)
 
     def offset(value: int | str) -> int | None:
@@ -548,12 +560,20 @@ class _Candidate(NamedTuple):
     value: dict | None
 
 
-class DateMatcher:
-    def __init__(self, nlp: Language, name: str = "date_matcher") -> None:
+class DateMatcher(RuleComponent):
+    """The component; ``patterns`` names its data file (see ``data_files``)."""
+
+    factory = FACTORY
+
+    def __init__(self, nlp: Language, name: str = FACTORY, *, patterns: str) -> None:
         register_extensions()
-        vocab = _vocabulary()
+        super().__init__(name, {"patterns": patterns})
+        self.nlp = nlp
+
+    def _load(self, data: Mapping[str, str]) -> None:
+        nlp = self.nlp
+        self.vocabulary = vocab = parse_date_vocabulary(data["patterns"])
         words = frozenset(vocab["triggers"]["UNIT"][1])
-        self.name = name
         self.rules: dict[int, DateRule] = {}
         grouped: dict[str, list[tuple[str, dict]]] = {t: [] for t in _TRIGGERS}
         for i, entry in enumerate(vocab["patterns"]):
@@ -610,6 +630,7 @@ class DateMatcher:
         _date_parser().get_date_data("1 January 2000")
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
         if not len(doc):
             doc.spans["dates"] = []
@@ -655,7 +676,9 @@ class DateMatcher:
             extensions.date_value = dict(value)
             extensions.date_modifier = rule.modifier
             if rule.form == "relative":
-                extensions.date_relative = _relative_offsets(core, rule)
+                extensions.date_relative = _relative_offsets(
+                    core, rule, self.vocabulary["numbers"]
+                )
             dates.append(core)
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
@@ -703,7 +726,9 @@ class DateMatcher:
         if key not in self.values:
             if len(self.values) >= _VALUE_CACHE_SIZE:
                 self.values.clear()
-            self.values[key] = normalise(Span(doc, start, end, label=rule.kind), rule)
+            self.values[key] = normalise(
+                Span(doc, start, end, label=rule.kind), rule, self.vocabulary
+            )
         return self.values[key]
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
@@ -728,6 +753,6 @@ class DateMatcher:
         return blocked
 
 
-@Language.factory("date_matcher")
-def create_date_matcher(nlp: Language, name: str) -> DateMatcher:
-    return DateMatcher(nlp, name)
+@Language.factory(FACTORY, default_config=data_file_config(FACTORY, DATA_FILES))
+def create_date_matcher(nlp: Language, name: str, patterns: str) -> DateMatcher:
+    return DateMatcher(nlp, name, patterns=patterns)

@@ -1,7 +1,8 @@
 """Named entities of motorsport articles by rules: gazetteers, name shapes and the document's
 own short forms.
 
-Three sources of candidates, the matchers built once in the factory:
+Three sources of candidates, the matchers built once, when the component reads its data files
+(its config settings; see :mod:`pipeline.nlp.data_files`):
 
 * the gazetteer (``entity_gazetteer.jsonl``): names true of the field in general, with their
   canonical form, matched by ``PhraseMatcher`` (one-token names by ORTH, so "Courage" the maker
@@ -34,7 +35,7 @@ tuples and makes each Span once.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy
@@ -44,16 +45,31 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...data import load_json, load_jsonl, load_lines
+from ...data import parse_json, parse_jsonl, parse_lines
+from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import flag_specs, lexeme_flag
 from ..matching import MatchWindows
 from ..tokens import TokenTable
 
-LEXICON_FILE = "entity_lexicon.json"
-GAZETTEER_FILE = "entity_gazetteer.jsonl"
-GIVEN_NAMES_FILE = "entity_given_names.txt"
-PATTERNS_FILE = "entity_patterns.jsonl"
+__all__ = [
+    "DATA_FILES",
+    "LABELS",
+    "MotorsportEntities",
+    "expand_pattern",
+    "fold",
+    "make_motorsport_entities",
+    "parse_lexicon",
+]
+
+FACTORY = "motorsport_entities"
+# The data settings of the component and the packaged files they default to.
+DATA_FILES = {
+    "gazetteer": "entity_gazetteer.jsonl",
+    "patterns": "entity_patterns.jsonl",
+    "lexicon": "entity_lexicon.json",
+    "given_names": "entity_given_names.txt",
+}
 
 LABELS = (
     "ORG",
@@ -68,21 +84,6 @@ LABELS = (
     "CLASS",
 )
 
-# Which lexicon list gives which label to a name ending (or opening) with one of its words.
-HEAD_LISTS = (
-    ("series_heads", "SERIES"),
-    ("team_heads", "TEAM"),
-    ("circuit_heads", "CIRCUIT"),
-    ("org_heads", "ORG"),
-    ("event_heads", "EVENT"),
-)
-PREFIX_LISTS = (
-    ("team_prefixes", "TEAM"),
-    ("circuit_prefixes", "CIRCUIT"),
-    ("org_prefixes", "ORG"),
-    ("event_prefixes", "EVENT"),
-)
-
 # Priorities on equal spans: lower wins.
 DOCUMENT_PRIORITY = 0
 GAZETTEER_PRIORITY = 1
@@ -91,14 +92,17 @@ CAR_PRIORITY = 3
 
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_POSSESSIVE = re.compile(r"['’]s$")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
 
-@cache
-def _lexicon() -> dict:
-    lexicon = dict(load_json(LEXICON_FILE))
-    lexicon["given_names"] = list(load_lines(GIVEN_NAMES_FILE))
+def parse_lexicon(lexicon_text: str, given_names_text: str) -> dict:
+    """The lexicon (``entity_lexicon.json``) with the given names (``entity_given_names.txt``)
+    and the sets and look-ups made from them."""
+    lexicon = dict(parse_json(lexicon_text))
+    lexicon["given_names"] = list(parse_lines(given_names_text))
+    # Which lexicon list gives which label to a name ending (or opening) with one of its words.
+    head_lists = list(lexicon["head_list_labels"].items())
+    prefix_lists = list(lexicon["prefix_list_labels"].items())
     lexicon["function_set"] = frozenset(lexicon["function_words"])
     lexicon["generic_set"] = frozenset(lexicon["generic_name_words"])
     lexicon["team_head_set"] = frozenset(h for h in lexicon["team_heads"] if " " not in h)
@@ -107,14 +111,14 @@ def _lexicon() -> dict:
     lexicon["model_continuations"] = frozenset(lexicon["car_model_continuations"])
     lexicon["not_models"] = frozenset(
         lexicon["car_company_words"]
-        + [w for name, _ in HEAD_LISTS + PREFIX_LISTS for w in lexicon[name]]
+        + [w for name, _ in head_lists + prefix_lists for w in lexicon[name]]
     )
     lexicon["class_re"] = re.compile(lexicon["token_macros"]["CLASSTOKEN"]["TEXT"]["REGEX"])
     lexicon["label_of_head"] = {
-        word: label for list_name, label in HEAD_LISTS for word in lexicon[list_name]
+        word: label for list_name, label in head_lists for word in lexicon[list_name]
     }
     lexicon["label_of_prefix"] = {
-        word: label for list_name, label in PREFIX_LISTS for word in lexicon[list_name]
+        word: label for list_name, label in prefix_lists for word in lexicon[list_name]
     }
     lexicon["duration_set"] = frozenset(u.lower() for u in lexicon["duration_units"])
     lexicon["unit_set"] = frozenset(u.lower() for u in lexicon["event_units"])
@@ -122,6 +126,9 @@ def _lexicon() -> dict:
     lexicon["pro_am_set"] = frozenset(lexicon["pro_am"])
     lexicon["person_suffixes"] = frozenset(lexicon["person_name_suffixes"])
     lexicon["given_name_set"] = frozenset(lexicon["given_names"])
+    lexicon["possessive_suffix_tuple"] = tuple(lexicon["possessive_suffixes"])
+    lexicon["possessive_suffix_set"] = frozenset(lexicon["possessive_suffixes"])
+    lexicon["group_abbreviation_set"] = frozenset(lexicon["group_word_abbreviations"])
     return lexicon
 
 
@@ -181,10 +188,30 @@ class Candidate(NamedTuple):
     priority: tuple[int, int]
 
 
-class MotorsportEntities:
-    def __init__(self, nlp: Language, name: str = "motorsport_entities") -> None:
+class MotorsportEntities(RuleComponent):
+    """The component; its data settings (``gazetteer``, ``patterns``, ``lexicon``,
+    ``given_names``) name its files (see ``data_files``)."""
+
+    factory = FACTORY
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = FACTORY,
+        *,
+        gazetteer: str,
+        patterns: str,
+        lexicon: str,
+        given_names: str,
+    ) -> None:
         register_extensions()
-        self.lexicon = lexicon = _lexicon()
+        super().__init__(name, {"gazetteer": gazetteer, "patterns": patterns, "lexicon": lexicon,
+                                "given_names": given_names})
+        self.nlp = nlp
+
+    def _load(self, data: Mapping[str, str]) -> None:
+        nlp = self.nlp
+        self.lexicon = lexicon = parse_lexicon(data["lexicon"], data["given_names"])
         vocab = nlp.vocab
         self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.folded = PhraseMatcher(vocab, attr="LOWER")
@@ -194,7 +221,7 @@ class MotorsportEntities:
         self.known: dict[str, tuple[str, str]] = {}
         exact_patterns: dict[str, list[Doc]] = {}
         folded_patterns: dict[str, list[Doc]] = {}
-        for i, entry in enumerate(load_jsonl(GAZETTEER_FILE)):
+        for i, entry in enumerate(parse_jsonl(data["gazetteer"])):
             key = f"G{i}"
             label, canonical = entry["label"], entry["name"]
             self.entries[key] = (label, canonical)
@@ -214,7 +241,7 @@ class MotorsportEntities:
         self.matcher = Matcher(vocab, validate=False)
         self.rules: dict[str, dict] = {}
         compiled = []
-        for i, rule in enumerate(load_jsonl(PATTERNS_FILE)):
+        for i, rule in enumerate(parse_jsonl(data["patterns"])):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
             pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
@@ -234,9 +261,11 @@ class MotorsportEntities:
         self.HYPHEN = 1 << lexeme_flag(vocab, "ORTH=-", "-".__eq__)
         self.class_bodies = frozenset(lexicon["class_body_prefixes"])
         self.series_heads = frozenset(lexicon["series_heads"])
+        self.team_opener = lexicon["team_names_opener"]
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         tokens = TokenTable(doc)
         hyphens = self._modifier_hyphens(tokens)
         words = tokens.texts
@@ -336,7 +365,7 @@ class MotorsportEntities:
         while start < end:
             word = words[start]
             lower = word.lower()
-            if lower == "all" and word == lexicon["all_prefix"] and start + 1 < end:
+            if word == lexicon["all_prefix"] and start + 1 < end:
                 nxt = (
                     words[start + 2]
                     if words[start + 1] == "-" and start + 2 < end
@@ -420,7 +449,7 @@ class MotorsportEntities:
                     j -= 1
                 if j > i:
                     end = j
-        if "team_names" in how and label == "TEAM" and words[start] == "Team":
+        if "team_names" in how and label == "TEAM" and words[start] == self.team_opener:
             # "Audi Sport" + "Team Joest", "Toyota" + "Team Europe": known names and team
             # words only, so a driver's name before a team in a table row stays out.
             while start > 0 and (
@@ -510,7 +539,9 @@ class MotorsportEntities:
         if first in lexicon["group_word_set"]:
             if not tail or tail[-1] in lexicon["pro_am_set"]:
                 return None
-            if tail[0] == "-" or (tail[0] == "." and first != "Gr"):
+            if tail[0] == "-" or (
+                tail[0] == "." and first not in lexicon["group_abbreviation_set"]
+            ):
                 return None
             return end
         if tail and tail[-1] in lexicon["pro_am_set"] and tail[:-1] in ([], ["-"]):
@@ -545,8 +576,9 @@ class MotorsportEntities:
         text = tokens.text(start, end)
         if "  " in text or "\n" in text:
             text = _SPACES.sub(" ", text)
-        if text.endswith(("'s", "’s")):
-            text = text[:-2]
+        suffixes = self.lexicon["possessive_suffix_tuple"]
+        if text.endswith(suffixes):
+            text = text[: -len(next(s for s in suffixes if text.endswith(s)))]
         if label == "CLASS":
             first, last = tokens.texts[start], tokens.texts[end - 1]
             if first in self.lexicon["group_word_set"]:  # "Gr. C" -> "Group C"
@@ -670,13 +702,18 @@ class MotorsportEntities:
             text = words[i]
             if i + 1 in hyphens:
                 continue
-            if text in possessive_only and not (i + 1 < n and words[i + 1].lower() in {"'s", "’s"}):
+            if text in possessive_only and not (
+                i + 1 < n and words[i + 1].lower() in self.lexicon["possessive_suffix_set"]
+            ):
                 continue
             label, canonical = names[text]
             found.append(Candidate(i, i + 1, label, canonical, (DOCUMENT_PRIORITY, 0)))
         return found
 
 
-@Language.factory("motorsport_entities")
-def make_motorsport_entities(nlp: Language, name: str) -> MotorsportEntities:
-    return MotorsportEntities(nlp, name)
+@Language.factory(FACTORY, default_config=data_file_config(FACTORY, DATA_FILES))
+def make_motorsport_entities(
+    nlp: Language, name: str, gazetteer: str, patterns: str, lexicon: str, given_names: str
+) -> MotorsportEntities:
+    return MotorsportEntities(nlp, name, gazetteer=gazetteer, patterns=patterns,
+                              lexicon=lexicon, given_names=given_names)

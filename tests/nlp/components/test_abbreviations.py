@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import spacy
 
 from pipeline.facts.abbreviations import abbreviation_records
 from pipeline.ingest.reader import read_file
 from pipeline.nlp import build_nlp
 from pipeline.nlp.components.abbreviations import match_long_form
-from pipeline.nlp.tokenizer import customize_tokenizer
 from tests.conftest import GOLD, ROOT
 
 
@@ -136,12 +134,12 @@ def test_definition_with_lost_long_form_records_nothing(nlp):
     assert "QXR" not in (doc._.short_forms or {})
 
 
-def test_window_is_bounded():
-    nlp_ = customize_tokenizer(spacy.blank("en"))
-    words = list(nlp_("Kestrel Big Long Winding Highly Decorated Ornate Motor Racing"))
+def test_window_is_bounded(nlp):
+    rules = nlp.get_pipe("abbreviation_detector").rules
+    words = list(nlp.make_doc("Kestrel Big Long Winding Highly Decorated Ornate Motor Racing"))
     # KR: window of min(2 + 5, 4) = 4 words; "Kestrel" lies beyond it.
-    assert match_long_form(words[-4:], "KR") is None
-    assert match_long_form(words[-2:], "MR") == 0
+    assert match_long_form(words[-4:], "KR", rules) is None
+    assert match_long_form(words[-2:], "MR", rules) == 0
 
 
 def test_spans_group_and_short_forms(nlp):

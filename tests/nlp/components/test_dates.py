@@ -356,7 +356,7 @@ def test_matching_is_the_same_without_lexeme_flags(nlp):
         except ValueError:
             break
     crowded.add_pipe("sentencizer")
-    crowded.add_pipe("date_matcher")
+    crowded.add_pipe("date_matcher").initialize()
     assert _uses_flags(nlp) and not _uses_flags(crowded)
     for text in SPEED_PATH_SENTENCES:
         expected = _dates_of(nlp, text)
