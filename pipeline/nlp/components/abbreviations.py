@@ -7,22 +7,17 @@ The ``abbreviation_detector`` component finds
 * short forms the text uses without defining them, when their long form stands alone elsewhere
   in the same document ("the JAF" after "the Japan Automobile Federation").
 
-The matching of a short form against the words before it adapts the algorithm of Schwartz &
-Hearst (2003), "A simple algorithm for identifying abbreviation definitions in biomedical text",
-as implemented in scispaCy's ``abbreviation.py``: the short form's letters are looked for right
-to left within a window of ``min(|SF| + 5, 2 * |SF|)`` words. Unlike scispaCy, which matches
-characters anywhere in the words, a letter here must start a word (after an elided article,
-"l'Ouest" -> O): names of bodies and series are acronyms of their words, and the stricter test
-keeps "FIA (Group A and Group B)" from reading as a definition. Lower-case function words
-("de", "of") may be passed over, as may a capitalised word when the letters still fit
-("Sports Car Endurance Race Operation" -> SERO).
+A short form is matched against the words before it by the Schwartz & Hearst matcher of
+:mod:`pipeline.nlp.acronyms`, within a window of ``min(|SF| + 5, 2 * |SF|)`` words, as
+scispaCy's ``abbreviation.py`` does. Lower-case function words ("de", "of") may be passed over,
+as may a capitalised word when the letters still fit ("Sports Car Endurance Race Operation" ->
+SERO).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
 
 import numpy
 from spacy.attrs import IS_PUNCT, ORTH
@@ -30,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...data import parse_json
+from ..acronyms import AcronymRules, initial, letters, long_form_start
 from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import LexemeFlags, lexeme_flag
@@ -52,6 +48,7 @@ def parse_rules(text: str) -> dict:
     rules["connectors"] = frozenset(rules["name_connectors"])
     rules["stops"] = frozenset(rules["window_stop_tokens"])
     rules["long_form_end_set"] = frozenset(rules["long_form_end_punctuation"])
+    rules["acronyms"] = AcronymRules.from_data(rules)
     return rules
 
 
@@ -68,81 +65,20 @@ def _name_word_test(elisions: tuple[str, ...]) -> Callable[[str], bool]:
     return is_name_word
 
 
-def _initial(token: Token, elisions: tuple[str, ...]) -> str:
-    """The letter a word contributes to an acronym ("l'Ouest" -> "o", "1000" -> "1")."""
-    return _initial_text(token.text, elisions)
-
-
-@cache
-def _elision_test(elisions: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
-    return frozenset(elisions), tuple(sorted({len(e) for e in elisions}))
-
-
-def _initial_text(text: str, elisions: tuple[str, ...]) -> str:
-    prefixes, lengths = _elision_test(elisions)
-    # Most words have no elided article: one set look-up per prefix length first.
-    for k in lengths:
-        if text[:k] in prefixes:
-            for prefix in elisions:
-                if text.startswith(prefix) and len(text) > len(prefix):
-                    return text[len(prefix) : len(prefix) + 1].lower()
-            break
-    return text[:1].lower()
-
-
-def _letters(short: str) -> list[str]:
-    return [c.lower() for c in short if c.isalnum()]
-
-
 def match_long_form(
     words: list[Token], short: str, rules: dict, anchored_start: bool = False
 ) -> int | None:
-    """Index in ``words`` where the long form of ``short`` starts, or None.
-
-    Right to left: the last word must give the last letter; each further letter is the initial of
-    some earlier word; skipped words must be function words or capitalised words (never a
-    lower-case content word, which would mean the long form has ended). With
-    ``anchored_start`` the long form must take every word from the first one (the text in
-    parentheses of "SF (Long Form)"), leading function words aside. ``rules``: see
-    ``parse_rules``.
-    """
-    elisions = tuple(rules["elision_prefixes"])
-    letters = _letters(short)
-    if not letters or not words:
-        return None
-    j = len(letters) - 1
-    i = len(words) - 1
-    if _initial(words[i], elisions) != letters[j]:
-        return None
-    start = None
-    while i >= 0 and j >= 0:
-        word = words[i]
-        initial = _initial(word, elisions)
-        if initial == letters[j]:
-            j -= 1
-            start = i
-            # A capitalised word may give two letters in a row when it begins with both
-            # ("Le Mans" never does; "SportsCar" would) -- kept simple: one letter per word.
-        elif word.text in rules["skippable"] or word.is_punct:
-            pass
-        elif not (word.text[:1].isupper() or word.text[:1].isdigit()):
-            return None
-        i -= 1
-    if j >= 0 or start is None:
-        return None
-    if anchored_start:
-        leading = [w for w in words[:start] if w.lower_ not in rules["skippable"]]
-        if leading:
-            return None
-    if not (words[start].text[:1].isupper() or words[start].text[:1].isdigit()):
-        return None
-    return start
+    """Index in ``words`` where the long form of ``short`` starts, or None: the acronym
+    matcher (:func:`~pipeline.nlp.acronyms.long_form_start`) over the tokens' texts.
+    ``rules``: see ``parse_rules``."""
+    return long_form_start([w.text for w in words], [w.is_punct for w in words], short,
+                           rules["acronyms"], anchored_start)
 
 
 def _window(doc: Doc, end: int, short: str, rules: dict) -> list[Token]:
     """The words before token ``end`` that may hold the long form: same sentence, no clause
     punctuation, at most min(|SF| + 5, 2 * |SF|) words."""
-    n = len(_letters(short))
+    n = len(letters(short))
     size = min(n + rules["window_extra_words"], n * rules["window_factor"])
     words: list[Token] = []
     i = end - 1
@@ -347,8 +283,8 @@ class AbbreviationDetector(RuleComponent):
                 candidates.setdefault(text, i)
         if not candidates:
             return []
-        elisions = tuple(rules["elision_prefixes"])
-        lengths = {len(_letters(short)) for short in candidates}
+        acronyms = rules["acronyms"]
+        lengths = {len(letters(short)) for short in candidates}
         # Every beginning of a wanted acronym: a run stops being read at the first letter that
         # leads to none.
         beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
@@ -363,7 +299,7 @@ class AbbreviationDetector(RuleComponent):
             for k in range(first, len(texts)):
                 if texts[k] in rules["skippable"] or punct[start + k]:
                     continue
-                key += _initial_text(texts[k], elisions)
+                key += initial(texts[k], acronyms)
                 if key not in beginnings:
                     break
             else:
