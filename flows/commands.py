@@ -38,6 +38,41 @@ def _default_max_bytes() -> int:
     return InputLimits.default().max_bytes
 
 
+def _component_settings(value: str) -> dict:
+    """The components' settings from a JSON file (``{"motorsport_entities": {"gazetteer":
+    "my_gazetteer.jsonl"}}``); a relative path in it is read from the file's folder."""
+    import json
+
+    from pipeline.nlp.build import pipeline_config
+
+    path = Path(value)
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {value}: {exc}") from None
+    if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
+        raise argparse.ArgumentTypeError(
+            f"{value}: expected an object of settings by component, e.g. "
+            '{"motorsport_entities": {"gazetteer": "my_gazetteer.jsonl"}}')
+    base = path.resolve().parent
+    settings = {component: {key: _resolved(base, setting) for key, setting in values.items()}
+                for component, values in settings.items()}
+    try:
+        pipeline_config(config=settings)  # unknown components or settings are refused here
+    except Exception as exc:  # noqa: BLE001 - spaCy's config errors have no common base
+        raise argparse.ArgumentTypeError(f"{value}: {exc}") from None
+    return settings
+
+
+def _resolved(base: Path, setting):
+    """A data file setting as an absolute path (a packaged file's name stays as it is)."""
+    from pipeline.nlp.data_files import is_packaged
+
+    if isinstance(setting, str) and not is_packaged(setting):
+        return str((base / setting).resolve())
+    return setting
+
+
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:
     """Options of one extraction run, shared by ``run`` and ``serve``."""
     parser.add_argument("input_dir", nargs="?", default="raw", type=existing_dir,
@@ -60,6 +95,12 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                         help="reject source files larger than N bytes (default: "
                         f"{_default_max_bytes():,}, from pipeline/data/input_limits.json)")
+    parser.add_argument("--component-settings", type=_component_settings, default=None,
+                        metavar="FILE",
+                        help="a JSON file of settings by component, to use data files of your "
+                        'own: {"motorsport_entities": {"gazetteer": "my_gazetteer.jsonl"}} '
+                        "(relative paths from the file's folder; default: the packaged data). "
+                        "The settings and the files they name are part of the pipeline version")
     parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
                         help="use an existing Dask cluster (its scheduler address) instead of "
                         "starting a LocalCluster; the workers need this package installed and "
@@ -132,6 +173,7 @@ def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dic
         "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
         "full": args.full,
         "max_bytes": args.max_bytes,
+        "component_settings": args.component_settings,
     }
 
 

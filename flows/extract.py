@@ -59,10 +59,11 @@ def _fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
 
 @task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
-def extract_batch(paths: list[str], root: str, limits: dict) -> dict:
+def extract_batch(paths: list[str], root: str, limits: dict, settings: dict | None) -> dict:
     # One task per batch, not per document: Prefect's cost per task run is more than one
     # document's extraction.
-    output = extract_paths(paths, root, limits=limits, final_attempt=_final_attempt())
+    output = extract_paths(paths, root, limits=limits, settings=settings,
+                           final_attempt=_final_attempt())
     batch = BatchOutput.model_validate(output)
     get_run_logger().info(
         "%d documents, %d failed, %.2f s in process %d%s", len(batch.documents), batch.failed,
@@ -83,10 +84,11 @@ class _PrefectTasks:
     # wave, not by the corpus); two per core keeps every worker busy.
     WAVE = 2 * (os.cpu_count() or 1) + 2
 
-    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterator[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict,
+                settings: dict | None) -> Iterator[dict]:
         for start in range(0, len(work), self.WAVE):
             futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root),
-                                        limits=unmapped(limits))
+                                        limits=unmapped(limits), settings=unmapped(settings))
             for future in as_completed(futures):
                 yield future.result()
             del futures
@@ -99,12 +101,15 @@ def extract_series_flow(
     batch_size: int = DEFAULT_BATCH_SIZE,
     full: bool = False,
     max_bytes: int | None = None,
+    component_settings: dict | None = None,
 ) -> RunSummary:
     """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything;
-    sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``)."""
+    sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``);
+    ``component_settings``: the components' data files of your own, by component (default:
+    the packaged ones)."""
     summary = run_incremental(
         input_dir, output_dir, executor=_PrefectTasks(), batch_size=batch_size, full=full,
-        limits=InputLimits.from_options(max_bytes),
+        limits=InputLimits.from_options(max_bytes), settings=component_settings,
         # Two batches per core at least, so no worker idles while another has a long batch.
         min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),
     )

@@ -98,7 +98,7 @@ def fingerprint_sources(
 
 
 def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None,
-                  final_attempt: bool = True) -> dict:
+                  settings: dict | None = None, final_attempt: bool = True) -> dict:
     """Read and extract one batch; the plain-data result of a task.
 
     Every file is read before any is extracted, so a retry after a transient read error costs a
@@ -106,11 +106,12 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     A path that must not be read (outside the folder, not a regular file) or a file beyond the
     size limit, and a document that fails to parse or extract, are error rows of their own
     results (``process_source`` never raises), so they never fail their batch. ``limits`` is an
-    :class:`InputLimits` as a dict (plain data, to cross process boundaries).
+    :class:`InputLimits` as a dict and ``settings`` the components' settings (see
+    :func:`pipeline.nlp.build_nlp`), plain data to cross process boundaries.
     """
     started = time.perf_counter()
     input_limits = InputLimits(**limits) if limits else InputLimits.default()
-    version = incremental.pipeline_version(input_limits)
+    version = incremental.pipeline_version(input_limits, settings)
     contents: dict[str, SourceBytes | SourceRejected | OSError] = {}
     for path in paths:
         try:
@@ -123,7 +124,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 raise
             contents[source_name(path, root)] = exc
     readable = any(isinstance(c, SourceBytes) and c.data for c in contents.values())
-    nlp_builds = _ensure_nlp() if readable else 0
+    nlp_builds = _ensure_nlp(settings) if readable else 0
     documents = []
     for source, content in contents.items():
         if isinstance(content, OSError):
@@ -136,7 +137,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 result=DocumentResult.rejected(source, None, "read", "path", content.reason))
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  result=_extract(content, source, input_limits))
+                                  result=_extract(content, source, input_limits, settings))
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -149,21 +150,23 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
 _nlp_lock = threading.Lock()
 
 
-def _ensure_nlp() -> int:
-    """Build this process's spaCy pipeline unless it is built; 1 if this call built it.
+def _ensure_nlp(settings: dict | None = None) -> int:
+    """Build this process's spaCy pipeline (for ``settings``) unless it is built; 1 if this
+    call built it.
 
     Under a lock, so that concurrent batches of a thread runner do not both build it.
     """
-    from .nlp import get_nlp
+    from .nlp import get_nlp, is_built
 
     with _nlp_lock:
-        if get_nlp.cache_info().currsize:
+        if is_built(settings):
             return 0
-        get_nlp()
+        get_nlp(settings)
         return 1
 
 
-def _extract(content: SourceBytes, source: str, limits: InputLimits) -> DocumentResult:
+def _extract(content: SourceBytes, source: str, limits: InputLimits,
+             settings: dict | None = None) -> DocumentResult:
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
     from .extract import process_source
@@ -174,7 +177,9 @@ def _extract(content: SourceBytes, source: str, limits: InputLimits) -> Document
         except ReaderError as exc:
             return DocumentResult.rejected(source, content.sha256, "read", exc.field,
                                            exc.reason)
-    return process_source(content.data, source, limits)
+    from .nlp import get_nlp
+
+    return process_source(content.data, source, limits, get_nlp(settings))
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:
@@ -186,7 +191,8 @@ class Executor(Protocol):
 
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]: ...
 
-    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterable[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict,
+                settings: dict | None) -> Iterable[dict]:
         """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
         ...
 
@@ -195,9 +201,10 @@ class SerialExecutor:
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]:
         return fingerprint_sources(paths, root)
 
-    def extract(self, work: list[list[str]], root: str, limits: dict) -> Iterator[dict]:
+    def extract(self, work: list[list[str]], root: str, limits: dict,
+                settings: dict | None = None) -> Iterator[dict]:
         for batch in work:
-            yield extract_paths(batch, root, limits=limits)
+            yield extract_paths(batch, root, limits=limits, settings=settings)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -358,11 +365,13 @@ def run_incremental(
     full: bool = False,
     min_batches: int = 1,
     limits: InputLimits | None = None,
+    settings: dict | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
 ) -> RunSummary:
     """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed.
 
-    ``limits`` bounds what is accepted (default: ``InputLimits.default()``).
+    ``limits`` bounds what is accepted (default: ``InputLimits.default()``); ``settings``: the
+    components' settings, by component (default: the packaged data files).
     """
     log = log or logger
     limits = limits or InputLimits.default()
@@ -376,7 +385,8 @@ def run_incremental(
     fingerprints = dict(executor.fingerprint(paths, root))
     fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
     store = ResultStore(output_dir)
-    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits), full=full)
+    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
+                          full=full)
     log.info(
         "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
         "(pipeline version %s%s)", len(fingerprints), plan.count("new"), plan.count("changed"),
@@ -401,7 +411,7 @@ def run_incremental(
     bar.start(total=len(fingerprints), completed=len(ok))
     try:
         for number, output in enumerate(
-                executor.extract(work, root, limits.model_dump()), start=1):
+                executor.extract(work, root, limits.model_dump(), settings), start=1):
             batch = BatchOutput.model_validate(output)
             for stored in batch.documents:
                 if stored.sha256:

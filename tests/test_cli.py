@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import subprocess
 import sys
@@ -43,10 +44,12 @@ def plain_flow(monkeypatch, no_server):
     def configured(args):
         seen["runner"] = commands._runner_options(args)
 
-        def run(input_dir, output_dir, batch_size, full, max_bytes):
+        def run(input_dir, output_dir, batch_size, full, max_bytes, component_settings):
+            seen["component_settings"] = component_settings
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
                                    batch_size=batch_size, full=full,
-                                   limits=InputLimits.from_options(max_bytes))
+                                   limits=InputLimits.from_options(max_bytes),
+                                   settings=component_settings)
         return run
 
     monkeypatch.setattr(commands, "_configured_flow", configured)
@@ -184,7 +187,7 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
     # Absolute paths: the served runs do not depend on the server's working folder.
     assert served["parameters"] == {
         "input_dir": str(Path(raw_dir).resolve()), "output_dir": str(tmp_path / "out"),
-        "batch_size": 64, "full": False, "max_bytes": None,
+        "batch_size": 64, "full": False, "max_bytes": None, "component_settings": None,
     }
     assert served["flow"].name == "extract-motorsport-series"
     assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default
@@ -200,6 +203,34 @@ def test_serve_on_an_interval_with_the_run_options(raw_dir, tmp_path, served):
     runner = served["flow"].task_runner
     assert isinstance(runner, DaskTaskRunner)
     assert runner.cluster_kwargs["n_workers"] == 3
+
+
+def test_component_settings_name_files_from_their_own_folder(raw_dir, tmp_path, plain_flow,
+                                                            capsys):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "gazetteer.jsonl").write_text('{"label": "ORG", "name": "Club Nord"}\n')
+    (own / "settings.json").write_text(json.dumps(
+        {"motorsport_entities": {"gazetteer": "gazetteer.jsonl",
+                                 "patterns": "packaged:entity_patterns.jsonl"}}))
+    assert main(["run", str(raw_dir), "--out", str(tmp_path / "out"), "--quiet",
+                 "--component-settings", str(own / "settings.json")]) == 0
+    assert plain_flow["component_settings"] == {"motorsport_entities": {
+        "gazetteer": str(own / "gazetteer.jsonl"), "patterns": "packaged:entity_patterns.jsonl"}}
+
+
+@pytest.mark.parametrize("settings, problem", [
+    ("[1, 2]", "expected an object of settings by component"),
+    ('{"motorsport_entities": {"gazeteer": "g.jsonl"}}', "gazeteer"),
+    ('{"no_such_component": {}}', "unknown components"),
+    ("{not json", "cannot read"),
+])
+def test_unusable_component_settings_are_a_usage_error(raw_dir, tmp_path, settings, problem,
+                                                       capsys):
+    path = tmp_path / "settings.json"
+    path.write_text(settings)
+    assert main(["run", str(raw_dir), "--component-settings", str(path)]) == 2
+    assert problem in capsys.readouterr().err
 
 
 def test_serve_on_an_existing_dask_cluster(raw_dir, served):

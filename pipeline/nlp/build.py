@@ -11,7 +11,6 @@ import hashlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ __all__ = [
     "build_nlp",
     "config_fingerprint",
     "get_nlp",
+    "is_built",
     "pipeline_config",
 ]
 
@@ -82,9 +82,26 @@ def build_nlp(
     return nlp
 
 
-@cache
-def get_nlp() -> Language:
-    return build_nlp()
+_BUILT: dict[str, Language] = {}
+
+
+def _settings_key(settings: Mapping[str, Mapping[str, Any]] | None) -> str:
+    return json.dumps(settings or {}, sort_keys=True, default=str)
+
+
+def get_nlp(settings: Mapping[str, Mapping[str, Any]] | None = None) -> Language:
+    """The project's pipeline with the components' ``settings`` (default: the packaged data),
+    built once per process and settings."""
+    key = _settings_key(settings)
+    nlp = _BUILT.get(key)
+    if nlp is None:
+        nlp = _BUILT[key] = build_nlp(config=settings)
+    return nlp
+
+
+def is_built(settings: Mapping[str, Mapping[str, Any]] | None = None) -> bool:
+    """Whether this process has built the pipeline for ``settings``."""
+    return _settings_key(settings) in _BUILT
 
 
 def pipeline_config(

@@ -74,10 +74,10 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def pipeline_version(limits: InputLimits | None = None) -> str:
-    """Changes whenever the extraction code, the data files, a result library or the input
-    limits of the run change (a document rejected as too large must be read again when the
-    limit is raised).
+def pipeline_version(limits: InputLimits | None = None, settings: dict | None = None) -> str:
+    """Changes whenever the extraction code, the data files, a result library, the input limits
+    of the run (a document rejected as too large must be read again when the limit is raised)
+    or the components' settings and the files they name change.
 
     The data part is not cached: data files are small and a rule edit must be seen by the next
     run of a long-lived process (``serve``).
@@ -87,6 +87,10 @@ def pipeline_version(limits: InputLimits | None = None) -> str:
     digest.update(resources.data_fingerprint().encode())
     if limits is not None and limits != InputLimits.default():  # defaults: in the data files
         digest.update(limits.model_dump_json().encode())
+    if settings:  # the defaults are the packaged files, hashed above
+        from ..nlp.build import config_fingerprint, pipeline_config
+
+        digest.update(config_fingerprint(pipeline_config(config=settings)).encode())
     return digest.hexdigest()[:16]
 
 

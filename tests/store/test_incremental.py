@@ -89,9 +89,9 @@ def counted(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = pipeline.extract.extract_document
 
-    def counting(document):
+    def counting(document, nlp=None):
         calls.append(document.source)
-        return real(document)
+        return real(document, nlp)
 
     monkeypatch.setattr(pipeline.extract, "extract_document", counting)
     return calls
@@ -198,10 +198,10 @@ def test_full_forces_extraction(corpus, tmp_path, counted):
 def test_an_exception_in_one_document_is_an_error_row(corpus, tmp_path, monkeypatch):
     real = pipeline.extract.extract_document
 
-    def failing(document):
+    def failing(document, nlp=None):
         if document.source == "eastern.txt":
             raise RuntimeError("injected failure")
-        return real(document)
+        return real(document, nlp)
 
     monkeypatch.setattr(pipeline.extract, "extract_document", failing)
     out = tmp_path / "out"
@@ -259,8 +259,8 @@ class InterruptAfter(SerialExecutor):
     def __init__(self, batches: int) -> None:
         self.left = batches
 
-    def extract(self, work, root, limits):
-        for output in super().extract(work, root, limits):
+    def extract(self, work, root, limits, settings=None):
+        for output in super().extract(work, root, limits, settings):
             if self.left == 0:
                 raise Interrupted
             self.left -= 1
@@ -417,3 +417,26 @@ def test_parquet_tables_stream_in_row_groups(corpus, tmp_path, monkeypatch):
     table = pq.ParquetFile(out / "parquet" / "entities.parquet")
     assert table.metadata.num_row_groups > 1
     assert table.metadata.num_rows == summary.rows["entities"]
+
+
+def test_a_users_data_file_is_part_of_the_version_and_of_the_results(corpus, tmp_path,
+                                                                     counted):
+    gazetteer = tmp_path / "gazetteer.jsonl"
+    gazetteer.write_text('{"label": "ORG", "name": "Lakeside Raceway"}\n', encoding="utf-8")
+    settings = {"motorsport_entities": {"gazetteer": str(gazetteer)}}
+    out = tmp_path / "out"
+    default = run(corpus, out)
+    own = run(corpus, out, settings=settings)
+    assert own.pipeline_version != default.pipeline_version
+    assert own.changed == own.documents_read and own.extracted == own.documents_read
+    entities = pq.read_table(out / "parquet" / "entities.parquet").to_pylist()
+    labels = {(e["text"], e["label"]) for e in entities}
+    assert ("Lakeside Raceway", "ORG") in labels  # the user's gazetteer
+    assert not any(label == "MANUFACTURER" for _, label in labels)  # the packaged one is gone
+
+    assert run(corpus, out, settings=settings).extracted == 0
+    gazetteer.write_text('{"label": "CIRCUIT", "name": "Lakeside Raceway"}\n',
+                         encoding="utf-8")
+    edited = run(corpus, out, settings=settings)
+    assert edited.pipeline_version != own.pipeline_version
+    assert edited.extracted == edited.documents_read

@@ -136,10 +136,10 @@ def test_retries_transient_read_errors_and_isolates_failing_documents(
 
     real_extract = pipeline.extract.extract_document
 
-    def extract_document(document):
+    def extract_document(document, nlp=None):
         if document.source == "001_76cd40ea1d91c0ad.txt":
             raise ValueError("injected failure")
-        return real_extract(document)
+        return real_extract(document, nlp)
 
     monkeypatch.setattr(sources, "read_source", read_source)
     monkeypatch.setattr(pipeline.extract, "extract_document", extract_document)
