@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Block", "InfoboxField", "InterlanguageLink", "Section", "SourceDocument", "TextSpan"]
+__all__ = [
+    "Block", "InfoboxField", "InterlanguageLink", "SourceDocument", "SourceSection", "TextSpan",
+]
 
 
 class TextSpan(BaseModel):
@@ -31,7 +33,7 @@ class InfoboxField(BaseModel):
     value_end: int
 
 
-class Section(BaseModel):
+class SourceSection(BaseModel):
     """A headed section. ``start_char``/``end_char`` span the whole section (heading line to the
     next heading of the same or a higher level); ``heading_start``/``heading_end`` the heading."""
 
@@ -75,7 +77,7 @@ class SourceDocument(BaseModel):
     body: str  # ``text`` with metadata lines blanked out; same length, so offsets agree
     title: TextSpan | None
     infobox: tuple[InfoboxField, ...]
-    sections: tuple[Section, ...]
+    sections: tuple[SourceSection, ...]
     blocks: tuple[Block, ...]
     see_also: tuple[TextSpan, ...]
     categories: tuple[TextSpan, ...]

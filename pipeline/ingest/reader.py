@@ -27,8 +27,8 @@ from .document import (
     Block,
     InfoboxField,
     InterlanguageLink,
-    Section,
     SourceDocument,
+    SourceSection,
     TextSpan,
 )
 
@@ -306,7 +306,7 @@ def read_text(text: str, source: str, doc_id: str) -> SourceDocument:
 
 def _sections(
     text: str, headings: list[tuple[int, TextSpan, int]], body_end: int
-) -> tuple[Section, ...]:
+) -> tuple[SourceSection, ...]:
     """A section runs from its heading line to the next heading of the same or a higher level.
 
     That next heading is found with a stack of the headings still open (each pushed and popped
@@ -324,7 +324,7 @@ def _sections(
         if end not in content_end:
             content_end[end] = _end_before_blanks(text, end)
         sections.append(
-            Section(
+            SourceSection(
                 heading=span.text, level=level, start_char=line_start,
                 end_char=max(span.end_char, content_end[end]),
                 heading_start=span.start_char, heading_end=span.end_char,
