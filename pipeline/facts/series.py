@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from ..data import load_json
 from ..ingest.document import SourceDocument
-from ..nlp.matching import AnchoredMatcher
+from ..nlp.matching import WindowedMatcher
 from ..nlp.tokens import FirstWords, TokenTable
 from .ownership import foreign_sections, in_ranges
 
@@ -61,7 +61,7 @@ def _series_keywords() -> frozenset[str]:
 
 @dataclass
 class _CueMatcher:
-    matcher: AnchoredMatcher
+    matcher: WindowedMatcher
     rules: dict
     keywords: FirstWords  # series nouns that end a series name
     heads: FirstWords  # nouns of generic references ("the series")
@@ -70,7 +70,7 @@ class _CueMatcher:
 @cache
 def _matchers(vocab) -> _CueMatcher:
     """The cue matcher, built once per vocabulary."""
-    matcher = AnchoredMatcher(vocab, attr="LOWER")
+    matcher = WindowedMatcher(vocab)
     rules = {}
     for n, cue in enumerate(_cues()["cues"]):
         rules[matcher.add(f"series_cue_{n}", [cue["pattern"]])] = cue
