@@ -24,19 +24,18 @@ the match's own tokens (:meth:`WindowedMatcher.alignment`).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import IDS
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .lexeme_flags import lexeme_flag, lexeme_flags
+from .lexeme_flags import lexeme_flags
 from .tokens import TokenTable, word_numbers
 
-__all__ = ["MatchWindows", "Operator", "WindowedMatcher", "WordClasses", "parse_op"]
+__all__ = ["Operator", "WindowedMatcher", "WordClasses", "parse_op"]
 
 
 # --- the operator ------------------------------------------------------------------------------
@@ -586,140 +585,3 @@ def _greedy(spans: list[tuple[int, int]], mode: str, length: int) -> list[tuple[
             taken[start:end] = b"\x01" * (end - start)
             kept.append((start, end))
     return kept
-
-
-# The entity component's windows, until it moves to WindowedMatcher.
-
-
-def _op_counts(op: str | None) -> tuple[int, float]:
-    """Least and most tokens a Matcher token spec with operator ``op`` takes."""
-    if op in (None, "!"):
-        return 1, 1
-    if op == "?":
-        return 0, 1
-    if op == "*":
-        return 0, math.inf
-    if op == "+":
-        return 1, math.inf
-    low, comma, high = _REPEAT.match(op).groups()
-    least = int(low or 0)
-    return least, (int(high) if high else math.inf) if comma else least
-
-
-class MatchWindows:
-    """The token windows of a doc where a Matcher's patterns can match, found on token arrays.
-
-    The Matcher builds Token objects for every position it visits, which costs a large part
-    of the tokenizer's time on a whole article. A match is a run of tokens that each satisfy
-    one of its pattern's token specs; it holds a token of each required spec, the anchor, and
-    reaches at most as many tokens before and after it as the pattern's operators allow. Those
-    windows, read from the tokens' word-class bits (one class per token spec) with numpy,
-    cover a small part of an article, and the Matcher runs on them only. A match lies inside
-    one window, and matches that overlap lie in the same one, so the matches (and greedy
-    filtering, which compares overlapping matches of a key) are those of a whole-doc call.
-    """
-
-    # Windows closer than this are matched in one call: a call costs about as much as a few
-    # tokens.
-    MERGE_GAP = 4
-
-    def __init__(self, patterns: list[list[dict]], vocab) -> None:
-        # Each token spec as the lexeme flag bits a token must have ("ORTH"/"LOWER" equality
-        # becomes a flag too), and per pattern and required spec the most tokens a match
-        # takes before and after a token of that spec.
-        masks: dict[int, int] = {}  # flag bits of a spec -> its index
-        self.anywhere = False  # a spec no flag can test: match on the whole doc
-        self.patterns: list[tuple[list[int], dict[int, tuple[float, float]]]] = []
-        for pattern in patterns:
-            specs = []
-            counts = [_op_counts(spec.get("OP")) for spec in pattern]
-            reach: dict[int, tuple[float, float]] = {}
-            for position, spec in enumerate(pattern):
-                mask = 0
-                for attr, value in spec.items():
-                    if attr == "OP":
-                        continue
-                    if isinstance(attr, int) and value is True and attr < 64:
-                        mask |= 1 << attr
-                    elif attr in ("ORTH", "TEXT", "LOWER") and isinstance(value, str):
-                        lower = attr == "LOWER"
-                        flag = lexeme_flag(
-                            vocab,
-                            f"{attr}=" + value,
-                            lambda text, v=value, lower=lower: (
-                                (text.lower() if lower else text) == v
-                            ),
-                        )
-                        mask |= 1 << flag
-                    else:
-                        self.anywhere = True
-                if spec.get("OP") == "!" or not mask:
-                    self.anywhere = True
-                index = masks.setdefault(mask, len(masks))
-                specs.append(index)
-                if counts[position][0] > 0:
-                    before = sum(most for _, most in counts[:position])
-                    after = sum(most for _, most in counts[position + 1 :])
-                    # A spec at several positions: the widest reach of them.
-                    old = reach.get(index, (0, 0))
-                    reach[index] = (max(old[0], before), max(old[1], after))
-            self.patterns.append((sorted(set(specs)), reach))
-            if not reach:
-                self.anywhere = True  # no required token: nothing to anchor a window on
-        self.masks = np.array(list(masks), dtype=np.uint64)
-        # A token is of a pattern when it has one of the flags of its specs (each spec is one
-        # flag; a spec of several flags would need all of them: whole doc then).
-        if any(mask & (mask - 1) for mask in masks):
-            self.anywhere = True
-        by_index = list(masks)
-        self.unions = [sum({by_index[index] for index in specs}) for specs, _ in self.patterns]
-
-    def spans(self, flags: np.ndarray, flag_list: list[int]) -> list[tuple[int, int]]:
-        """(start, end) of the windows, in order, from the tokens' lexeme flags (as an array
-        and as a list)."""
-        n = len(flags)
-        if self.anywhere or n == 0:
-            return [(0, n)] if n else []
-        hits = (flags[:, None] & self.masks) == self.masks
-        counts = hits.sum(axis=0).tolist()
-        # Each pattern is anchored on its rarest required spec in this doc; a pattern whose
-        # required spec is absent cannot match.
-        unions, anchors, befores, afters = [], [], [], []
-        for union, (_, reach) in zip(self.unions, self.patterns):
-            anchor = min(reach, key=counts.__getitem__)
-            if counts[anchor]:
-                before, after = reach[anchor]
-                unions.append(union)
-                anchors.append(anchor)
-                befores.append(min(before, n))
-                afters.append(min(after, n))
-        if not anchors:
-            return []
-        # From each anchor, the run of tokens of the pattern's specs, as far as the pattern
-        # reaches (a short scan per anchor on the flag list; names are a few words long).
-        rows, cols = np.nonzero(hits[:, anchors])
-        intervals = []
-        for row, col in zip(rows.tolist(), cols.tolist()):
-            union = unions[col]
-            start, lowest = row, max(row - befores[col], 0)
-            while start > lowest and flag_list[start - 1] & union:
-                start -= 1
-            end, highest = row + 1, min(row + afters[col] + 1, n)
-            while end < highest and flag_list[end] & union:
-                end += 1
-            intervals.append((start, end))
-        windows: list[list[int]] = []
-        for start, end in sorted(intervals):
-            if windows and start <= windows[-1][1] + self.MERGE_GAP:
-                windows[-1][1] = max(windows[-1][1], end)
-            else:
-                windows.append([start, end])
-        return [(start, end) for start, end in windows]
-
-    @staticmethod
-    def matches(matcher: Matcher, doc: Doc, windows) -> list[tuple[int, int, int]]:
-        """The matcher's (match_id, start, end) on the whole doc, found window by window."""
-        found = []
-        for start, end in windows:
-            found.extend((m, s + start, e + start) for m, s, e in matcher(Span(doc, start, end)))
-        return found

@@ -162,12 +162,13 @@ def _engines(nlp) -> dict[str, WindowedMatcher]:
     from pipeline.facts.series import _matchers
 
     return {
+        "entities": nlp.get_pipe("motorsport_entities").matcher,
         "classes": nlp.get_pipe("racing_classes").matcher,
         "series cues": _matchers(nlp.vocab).matcher,
     }
 
 
-@pytest.mark.parametrize("user", ["classes", "series cues"])
+@pytest.mark.parametrize("user", ["entities", "classes", "series cues"])
 def test_each_users_patterns_find_what_the_matcher_finds(nlp, docs, user):
     engine = _engines(nlp)[user]
     reference = engine.spacy_matcher()
@@ -183,5 +184,6 @@ def test_each_users_patterns_find_what_the_matcher_finds(nlp, docs, user):
 def test_users_build_their_engines_from_their_data(nlp):
     """The engines hold every pattern of the data files (the comparison above covers them)."""
     engines = _engines(nlp)
+    assert len(engines["entities"]) == sum(1 for _ in load_jsonl("entity_patterns.jsonl"))
     assert len(engines["classes"]) == sum(1 for _ in load_jsonl("class_patterns.jsonl"))
     assert len(engines["series cues"]) == len(load_json("series_cues.json")["cues"])
