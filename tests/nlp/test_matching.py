@@ -164,11 +164,12 @@ def _engines(nlp) -> dict[str, WindowedMatcher]:
     return {
         "entities": nlp.get_pipe("motorsport_entities").matcher,
         "classes": nlp.get_pipe("racing_classes").matcher,
+        "dates": nlp.get_pipe("date_matcher").matcher,
         "series cues": _matchers(nlp.vocab).matcher,
     }
 
 
-@pytest.mark.parametrize("user", ["entities", "classes", "series cues"])
+@pytest.mark.parametrize("user", ["entities", "classes", "dates", "series cues"])
 def test_each_users_patterns_find_what_the_matcher_finds(nlp, docs, user):
     engine = _engines(nlp)[user]
     reference = engine.spacy_matcher()
@@ -186,4 +187,38 @@ def test_users_build_their_engines_from_their_data(nlp):
     engines = _engines(nlp)
     assert len(engines["entities"]) == sum(1 for _ in load_jsonl("entity_patterns.jsonl"))
     assert len(engines["classes"]) == sum(1 for _ in load_jsonl("class_patterns.jsonl"))
+    assert len(engines["dates"]) == len(load_json("date_patterns.json")["patterns"])
     assert len(engines["series cues"]) == len(load_json("series_cues.json")["cues"])
+
+
+def test_alignments_are_the_matchers(nlp, docs):
+    """Context tokens of a date are read from the alignment of its match: the first the
+    Matcher's ``with_alignments`` gives for that extent."""
+    dates = nlp.get_pipe("date_matcher")
+    engine = dates.matcher
+    with_context = [key for key, rule in dates.rules.items() if rule.context]
+    reference = engine.spacy_matcher(with_context)
+    checked = 0
+    for doc in docs:
+        first = {}
+        for key, start, end, alignment in reference(doc, with_alignments=True):
+            first.setdefault((key, start, end), alignment)
+        for (key, start, end), alignment in first.items():
+            assert engine.alignment(doc, key, start, end) == alignment
+            checked += 1
+    assert checked > 20
+    # A context token and a date: never one token.
+    assert all(engine.alignment(docs[0], key, 0, 1) is None for key in with_context)
+
+
+def test_doc_of_another_vocab_is_matched_in_its_own(nlp):
+    """Word classes are learnt per vocabulary: a doc made elsewhere gets the same matches."""
+    import spacy
+
+    from pipeline.nlp.tokenizer import customize_tokenizer
+
+    other = customize_tokenizer(spacy.blank("en"))
+    engine = nlp.get_pipe("date_matcher").matcher
+    own, foreign = nlp.make_doc(DATE_TEXT), other.make_doc(DATE_TEXT)
+    assert engine(TokenTable(foreign)) == engine(TokenTable(own))
+    assert engine(TokenTable(own))
