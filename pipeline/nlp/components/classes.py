@@ -247,8 +247,8 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict) -> li
         ) or before is not None and before.text == ":":
             sure[n] = True
     # Coordination passes context along a list, both ways: "LMP and GT regulations". A run of
-    # linked mentions is sure as a whole when one of them is (one pass over the runs, where
-    # passing it one link per sweep took a sweep per mention: 1,000 "GT, " took 7 s).
+    # linked mentions is sure as a whole when one of them is (one pass over the runs: passing
+    # it one link per sweep took a sweep per mention, quadratic in a long list).
     run_start = 0
     for n in range(len(spans)):
         last = n + 1 == len(spans)
