@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
-from ..nlp.matching import AnchoredMatcher
+from ..nlp.matching import WindowedMatcher
 from ..nlp.tokens import TokenTable
 from .context import (
     FactContext,
@@ -37,14 +37,14 @@ YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 @dataclass
 class _CueMatcher:
-    matcher: AnchoredMatcher
+    matcher: WindowedMatcher
     rules: dict
 
 
 @cache
 def _matchers(vocab) -> _CueMatcher:
     """The cue matcher, built once per vocabulary."""
-    matcher = AnchoredMatcher(vocab, attr="LOWER")
+    matcher = WindowedMatcher(vocab)
     rules = {}
     for n, cue in enumerate(series_cues()["cues"]):
         rules[matcher.add(f"series_cue_{n}", [cue["pattern"]])] = cue

@@ -1,418 +1,587 @@
-"""Matcher patterns run only where they can start: the windowed matching engine.
+"""Matcher patterns matched only where they can occur: the one windowed matching engine.
 
-spaCy's ``Matcher`` builds a Token and starts every pattern at every position, and calls Python
-for each IN/REGEX test, which costs more than tokenizing. :class:`AnchoredMatcher` looks each
-pattern's first token up per word type, finds the positions of those words with numpy over the
-token table's ORTH/LOWER columns, and checks the rest of the pattern only there, with the
-Matcher's semantics.
+A :class:`WindowedMatcher` takes spaCy ``Matcher`` patterns and finds what a whole-doc
+``Matcher`` call finds (every match of every length, operators ``1 ? * + ! {n} {n,m} {n,} {,m}``,
+greedy filters), without trying every pattern at every token:
+
+1. Word classes. A token spec tests attributes of the word type only, so which specs accept a
+   word is learnt once per word type (:class:`WordClasses`): a doc's tokens become slots of a
+   table read with numpy, and a token test is a bit test (lexeme flags, without their limit of
+   63 bits).
+2. Anchors. Each pattern is anchored on its rarest required token spec in the doc, and skipped
+   when a required spec accepts no token. The one operator parser (:func:`parse_op`) gives
+   each spec's least and most tokens, hence how far a match reaches before its anchor.
+3. Windows. Before each anchor token, the positions a match holding it can start at; the
+   windows of a pattern are merged, so each start is tried once (an anchor on the first token
+   is the case where a window is the anchor itself).
+4. Matching. From each start, the positions reachable after each token spec (a set of states,
+   as in a regex automaton) are the ends of every match there.
+
+Matches come in document order: by start, then pattern (in the order added), then end. Which
+token spec each token of a match matched (``with_alignments``) is read by spaCy's Matcher on
+the match's own tokens (:meth:`WindowedMatcher.alignment`).
 """
 
 from __future__ import annotations
 
-import math
 import re
+from typing import NamedTuple
 
-import numpy
 import numpy as np
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import IDS
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .lexeme_flags import lexeme_flag
-from .tokens import TokenTable
+from .lexeme_flags import lexeme_flags
+from .tokens import TokenTable, word_numbers
 
-__all__ = ["AnchoredMatcher", "MatchWindows", "op_bounds"]
-
-_ATTRS = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}
-_OPS = {"1": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None), "!": None}
+__all__ = ["Operator", "WindowedMatcher", "WordClasses", "parse_op"]
 
 
-def op_bounds(op: str) -> tuple[int, int | None]:
-    if op in _OPS and _OPS[op] is not None:
-        return _OPS[op]
-    m = re.match(r"^\{(\d*)(,?)(\d*)\}$", op)
-    if not m:
-        raise ValueError(f"unsupported operator: {op!r}")
-    low = int(m.group(1) or 0)
-    high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)
-    return low, high
+# --- the operator ------------------------------------------------------------------------------
 
 
-class _TokenTest:
-    """One token spec of a Matcher pattern, tested on word ids (results cached per id)."""
+class Operator(NamedTuple):
+    """How many tokens one token spec takes."""
 
-    def __init__(self, vocab, spec: dict) -> None:
-        self.strings = vocab.strings
-        self.checks: list[tuple[int, str, object]] = []  # (attr, kind, arg)
-        for key, value in spec.items():
-            if key == "OP":
-                continue
-            if key == "IS_UPPER":
-                self.checks.append((ORTH, "UPPER", bool(value)))
-                continue
-            if key not in _ATTRS:
-                raise ValueError(f"unsupported token spec: {spec}")
-            attr = _ATTRS[key]
-            fold = (lambda w: w.lower()) if attr == LOWER else (lambda w: w)
-            if isinstance(value, str):
-                self.checks.append((attr, "IN", frozenset({vocab.strings.add(fold(value))})))
-            elif set(value) == {"IN"}:
-                self.checks.append((attr, "IN", frozenset(vocab.strings.add(fold(w))
-                                                          for w in value["IN"])))
-            elif set(value) == {"NOT_IN"}:
-                self.checks.append((attr, "NOT_IN", frozenset(vocab.strings.add(fold(w))
-                                                              for w in value["NOT_IN"])))
-            elif set(value) == {"REGEX"}:
-                self.checks.append((attr, "REGEX", re.compile(value["REGEX"])))
-            else:
-                raise ValueError(f"unsupported token spec: {spec}")
-        self.low, self.high = op_bounds(spec.get("OP", "1"))
-        self.cache: dict[tuple[int, int], bool] = {}  # REGEX/UPPER results per word id
-        self.test = self._fast() or self.__call__
-
-    def _fast(self):
-        """A plain closure for the usual one-list spec: the test runs for every candidate
-        token, so it should cost one set lookup."""
-        if len(self.checks) != 1:
-            return None
-        attr, kind, words = self.checks[0]
-        if kind not in ("IN", "NOT_IN"):
-            known = {}  # word id -> result, for REGEX and IS_UPPER
-
-            def cached(orth: int, lower: int) -> bool:
-                word = lower if attr == LOWER else orth
-                ok = known.get(word)
-                if ok is None:
-                    ok = known[word] = self(orth, lower)
-                return ok
-            return cached
-        if attr == LOWER:
-            return ((lambda orth, lower: lower in words) if kind == "IN"
-                    else (lambda orth, lower: lower not in words))
-        return ((lambda orth, lower: orth in words) if kind == "IN"
-                else (lambda orth, lower: orth not in words))
-
-    def exact_words(self) -> frozenset[int] | None:
-        """The word ids a first token must be, when the spec lists them; None otherwise."""
-        if len(self.checks) == 1 and self.checks[0][1] == "IN":
-            return self.checks[0][2]
-        return None
-
-    def __call__(self, orth: int, lower: int) -> bool:
-        for attr, kind, arg in self.checks:
-            word = lower if attr == LOWER else orth
-            if kind == "IN":
-                ok = word in arg
-            elif kind == "NOT_IN":
-                ok = word not in arg
-            else:
-                ok = self.cache.get((attr, word))
-                if ok is None:
-                    text = self.strings[word]
-                    ok = (text.isupper() == arg) if kind == "UPPER" else bool(arg.search(text))
-                    self.cache[(attr, word)] = ok
-            if not ok:
-                return False
-        return True
+    low: int
+    high: int | None  # None: no limit
+    negated: bool = False  # "!": one token the spec does not accept
 
 
-class AnchoredMatcher:
-    """spaCy ``Matcher`` patterns, run only where one of them can start.
-
-    Why not the Matcher itself: it builds a Token and starts every pattern at every position,
-    and calls Python for each IN/REGEX test, which costs more than tokenizing. Here each
-    pattern's first token is looked up per word type (exact words by id; a regex, as for class
-    codes like "LMP1", once per new word type), the positions of those words come from numpy
-    over the doc's ORTH/LOWER arrays, and only there is the rest of the pattern checked, with
-    the Matcher's semantics (every match of every length, operators ? * + {m,n}). Supported
-    specs: TEXT/ORTH/LOWER as a string, IN, NOT_IN or REGEX; IS_UPPER; OP.
-    """
-
-    def __init__(self, vocab, attr: str = "ORTH") -> None:
-        self.vocab = vocab
-        self.attr = attr
-        self.patterns: list[tuple[int, list[_TokenTest]]] = []  # (key, token tests)
-        self.exact: dict[tuple[int, int], list[int]] = {}  # (attr, first word) -> patterns
-        self.open_first: list[int] = []  # patterns whose first token is tested per word type
-        self.by_word: dict[tuple[int, int], tuple[int, ...]] = {}  # per word type: patterns
-        # Word types seen so far, per attribute: sorted ids and whether any pattern starts there,
-        # so a doc's known words are looked up in numpy and only new ones in Python.
-        self.seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self.first_attrs: list[int] | None = None  # attributes first tokens are read as
-        self.unions: dict[int, re.Pattern | None] = {}  # see _union
-        # Distinct tuples of patterns a first word starts, so a doc's words map to them in numpy.
-        self.slot_table: list[tuple[int, ...]] = [()]
-        self.slot_index: dict[tuple[int, ...], int] = {(): 0}
-
-    def add(self, key: str, patterns: list[list[dict]]) -> int:
-        key_id = self.vocab.strings.add(key)
-        for pattern in patterns:
-            tests = [_TokenTest(self.vocab, spec) for spec in pattern]
-            if tests[0].low != 1 or tests[0].high != 1:
-                raise ValueError(f"a pattern's first token must be plain: {pattern}")
-            n = len(self.patterns)
-            self.patterns.append((key_id, tests))
-            words = tests[0].exact_words()
-            if len({attr for attr, _, _ in tests[0].checks}) != 1:
-                raise ValueError(f"a first token must be read as one attribute: {pattern}")
-            if words is not None:
-                attr = tests[0].checks[0][0]
-                for word in words:
-                    self.exact.setdefault((attr, word), []).append(n)
-            else:
-                self.open_first.append(n)
-        self.by_word, self.seen, self.first_attrs, self.unions = {}, {}, None, {}
-        self.slot_table, self.slot_index = [()], {(): 0}
-        return key_id
-
-    def add_code(self, key: str, regex: str, then: list[dict] | None = None,
-                 alone: bool = True) -> int:
-        """A one-token code (by its ORTH), optionally continued by ``then`` token specs (and
-        then only, when not ``alone``)."""
-        first = {"TEXT": {"REGEX": regex}}
-        patterns = ([[first]] if alone else []) + ([[first, *then]] if then else [])
-        return self.add(key, patterns)
-
-    def _patterns_at(self, attr: int, word: int) -> tuple[int, ...]:
-        """Patterns (in data order) whose first token accepts ``word`` read as ``attr``."""
-        key = (attr, word)
-        found = self.by_word.get(key)
-        if found is None:
-            ids = (word, word)
-            union = self._union(attr)
-            found = tuple(sorted(
-                self.exact.get(key, [])
-                + ([n for n in self.open_first
-                    if self.patterns[n][1][0].checks[0][0] == attr
-                    and self.patterns[n][1][0](*ids)]
-                   if union is None or union.search(self.vocab.strings[word]) else [])))
-            self.by_word[key] = found
-        return found
-
-    def _union(self, attr: int) -> re.Pattern | None:
-        """One regex for all first-token regexes read as ``attr`` (the class codes): a new
-        word type that fails it, as most do, skips testing each code. None when some first
-        token is no plain regex."""
-        if attr not in self.unions:
-            specs = [self.patterns[n][1][0].checks for n in self.open_first]
-            specs = [c for c in specs if c[0][0] == attr]
-            plain = all(len(c) == 1 and c[0][1] == "REGEX" for c in specs)
-            self.unions[attr] = (re.compile("|".join(f"(?:{c[0][2].pattern})" for c in specs))
-                                 if plain and specs else None)
-        return self.unions[attr]
-
-    def _slot(self, patterns: tuple[int, ...]) -> int:
-        """Index of a tuple of patterns in ``slot_table`` (0: none)."""
-        slot = self.slot_index.get(patterns)
-        if slot is None:
-            slot = self.slot_index[patterns] = len(self.slot_table)
-            self.slot_table.append(patterns)
-        return slot
-
-    def _start_positions(self, attr: int, column: np.ndarray) -> tuple[list[int], list[int]]:
-        """Token indices where some pattern's first token (read as ``attr``) matches, and the
-        slot of those patterns for each."""
-        ids, slots = self.seen.get(attr, (np.zeros(0, dtype=np.uint64),
-                                          np.zeros(0, dtype=np.intp)))
-        at = np.searchsorted(ids, column).clip(0, max(len(ids) - 1, 0))
-        known = ids[at] == column if len(ids) else np.zeros(len(column), dtype=bool)
-        if not known.all():
-            new = np.unique(column[~known])
-            ids = np.concatenate([ids, new])
-            slots = np.concatenate([slots, np.array(
-                [self._slot(self._patterns_at(attr, w)) for w in new.tolist()], dtype=np.intp)])
-            order = np.argsort(ids, kind="stable")
-            ids, slots = ids[order], slots[order]
-            self.seen[attr] = (ids, slots)
-            at = np.searchsorted(ids, column)
-        token_slots = slots[at]
-        hits = np.flatnonzero(token_slots)
-        return hits.tolist(), token_slots[hits].tolist()
-
-    def __call__(self, tokens: TokenTable) -> list[tuple[int, int, int]]:
-        """(key, start, end) of every match, by start, then pattern order."""
-        if self.first_attrs is None:
-            self.first_attrs = sorted({a for a, _ in self.exact} | {
-                self.patterns[n][1][0].checks[0][0] for n in self.open_first})
-        orth, lower = tokens.orth_list, tokens.lower_list
-        attempts = []  # (start, pattern)
-        table = self.slot_table
-        for attr in self.first_attrs:
-            positions, slots = self._start_positions(attr, tokens.ids(attr))
-            for i, slot in zip(positions, slots):
-                attempts += [(i, n) for n in table[slot]]
-        if len(self.first_attrs) > 1:
-            attempts.sort()
-        found = []
-        length = tokens.length
-        patterns = self.patterns
-        for i, n in attempts:
-            key, tests = patterns[n]  # the first token matched when it was looked up
-            if len(tests) == 1:
-                found.append((key, i, i + 1))
-            elif tests[1].low and (i + 1 >= length
-                                   or not tests[1].test(orth[i + 1], lower[i + 1])):
-                continue  # most attempts fail on the next token: no state sets for them
-            else:
-                found += [(key, i, end) for end in _ends(tests, i + 1, length, orth, lower)]
-        return found
-
-
-def _ends(tests: list[_TokenTest], i: int, length: int, orth: list[int],
-          lower: list[int]) -> list[int]:
-    """End positions of every match of ``tests`` whose first token, already matched, is
-    ``i - 1``: the positions reachable after each later token spec."""
-    states = {i}
-    for spec in tests[1:]:
-        test, low, high = spec.test, spec.low, spec.high
-        reached = set()
-        for p in states:
-            j = 0
-            while True:
-                if j >= low:
-                    reached.add(p + j)
-                if (high is not None and j >= high) or p + j >= length or not test(
-                        orth[p + j], lower[p + j]):
-                    break
-                j += 1
-        if not reached:
-            return []
-        states = reached
-    return sorted(states)
-
-
+_OPERATORS = {
+    "1": Operator(1, 1),
+    "?": Operator(0, 1),
+    "*": Operator(0, None),
+    "+": Operator(1, None),
+    "!": Operator(1, 1, negated=True),
+}
 _REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
 
 
-def _op_counts(op: str | None) -> tuple[int, float]:
-    """Least and most tokens a Matcher token spec with operator ``op`` takes."""
-    if op in (None, "!"):
-        return 1, 1
-    if op == "?":
-        return 0, 1
-    if op == "*":
-        return 0, math.inf
-    if op == "+":
-        return 1, math.inf
-    low, comma, high = _REPEAT.match(op).groups()
-    least = int(low or 0)
-    return least, (int(high) if high else math.inf) if comma else least
+def parse_op(op: str | None) -> Operator:
+    """The ``OP`` of a Matcher token spec (absent: exactly one token), as spaCy reads it."""
+    if op is None:
+        return _OPERATORS["1"]
+    if op in _OPERATORS:
+        return _OPERATORS[op]
+    repeat = _REPEAT.match(op)
+    if repeat is None or not (repeat.group(1) or repeat.group(3)):
+        raise ValueError(f"unsupported operator: {op!r}")
+    least, comma, most = repeat.groups()
+    low = int(least or 0)
+    high = (int(most) if most else None) if comma else low
+    if high is not None and high < low:
+        raise ValueError(f"unsupported operator: {op!r}")
+    return Operator(low, high)
 
 
-class MatchWindows:
-    """The token windows of a doc where a Matcher's patterns can match, found on token arrays.
+# --- word classes ------------------------------------------------------------------------------
 
-    The Matcher builds Token objects for every position it visits, which costs a large part
-    of the tokenizer's time on a whole article. A match is a run of tokens that each satisfy
-    one of its pattern's token specs; it holds a token of each required spec, the anchor, and
-    reaches at most as many tokens before and after it as the pattern's operators allow. Those
-    windows, read from the tokens' word-class bits (one class per token spec) with numpy,
-    cover a small part of an article, and the Matcher runs on them only. A match lies inside
-    one window, and matches that overlap lie in the same one, so the matches (and greedy
-    filtering, which compares overlapping matches of a key) are those of a whole-doc call.
+
+class _Word(NamedTuple):
+    """What a token spec may read of a word type, read once per new word type."""
+
+    orth: int
+    lower: int
+    text: str
+    lower_: str
+    shape_: str
+    flags: int  # Lexeme.flags: the IS_*/LIKE_* attributes and every lexeme flag
+
+
+_STRING_ATTRS = {"ORTH": "text", "TEXT": "text", "LOWER": "lower_", "SHAPE": "shape_"}
+_ID_ATTRS = {"ORTH": "orth", "TEXT": "orth", "LOWER": "lower"}
+# Boolean lexeme attributes are flag bits of Lexeme.flags (spacy.attrs ids below 64).
+_FLAG_ATTRS = {name: attr for name, attr in IDS.items()
+               if (name.startswith(("IS_", "LIKE_")) and attr < 64)}
+
+
+class Condition(NamedTuple):
+    """One attribute condition of a token spec, on a word type."""
+
+    field: str  # a _Word field
+    kind: str  # "IN", "NOT_IN", "REGEX" or "FLAG"
+    arg: object  # a frozenset (of string ids for orth/lower), a regex, or (flag bit, value)
+
+
+def _spec_conditions(vocab, spec: dict) -> tuple[Condition, ...]:
+    """The conditions of one Matcher token spec (its ``OP`` aside): string attributes as a
+    value, IN, NOT_IN or REGEX; boolean IS_*/LIKE_* attributes; lexeme flag ids. Specs on
+    anything else (POS, ENT_TYPE, extensions) are refused: they are not word-type facts."""
+    out = []
+    for attr, value in spec.items():
+        if attr == "OP":
+            continue
+        if isinstance(attr, int) and 0 <= attr < 64:  # a lexeme flag id (lexeme_flags.py)
+            out.append(Condition("flags", "FLAG", (1 << attr, bool(value))))
+        elif attr in _FLAG_ATTRS:
+            out.append(Condition("flags", "FLAG", (1 << _FLAG_ATTRS[attr], bool(value))))
+        elif attr in _STRING_ATTRS:
+            out.append(_string_condition(vocab, attr, value, spec))
+        else:
+            raise ValueError(f"unsupported token spec: {spec}")
+    return tuple(out)
+
+
+def _string_condition(vocab, attr: str, value, spec: dict) -> Condition:
+    # Words as string ids, as the Matcher compares them (LOWER values are not lower-cased).
+    if isinstance(value, str):
+        value = {"IN": [value]}
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValueError(f"unsupported token spec: {spec}")
+    ((kind, arg),) = value.items()
+    if kind == "REGEX":
+        return Condition(_STRING_ATTRS[attr], kind, re.compile(arg))
+    if kind not in ("IN", "NOT_IN") or isinstance(arg, str):
+        raise ValueError(f"unsupported token spec: {spec}")
+    if attr in _ID_ATTRS:
+        return Condition(_ID_ATTRS[attr], kind, frozenset(vocab.strings.add(w) for w in arg))
+    return Condition(_STRING_ATTRS[attr], kind, frozenset(arg))
+
+
+class WordTest(NamedTuple):
+    """What one token spec asks of a word: all conditions of one of the alternatives (one, but
+    for the first token of a pattern of optional tokens), or, ``negated``, the opposite."""
+
+    alternatives: tuple[tuple[Condition, ...], ...]
+    negated: bool = False
+
+
+def _union(regexes: list[re.Pattern]) -> re.Pattern | None:
+    """One regex that finds a match where one of ``regexes`` does (None when some regex has
+    groups, which could be referred to by number)."""
+    if any(regex.groups or regex.flags & ~re.UNICODE for regex in regexes):
+        return None
+    return re.compile("|".join(f"(?:{regex.pattern})" for regex in regexes))
+
+
+def _passed(tests: list[tuple[int, WordTest]], word: _Word) -> int:
+    """The bits of the tests ``word`` passes."""
+    mask = 0
+    for bit, test in tests:
+        if any(all(_holds(c, word) for c in conditions)
+               for conditions in test.alternatives) != test.negated:
+            mask |= bit
+    return mask
+
+
+def _holds(condition: Condition, word: _Word) -> bool:
+    field, kind, arg = condition
+    if kind == "FLAG":
+        bit, value = arg
+        return bool(word.flags & bit) == value
+    if kind == "REGEX":
+        return arg.search(getattr(word, field)) is not None
+    return (getattr(word, field) in arg) == (kind == "IN")
+
+
+class WordClasses:
+    """Which of some word tests accept each word type, learnt once per word type.
+
+    Each distinct set of accepted tests is a slot: a slot gives a bit mask (bit n: test n
+    accepts the word) for the matching, and a row of :meth:`table` for numpy. A doc's tokens
+    find their slots by their word numbers (``TokenTable.numbers``) in numpy, and only word
+    types new to the tests are tested in Python: all word lists of a field by one dict
+    look-up, the tests on lexeme flags once per combination of flags, and the regexes only when
+    one regex of them all finds something.
     """
 
-    # Windows closer than this are matched in one call: a call costs about as much as a few
-    # tokens.
-    MERGE_GAP = 4
+    def __init__(self, vocab, tests: list[WordTest]) -> None:
+        self.vocab = vocab
+        self.width = len(tests)
+        self._slot_by_number = np.zeros(0, dtype=np.intp)  # word number -> slot
+        self.masks: list[int] = [0]  # slot -> bit mask of the tests accepting its words
+        self._slot_of_mask: dict[int, int] = {0: 0}
+        self._table = np.zeros((1, self.width), dtype=bool)  # see table
+        self._mask_array: np.ndarray | None = None
+        # The tests of one plain condition by kind; tests on flags only; the others.
+        self._in: dict[str, dict] = {}  # field -> value -> bits of the IN tests holding it
+        self._not_in: dict[str, tuple[int, dict]] = {}  # field -> (NOT_IN bits, as _in)
+        self._regexes: dict[str, list[tuple[int, re.Pattern]]] = {}  # field -> (bit, regex)
+        self._on_flags: list[tuple[int, WordTest]] = []
+        self._by_flags: dict[int, int] = {}  # Lexeme.flags -> bits of the _on_flags tests
+        self._others: list[tuple[int, WordTest]] = []
+        for n, test in enumerate(tests):
+            self._sort(1 << n, test)
+        self._unions = {field: _union([regex for _, regex in regexes])
+                        for field, regexes in self._regexes.items()}
+        # The strings the tests read (a string look-up costs as much as a test).
+        self._fields = {c.field for test in tests for alternative in test.alternatives
+                        for c in alternative}
 
-    def __init__(self, patterns: list[list[dict]], vocab) -> None:
-        # Each token spec as the lexeme flag bits a token must have ("ORTH"/"LOWER" equality
-        # becomes a flag too), and per pattern and required spec the most tokens a match
-        # takes before and after a token of that spec.
-        masks: dict[int, int] = {}  # flag bits of a spec -> its index
-        self.anywhere = False  # a spec no flag can test: match on the whole doc
-        self.patterns: list[tuple[list[int], dict[int, tuple[float, float]]]] = []
+    def _sort(self, bit: int, test: WordTest) -> None:
+        """File a test under the way it is evaluated."""
+        conditions = [c for alternative in test.alternatives for c in alternative]
+        if all(c.kind == "FLAG" for c in conditions):
+            self._on_flags.append((bit, test))
+            return
+        if len(conditions) > 1 or test.negated:
+            self._others.append((bit, test))
+            return
+        ((field, kind, arg),) = conditions
+        if kind == "REGEX":
+            self._regexes.setdefault(field, []).append((bit, arg))
+            return
+        if kind == "NOT_IN":
+            bits, by_value = self._not_in.get(field, (0, {}))
+            self._not_in[field] = (bits | bit, by_value)
+        else:
+            by_value = self._in.setdefault(field, {})
+        for value in arg:
+            by_value[value] = by_value.get(value, 0) | bit
+
+    def slots(self, tokens: TokenTable) -> np.ndarray:
+        """The slot of each token of a doc of this vocabulary."""
+        numbers = tokens.numbers
+        known, words = len(self._slot_by_number), word_numbers(self.vocab)
+        if len(words.orths) > known:  # word types new to these tests, in this doc or before
+            orths = words.orths[known:]
+            learnt = self._learn(orths, words.lowers[known:], lexeme_flags(self.vocab).of(orths))
+            self._slot_by_number = np.concatenate(
+                [self._slot_by_number, np.array(learnt, dtype=np.intp)])
+        return self._slot_by_number[numbers]
+
+    def _learn(self, orths: list[int], lowers: list[int], flags: list[int]) -> list[int]:
+        """The slots of new word types, from their orth and lower ids and lexeme flags: each
+        kind of test over all of them at once (a call per word would cost more than the tests)."""
+        vocab, fields, blank = self.vocab, self._fields, [""] * len(orths)
+        strings = vocab.strings
+        columns = {
+            "orth": orths,
+            "lower": lowers,
+            "text": [strings[o] for o in orths] if "text" in fields else blank,
+            "lower_": [strings[w] for w in lowers] if "lower_" in fields else blank,
+            "shape_": [vocab[o].shape_ for o in orths] if "shape_" in fields else blank,
+            "flags": flags,
+        }
+        masks = [0] * len(orths)
+        for field, by_value in self._in.items():
+            get = by_value.get
+            masks = [mask | get(value, 0) for mask, value in zip(masks, columns[field])]
+        for field, (bits, by_value) in self._not_in.items():
+            get = by_value.get
+            masks = [mask | bits & ~get(value, 0) for mask, value in zip(masks, columns[field])]
+        for field, regexes in self._regexes.items():
+            union = self._unions[field]
+            for i, text in enumerate(columns[field]):
+                if union is None or union.search(text):
+                    masks[i] |= sum(bit for bit, regex in regexes if regex.search(text))
+        if self._on_flags:
+            by_flags = self._by_flags
+            for value in set(flags).difference(by_flags):
+                by_flags[value] = _passed(self._on_flags, _Word(0, 0, "", "", "", value))
+            masks = [mask | by_flags[value] for mask, value in zip(masks, flags)]
+        if self._others:
+            words = [_Word(*row) for row in zip(*(columns[f] for f in _Word._fields))]
+            masks = [mask | _passed(self._others, word) for mask, word in zip(masks, words)]
+        return [self._slot(mask) for mask in masks]
+
+    def _slot(self, mask: int) -> int:
+        slot = self._slot_of_mask.get(mask)
+        if slot is None:
+            slot = self._slot_of_mask[mask] = len(self.masks)
+            self.masks.append(mask)
+        return slot
+
+    def mask_array(self) -> np.ndarray:
+        """The bit mask of each slot, as an array of Python ints (for numpy indexing)."""
+        if self._mask_array is None or len(self._mask_array) != len(self.masks):
+            self._mask_array = np.array(self.masks, dtype=object)
+        return self._mask_array
+
+    def table(self) -> np.ndarray:
+        """slots x tests: True where the test accepts the slot's words."""
+        learnt = len(self._table)
+        if learnt < len(self.masks):
+            rows = [[mask >> n & 1 for n in range(self.width)] for mask in self.masks[learnt:]]
+            self._table = np.concatenate([self._table, np.array(rows, dtype=bool)])
+        return self._table
+
+
+# --- patterns ----------------------------------------------------------------------------------
+
+
+class _Step(NamedTuple):
+    """One token spec of a pattern: the bit of its word test, and its operator's bounds."""
+
+    bit: int
+    low: int
+    high: int | None
+
+
+class _Anchor(NamedTuple):
+    """A required token spec of a pattern, and where a match starts relative to the first token
+    it matches: between ``most_before`` (None: no limit) and ``least_before`` tokens before it;
+    the tokens in between each pass one of the tests in ``before_mask``."""
+
+    test: int
+    least_before: int
+    most_before: int | None
+    before_mask: int
+
+
+class _Pattern(NamedTuple):
+    key: int
+    steps: tuple[_Step, ...]
+    anchors: tuple[_Anchor, ...]
+    tests: tuple[int, ...]  # the required tests: all must occur in a doc for a match
+    lead: tuple[int, int]  # bits a first and a second token must have (0: none)
+    fixed_length: int | None  # of every match, when the lead tests are the whole pattern
+
+
+def _anchors(steps: list[tuple[int, Operator]]) -> tuple[_Anchor, ...]:
+    anchors = []
+    least = 0
+    most: int | None = 0
+    mask = 0
+    for test, op in steps:
+        if op.low:
+            anchors.append(_Anchor(test, least, most, mask))
+        least += op.low
+        most = None if most is None or op.high is None else most + op.high
+        mask |= 1 << test
+    return tuple(anchors)
+
+
+def _lead(steps: list[tuple[int, Operator]]) -> tuple[int, int]:
+    """The test bits every match's first and second tokens must have (0: none known): the first
+    spec's when it takes a token or more, the second's when the first takes exactly one."""
+    (test, op), rest = steps[0], steps[1:]
+    first = 1 << test if op.low else 0
+    second = 1 << rest[0][0] if rest and rest[0][1].low and op[:2] == (1, 1) else 0
+    return first, second
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+class WindowedMatcher:
+    """spaCy ``Matcher`` patterns, matched only in windows around their anchor tokens."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self.patterns: list[_Pattern] = []
+        self._specs: list[list[dict]] = []  # per pattern, as given (for alignments)
+        self._tests: list[WordTest] = []
+        self._test_of: dict[WordTest, int] = {}  # test -> its index
+        self._words: dict[int, WordClasses] = {}  # per vocabulary: see _word_classes
+        self._greedy: dict[int, str] = {}  # key -> greedy filter
+        self._aligners: dict[int, Matcher] = {}
+        self._anchor_table: np.ndarray | None = None  # see _anchor_tests
+
+    def __len__(self) -> int:
+        return len({p.key for p in self.patterns})
+
+    def add(self, key: str, patterns: list[list[dict]], greedy: str | None = None) -> int:
+        """Add patterns under ``key`` (``greedy``: None, "FIRST" or "LONGEST", as for the
+        Matcher); returns the key's string id, the match id of its matches."""
+        if greedy not in (None, "FIRST", "LONGEST"):
+            raise ValueError(f"unsupported greedy filter: {greedy!r}")
+        key_id = self.vocab.strings.add(key)
+        self._greedy.pop(key_id, None)
+        if greedy:
+            self._greedy[key_id] = greedy
         for pattern in patterns:
-            specs = []
-            counts = [_op_counts(spec.get("OP")) for spec in pattern]
-            reach: dict[int, tuple[float, float]] = {}
-            for position, spec in enumerate(pattern):
-                mask = 0
-                for attr, value in spec.items():
-                    if attr == "OP":
-                        continue
-                    if isinstance(attr, int) and value is True and attr < 64:
-                        mask |= 1 << attr
-                    elif attr in ("ORTH", "TEXT", "LOWER") and isinstance(value, str):
-                        lower = attr == "LOWER"
-                        flag = lexeme_flag(
-                            vocab,
-                            f"{attr}=" + value,
-                            lambda text, v=value, lower=lower: (
-                                (text.lower() if lower else text) == v
-                            ),
-                        )
-                        mask |= 1 << flag
-                    else:
-                        self.anywhere = True
-                if spec.get("OP") == "!" or not mask:
-                    self.anywhere = True
-                index = masks.setdefault(mask, len(masks))
-                specs.append(index)
-                if counts[position][0] > 0:
-                    before = sum(most for _, most in counts[:position])
-                    after = sum(most for _, most in counts[position + 1 :])
-                    # A spec at several positions: the widest reach of them.
-                    old = reach.get(index, (0, 0))
-                    reach[index] = (max(old[0], before), max(old[1], after))
-            self.patterns.append((sorted(set(specs)), reach))
-            if not reach:
-                self.anywhere = True  # no required token: nothing to anchor a window on
-        self.masks = numpy.array(list(masks), dtype=numpy.uint64)
-        # A token is of a pattern when it has one of the flags of its specs (each spec is one
-        # flag; a spec of several flags would need all of them: whole doc then).
-        if any(mask & (mask - 1) for mask in masks):
-            self.anywhere = True
-        by_index = list(masks)
-        self.unions = [sum({by_index[index] for index in specs}) for specs, _ in self.patterns]
+            steps = [(self._test(spec), parse_op(spec.get("OP"))) for spec in pattern]
+            anchors = _anchors(steps) or (self._any_of(steps),)
+            self.patterns.append(_Pattern(
+                key=key_id,
+                steps=tuple(_Step(1 << test, op.low, op.high) for test, op in steps),
+                anchors=anchors,
+                tests=tuple({a.test for a in anchors}),
+                lead=_lead(steps),
+                fixed_length=len(steps) if len(steps) <= 2 and all(
+                    op[:2] == (1, 1) for _, op in steps) else None,
+            ))
+            self._specs.append(pattern)
+        self._words.clear()  # new tests: the word classes are learnt again
+        self._anchor_table = None
+        self._aligners.pop(key_id, None)
+        return key_id
 
-    def spans(self, flags: numpy.ndarray, flag_list: list[int]) -> list[tuple[int, int]]:
-        """(start, end) of the windows, in order, from the tokens' lexeme flags (as an array
-        and as a list)."""
-        n = len(flags)
-        if self.anywhere or n == 0:
-            return [(0, n)] if n else []
-        hits = (flags[:, None] & self.masks) == self.masks
-        counts = hits.sum(axis=0).tolist()
-        # Each pattern is anchored on its rarest required spec in this doc; a pattern whose
-        # required spec is absent cannot match.
-        unions, anchors, befores, afters = [], [], [], []
-        for union, (_, reach) in zip(self.unions, self.patterns):
-            anchor = min(reach, key=counts.__getitem__)
-            if counts[anchor]:
-                before, after = reach[anchor]
-                unions.append(union)
-                anchors.append(anchor)
-                befores.append(min(before, n))
-                afters.append(min(after, n))
-        if not anchors:
+    def _test(self, spec: dict) -> int:
+        """The index of the word test of ``spec`` (a "!" spec tests the opposite)."""
+        body = {k: v for k, v in spec.items() if k != "OP"}
+        test = WordTest((_spec_conditions(self.vocab, body),), parse_op(spec.get("OP")).negated)
+        return self._index(test)
+
+    def _index(self, test: WordTest) -> int:
+        index = self._test_of.get(test)
+        if index is None:
+            index = self._test_of[test] = len(self._tests)
+            self._tests.append(test)
+        return index
+
+    def _any_of(self, steps: list[tuple[int, Operator]]) -> _Anchor:
+        """The anchor of a pattern of optional tokens only: its first token, which one of them
+        accepts (a match is never empty; none of them is a "!", which takes a token)."""
+        alternatives = tuple(a for test, _ in steps for a in self._tests[test].alternatives)
+        return _Anchor(self._index(WordTest(alternatives)), 0, 0, 0)
+
+    def _word_classes(self, vocab) -> WordClasses:
+        """The word classes of the doc's vocabulary (a lexeme flag id is read in its own)."""
+        words = self._words.get(id(vocab))
+        if words is None or words.vocab is not vocab:
+            words = self._words[id(vocab)] = WordClasses(vocab, self._tests)
+        return words
+
+    def __call__(self, tokens: TokenTable) -> list[tuple[int, int, int]]:
+        """(match id, start, end) of every match, by start, then pattern, then end."""
+        length = tokens.length
+        if not length or not self.patterns:
             return []
-        # From each anchor, the run of tokens of the pattern's specs, as far as the pattern
-        # reaches (a short scan per anchor on the flag list; names are a few words long).
-        rows, cols = numpy.nonzero(hits[:, anchors])
-        intervals = []
-        for row, col in zip(rows.tolist(), cols.tolist()):
-            union = unions[col]
-            start, lowest = row, max(row - befores[col], 0)
-            while start > lowest and flag_list[start - 1] & union:
-                start -= 1
-            end, highest = row + 1, min(row + afters[col] + 1, n)
-            while end < highest and flag_list[end] & union:
-                end += 1
-            intervals.append((start, end))
-        windows: list[list[int]] = []
-        for start, end in sorted(intervals):
-            if windows and start <= windows[-1][1] + self.MERGE_GAP:
-                windows[-1][1] = max(windows[-1][1], end)
-            else:
-                windows.append([start, end])
-        return [(start, end) for start, end in windows]
+        words = self._word_classes(tokens.doc.vocab)
+        slots = words.slots(tokens)
+        table = words.table()
+        masks = words.mask_array()[slots].tolist()
+        # How many tokens each test accepts; each pattern is anchored on its rarest required
+        # test, and skipped when one of them accepts none.
+        counts = np.bincount(slots, minlength=len(table)) @ table
+        options = counts[self._anchor_tests()]
+        feasible = np.flatnonzero((options > 0).all(axis=1)).tolist()
+        rarest = options.argmin(axis=1).tolist()
+        anchors = [self.patterns[n].anchors[rarest[n]] for n in feasible]
+        tests = sorted({anchor.test for anchor in anchors})
+        positions = _positions(table[:, tests][slots], tests)
+        found: list[tuple[int, int, int]] = []  # (start, pattern, end)
+        for n, anchor in zip(feasible, anchors):
+            pattern = self.patterns[n]
+            (first, second), fixed = pattern.lead, pattern.fixed_length
+            for start in _starts(anchor, positions[anchor.test], masks):
+                # Most starts fail on the first or second token: no state sets for them.
+                if first and not masks[start] & first or second and (
+                        start + 1 == length or not masks[start + 1] & second):
+                    continue
+                if fixed:
+                    found.append((start, n, start + fixed))
+                else:
+                    found += [(start, n, end) for end in
+                              _ends(pattern.steps, start, length, masks) if end > start]
+        return self._filtered(sorted(found), length)
 
-    @staticmethod
-    def matches(matcher: Matcher, doc: Doc, windows) -> list[tuple[int, int, int]]:
-        """The matcher's (match_id, start, end) on the whole doc, found window by window."""
-        found = []
-        for start, end in windows:
-            found.extend((m, s + start, e + start) for m, s, e in matcher(Span(doc, start, end)))
-        return found
+    def _anchor_tests(self) -> np.ndarray:
+        """patterns x anchors: the test of each anchor of each pattern, padded with the test of
+        its first (argmin takes the first of equal counts)."""
+        if self._anchor_table is None:
+            width = max(len(p.anchors) for p in self.patterns)
+            self._anchor_table = np.array(
+                [[a.test for a in p.anchors] + [p.anchors[0].test] * (width - len(p.anchors))
+                 for p in self.patterns], dtype=np.intp)
+        return self._anchor_table
+
+    def _filtered(self, found: list[tuple[int, int, int]], length: int) -> list[tuple]:
+        """(match id, start, end) of the matches found as (start, pattern, end), in that order:
+        each once per key (two patterns of a key give one match, as for the Matcher), the
+        matches of greedy keys filtered as the Matcher filters them."""
+        keys = [p.key for p in self.patterns]
+        matches = [(keys[n], start, end) for start, n, end in found]
+        if len(set(keys)) < len(keys):
+            matches = list(dict.fromkeys(matches))
+        if not self._greedy:
+            return matches
+        spans: dict[int, list[tuple[int, int]]] = {key: [] for key in self._greedy}
+        for key, start, end in matches:
+            if key in spans:
+                spans[key].append((start, end))
+        kept = {(key, start, end) for key, mode in self._greedy.items()
+                for start, end in _greedy(spans[key], mode, length)}
+        return [m for m in matches if m[0] not in spans or m in kept]
+
+    def alignment(self, doc: Doc, key: int, start: int, end: int) -> list[int] | None:
+        """Which token spec of the key's pattern each token of the match ``start..end``
+        matched, as the Matcher's ``with_alignments`` gives it (its first alignment of that
+        extent); None when ``start..end`` is no match. Run on the match's own tokens only."""
+        aligner = self._aligners.get(key)
+        if aligner is None:
+            aligner = self._aligners[key] = self.spacy_matcher([key])
+        for _, first, last, alignments in aligner(doc[start:end], with_alignments=True):
+            if (first, last) == (0, end - start):
+                return alignments
+        return None
+
+    def spacy_matcher(self, keys: list[int] | None = None) -> Matcher:
+        """The patterns (of ``keys``; all by default) in a spaCy ``Matcher``, with their greedy
+        filters: what this engine must find, and what reads alignments."""
+        matcher = Matcher(self.vocab, validate=False)  # flag ids are no attribute of the schema
+        by_key: dict[int, list[list[dict]]] = {}
+        for pattern, specs in zip(self.patterns, self._specs):
+            if keys is None or pattern.key in keys:
+                by_key.setdefault(pattern.key, []).append(specs)
+        for key, patterns in by_key.items():
+            matcher.add(self.vocab.strings[key], patterns, greedy=self._greedy.get(key))
+        return matcher
+
+
+def _positions(hits: np.ndarray, tests: list[int]) -> dict[int, list[int]]:
+    """The tokens each of ``tests`` accepts, ascending, from the tokens x ``tests`` table."""
+    columns, rows = np.nonzero(hits.T)
+    bounds = np.searchsorted(columns, np.arange(len(tests) + 1)).tolist()
+    rows = rows.tolist()
+    return {test: rows[bounds[k]:bounds[k + 1]] for k, test in enumerate(tests)}
+
+
+def _starts(anchor: _Anchor, at: list[int], masks: list[int]) -> list[int]:
+    """The starts of matches holding one of the anchor tokens ``at`` (ascending), each once:
+    the windows before each anchor token, merged. With no limit on how far a match reaches
+    before its anchor, its window is the run of tokens before it that some earlier spec
+    accepts."""
+    least, most, accepted = anchor.least_before, anchor.most_before, anchor.before_mask
+    if most == 0:
+        return at  # the anchor is the first token
+    starts: list[int] = []
+    covered = -1  # the last start already listed
+    for a in at:
+        last = a - least
+        if last <= covered:
+            continue
+        if most is not None:
+            first = max(a - most, covered + 1, 0)
+        else:
+            first = a
+            while first > covered + 1 and masks[first - 1] & accepted:
+                first -= 1
+        if first <= last:
+            starts.extend(range(first, last + 1))
+            covered = last
+    return starts
+
+
+def _ends(steps: tuple[_Step, ...], start: int, length: int, masks: list[int]) -> list[int]:
+    """The ends of every match of ``steps`` from ``start``, ascending: the positions reachable
+    after each step, each step taking ``low`` to ``high`` tokens its test accepts."""
+    states = [start]
+    for bit, low, high in steps:
+        if low == 1 and high == 1:
+            states = [p + 1 for p in states if p < length and masks[p] & bit]
+        else:
+            reached: list[int] = []
+            run_end = -1  # where the run of accepted tokens holding the last state ends
+            for p in states:
+                if p >= run_end:
+                    run_end = p
+                    while run_end < length and masks[run_end] & bit:
+                        run_end += 1
+                last = run_end if high is None else min(run_end, p + high)
+                first = max(p + low, reached[-1] + 1 if reached else 0)
+                reached.extend(range(first, last + 1))
+            states = reached
+        if not states:
+            return []
+    return states
+
+
+def _greedy(spans: list[tuple[int, int]], mode: str, length: int) -> list[tuple[int, int]]:
+    """The Matcher's greedy filter of one key's matches: longest (or first) first, each kept
+    when none of its tokens is in a match kept before."""
+    if mode == "LONGEST":
+        order = sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True)
+    else:
+        order = sorted(spans, key=lambda s: (s[0], -s[1]))
+    taken = bytearray(length)
+    kept = []
+    for start, end in order:
+        if 1 not in taken[start:end]:
+            taken[start:end] = b"\x01" * (end - start)
+            kept.append((start, end))
+    return kept

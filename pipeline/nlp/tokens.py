@@ -4,7 +4,8 @@ The rules look at a few tokens around each candidate, many thousands of times pe
 a ``Token`` object per look costs more than the look. A :class:`TokenTable` reads a column from
 the doc the first time it is asked for (``Doc.to_array`` once, then Python lists) and keeps it;
 it belongs to one doc and is passed explicitly to whatever reads it. Word facts (case, digits,
-punctuation) depend on the word type only and are learnt once per process.
+punctuation) depend on the word type only and are learnt once per process; word types are
+numbered once per vocabulary (:class:`WordNumbers`), for tables indexed by word type.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from spacy.tokens import Doc
 
 from .lexeme_flags import lexeme_flags
 
-__all__ = ["FirstWords", "Sentences", "TokenTable", "WordFacts", "word_facts"]
+__all__ = ["FirstWords", "Sentences", "TokenTable", "WordFacts", "WordNumbers", "word_facts",
+           "word_numbers"]
 
 # A proper name's word may start with an elided article: "l'Ouest", "d'Italia".
 ELIDED_CAPITAL = re.compile(r"^[a-z]'[A-Z]")
@@ -56,6 +58,46 @@ def word_facts(vocab, orth: int) -> WordFacts:
                                               lex.is_punct, lex.is_space, lex.is_alpha,
                                               lex.is_digit, lex.like_num, capital)
     return facts
+
+
+class WordNumbers:
+    """The word types of one vocabulary numbered 0, 1, ... in the order first seen, so what is
+    learnt per word type can be kept in a list or an array indexed by number."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self.orths: list[int] = []  # by number: the orth id
+        self.lowers: list[int] = []  # by number: the lower id
+        self._number_of: dict[int, int] = {}  # orth id -> number
+
+    def of(self, tokens: TokenTable) -> np.ndarray:
+        """The number of each token of a doc (a dict look-up per token: less than a binary
+        search in numpy once the vocabulary is large; new word types are numbered here)."""
+        orths, number_of = tokens.orth_list, self._number_of
+        numbers = list(map(number_of.get, orths))
+        if None in numbers:
+            lowers = tokens.lower_list
+            for i, number in enumerate(numbers):
+                if number is None:
+                    orth = orths[i]
+                    number = number_of.get(orth)
+                    if number is None:
+                        number = number_of[orth] = len(self.orths)
+                        self.orths.append(orth)
+                        self.lowers.append(lowers[i])
+                    numbers[i] = number
+        return np.array(numbers, dtype=np.intp)
+
+
+_NUMBERS: dict[int, WordNumbers] = {}
+
+
+def word_numbers(vocab) -> WordNumbers:
+    """The :class:`WordNumbers` of ``vocab``, one per vocabulary."""
+    numbers = _NUMBERS.get(id(vocab))
+    if numbers is None or numbers.vocab is not vocab:
+        numbers = _NUMBERS[id(vocab)] = WordNumbers(vocab)
+    return numbers
 
 
 class Sentences:
@@ -128,6 +170,11 @@ class TokenTable:
     @cached_property
     def flag_array(self) -> np.ndarray:
         return np.array(self.flags, dtype=np.uint64)
+
+    @cached_property
+    def numbers(self) -> np.ndarray:
+        """Each token's word type as its number in the vocabulary (see :class:`WordNumbers`)."""
+        return word_numbers(self.doc.vocab).of(self)
 
     @cached_property
     def sentences(self) -> Sentences:

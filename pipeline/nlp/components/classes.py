@@ -2,7 +2,7 @@
 
 It finds class mentions ("LMP1", "GTE-Pro", "Group C", "Class B", "Le Mans Prototypes") with
 matchers built once from ``data/class_patterns.jsonl`` (run only where a pattern can start, see
-:class:`~pipeline.nlp.matching.AnchoredMatcher`) and stores them in ``doc.spans["classes"]``
+:class:`~pipeline.nlp.matching.WindowedMatcher`) and stores them in ``doc.spans["classes"]``
 (label = the class category, or "CLASS" when the name does not say), each with its normalised
 name (``span._.class_name``), family and whether it is a spelled-out long form. A code the
 entity component gave to a car, series or team ("Ford GT", "Super GT") is no class mention.
@@ -26,7 +26,7 @@ from spacy.util import filter_spans
 from ...data import load_json, parse_json, parse_jsonl
 from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
-from ..matching import AnchoredMatcher
+from ..matching import WindowedMatcher
 from ..tokens import TokenTable
 
 __all__ = [
@@ -130,6 +130,16 @@ def _category_keywords() -> list[tuple[re.Pattern, str]]:
 
 
 
+def _patterns(entry: dict) -> list[list[dict]]:
+    """The Matcher patterns of a line of the patterns file: a "code" is a one-token pattern
+    (unless "alone" is false) and, with "then", the code followed by those token specs."""
+    if "code" not in entry:
+        return entry["patterns"]
+    code = {"TEXT": {"REGEX": entry["code"]}}
+    then = [[code, *entry["then"]]] if entry.get("then") else []
+    return ([[code]] if entry.get("alone", True) else []) + then
+
+
 @dataclass
 class _Rule:
     family: str
@@ -153,15 +163,10 @@ class RacingClasses(RuleComponent):
     def _load(self, data: Mapping[str, str]) -> None:
         vocab = self.vocab
         self.cues = parse_class_cues(parse_json(data["cues"]))
-        self.matcher = AnchoredMatcher(vocab, attr="ORTH")
+        self.matcher = WindowedMatcher(vocab)
         self.rules: dict[int, _Rule] = {}
         for n, entry in enumerate(parse_jsonl(data["patterns"])):
-            key = f"racing_class_{n}"
-            if "code" in entry:
-                key_id = self.matcher.add_code(key, entry["code"], entry.get("then"),
-                                               entry.get("alone", True))
-            else:
-                key_id = self.matcher.add(key, entry["patterns"])
+            key_id = self.matcher.add(f"racing_class_{n}", _patterns(entry))
             self.rules[key_id] = _Rule(
                 family=entry["id"],
                 label=entry["label"],
@@ -272,8 +277,8 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict,
         ) or before is not None and before.text == ":":
             sure[n] = True
     # Coordination passes context along a list, both ways: "LMP and GT regulations". A run of
-    # linked mentions is sure as a whole when one of them is (one pass over the runs, where
-    # passing it one link per sweep took a sweep per mention: 1,000 "GT, " took 7 s).
+    # linked mentions is sure as a whole when one of them is (one pass over the runs: passing
+    # it one link per sweep took a sweep per mention, quadratic in a long list).
     run_start = 0
     for n in range(len(spans)):
         last = n + 1 == len(spans)

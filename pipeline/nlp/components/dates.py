@@ -7,12 +7,9 @@ earlier", "two more years"). Context tokens ("the end of", "season", "early") li
 but stay out of the date's text, so "at the end of 1992" yields the date "1992" with kind
 ``year`` and "the 2006 season" yields "2006" with kind ``season``. Longest match wins
 (``filter_spans``) among the valid readings; "veto" patterns ("2000 km", "No. 1999", "Formula
-Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. Every
-pattern holds a trigger token (a month, a decade, a year, "year"/"season"); the patterns are
-grouped by trigger class (and by how far they reach before it) and each group's Matcher runs
-only on short windows around its triggers (the reach is computed from the patterns), since the
-Matcher's cost is per token and pattern. Word sets a match can start with are lexeme flags (a bit
-test in C) while free flag bits remain, else IN predicates; values are cached per rule and words.
+Renault 2000", "June 24 Hours") win over the date inside them and are then dropped. The
+patterns are matched only around each one's rarest required token (a month, a year, "year" ...;
+:class:`~pipeline.nlp.matching.WindowedMatcher`), and values are cached per rule and words.
 
 Values are ISO 8601 at the granularity written:
 
@@ -42,7 +39,6 @@ A date without a year ("October 30–November 1") gets the ISO 8601 truncated fo
 from __future__ import annotations
 
 import datetime
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -50,9 +46,7 @@ from typing import Any, NamedTuple
 
 import numpy
 from dateparser.date import DateDataParser
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -60,7 +54,8 @@ from spacy.util import filter_spans
 from ...data import parse_json
 from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
-from ..lexeme_flags import lexeme_flag
+from ..matching import WindowedMatcher
+from ..tokens import TokenTable
 
 __all__ = [
     "DATA_FILES",
@@ -125,13 +120,6 @@ def parse_date_vocabulary(text: str) -> dict[str, Any]:
     macros["COUNT"] = {"LOWER": {"IN": list(numbers)}}
     return {
         "macros": macros,
-        # Every pattern holds a token of one of these classes; it is matched only around them.
-        "triggers": {
-            "MONTH": ("ORTH", builtin["MONTH"]["ORTH"]["IN"]),
-            "DECADE": ("ORTH", decades),
-            "YEAR": ("ORTH", years + slashed),
-            "UNIT": ("LOWER", data["trigger_words"]),
-        },
         "months": months,
         "numbers": numbers,
         "patterns": data["patterns"],
@@ -369,183 +357,6 @@ def _relative_offsets(core: Span, rule: DateRule, numbers: dict) -> dict:
 # --------------------------------------------------------------------------------------------
 # The component
 
-def _is_trigger(token: dict, trigger: str, trigger_words: frozenset[str]) -> bool:
-    """A pattern token that only a token of the ``trigger`` class can match."""
-    if token.get("macro") == trigger or (
-        trigger == "YEAR" and token.get("macro") == "YEAR_SLASH_YEAR"
-    ):
-        return True
-    if trigger != "UNIT":
-        return False
-    if token.get("macro") in ("YEAR_UNIT", "MONTH_UNIT"):
-        return True
-    lower = token.get("LOWER")
-    words = lower.get("IN", []) if isinstance(lower, dict) else [lower] if lower else []
-    return bool(words) and all(w in trigger_words for w in words)
-
-
-def _variants(tokens: list[dict]):
-    """The pattern's token sequences, each optional token present or not."""
-    if any(t.get("OP") not in (None, "?") for t in tokens):
-        raise ValueError(f"date pattern with an open repetition: {tokens}")
-    optional = [i for i, t in enumerate(tokens) if t.get("OP") == "?"]
-    for present in itertools.product((False, True), repeat=len(optional)):
-        absent = {i for i, keep in zip(optional, present) if not keep}
-        yield [t for i, t in enumerate(tokens) if i not in absent]
-
-
-def _trigger_of(tokens: list[dict], trigger_words: frozenset[str]) -> str:
-    """The first trigger class (months are rarest) that every variant of the pattern holds."""
-    for trigger in _TRIGGERS:
-        if all(any(_is_trigger(t, trigger, trigger_words) for t in v) for v in _variants(tokens)):
-            return trigger
-    raise ValueError(f"date pattern without a trigger token: {tokens}")
-
-
-def _reach(patterns: list[list[dict]], trigger: str, words: frozenset[str]) -> tuple[int, int]:
-    """How far a match can reach before and after a trigger token it contains: over every
-    variant of each pattern, the tokens before its first trigger, after its last, and between
-    two of them."""
-    before = after = 0
-    for tokens in patterns:
-        for variant in _variants(tokens):
-            hits = [i for i, t in enumerate(variant) if _is_trigger(t, trigger, words)]
-            gaps = [b - a for a, b in itertools.pairwise(hits)]
-            before = max(before, hits[0])
-            after = max(after, len(variant) - 1 - hits[-1], *gaps)
-    return before, after
-
-
-_TRIGGERS = ("MONTH", "DECADE", "UNIT", "YEAR")  # rarest first
-
-
-# Reach before the trigger: 0, or more. A Matcher call costs ~1.6 us, each token ~0.35 us and
-# each pattern tried at a token ~0.1 us: finer bands trade patterns per token for calls.
-_REACH_BANDS = (0,)
-
-
-def _split_by_reach(entries: list, trigger: str, words: frozenset[str]) -> list[list]:
-    """The patterns grouped by how far they reach before their trigger token (_REACH_BANDS)."""
-    bands: list[list] = [[] for _ in range(len(_REACH_BANDS) + 1)]
-    for entry in entries:
-        before = _reach([entry[1]["pattern"]], trigger, words)[0]
-        bands[sum(before > limit for limit in _REACH_BANDS)].append(entry)
-    return [band for band in bands if band]
-
-
-@dataclass
-class _TriggerGroup:
-    """The patterns that hold one trigger class, matched only around tokens of that class."""
-
-    matcher: Matcher  # word sets as lexeme flags of the pipeline's vocab
-    plain: Matcher  # word sets as IN predicates, for a doc of another vocab (no flags there)
-    before: int  # how far a match reaches before and after a trigger token
-    after: int
-    trigger: int  # index of the trigger class
-
-    def windows(self, doc: Doc, hits: list[int]) -> list[Span]:
-        """Stretches of the doc around the group's trigger tokens, merged. The Matcher's
-        Python-level predicates cost per token and dates are sparse, so it runs on these only;
-        every match lies inside one, so nothing is lost."""
-        windows: list[list[int]] = []
-        for hit in hits:
-            start, end = max(0, hit - self.before), min(len(doc), hit + self.after + 1)
-            if windows and start <= windows[-1][1]:
-                windows[-1][1] = end
-            else:
-                windows.append([start, end])
-        return [Span(doc, start, end) for start, end in windows]
-
-
-class _TriggerIndex:
-    """Finds trigger tokens of every group with one vectorised lookup per attribute."""
-
-    def __init__(self, keys: dict[int, dict[int, int]]) -> None:
-        # attr -> (sorted hashes, group index of each)
-        self.tables = {}
-        for attr, groups in keys.items():
-            hashes = numpy.array(sorted(groups), dtype="uint64")
-            owners = numpy.array([groups[h] for h in sorted(groups)], dtype="int64")
-            self.tables[attr] = (hashes, owners)
-
-    def hits(self, doc: Doc, n_groups: int) -> tuple[list[list[int]], numpy.ndarray]:
-        """The trigger tokens of each group, and the doc's ORTH column."""
-        attrs = list(self.tables)
-        columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
-        found: list[list[int]] = [[] for _ in range(n_groups)]
-        for k, attr in enumerate(attrs):
-            hashes, owners = self.tables[attr]
-            column = columns[:, k]
-            where = numpy.minimum(numpy.searchsorted(hashes, column), len(hashes) - 1)
-            tokens = numpy.flatnonzero(hashes[where] == column)
-            for token, group in zip(tokens.tolist(), owners[where[tokens]].tolist()):
-                found[group].append(token)
-        return [sorted(h) for h in found], columns[:, attrs.index(ORTH)]
-
-
-# Lexeme flag bits are few (63 for the whole vocab, most taken by spaCy and the components built
-# before this one); word sets beyond the budget stay Matcher IN predicates, which match the same.
-_FREE_FLAG_RESERVE = 4
-
-
-def _word_set(attr: str, value) -> tuple[str, frozenset[str]] | None:
-    """(attr, words) of a word-set predicate ``{"LOWER": {"IN": [...]}}``, else None."""
-    if attr in ("ORTH", "LOWER") and isinstance(value, dict) and set(value) == {"IN"}:
-        words = value["IN"]
-        return attr, frozenset(w.lower() for w in words) if attr == "LOWER" else frozenset(words)
-    return None
-
-
-def _leading_word_sets(patterns: list[list[dict]]) -> list[tuple[str, frozenset[str]]]:
-    """Word sets of the tokens a match can start with, most used first: the Matcher tries
-    those at every position of a window, the others only after a partial match."""
-    counts: dict[tuple[str, frozenset[str]], int] = {}
-    for pattern in patterns:
-        for spec in pattern:
-            for attr, value in spec.items():
-                key = _word_set(attr, value)
-                if key is not None:
-                    counts[key] = counts.get(key, 0) + 1
-            if spec.get("OP") != "?":
-                break
-    return sorted(counts, key=lambda k: -counts[k])
-
-
-def _word_set_flags(vocab, word_sets) -> dict[tuple[str, frozenset[str]], int]:
-    """Lexeme flags for as many word sets as the free bits allow (see extensions.lexeme_flag):
-    a flag is a bit test in C, where a Matcher IN predicate is a Python call per token tried,
-    the bulk of this component's time."""
-    flags = {}
-    for attr, words in word_sets:
-        free = 63 - sum(1 for k in vocab.lex_attr_getters if isinstance(k, int) and 0 < k < 64)
-        if free <= _FREE_FLAG_RESERVE:
-            break
-        name = f"date:{attr}:{'|'.join(sorted(words))}"
-        flags[attr, words] = lexeme_flag(vocab, name, _word_set_getter(attr, words))
-    return flags
-
-
-def _word_set_getter(attr: str, words: frozenset[str]):
-    if attr == "LOWER":
-        return lambda text: text.lower() in words
-    return lambda text: text in words
-
-
-def _with_flags(pattern: list[dict], flags: dict) -> list[dict]:
-    """The pattern with its flagged word sets as flag tests."""
-    compiled = []
-    for spec in pattern:
-        out = {}
-        for attr, value in spec.items():
-            flag = flags.get(_word_set(attr, value))
-            if flag is None:
-                out[attr] = value
-            else:
-                out[flag] = True
-        compiled.append(out)
-    return compiled
-
-
 _VALUE_CACHE_SIZE = 65536
 _ANY = ("*",)  # any label
 
@@ -573,50 +384,26 @@ class DateMatcher(RuleComponent):
     def _load(self, data: Mapping[str, str]) -> None:
         nlp = self.nlp
         self.vocabulary = vocab = parse_date_vocabulary(data["patterns"])
-        words = frozenset(vocab["triggers"]["UNIT"][1])
         self.rules: dict[int, DateRule] = {}
-        grouped: dict[str, list[tuple[str, dict]]] = {t: [] for t in _TRIGGERS}
+        # One key per pattern: the key says which pattern (hence which tokens are context)
+        # matched.
+        self.matcher = WindowedMatcher(nlp.vocab)
         for i, entry in enumerate(vocab["patterns"]):
-            key = f"DATE_{entry['form']}_{i}"
-            grouped[_trigger_of(entry["pattern"], words)].append((key, entry))
-            self.rules[nlp.vocab.strings.add(key)] = DateRule(
-                order=i,
-                form=entry["form"],
-                kind=entry["kind"],
-                context=_compile(entry, vocab["macros"])[1],
-                modifier=entry.get("modifier"),
-                relative=entry.get("relative"),
-            )
-        compiled = {i: _compile(e, vocab["macros"])[0] for i, e in enumerate(vocab["patterns"])}
-        for i, pattern in compiled.items():
+            pattern, context = _compile(entry, vocab["macros"])
             errors = validate_token_pattern(pattern)
             if errors:
                 raise ValueError(f"date pattern {i}: {errors}")
-        flags = _word_set_flags(nlp.vocab, _leading_word_sets(list(compiled.values())))
-        self.groups: list[_TriggerGroup] = []
-        # Matches are found without alignments (they cost a copy per Matcher state and token);
-        # a match of a pattern with context tokens is aligned afterwards on its own tokens.
-        self.aligners: dict[int, Matcher] = {}
-        keys: dict[int, dict[int, int]] = {ORTH: {}, LOWER: {}}
-        self.trigger_classes: list[str] = []
-        for trigger, entries in grouped.items():
-            if not entries:
-                continue
-            attr, strings = vocab["triggers"][trigger]
-            for string in strings:
-                keys[ORTH if attr == "ORTH" else LOWER][nlp.vocab.strings.add(string)] = len(
-                    self.trigger_classes
-                )
-            # The Matcher's cost grows with window length times patterns. Patterns that start
-            # at their trigger and those that reach before it are matched apart, each group on
-            # windows as wide as its own patterns reach.
-            for subgroup in _split_by_reach(entries, trigger, words):
-                self.groups.append(self._group(nlp, subgroup, trigger, words, compiled, flags))
-            self.trigger_classes.append(trigger)
-        self.triggers = _TriggerIndex(keys)
+            key = self.matcher.add(f"DATE_{entry['form']}_{i}", [pattern])
+            self.rules[key] = DateRule(
+                order=i,
+                form=entry["form"],
+                kind=entry["kind"],
+                context=context,
+                modifier=entry.get("modifier"),
+                relative=entry.get("relative"),
+            )
         self.rules_by_order = {rule.order: rule for rule in self.rules.values()}
         self.values: dict[tuple, dict | None] = {}
-        self.vocab = nlp.vocab
         # span group -> (labels whose inner tokens are blocked, or _ANY; makers' labels)
         self.owning_groups: dict[str, tuple] = {}
         for group, labels in vocab["blocking_spans"].items():
@@ -635,17 +422,10 @@ class DateMatcher(RuleComponent):
         if not len(doc):
             doc.spans["dates"] = []
             return doc
-        hits, orths = self.triggers.hits(doc, len(self.trigger_classes))
-        flagged = doc.vocab is self.vocab
-        for group in self.groups:
-            matcher = group.matcher if flagged else group.plain
-            for window in group.windows(doc, hits[group.trigger]):
-                for match_id, start, end in matcher(window):
-                    rule = self.rules[match_id]
-                    start, end = start + window.start, end + window.start
-                    # Windows overlap across groups, never within one: a match is kept once.
-                    if (rule.order, start, end) not in found:
-                        found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)
+        tokens = TokenTable(doc)
+        for match_id, start, end in self.matcher(tokens):
+            rule = self.rules[match_id]
+            found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)
         blocked = self._blocked_tokens(doc) if found else set()
         # Invalid readings ("June 31", a year inside a model name) are dropped before the longest
         # match is chosen, so a shorter valid one can win. Pattern order breaks ties between
@@ -662,7 +442,7 @@ class DateMatcher(RuleComponent):
                 continue
             if all(i in blocked for i in range(*core)):
                 continue
-            value = self._value(doc, orths, rule, *core)
+            value = self._value(doc, tokens.orth, rule, *core)
             if value is not None:
                 valid.append(_Candidate(start, end, rule, core, value))
         valid.sort(key=lambda c: c.start)
@@ -683,39 +463,19 @@ class DateMatcher(RuleComponent):
         doc.spans["dates"] = sorted(dates, key=lambda s: (s.start, s.end))
         return doc
 
-    def _group(self, nlp, entries, trigger, words, compiled, flags) -> _TriggerGroup:
-        # validate=False: flags are integer attribute ids, which the pattern schema refuses;
-        # the written patterns are validated above.
-        matcher = Matcher(nlp.vocab, validate=False)
-        plain = Matcher(nlp.vocab)
-        for key, entry in entries:
-            # One key per pattern: the key says which pattern (hence which tokens are context)
-            # matched.
-            pattern = compiled[int(key.rsplit("_", 1)[1])]
-            matcher.add(key, [_with_flags(pattern, flags)])
-            plain.add(key, [pattern])
-            if self.rules[nlp.vocab.strings[key]].context:
-                aligner = Matcher(nlp.vocab, validate=False)
-                aligner.add(key, [pattern])
-                self.aligners[nlp.vocab.strings[key]] = aligner
-        before, after = _reach([e["pattern"] for _, e in entries], trigger, words)
-        return _TriggerGroup(
-            matcher=matcher, plain=plain, before=before, after=after,
-            trigger=len(self.trigger_classes),
-        )
-
     def _core(
         self, doc: Doc, match_id: int, rule: DateRule, start: int, end: int
     ) -> tuple[int, int] | None:
         """(start, end) of the match without its context tokens; None if nothing is left."""
         if not rule.context:
             return start, end
-        span = doc[start:end]
-        for _, first, last, alignments in self.aligners[match_id](span, with_alignments=True):
-            if (first, last) == (0, end - start):
-                core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
-                return (core[0], core[-1] + 1) if core else None
-        return None
+        # Matches are found without alignments; a match of a pattern with context tokens is
+        # aligned afterwards on its own tokens.
+        alignments = self.matcher.alignment(doc, match_id, start, end)
+        if alignments is None:
+            return None
+        core = [start + k for k, a in enumerate(alignments) if a not in rule.context]
+        return (core[0], core[-1] + 1) if core else None
 
     def _value(
         self, doc: Doc, orths: numpy.ndarray, rule: DateRule, start: int, end: int

@@ -8,11 +8,12 @@ Three sources of candidates, the matchers built once, when the component reads i
   canonical form, matched by ``PhraseMatcher`` (one-token names by ORTH, so "Courage" the maker
   is not "courage"; longer names by LOWER, so "Asian Le Mans series" is found, but only when the
   text capitalises the name's first word);
-* structural patterns (``entity_patterns.jsonl``, spaCy ``Matcher``): the shapes names take in
-  these articles ("... International Circuit", "... Racing", "... Championship",
+* structural patterns (``entity_patterns.jsonl``, spaCy ``Matcher`` patterns): the shapes names
+  take in these articles ("... International Circuit", "... Racing", "... Championship",
   "N Hours of Place", "Group C", a given name and a surname), which reach names no list holds.
-  Token classes (capitalised word, head words, class codes) are lexeme flags, so the Matcher
-  tests bits; the optional edges of a name are added in code (see the file's header);
+  Token classes (capitalised word, head words, class codes) are lexeme flags, which this
+  component's code reads too; the optional edges of a name are added in code (see the file's
+  header);
 * the document itself: short forms defined or used beside their long form (from the
   ``abbreviation_detector``) take the label and canonical name of that long form, and a team
   written in full ("Hitotsuyama Racing") is recognised when later named by its first word.
@@ -27,9 +28,9 @@ canonical name is each span's ``kb_id`` (read as ``span._.canonical``).
 
 Speed: a Token object costs more than most rule tests, so the component reads a doc's tokens
 once as lists (:class:`~pipeline.nlp.tokens.TokenTable`: words, trailing spaces and lexeme flag
-bits), runs the Matcher only on the windows where a pattern's rarest
-required token occurs (``MatchWindows``; same matches as a whole-doc call), keeps candidates as
-tuples and makes each Span once.
+bits), matches the patterns only around each one's rarest required token
+(:class:`~pipeline.nlp.matching.WindowedMatcher`; the matches of a whole-doc ``Matcher`` call),
+keeps candidates as tuples and makes each Span once.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from typing import NamedTuple
 import numpy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_UPPER, LIKE_NUM
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -49,7 +50,7 @@ from ...data import parse_json, parse_jsonl, parse_lines
 from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
 from ..lexeme_flags import flag_specs, lexeme_flag
-from ..matching import MatchWindows
+from ..matching import WindowedMatcher
 from ..tokens import TokenTable
 
 __all__ = [
@@ -236,18 +237,16 @@ class MotorsportEntities(RuleComponent):
             self.folded.add(key, patterns)
         self.makers = {key for key, (label, _) in self.entries.items() if label == "MANUFACTURER"}
 
-        # validate=False: the flag specs are integer attribute ids, which the pattern schema
-        # does not know; the patterns were checked in their JSON form by the tests.
-        self.matcher = Matcher(vocab, validate=False)
+        # Token classes as lexeme flag specs (flag_specs), so a word's classes are bits the
+        # component's own code reads too; the patterns were checked in their JSON form by the
+        # tests.
+        self.matcher = WindowedMatcher(vocab)
         self.rules: dict[str, dict] = {}
-        compiled = []
         for i, rule in enumerate(parse_jsonl(data["patterns"])):
             key = f"P{i:03d}"
             self.rules[key] = {**rule, "order": i}
             pattern = flag_specs(expand_pattern(rule["pattern"], lexicon), vocab)
             self.matcher.add(key, [pattern], greedy="LONGEST")
-            compiled.append(pattern)
-        self.windows = MatchWindows(compiled, vocab)
         # Word classes read in code, as lexeme flag bits: the macros' flags (the edges of
         # names added in code) and built-in lexeme attributes.
         bit = {
@@ -286,8 +285,7 @@ class MotorsportEntities(RuleComponent):
                     car = self._car(tokens, start, end, canonical)
                     if car is not None:
                         candidates.append(car)
-        windows = self.windows.spans(tokens.flag_array, tokens.flags)
-        for match_id, start, end in self.windows.matches(self.matcher, doc, windows):
+        for match_id, start, end in self.matcher(tokens):
             found = self._from_rule(tokens, hyphens, self.rules[strings[match_id]], start, end)
             if found is not None:
                 candidates.append(found)

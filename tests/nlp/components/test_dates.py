@@ -333,22 +333,9 @@ def _dates_of(nlp, text):
     ]
 
 
-def _uses_flags(nlp) -> bool:
-    """Whether any date pattern tests a lexeme flag (an integer attribute id)."""
-    groups = nlp.get_pipe("date_matcher").groups
-    return any(
-        isinstance(attr, int)
-        for group in groups
-        for key in group.matcher._patterns
-        for pattern in group.matcher.get(key)[1]
-        for spec in pattern
-        for attr in spec
-    )
-
-
-def test_matching_is_the_same_without_lexeme_flags(nlp):
-    """Word sets become lexeme flags only while free flag bits remain; with none left (other
-    components took them) the Matcher's IN predicates must find exactly the same dates."""
+def test_matching_needs_no_free_lexeme_flags(nlp):
+    """Lexeme flag bits are few (other components may take them all); the date patterns are
+    matched on word classes of their own, so a vocabulary with no free bit finds the same."""
     crowded = customize_tokenizer(spacy.blank("en"))
     while True:
         try:
@@ -357,7 +344,6 @@ def test_matching_is_the_same_without_lexeme_flags(nlp):
             break
     crowded.add_pipe("sentencizer")
     crowded.add_pipe("date_matcher").initialize()
-    assert _uses_flags(nlp) and not _uses_flags(crowded)
     for text in SPEED_PATH_SENTENCES:
         expected = _dates_of(nlp, text)
         assert expected, text
