@@ -5,7 +5,7 @@ items are separated by newlines and must never share a sentence (date anchors an
 stop there). spaCy keeps any whitespace other than a single space as a token of its own, so
 only those tokens (found with ``to_array``, not a Python walk over every token) are looked at.
 The boundaries are written back with one ``from_array``: the ``Token.is_sent_start`` setter
-scans the whole doc for a parse on every call, so 10k lines cost 10k passes over the doc.
+scans the whole doc for a parse on every call, so n lines would cost n passes over the doc.
 """
 
 from __future__ import annotations

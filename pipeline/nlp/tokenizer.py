@@ -101,7 +101,7 @@ class ChunkedTokenizer:
     """spaCy's tokenizer, fed runs of non-blank characters of at most ``MAX_CHUNK_CHARS``.
 
     spaCy strips a chunk's prefixes and suffixes one at a time, copying and hashing the rest of
-    the chunk each time: a chunk of n brackets costs n^2 (100k brackets: 2 s). A longer chunk is
+    the chunk each time: a chunk of n brackets costs n^2 (docs/benchmark.md). A longer chunk is
     cut into pieces of ``MAX_CHUNK_CHARS``, tokenized apart and joined with ``Doc.from_docs``;
     a token may then end at a cut, but no real word is that long. Texts without such a chunk
     (every article) go straight to the tokenizer. Other attributes are the tokenizer's.
@@ -166,7 +166,7 @@ def bounded_suffix_search(suffixes: Sequence[str]) -> Callable[[str], re.Match |
 
     The suffix regex is an alternation of ``piece$``; ``re.search`` tries it at every position
     of the string, and the tokenizer calls it once per suffix it strips, so a chunk of n closing
-    brackets costs n^2 (spaCy's bare tokenizer too: 50 s for 10k brackets). Every piece but
+    brackets costs n^2 (spaCy's bare tokenizer too; docs/benchmark.md). Every piece but
     runs of one character ("\\.\\.+") matches at most ``width`` characters, so the search may
     start ``width + 1`` characters before the end: a bounded piece cannot start earlier, and a
     run that does also matches at the window's start, the one case searched in full (once: the

@@ -249,8 +249,8 @@ def _calendar_part(span: Span, vocab: dict) -> _Part:
 def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None:
     """Validate one end whose year, month and day the patterns have already read; a year not
     written stays None. The calendar check is ``datetime``'s, not a dateparser round trip of
-    the same numbers: a dateparser parse costs about 0.5 ms, which for the new dates of every
-    unseen article would alone exceed the component's speed budget."""
+    the same numbers: a dateparser parse of each new range's ends would cost more than the
+    rest of the component (docs/benchmark.md)."""
     if part.month is None:
         return (part.year, None, None) if part.year is not None else None
     try:
@@ -411,8 +411,8 @@ class DateMatcher(RuleComponent):
         for group, labels in vocab["model_makers"].items():
             inside, _ = self.owning_groups.get(group, ((), ()))
             self.owning_groups[group] = (inside, tuple(labels))
-        # dateparser loads its locale data and compiles its grammar on the first parse (~0.5 s):
-        # pay that when the pipeline is built, not inside the first document. The result is
+        # dateparser loads its locale data and compiles its grammar on the first parse: pay
+        # that when the pipeline is built, not inside the first document. The result is
         # discarded and the parse cache is left untouched.
         _date_parser().get_date_data("1 January 2000")
 
