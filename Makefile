@@ -27,8 +27,10 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python -m pipeline run $(INPUT) --out $(OUTPUT)
 
-# pytest exits 5 when it collected no test: a run without tests is a failure.
+# Lint first (ruff's default rules and the line length); pytest exits 5 when it collected no
+# test: a run without tests is a failure.
 test: install-dev
+	$(BIN)/ruff check pipeline flows tests
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

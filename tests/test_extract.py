@@ -14,8 +14,8 @@ GOOD = (
 
 @pytest.mark.parametrize(
     "data, field",
-    [(b"", "size"), (b"  \n", "source"), (b"\x00\x01\x02binary", "encoding"), (b"caf\xe9", "encoding"),
-     (b"= T =\n\n==A==\n\n==B==\n", "body")],
+    [(b"", "size"), (b"  \n", "source"), (b"\x00\x01\x02binary", "encoding"),
+     (b"caf\xe9", "encoding"), (b"= T =\n\n==A==\n\n==B==\n", "body")],
 )
 def test_bad_input_becomes_an_error_row(data, field):
     result = process_source(data, "bad.txt")

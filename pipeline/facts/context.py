@@ -69,19 +69,15 @@ def canonical(span: Span) -> str:
 
 
 @cache
-def _ids(vocab, *words: str) -> tuple[int, ...]:
-    return tuple(vocab.strings.add(w) for w in words)
-
-
 def word_ids(vocab, *words: str) -> tuple[int, ...]:
     """The ids of ``words`` in ``vocab``'s string store, for tests on the token table."""
-    return _ids(vocab, *words)
+    return tuple(vocab.strings.add(w) for w in words)
 
 
 @cache
 def cue_word_ids(vocab, key: str) -> frozenset[int]:
     """Ids of a word list of the cue data (lower case), for tests on the LOWER column."""
-    return frozenset(_ids(vocab, *series_cues()[key]))
+    return frozenset(word_ids(vocab, *series_cues()[key]))
 
 
 @cache
@@ -204,9 +200,9 @@ def capitalised_before(tokens: TokenTable, i: int, floor: int,
     doc = tokens.doc
     orth, lower, words = tokens.orth_list, tokens.lower_list, tokens.words
     connectors = cue_word_ids(doc.vocab, "name_connectors")
-    if bracket and i - 1 >= floor and orth[i - 1] == _ids(doc.vocab, ")")[0]:
+    if bracket and i - 1 >= floor and orth[i - 1] == word_ids(doc.vocab, ")")[0]:
         j = i - 1
-        opening = _ids(doc.vocab, "(")[0]
+        opening = word_ids(doc.vocab, "(")[0]
         while j > floor and orth[j] != opening:
             j -= 1
         i = j

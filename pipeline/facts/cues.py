@@ -30,8 +30,11 @@ from .context import (
 )
 from .ownership import in_ranges
 
-__all__ = ["CueValues", "body_after", "body_before", "cue_hits", "name_after", "year_after"]
+__all__ = ["YEAR", "CueValues", "body_after", "body_before", "cue_hits", "name_after",
+           "year_after"]
 
+# A plain year token, read when no date records are given (the rules without the date
+# component); the infobox years too.
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from .context import canonical
+
 __all__ = ["entity_records"]
 
 
 def entity_records(doc: Doc) -> list[dict]:
-    """The resolved entities, in document order. (The canonical name is the kb_id, as
-    ``span._.canonical`` reads it, without an Underscore object per span.)"""
-    records = []
-    for ent in doc.ents:
-        text = ent.text
-        records.append(
-            {
-                "text": text,
-                "label": ent.label_,
-                "start_char": ent.start_char,
-                "end_char": ent.end_char,
-                "canonical": ent.kb_id_ or text,
-            }
-        )
-    return records
+    """The resolved entities, in document order."""
+    return [{"text": ent.text, "label": ent.label_, "start_char": ent.start_char,
+             "end_char": ent.end_char, "canonical": canonical(ent)} for ent in doc.ents]

@@ -139,12 +139,14 @@ class References:
                 count -= 1
         return count > 0
 
-    def nearest_before(self, sent: Span, i: int, first: bool = False) -> bool | None:
-        """Is the (nearest, or first) reference before token ``i`` in ``sent`` the subject?
-        None when there is none."""
-        lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, i)
+    def nearest_before(self, start: int, i: int, first: bool = False,
+                       series: bool = False) -> bool | None:
+        """Is the nearest (or, with ``first``, the first) reference in tokens [start, i) the
+        subject? None when there is none. With ``series`` only references to series count."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, i)
         if first:
-            return next((r[2] for r in self.index[lo:hi] if r[1] <= i), None)
+            return next((r[2] for r in self.index[lo:hi] if r[1] <= i and (r[4] or not series)),
+                        None)
         # The nearest: the latest end (then start), read backwards from ``i``. References are
         # at most ``longest`` tokens, so one starting before best end - longest cannot beat the
         # best.
@@ -153,20 +155,8 @@ class References:
             r = self.index[k]
             if best is not None and r[0] + self.longest < best[1]:
                 break
-            if r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
-                best = r
-        return None if best is None else best[2]
-
-    def nearest_series_before(self, start: int, i: int) -> bool | None:
-        """Is the nearest series reference in tokens [start, i) the subject? None when there
-        is none (references to things other than series do not count)."""
-        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, i)
-        best = None
-        for k in range(hi - 1, lo - 1, -1):
-            r = self.index[k]
-            if best is not None and r[0] + self.longest < best[1]:
-                break
-            if r[4] and r[1] <= i and (best is None or (r[1], r[0]) >= (best[1], best[0])):
+            if (r[4] or not series) and r[1] <= i and (
+                    best is None or (r[1], r[0]) >= (best[1], best[0])):
                 best = r
         return None if best is None else best[2]
 
@@ -281,9 +271,9 @@ class Ownership:
         """Whether the cue at ``start`` speaks of the subject (see the module docstring); with
         no reference before it, only the lead's definition sentence does."""
         if self.coordinated(start, sent):
-            verdict = refs.nearest_before(sent, start, first=True)
+            verdict = refs.nearest_before(sent.start, start, first=True)
         elif nearest:
-            verdict = refs.nearest_before(sent, start)
+            verdict = refs.nearest_before(sent.start, start)
         else:
             # Bodies are objects of their relation: a body named in between keeps the subject,
             # anything else named there (a series, a team, a maker) takes it.
@@ -310,7 +300,6 @@ class Ownership:
         clause_start = breaks[k] + 1 if k >= 0 and breaks[k] >= sent.start else sent.start
         return not refs.others_between(clause_start, start)
 
-
     # --- class lists --------------------------------------------------------------------
 
     def owns_class_list(self, refs: References, start: int, opened: bool) -> bool:
@@ -321,5 +310,5 @@ class Ownership:
         sent = self.ctx.sent(start)
         if opened:
             lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])
-            return refs.nearest_series_before(lo, start) is not False
-        return refs.nearest_before(sent, start, first=True) is True
+            return refs.nearest_before(lo, start, series=True) is not False
+        return refs.nearest_before(sent.start, start, first=True) is True

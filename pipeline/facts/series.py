@@ -16,14 +16,12 @@ from spacy.tokens import Doc, Span
 
 from ..ingest.document import SourceDocument
 from .context import BODY_LABELS, PLACE_LABELS, FactContext, norm, series_cues
-from .cues import CueValues, body_after, body_before, cue_hits, name_after, year_after
+from .cues import YEAR, CueValues, body_after, body_before, cue_hits, name_after, year_after
 from .dates import date_records
 from .ownership import Ownership, References, foreign_sections
 from .title import defined_short_form, infer_title, initials_fit, short_form_name
 
 __all__ = ["series_record"]
-
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def _expand(name: str, short_forms: dict[str, str]) -> str:
@@ -163,7 +161,7 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                 continue
         elif subject == "first":
             # "... merged with X to form Y": the sentence's subject did the forming.
-            if not refs.nearest_before(sent, start, first=True):
+            if not refs.nearest_before(sent.start, start, first=True):
                 continue
         elif subject == "nominal":
             if not ownership.nominal_about_subject(refs, sent, start, end):

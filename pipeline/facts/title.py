@@ -16,12 +16,20 @@ from spacy.tokens import Doc, Span
 from ..data import load_json
 from ..nlp.acronyms import AcronymRules, leftover_words, spelled_words
 from ..nlp.tokens import TokenTable
-from .context import SERIES_LABELS, FactContext, canonical, capitalised_after, norm, series_cues
-from .context import word_ids as _ids
+from .context import (
+    SERIES_LABELS,
+    FactContext,
+    canonical,
+    capitalised_after,
+    norm,
+    series_cues,
+    word_ids,
+)
 from .cues import cue_hits, name_after
 from .ownership import Ownership
 
 __all__ = ["article_title", "defined_short_form", "infer_title", "initials_fit", "short_form_name"]
+
 
 def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
     """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
@@ -31,7 +39,7 @@ def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
     cues = series_cues()
     lower = tokens.lower_list
     for opener in cues["short_form_openers"]:
-        ids = list(_ids(doc.vocab, *opener))
+        ids = list(word_ids(doc.vocab, *opener))
         n = len(ids)
         for i in range(sentence.start, sentence.end):
             if lower[i] == ids[0] and lower[i:i + n] == ids:

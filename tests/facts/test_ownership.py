@@ -45,18 +45,18 @@ def test_the_nearest_reference_before_a_position_decides(ownership):
     refs = ownership.references(["Valley Endurance Series"])
     ctx = ownership.ctx
     gt3 = token(ownership, "GT3")
-    assert refs.nearest_before(ctx.sent(gt3), gt3) is False  # the Eastern Sprint Cup
+    assert refs.nearest_before(ctx.sent(gt3).start, gt3) is False  # the Eastern Sprint Cup
     lmp3 = token(ownership, "LMP3")
-    assert refs.nearest_before(ctx.sent(lmp3), lmp3) is True  # "the series"
-    assert refs.nearest_before(ctx.sent(0), 0) is None
+    assert refs.nearest_before(ctx.sent(lmp3).start, lmp3) is True  # "the series"
+    assert refs.nearest_before(0, 0) is None
 
 
 def test_without_its_names_the_subject_is_only_the_generic_references(ownership):
     refs = ownership.references([])
     lmp1 = token(ownership, "LMP1")
-    assert refs.nearest_series_before(0, lmp1) is False  # "Valley Endurance Series": a series
+    assert refs.nearest_before(0, lmp1, series=True) is False  # "Valley Endurance Series": a series
     lmp3 = token(ownership, "LMP3")
-    assert refs.nearest_series_before(ownership.ctx.sent(lmp3).start, lmp3) is True
+    assert refs.nearest_before(ownership.ctx.sent(lmp3).start, lmp3, series=True) is True
 
 
 def test_sections_titled_with_another_series_are_foreign(nlp):

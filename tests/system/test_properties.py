@@ -137,7 +137,8 @@ def infobox_lines(draw) -> list[str]:
                   short_label | year | date_text | sentence | st.just("")),
         max_size=8,
     ))
-    marker = draw(st.sampled_from(["Infobox", "infobox", " Infobox ", "Infobox racing series", "- Infobox"]))
+    marker = draw(st.sampled_from(["Infobox", "infobox", " Infobox ", "Infobox racing series",
+                                   "- Infobox"]))
     return [marker] + [f"{draw(st.sampled_from(['-', '*', '|', '- ']))} {k}{s}{v}"
                        for k, s, v in fields]
 
@@ -185,7 +186,8 @@ def articles(draw) -> str:
 
 # Arbitrary text, once fully random and once over the characters the layouts give meaning to.
 arbitrary_text = st.text() | st.text(
-    st.sampled_from("=-*•|:()[]–— \t\r\n\n\n\x00\x85\u2028\ufeffaAé1") | st.characters(codec="utf-8"),
+    st.sampled_from("=-*•|:()[]–— \t\r\n\n\n\x00\x85\u2028\ufeffaAé1")
+    | st.characters(codec="utf-8"),
     max_size=400,
 )
 any_text = articles() | arbitrary_text

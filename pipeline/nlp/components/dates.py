@@ -263,7 +263,8 @@ def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None
 
 def _fill_pair(left: _Part, right: _Part) -> None:
     """Complete each end from the other: "November 1–2, 2008" -> November 1, 2008 / November 2,
-    2008; "30 October – 1 November" shares nothing; "December 30–January 2, 2009" crosses a year."""
+    2008; "30 October – 1 November" shares nothing; "December 30–January 2, 2009" crosses a
+    year."""
     if left.month is None and right.month is not None and left.day is not None:
         left.month = right.month
     if right.month is None and left.month is not None and right.day is not None:

@@ -171,7 +171,8 @@ class MotorsportEntities(RuleComponent):
                     if car is not None:
                         candidates.append(car)
         for match_id, start, end in self.matcher(tokens):
-            found = self.shapes.from_rule(tokens, hyphens, self.rules[strings[match_id]], start, end)
+            rule = self.rules[strings[match_id]]
+            found = self.shapes.from_rule(tokens, hyphens, rule, start, end)
             if found is not None:
                 candidates.append(found)
 

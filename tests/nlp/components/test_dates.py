@@ -68,7 +68,8 @@ CASES = [
     ("Its golden era (1983–1992) ended with a fuel crisis.",
      [("1983–1992", "range", "1983", "1992")]),
     ("The trophy was contested in 1961—1964 only.", [("1961—1964", "range", "1961", "1964")]),
-    ("The class was popular in 1983–87 across the region.", [("1983–87", "range", "1983", "1987")]),
+    ("The class was popular in 1983–87 across the region.",
+     [("1983–87", "range", "1983", "1987")]),
     ("The Delmar Cup (2006–present) is run on street circuits.",
      [("2006–present", "range", "2006", None)]),
     # decades
@@ -79,7 +80,8 @@ CASES = [
      [("2000s", "decade", "2000", "2009"), ("1990s", "decade", "1990", "1999")]),
     ("The final was moved from June 31 to July 2, 2011.",  # no June 31: the valid part stays
      [("July 2, 2011", "date", "2011-07-02", "2011-07-02")]),
-    ("Open-wheel racing boomed in the 1950s–1960s.", [("1950s–1960s", "range", "1950", "1969")]),
+    ("Open-wheel racing boomed in the 1950s–1960s.",
+     [("1950s–1960s", "range", "1950", "1969")]),
     # full dates
     ("The opening round took place on June 14, 2009.", [("June 14, 2009", "date",
                                                          "2009-06-14", "2009-06-14")]),
