@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+__all__ = ["register_extensions"]
+
 
 def _get_canonical(span: Span) -> str | None:
     return span.kb_id_ or None

@@ -15,6 +15,8 @@ from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+__all__ = ["line_boundaries"]
+
 
 @Language.component("line_boundaries")
 def line_boundaries(doc: Doc) -> Doc:
