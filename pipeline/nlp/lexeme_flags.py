@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["LexemeFlags", "flag_specs", "lexeme_flag", "lexeme_flags"]
+__all__ = ["LexemeFlags", "flag_specs", "lexeme_flag", "lexeme_flags", "per_vocab"]
 
 # Flags by (vocab, name); re-registered for a new vocab.
 _LEXEME_FLAGS: dict[tuple[int, str], tuple[int, object]] = {}
@@ -101,12 +101,19 @@ class LexemeFlags:
         return flags
 
 
-_BY_VOCAB: dict[int, LexemeFlags] = {}
+_PER_VOCAB: dict[tuple[type, int], object] = {}
+
+
+def per_vocab(cls, vocab):
+    """The one ``cls(vocab)`` of ``vocab``: a table learnt per word type, kept per vocabulary
+    (a new vocabulary with a reused id gets a new one)."""
+    key = (cls, id(vocab))
+    found = _PER_VOCAB.get(key)
+    if found is None or found.vocab is not vocab:
+        found = _PER_VOCAB[key] = cls(vocab)
+    return found
 
 
 def lexeme_flags(vocab) -> LexemeFlags:
-    """The :class:`LexemeFlags` of ``vocab``, one per vocabulary (its cache is per word type)."""
-    flags = _BY_VOCAB.get(id(vocab))
-    if flags is None or flags.vocab is not vocab:
-        flags = _BY_VOCAB[id(vocab)] = LexemeFlags(vocab)
-    return flags
+    """The :class:`LexemeFlags` of ``vocab``, one per vocabulary."""
+    return per_vocab(LexemeFlags, vocab)

@@ -33,7 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from .lexeme_flags import lexeme_flags
-from .tokens import TokenTable, word_numbers
+from .tokens import LEARNING, TokenTable, word_numbers
 
 __all__ = ["Operator", "WindowedMatcher", "WordClasses", "parse_op"]
 
@@ -431,10 +431,12 @@ class WindowedMatcher:
         length = tokens.length
         if not length or not self.patterns:
             return []
-        words = self._word_classes(tokens.doc.vocab)
-        slots = words.slots(tokens)
-        table = words.table()
-        masks = words.mask_array()[slots].tolist()
+        with LEARNING:  # the word classes grow with new word types: one thread at a time
+            words = self._word_classes(tokens.doc.vocab)
+            slots = words.slots(tokens)
+            table = words.table()
+            mask_array = words.mask_array()
+        masks = mask_array[slots].tolist()
         # How many tokens each test accepts; each pattern is anchored on its rarest required
         # test, and skipped when one of them accepts none.
         counts = np.bincount(slots, minlength=len(table)) @ table

@@ -11,6 +11,7 @@ numbered once per vocabulary (:class:`WordNumbers`), for tables indexed by word 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from functools import cached_property
 from typing import NamedTuple
@@ -19,7 +20,7 @@ import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
-from .lexeme_flags import lexeme_flags
+from .lexeme_flags import lexeme_flags, per_vocab
 
 __all__ = ["FirstWords", "Sentences", "TokenTable", "WordFacts", "WordNumbers", "word_facts",
            "word_numbers"]
@@ -44,6 +45,11 @@ class WordFacts(NamedTuple):
 
 
 _WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+
+# Held while a table learnt per word type grows (word numbers, the matchers' word classes): a
+# thread runner extracts documents in several threads, and two of them numbering new words at
+# once would give two words one number.
+LEARNING = threading.RLock()
 
 
 def word_facts(vocab, orth: int) -> WordFacts:
@@ -76,28 +82,29 @@ class WordNumbers:
         orths, number_of = tokens.orth_list, self._number_of
         numbers = list(map(number_of.get, orths))
         if None in numbers:
-            lowers = tokens.lower_list
-            for i, number in enumerate(numbers):
-                if number is None:
-                    orth = orths[i]
-                    number = number_of.get(orth)
-                    if number is None:
-                        number = number_of[orth] = len(self.orths)
-                        self.orths.append(orth)
-                        self.lowers.append(lowers[i])
-                    numbers[i] = number
+            with LEARNING:
+                return self._numbered(tokens, numbers)
         return np.array(numbers, dtype=np.intp)
 
-
-_NUMBERS: dict[int, WordNumbers] = {}
+    def _numbered(self, tokens: TokenTable, numbers: list[int | None]) -> np.ndarray:
+        """``numbers`` completed, new word types numbered (under ``LEARNING``)."""
+        orths, lowers, number_of = tokens.orth_list, tokens.lower_list, self._number_of
+        for i, number in enumerate(numbers):
+            if number is None:
+                orth = orths[i]
+                number = number_of.get(orth)
+                if number is None:
+                    number = len(self.orths)
+                    self.orths.append(orth)
+                    self.lowers.append(lowers[i])
+                    number_of[orth] = number  # known to readers once its row exists
+                numbers[i] = number
+        return np.array(numbers, dtype=np.intp)
 
 
 def word_numbers(vocab) -> WordNumbers:
     """The :class:`WordNumbers` of ``vocab``, one per vocabulary."""
-    numbers = _NUMBERS.get(id(vocab))
-    if numbers is None or numbers.vocab is not vocab:
-        numbers = _NUMBERS[id(vocab)] = WordNumbers(vocab)
-    return numbers
+    return per_vocab(WordNumbers, vocab)
 
 
 class Sentences:

@@ -484,13 +484,14 @@ class DateMatcher(RuleComponent):
         """``normalise`` of a core, cached by rule and words: a value depends on nothing else,
         and the same dates recur within and across articles."""
         key = (rule.order, *orths[start:end].tolist())
-        if key not in self.values:
-            if len(self.values) >= _VALUE_CACHE_SIZE:
-                self.values.clear()
-            self.values[key] = normalise(
-                Span(doc, start, end, label=rule.kind), rule, self.vocabulary
-            )
-        return self.values[key]
+        if key in self.values:
+            return self.values[key]
+        # Computed before it is stored: another thread may clear the cache in between.
+        value = normalise(Span(doc, start, end, label=rule.kind), rule, self.vocabulary)
+        if len(self.values) >= _VALUE_CACHE_SIZE:
+            self.values.clear()
+        self.values[key] = value
+        return value
 
     def _blocked_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside names that other components found and that own their numbers
