@@ -355,7 +355,8 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     parent of other own classes is a group, not a record. ``context``: the doc's fact context
     when the caller has one; ``own_names``: the subject's names besides its title."""
     document: SourceDocument = doc._.source_document
-    structure = class_structure(doc, context.tokens if context is not None else None)
+    context = context if context is not None else FactContext(doc)
+    structure = class_structure(doc, context.tokens)
     foreign = foreign_sections(document, own_names)
 
     in_foreign = in_ranges(foreign)
@@ -391,8 +392,7 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
                 labels[name] = label
     listed_together: list[set[str]] = []
     if structure["enumerations"]:
-        ctx = context if context is not None else FactContext(doc)
-        ownership = Ownership(ctx)
+        ownership = Ownership(context)
         title = [document.title.text] if document.title else []
         refs = ownership.references([*own_names, *title])
     for enumeration in structure["enumerations"]:

@@ -28,6 +28,7 @@ __all__ = [
     "capitalised_after",
     "capitalised_before",
     "cue_word_ids",
+    "expand",
     "first_by_start",
     "norm",
     "series_cues",
@@ -61,6 +62,11 @@ def norm(text: str) -> str:
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)
+
+
+def expand(name: str, short_forms: dict[str, str]) -> str:
+    """A short form's long form, when the document defines it ("SERO" -> the full name)."""
+    return short_forms.get(name) or name
 
 
 def canonical(span: Span) -> str:

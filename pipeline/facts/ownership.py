@@ -38,6 +38,7 @@ from .context import (
     SERIES_LABELS,
     FactContext,
     cue_word_ids,
+    first_by_start,
     norm,
     series_cues,
     word_ids,
@@ -103,9 +104,7 @@ class References:
         self.starts = [r[0] for r in refs]
         self.longest = max((r[1] - r[0] for r in refs), default=0)
         self.other_starts = sorted(s.start for s in others)
-        self.ours_by_start: dict[int, Span] = {}
-        for span in ours:
-            self.ours_by_start.setdefault(span.start, span)
+        self.ours_by_start: dict[int, Span] = first_by_start(ours)
         self.own = [r for r in refs if r[2]]
         self.own_starts = [r[0] for r in self.own]
         # Named things other than the subject that take the subject, counted up to each index.

@@ -15,18 +15,13 @@ import re
 from spacy.tokens import Doc, Span
 
 from ..ingest.document import SourceDocument
-from .context import BODY_LABELS, PLACE_LABELS, FactContext, norm, series_cues
+from .context import BODY_LABELS, PLACE_LABELS, FactContext, expand, norm, series_cues
 from .cues import YEAR, CueValues, body_after, body_before, cue_hits, name_after, year_after
 from .dates import date_records
 from .ownership import Ownership, References, foreign_sections
 from .title import defined_short_form, infer_title, initials_fit, short_form_name
 
 __all__ = ["series_record"]
-
-
-def _expand(name: str, short_forms: dict[str, str]) -> str:
-    """A short form's long form, when the document defines it ("SERO" -> the full name)."""
-    return short_forms.get(name) or name
 
 
 def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int | None:
@@ -112,7 +107,7 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     sanctioning = list(facts.get("sanctioning", []))
     sanction_field = document.infobox_value(*cues["infobox_sanctioning"])
     if sanction_field and sanction_field.value.strip():
-        sanctioning.insert(0, _expand(sanction_field.value.strip(), short_forms))
+        sanctioning.insert(0, expand(sanction_field.value.strip(), short_forms))
 
     return {
         "name": name,
@@ -189,7 +184,7 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
         elif value == "org_after":
             fact = body_after(ctx.tokens, end, sent.end, values.bodies_by_start, use_fallback)
             facts.setdefault(rule["relation"], []).extend(
-                _expand(f, short_forms) for f in fact if norm(f) not in ctx.series_names)
+                expand(f, short_forms) for f in fact if norm(f) not in ctx.series_names)
             continue
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first.
@@ -205,7 +200,7 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                         and norm(fact) in ctx.series_names):
             continue
         if value.startswith("org"):
-            fact = _expand(fact, short_forms)
+            fact = expand(fact, short_forms)
         facts.setdefault(rule["relation"], []).append(fact)
     return facts
 

@@ -21,6 +21,7 @@ from .context import (
     FactContext,
     canonical,
     capitalised_after,
+    expand,
     norm,
     series_cues,
     word_ids,
@@ -126,7 +127,7 @@ def infer_title(ctx: FactContext, ownership: Ownership,
                 scored.append((norm(candidate) not in renamed, extra, n, candidate))
         if scored:
             return min(scored)[3], "inferred"
-        return (doc._.short_forms or {}).get(short, short), "inferred"
+        return expand(short, doc._.short_forms or {}), "inferred"
     if renamed:
         return next(c for c in candidates if norm(c) in renamed), "inferred"
     lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
