@@ -5,8 +5,8 @@ the document key, so the models are the one source of truth for both outputs.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -16,6 +16,7 @@ __all__ = [
     "Abbreviation",
     "DateKind",
     "DateMention",
+    "DateMod",
     "DocumentRecord",
     "Entity",
     "EntityLabel",
@@ -28,6 +29,8 @@ __all__ = [
     "SourceSpan",
     "TitleSource",
     "Year",
+    "chronological_key",
+    "value_parts",
 ]
 
 SCHEMA_VERSION = 1
@@ -38,15 +41,58 @@ EntityLabel = Literal[
 ]
 DateKind = Literal["year", "date", "month", "range", "decade", "season", "relative"]
 Granularity = Literal["day", "month", "year", "decade"]
+# How the text qualifies the period: "early 1944" start, "mid-November" mid, "late 1944" end,
+# "around 1990" approx; "before" and "after" as written.
+DateMod = Literal["start", "mid", "end", "approx", "before", "after"]
 TitleSource = Literal["heading", "infobox", "lead", "inferred"]
 Year = Annotated[int, Field(ge=1800, le=2200)]
 
+# ISO-like values at the granularity written. BC years are written TIMEX2 style, "BC" and the
+# written (1-based) year: "BC0480" is 480 BC, "BC0480-08-15" a day of it. A decade is written as
+# its earliest and latest year ("1980s" 1980..1989, "470s BC" BC0479..BC0470).
+_YEAR = r"(?:BC)?\d{4}"
 ISO_BY_GRANULARITY = {
-    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "month": re.compile(r"^\d{4}-\d{2}$"),
-    "year": re.compile(r"^\d{4}$"),
-    "decade": re.compile(r"^\d{4}$"),
+    "day": re.compile(rf"^{_YEAR}-\d{{2}}-\d{{2}}$"),
+    "month": re.compile(rf"^{_YEAR}-\d{{2}}$"),
+    "year": re.compile(rf"^{_YEAR}$"),
+    "decade": re.compile(rf"^{_YEAR}$"),
 }
+_VALUE = re.compile(r"^(BC)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def value_parts(value: str) -> tuple[int, int | None, int | None]:
+    """(astronomical year, month, day) of a date value: BC N is year 1 - N (BC0001 -> 0,
+    BC0480 -> -479), so years count on through the era change; month and day are None where
+    the value does not write them. Raises ValueError unless the value names a real period of
+    the proleptic Gregorian calendar (leap years by the astronomical year, so 1 BC is one).
+    """
+    match = _VALUE.match(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not an ISO 8601 date value")
+    bc, written, month, day = match.groups()
+    year = int(written)
+    if bc:
+        if year == 0:
+            raise ValueError(f"{value!r}: there is no year 0 BC (1 BC is BC0001)")
+        year = 1 - year
+    month_number = None if month is None else int(month)
+    day_number = None if day is None else int(day)
+    if month_number is not None and not 1 <= month_number <= 12:
+        raise ValueError(f"{value!r}: month is out of range")
+    if day_number is not None:
+        # calendar.isleap is arithmetic only, so it holds for years before 1 too (datetime
+        # does not go below year 1).
+        days = calendar.mdays[month_number] + (month_number == 2 and calendar.isleap(year))
+        if not 1 <= day_number <= days:
+            raise ValueError(f"{value!r}: day is out of range for month")
+    return year, month_number, day_number
+
+
+def chronological_key(value: str) -> tuple[int, int, int]:
+    """A sort key that orders date values in time, by the first day of the period they write
+    (strings do not: "BC0499" sorts after "BC0010" and "2008")."""
+    year, month, day = value_parts(value)
+    return year, month or 1, day or 1
 
 
 class Record(BaseModel):
@@ -146,6 +192,7 @@ class DateMention(SourceSpan):
     value_start: str | None
     value_end: str | None
     granularity: Granularity | None
+    mod: DateMod | None = None
 
     @model_validator(mode="after")
     def _values_match_granularity(self) -> DateMention:
@@ -164,9 +211,8 @@ class DateMention(SourceSpan):
         for value in values:
             if pattern is None or not pattern.match(value):
                 raise ValueError(f"{value!r} is not ISO 8601 at granularity {self.granularity}")
-            if self.granularity == "day":
-                date.fromisoformat(value)
-        if len(values) == 2 and values[0] > values[1]:
+            value_parts(value)  # a real month and day
+        if len(values) == 2 and chronological_key(values[0]) > chronological_key(values[1]):
             raise ValueError(f"range ends {self.value_end} before it starts {self.value_start}")
         return self
 

@@ -5,12 +5,14 @@ schema derived from each row model's type annotations, so empty tables keep thei
 
 from __future__ import annotations
 
+import calendar
 import types
 import typing
+from datetime import date
 from typing import Annotated, Any, Literal, Union
 
 import pyarrow as pa
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field, model_validator
 
 from .items import (
     Abbreviation,
@@ -21,6 +23,7 @@ from .items import (
     Record,
     Section,
     SeriesFacts,
+    value_parts,
 )
 
 __all__ = [
@@ -73,8 +76,52 @@ class EntityRow(DocumentKey, Entity):
     pass
 
 
+def _first_day(value: str | None, granularity: str | None) -> date | None:
+    """The first day of the period ``value`` writes; None where a ``date`` cannot hold it."""
+    if value is None:
+        return None
+    year, month, day = value_parts(value)
+    if granularity == "decade":
+        year -= year % 10
+    return date(year, month or 1, day or 1) if year >= 1 else None
+
+
+def _last_day(value: str | None, granularity: str | None) -> date | None:
+    """The last day of the period ``value`` writes (of its decade, at granularity decade: a
+    decade's values are its earliest and latest year); None where a ``date`` cannot hold it."""
+    if value is None:
+        return None
+    year, month, day = value_parts(value)
+    if year < 1:  # BC: before the decade is widened, so no BC decade ends in AD
+        return None
+    if granularity == "decade":
+        year += 9 - year % 10
+    month = month or 12
+    return date(year, month, day or calendar.monthrange(year, month)[1])
+
+
 class DateRow(DocumentKey, DateMention):
-    pass
+    """A date with ``start_date``/``end_date``, DATE columns for readers that filter and join
+    on days rather than parse the ISO strings."""
+
+    # Computed, not stored: they follow from the values and granularity, so they can never
+    # disagree with them. A row's own dump carries them; they are dropped on the way back in.
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in ("start_date", "end_date")}
+        return data
+
+    @computed_field
+    @property
+    def start_date(self) -> date | None:
+        return _first_day(self.value_start, self.granularity)
+
+    @computed_field
+    @property
+    def end_date(self) -> date | None:
+        return _last_day(self.value_end, self.granularity)
 
 
 class RelationRow(DocumentKey):
@@ -192,7 +239,7 @@ def document_rows(result: DocumentResult) -> dict[str, list[DocumentKey]]:
 # --- Arrow schema from the models --------------------------------------------------------------
 
 _SCALARS: dict[Any, pa.DataType] = {str: pa.string(), int: pa.int64(), bool: pa.bool_(),
-                                    float: pa.float64()}
+                                    float: pa.float64(), date: pa.date32()}
 
 
 def _arrow_type(annotation: Any) -> tuple[pa.DataType, bool]:
@@ -221,9 +268,13 @@ def _arrow_type(annotation: Any) -> tuple[pa.DataType, bool]:
 
 
 def _fields(model: type[BaseModel]) -> list[pa.Field]:
+    """The model's fields, then its computed fields (in the order ``model_dump`` writes them)."""
+    annotations = [(name, info.annotation) for name, info in model.model_fields.items()]
+    annotations += [(name, info.return_type)
+                    for name, info in model.model_computed_fields.items()]
     fields = []
-    for name, info in model.model_fields.items():
-        arrow_type, nullable = _arrow_type(info.annotation)
+    for name, annotation in annotations:
+        arrow_type, nullable = _arrow_type(annotation)
         fields.append(pa.field(name, arrow_type, nullable=nullable))
     return fields
 
