@@ -3,17 +3,23 @@ expressions resolved from the document structure.
 
 The component gives a date without a year ("October 30–November 1") the ISO 8601 truncated
 form ("--10-30" / "--11-01") and a relative expression null values with its offsets on
-``Span._.date_relative``; :func:`date_records` resolves both from the document structure:
+``Span._.date_relative``; :func:`date_records` resolves both from the document structure, in
+narrative time (as HeidelTime's narrative mode: the text's own dates, not today's):
 
 * a date without a year takes the nearest explicit year before it in its sentence, else the
-  first after it in its sentence ("On March 3, the 2009 season opened"), else the nearest
-  before it in its paragraph, its section, the text before it; none: null values;
-* a relative expression counts from the most recent explicit date before it in its paragraph,
-  else its section (narrative-mode resolution, as HeidelTime's for narratives): forward offsets
-  from that date's end, backward ones from its start. "the following year" is Y+1, "two years
-  earlier" Y-2, "that year" Y, "two more years" / "the next two seasons" Y+1..Y+2; without an
-  anchor, or with a vague count ("a few years later"), the values stay null. Resolved relative
-  dates are no anchors themselves, so errors do not chain.
+  first after it in its sentence ("On March 3, the 2009 season opened"), else the latest date
+  with a month before it in its paragraph (else the latest year there), then likewise in its
+  section, then the text before it; none: null values. Time runs forward: a month more than
+  half a year before the month of the latest date written in full is in the next year
+  ("December 7, 1941 ... In January");
+* a relative expression counts from the most recent date before it that is as fine as its unit
+  ("the next day" from a day, "later that month" from a month) in its paragraph, else its
+  section, else the text before it: forward offsets from that date's end, backward ones from
+  its start. "the following year" is Y+1, "two years earlier" Y-2, "that year" Y, "two more
+  years" / "the next two seasons" Y+1..Y+2, "twelve days later" D+12; without an anchor, or
+  with a vague count ("a few years later"), the values stay null. Resolved relative dates are
+  no anchors themselves, so errors do not chain, except that a resolved day anchors the next
+  day counted from it ("the next day and the day following").
 """
 
 from __future__ import annotations
@@ -24,22 +30,35 @@ from dataclasses import dataclass
 
 import numpy
 from spacy.attrs import SENT_START
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from ..nlp.components.dates import iso_value
+from ..nlp.components.dates import calendar_year, iso_value, year_text
 
 __all__ = ["date_records"]
 
-RECORD_KEYS = ("text", "start_char", "end_char", "kind", "value_start", "value_end", "granularity")
+RECORD_KEYS = (
+    "text", "start_char", "end_char", "kind", "value_start", "value_end", "granularity", "mod",
+)
+# The granularities a relative unit needs of its anchor: "the next day" counts from a day.
+_LEVELS = {"day": "day", "month": "month", "year": "year", "decade": "year"}
+_SCOPES = ("block", "section", "document")
+# How many months a year-less month may lie before its preceding anchor's month and still be in
+# the anchor's year (more: the narrative has crossed into the next year).
+_TURN_OF_YEAR = 6
+_FINER = {"day": ("day", "month", "year"), "month": ("month", "year"), "year": ("year",)}
 
 
 @dataclass
 class _Mention:
-    span: Span
+    start_char: int
+    end_char: int
+    mod: str | None
+    relative: dict | None  # Span._.date_relative
     value: dict
     block: int | None  # index into document.blocks
     section: int | None  # index into document.sections
     sentence: int  # token index of the sentence start (the block start without sentences)
+    inferred: bool = False  # its year was taken from another date
 
     @property
     def explicit(self) -> bool:
@@ -52,8 +71,28 @@ class _Mention:
         )
 
     def year(self, which: str) -> int:
-        """The year of ``value_start`` or ``value_end`` (an open range: of its start)."""
-        return int((self.value[which] or self.value["value_start"])[:4])
+        """The year of ``value_start`` or ``value_end`` (an open range: of its start); negative
+        BC."""
+        return _year_of(self.value[which] or self.value["value_start"])
+
+    def iso(self, which: str) -> str:
+        return self.value[which] or self.value["value_start"]
+
+
+def _year_of(value: str) -> int:
+    """The year of an ISO value, negative for a year BC ("BC0480" -> -480)."""
+    return -int(value[2:6]) if value.startswith("BC") else int(value[:4])
+
+
+def _month_of(value: str) -> int:
+    """The month of an ISO value with one ("1941-12-07", "BC0480-08")."""
+    return int(value.removeprefix("BC")[5:7])
+
+
+def _add_years(year: int, count: int) -> int:
+    """``year`` + ``count`` years, counting over the missing year 0 (1 BC + 1 = AD 1)."""
+    astronomical = (year if year > 0 else year + 1) + count
+    return astronomical if astronomical > 0 else astronomical - 1
 
 
 def _locate(
@@ -86,6 +125,9 @@ class _Anchors:
         self.in_block: dict[int, _Mention] = {}
         self.in_section: dict[int | None, _Mention] = {}
         self.last: _Mention | None = None
+        # The latest date of each granularity (a day also counts as a month and a year) per
+        # paragraph and per section, for relative expressions that need one ("the next day").
+        self.finest: dict[tuple[str, int | None, str], _Mention] = {}
         # The first explicit date after each one in its sentence, as written (dates after the
         # one being resolved are not resolved yet).
         self.next_in_sentence: list[_Mention | None] = [None] * len(mentions)
@@ -107,6 +149,34 @@ class _Anchors:
             self.in_block[mention.block] = mention
         self.in_section[mention.section] = mention
         self.last = mention
+        self._add_finest(mention, _FINER.get(mention.value["granularity"], ()))
+
+    def _add_finest(self, mention: _Mention, levels: tuple[str, ...]) -> None:
+        for level in levels:
+            if mention.block is not None:
+                self.finest["block", mention.block, level] = mention
+            self.finest["section", mention.section, level] = mention
+            self.finest["document", None, level] = mention
+
+    def latest(
+        self, mention: _Mention, level: str, scopes: tuple[str, ...] = _SCOPES
+    ) -> _Mention | None:
+        """The most recent date of ``level`` or finer before ``mention`` in its paragraph,
+        else its section, else the text before it (or only in the ``scopes`` given)."""
+        keys = {"block": mention.block, "section": mention.section, "document": None}
+        for scope in scopes:
+            if scope == "block" and mention.block is None:
+                continue
+            found = self.finest.get((scope, keys[scope], level))
+            if found is not None:
+                return found
+        return None
+
+    def add_relative(self, mention: _Mention) -> None:
+        """A resolved day ("the next day") anchors the next day counted from it ("and the day
+        following")."""
+        if mention.value["granularity"] == "day" and mention.value["value_start"]:
+            self._add_finest(mention, ("day",))
 
     def before(self, mention: _Mention) -> tuple[_Mention | None, ...]:
         """Nearest preceding (sentence, paragraph, section, document)."""
@@ -118,26 +188,43 @@ class _Anchors:
         return sentence, block, self.in_section.get(mention.section), self.last
 
 
-def _year_anchor(mention: _Mention, index: int, anchors: _Anchors) -> _Mention | None:
+def _year_anchor(
+    mention: _Mention, index: int, anchors: _Anchors
+) -> tuple[_Mention | None, bool]:
     """The explicit year a date without one takes: the nearest preceding in its sentence, else
     the first following in its sentence ("On March 3, the 2009 season opened"), else the nearest
-    preceding in its paragraph, else in its section, else in the document (narrative time)."""
+    preceding in its paragraph, else in its section, else in the document (narrative time); and
+    whether that one precedes it. In a paragraph or section, a preceding date with a month
+    wins over a later bare year: the months and days carry the narrative's time line, a bare
+    year is often an aside ("... planned for 1976. On 11 March, ...")."""
     sentence_before, block_before, section_before, last = anchors.before(mention)
-    return (
-        sentence_before or anchors.next_in_sentence[index] or block_before or section_before
-        or last
-    )
+    if sentence_before is not None:
+        return sentence_before, True
+    if anchors.next_in_sentence[index] is not None:
+        return anchors.next_in_sentence[index], False
+    if block_before is not None:
+        return anchors.latest(mention, "month", ("block",)) or block_before, True
+    return anchors.latest(mention, "month", ("section",)) or section_before or last, True
 
 
-def _resolve_yearless(mention: _Mention, anchor: _Mention | None) -> dict:
+def _resolve_yearless(
+    mention: _Mention, anchor: _Mention | None, month_before: _Mention | None
+) -> dict:
+    """The anchor's year. Narrative time runs forward: a month more than half a year before the
+    month of the latest date written in full before it, in the anchor's year, is in the next
+    year ("On December 7, 1941 ... In January")."""
     value = dict(mention.value)
     if anchor is None:
         value["value_start"] = value["value_end"] = None
         return value
     year = anchor.year("value_end")
     start, end = value["value_start"], value["value_end"]
-    end_year = year + (1 if end[2:] < start[2:] else 0)  # "December 30–January 2"
-    resolved = f"{year:04d}{start[1:]}", f"{end_year:04d}{end[1:]}"
+    if month_before is not None and not month_before.inferred:
+        iso = month_before.iso("value_end")
+        if _year_of(iso) == year and _month_of(iso) - int(start[2:4]) >= _TURN_OF_YEAR:
+            year = _add_years(year, 1)
+    end_year = _add_years(year, 1) if end[2:] < start[2:] else year  # "December 30–January 2"
+    resolved = f"{year_text(year)}{start[1:]}", f"{year_text(end_year)}{end[1:]}"
     if not all(_valid_iso(v) for v in resolved):  # February 29 in a year with none
         value["value_start"] = value["value_end"] = None
         return value
@@ -146,6 +233,8 @@ def _resolve_yearless(mention: _Mention, anchor: _Mention | None) -> dict:
 
 
 def _valid_iso(value: str) -> bool:
+    if value.startswith("BC"):  # ``datetime`` holds no year BC
+        value = f"{calendar_year(_year_of(value)):04d}{value[6:]}"
     try:
         datetime.date.fromisoformat(value if len(value) == 10 else f"{value[:7]}-01")
     except ValueError:
@@ -155,20 +244,39 @@ def _valid_iso(value: str) -> bool:
 
 def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
     """Narrative-mode resolution (as HeidelTime's narratives): offsets count from the most recent
-    explicit date before the expression; forward from its end, backward from its start."""
+    explicit date before the expression that is as fine as the unit (a day for "the next day");
+    forward from its end, backward from its start."""
     value = dict(mention.value)
-    offsets = mention.span._.date_relative or {}
+    offsets = mention.relative or {}
     first, last = offsets.get("from"), offsets.get("to")
     if anchor is None or first is None or last is None:
         return value
     which = "value_start" if last < 0 else "value_end"
-    if offsets["unit"] == "year":
+    unit, iso = offsets["unit"], anchor.iso(which)
+    if unit == "year":
         base = anchor.year(which)
-        value["value_start"], value["value_end"] = iso_value(base + first), iso_value(base + last)
-    elif offsets["unit"] == "month" and len(anchor.value[which]) >= 7:
-        base = anchor.year(which) * 12 + int(anchor.value[which][5:7]) - 1
+        value["value_start"] = iso_value(_add_years(base, first))
+        value["value_end"] = iso_value(_add_years(base, last))
+    elif unit == "decade":
+        base = anchor.year(which)
+        if base > 0:
+            decade = base - base % 10
+            value["value_start"] = iso_value(decade + 10 * first)
+            value["value_end"] = iso_value(decade + 10 * last + 9)
+        else:  # the 480s BC run from 489 to 480 BC; the next decade is the 470s BC
+            decade = -base - (-base) % 10
+            first_decade, last_decade = decade - 10 * first, decade - 10 * last
+            if last_decade >= 10:
+                value["value_start"] = iso_value(-(first_decade + 9))
+                value["value_end"] = iso_value(-last_decade)
+    elif unit == "month" and not iso.startswith("BC"):
+        base = anchor.year(which) * 12 + _month_of(iso) - 1
         value["value_start"] = iso_value((base + first) // 12, (base + first) % 12 + 1)
         value["value_end"] = iso_value((base + last) // 12, (base + last) % 12 + 1)
+    elif unit == "day" and not iso.startswith("BC"):
+        day = datetime.date.fromisoformat(iso)
+        value["value_start"] = (day + datetime.timedelta(days=first)).isoformat()
+        value["value_end"] = (day + datetime.timedelta(days=last)).isoformat()
     return value
 
 
@@ -188,7 +296,11 @@ def date_records(doc: Doc) -> list[dict]:
     sections = document.sections if document is not None else ()
     starts = [block.start_char for block in blocks]
     heading_starts = [section.heading_start for section in sections]
-    mentions = []
+    # The title line's dates come first; they are in no paragraph or section.
+    mentions = [
+        _Mention(start, end, mod, relative, dict(value), None, None, -1)
+        for start, end, value, mod, relative in doc._.title_dates or ()
+    ]
     for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
             continue
@@ -198,25 +310,33 @@ def date_records(doc: Doc) -> list[dict]:
         else:
             i = bisect_right(sentence_starts, span.start) - 1
             sentence = sentence_starts[i] if i >= 0 else 0
-        mentions.append(_Mention(span, dict(span._.date_value), block, section, sentence))
+        mentions.append(_Mention(
+            span.start_char, span.end_char, span._.date_modifier, span._.date_relative,
+            dict(span._.date_value), block, section, sentence,
+        ))
     anchors = _Anchors(mentions)
     for index, mention in enumerate(mentions):
         value = mention.value
         if value["kind"] == "relative":
-            # Narrative time: the nearest explicit date before, in the paragraph, else the section.
-            _, block_before, section_before, _ = anchors.before(mention)
-            mention.value = _resolve_relative(mention, block_before or section_before)
+            # Narrative time: the nearest explicit date before, in the paragraph, else the section,
+            # as fine as the expression's unit.
+            unit = (mention.relative or {}).get("unit", "year")
+            mention.value = _resolve_relative(mention, anchors.latest(mention, _LEVELS[unit]))
+            anchors.add_relative(mention)
         elif (value["value_start"] or "").startswith("-"):
-            mention.value = _resolve_yearless(mention, _year_anchor(mention, index, anchors))
+            anchor, preceding = _year_anchor(mention, index, anchors)
+            month_before = anchors.latest(mention, "month") if preceding else None
+            mention.value = _resolve_yearless(mention, anchor, month_before)
+            mention.inferred = True
         anchors.add(mention)
     text = document.text if document is not None else doc.text
     records = []
     for mention in mentions:
-        span = mention.span
         records.append({
-            "text": text[span.start_char:span.end_char],
-            "start_char": span.start_char,
-            "end_char": span.end_char,
-            **{k: mention.value[k] for k in RECORD_KEYS[3:]},
+            "text": text[mention.start_char:mention.end_char],
+            "start_char": mention.start_char,
+            "end_char": mention.end_char,
+            **{k: mention.value[k] for k in RECORD_KEYS[3:-1]},
+            "mod": mention.mod,
         })
     return records

@@ -30,6 +30,11 @@ def register_extensions() -> None:
         # The reader's SourceDocument the doc was made from (title, infobox, sections, blocks,
         # categories): set by ``pipeline.nlp.parse.parse_document``, None for a plain text.
         Doc.set_extension("source_document", default=None)
+    if not Doc.has_extension("title_dates"):
+        # Dates in the reader's title line, which the body leaves out (a headless article's
+        # first line is often a heading: "1917", "2003: Invasion"): (start_char, end_char,
+        # date_value, date_modifier, date_relative) tuples, offsets into the source.
+        Doc.set_extension("title_dates", default=None)
     if not Doc.has_extension("abbreviations"):
         # Definitions found in the text: (long form span, short form span) pairs.
         Doc.set_extension("abbreviations", default=None)
@@ -44,10 +49,12 @@ def register_extensions() -> None:
         # dict with kind, value_start, value_end, granularity (contract's date fields).
         Span.set_extension("date_value", default=None)
     if not Span.has_extension("date_modifier"):
-        # "boundary" ("the end of 1992") or "part" ("early 2008", "the late 1980s"), else None.
+        # The contract's `mod` of the modifier phrase before the date: "end" for "the end of 1992",
+        # "start" for "early 2008"; None without one.
         Span.set_extension("date_modifier", default=None)
     if not Span.has_extension("date_relative"):
-        # Relative dates: {"unit": "year"|"month", "from": int|None, "to": int|None}, the offsets
+        # Relative dates: {"unit": "day"|"month"|"year"|"decade", "from": int|None, "to": int|None},
+        # the offsets
         # of the span's first and last unit from its anchor ("two more years": 1, 2).
         Span.set_extension("date_relative", default=None)
     if not Span.has_extension("class_name"):

@@ -99,7 +99,7 @@ def test_detectors_with_other_rules_in_one_vocab_keep_their_own_word_classes(tmp
 
 def test_a_users_date_patterns_file(tmp_path):
     patterns = _packaged_json("date_patterns.json")
-    patterns["year_range"] = [1950, 2099]
+    patterns["year_range"] = patterns["any_year_range"] = [1950, 2099]
     path = _write_json(tmp_path / "dates.json", patterns)
     own = build_nlp(["date_matcher"], config={"date_matcher": {"patterns": path}})
     text = "It began in 1930 and ended in 1960."
@@ -110,6 +110,21 @@ def test_a_users_date_patterns_file(tmp_path):
 
     assert dates_of(own) == ["1960"]
     assert dates_of(build_nlp(["date_matcher"])) == ["1930", "1960"]
+
+
+def test_a_date_patterns_file_written_before_the_later_keys_still_loads(tmp_path):
+    """Users' files written before eras, modifiers and named days were added keep working:
+    the later keys default to what those files meant (years from ``year_range`` only)."""
+    patterns = _packaged_json("date_patterns.json")
+    for key in ("any_year_range", "decade_range", "eras", "ambiguous_months", "modifiers",
+                "holidays", "holiday_prepositions"):
+        del patterns[key]
+    patterns["patterns"] = [p for p in patterns["patterns"] if "ERA" not in json.dumps(p)]
+    path = _write_json(tmp_path / "dates.json", patterns)
+    own = build_nlp(["date_matcher"], config={"date_matcher": {"patterns": path}})
+    doc = own("It began in 1850, ran from 1983 to 1992 and folded at the end of 1995.")
+    assert [(s.text, s._.date_modifier) for s in doc.spans["dates"]] == [
+        ("from 1983 to 1992", None), ("1995", None)]
 
 
 def test_files_are_read_at_first_use_and_a_missing_one_is_named(tmp_path):

@@ -187,7 +187,9 @@ def test_users_build_their_engines_from_their_data(nlp):
     engines = _engines(nlp)
     assert len(engines["entities"]) == sum(1 for _ in load_jsonl("entity_patterns.jsonl"))
     assert len(engines["classes"]) == sum(1 for _ in load_jsonl("class_patterns.jsonl"))
-    assert len(engines["dates"]) == len(load_json("date_patterns.json")["patterns"])
+    dates = load_json("date_patterns.json")
+    # Each named day gives two patterns: with its year and, year-less, after a preposition.
+    assert len(engines["dates"]) == len(dates["patterns"]) + 2 * len(dates["holidays"])
     assert len(engines["series cues"]) == len(load_json("series_cues.json")["cues"])
 
 

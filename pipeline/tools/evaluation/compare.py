@@ -38,13 +38,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from ...data import load_json
 from .gold import DATE_FIELDS
 
 __all__ = [
     "Comparison", "Counts", "DocumentScores", "ValueCheck", "fold_name", "fold_text",
-    "fold_title", "score_document",
+    "fold_title", "score_document", "without_modifier",
 ]
 
 _YEAR_FIELDS = ("inaugural_year", "folded_year")
@@ -302,6 +304,19 @@ def _compare_dates(
     return result, values
 
 
+@cache
+def _modifier_phrase() -> re.Pattern:
+    phrases = [p for listed in load_json("date_patterns.json")["modifiers"].values()
+               for p in listed]
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})(?:\s*[-–]\s*|\s+)(?:the\s+)?", re.IGNORECASE)
+
+
+def without_modifier(text: str) -> str:
+    """A date's text without the modifier phrase the date component put before it."""
+    return _modifier_phrase().sub("", text, count=1) or text
+
+
 def _iso(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -362,12 +377,18 @@ def score_document(gold: Mapping[str, Any], output: Mapping[str, Any]) -> Docume
         doc.comparisons["entities"] = total
 
     if any(name in gold for name in DATE_FIELDS):
+        gold_texts = {name: {fold_text(d["text"]) for d in gold.get(name, [])}
+                      for name in DATE_FIELDS}
         output_by_text: dict[str, list[dict]] = {}
         for date in _records(output.get("dates")):
             if isinstance(date.get("text"), str):
-                output_by_text.setdefault(fold_text(date["text"]), []).append(date)
-        gold_texts = {name: {fold_text(d["text"]) for d in gold.get(name, [])}
-                      for name in DATE_FIELDS}
+                # The gold mostly writes a date's minimal span ("1992" for "at the end of
+                # 1992"), sometimes with its modifier ("mid-November").
+                form = fold_text(date["text"])
+                if date.get("mod") and form not in gold_texts["dates"] | gold_texts[
+                        "relative_dates"]:
+                    form = fold_text(without_modifier(date["text"]))
+                output_by_text.setdefault(form, []).append(date)
         owner: dict[str, str] = {}
         for form, occurrences in output_by_text.items():
             if form in gold_texts["dates"]:
