@@ -317,6 +317,9 @@ NEGATIVE = [
     "James May and Richard Hammond drove a March chassis.",
     "August Horch founded the company.",
     "A team may enter one car; May Racing entered two.",
+    # month abbreviations and named days that are names
+    "Jan Magnussen and Dec Ireland shared the car.",
+    "The Christmas Island rally joined the New Year Cup.",
     # relative words without a unit of time or a modifier
     "He was named driver of the year and the race of the month.",
     "The day was hot and the month was dry.",
