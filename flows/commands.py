@@ -190,11 +190,21 @@ def _run(args: argparse.Namespace) -> int:
     import logging
 
     from pipeline import progress
+    from pipeline.run import EXIT_OUTPUT_IN_USE
+    from pipeline.store.lock import OutputInUse, output_lock
 
     from .api import shared_api
 
     if (flow := _flow_or_usage_error(args, "run")) is None:
         return 2
+    try:
+        # Refused before Prefect starts, when another run holds the folder (the run takes the
+        # lock itself, in run_incremental; this is only the early, quiet answer).
+        with output_lock(args.output_dir):
+            pass
+    except OutputInUse as exc:
+        print(f"run refused: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT_IN_USE
     prefect_logger = logging.getLogger("prefect")
     level = prefect_logger.level
     if args.quiet:
@@ -206,6 +216,9 @@ def _run(args: argparse.Namespace) -> int:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)
         return 130
+    except OutputInUse as exc:
+        print(f"run refused: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT_IN_USE
     except Exception as exc:  # noqa: BLE001 - a failed run is reported, not a traceback
         print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -224,6 +237,8 @@ def _serve(args: argparse.Namespace) -> int:
     with shared_api() as api_url:
         print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on {api_url}",
               file=sys.stderr)
-        flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True),
+        # One run at a time: a run still going when the next is due would find its output
+        # folder locked (pipeline.store.lock); the runner waits for it instead.
+        flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True), limit=1,
                    **schedule)
     return 0

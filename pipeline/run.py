@@ -31,10 +31,12 @@ from .ingest.decoding import InputLimits, ReaderError, check_size
 from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
 from .store import incremental
 from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
+from .store.lock import output_lock
 from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE", "EXIT_PARTIAL", "BatchOutput", "Executor", "RunSummary", "SerialExecutor",
+    "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
+    "RunSummary", "SerialExecutor",
     "extract_paths", "fingerprint_sources", "run_incremental", "split_work",
 ]
 
@@ -42,6 +44,7 @@ DEFAULT_BATCH_SIZE = 64
 # Exit status of a run that finished with rejections, told apart from success (0), a failed run
 # (1) and a usage error (2).
 EXIT_PARTIAL = 3
+EXIT_OUTPUT_IN_USE = 4  # another run holds the output folder
 JSON_DIR = "json"
 
 logger = logging.getLogger(__name__)
@@ -371,8 +374,28 @@ def run_incremental(
     """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed.
 
     ``limits`` bounds what is accepted (default: ``InputLimits.default()``); ``settings``: the
-    components' settings, by component (default: the packaged data files).
+    components' settings, by component (default: the packaged data files). One run at a time
+    per output folder: ``OutputInUse`` when another run holds it (:mod:`pipeline.store.lock`).
     """
+    with output_lock(output_dir):
+        return _run_locked(
+            input_dir, output_dir, executor=executor, batch_size=batch_size, full=full,
+            min_batches=min_batches, limits=limits, settings=settings, log=log,
+        )
+
+
+def _run_locked(
+    input_dir: Path | str,
+    output_dir: Path | str,
+    *,
+    executor: Executor,
+    batch_size: int,
+    full: bool,
+    min_batches: int,
+    limits: InputLimits | None,
+    settings: dict | None,
+    log: logging.Logger | logging.LoggerAdapter | None,
+) -> RunSummary:
     log = log or logger
     limits = limits or InputLimits.default()
     root = str(input_dir)

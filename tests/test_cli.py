@@ -191,6 +191,7 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
     }
     assert served["flow"].name == "extract-motorsport-series"
     assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default
+    assert served["limit"] == 1  # one flow run at a time: they share the output folder
 
 
 def test_serve_on_an_interval_with_the_run_options(raw_dir, tmp_path, served):
