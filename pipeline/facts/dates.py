@@ -112,8 +112,9 @@ def _locate(
 
 class _Anchors:
     """The explicit dates a date without a year (or a relative one) may take its year from:
-    the nearest preceding one in its sentence, paragraph, section and document, and the first
-    following one in its sentence.
+    the latest one before it in its sentence, paragraph, section and document, by granularity
+    (a date with a day also counts as one with a month and one with a year, so the "year" level
+    is the latest explicit date of any granularity), and the first one after it in its sentence.
 
     Dates are resolved in document order and a resolved date anchors the next ones, so the
     preceding side is kept as they go (``add`` after each), one update per date instead of a
@@ -121,13 +122,8 @@ class _Anchors:
     """
 
     def __init__(self, mentions: list[_Mention]) -> None:
-        self.in_sentence: dict[tuple[int, int], _Mention] = {}
-        self.in_block: dict[int, _Mention] = {}
-        self.in_section: dict[int | None, _Mention] = {}
-        self.last: _Mention | None = None
-        # The latest date of each granularity (a day also counts as a month and a year) per
-        # paragraph and per section, for relative expressions that need one ("the next day").
-        self.finest: dict[tuple[str, int | None, str], _Mention] = {}
+        # (scope, scope key, level) -> the latest date of that level or finer in that scope.
+        self.latest_at: dict[tuple[str, object, str], _Mention] = {}
         # The first explicit date after each one in its sentence, as written (dates after the
         # one being resolved are not resolved yet).
         self.next_in_sentence: list[_Mention | None] = [None] * len(mentions)
@@ -142,50 +138,39 @@ class _Anchors:
 
     def add(self, mention: _Mention) -> None:
         """``mention`` (resolved) precedes the dates still to resolve."""
-        if not mention.explicit:
-            return
-        if mention.block is not None:
-            self.in_sentence[mention.block, mention.sentence] = mention
-            self.in_block[mention.block] = mention
-        self.in_section[mention.section] = mention
-        self.last = mention
-        self._add_finest(mention, _FINER.get(mention.value["granularity"], ()))
+        if mention.explicit:
+            self._add(mention, _FINER.get(mention.value["granularity"], ()))
 
-    def _add_finest(self, mention: _Mention, levels: tuple[str, ...]) -> None:
-        for level in levels:
-            if mention.block is not None:
-                self.finest["block", mention.block, level] = mention
-            self.finest["section", mention.section, level] = mention
-            self.finest["document", None, level] = mention
+    def add_relative(self, mention: _Mention) -> None:
+        """A resolved day ("the next day") anchors the next day counted from it ("and the day
+        following")."""
+        if mention.value["granularity"] == "day" and mention.value["value_start"]:
+            self._add(mention, ("day",))
+
+    def _add(self, mention: _Mention, levels: tuple[str, ...]) -> None:
+        for scope, key in _scope_keys(mention):
+            for level in levels:
+                self.latest_at[scope, key, level] = mention
 
     def latest(
         self, mention: _Mention, level: str, scopes: tuple[str, ...] = _SCOPES
     ) -> _Mention | None:
         """The most recent date of ``level`` or finer before ``mention`` in its paragraph,
         else its section, else the text before it (or only in the ``scopes`` given)."""
-        keys = {"block": mention.block, "section": mention.section, "document": None}
+        keys = dict(_scope_keys(mention))
         for scope in scopes:
-            if scope == "block" and mention.block is None:
-                continue
-            found = self.finest.get((scope, keys[scope], level))
-            if found is not None:
+            if scope in keys and (found := self.latest_at.get((scope, keys[scope], level))):
                 return found
         return None
 
-    def add_relative(self, mention: _Mention) -> None:
-        """A resolved day ("the next day") anchors the next day counted from it ("and the day
-        following")."""
-        if mention.value["granularity"] == "day" and mention.value["value_start"]:
-            self._add_finest(mention, ("day",))
 
-    def before(self, mention: _Mention) -> tuple[_Mention | None, ...]:
-        """Nearest preceding (sentence, paragraph, section, document)."""
-        if mention.block is None:
-            sentence = block = None
-        else:
-            sentence = self.in_sentence.get((mention.block, mention.sentence))
-            block = self.in_block.get(mention.block)
-        return sentence, block, self.in_section.get(mention.section), self.last
+def _scope_keys(mention: _Mention) -> list[tuple[str, object]]:
+    """The scopes a date is in, with their keys: its sentence and paragraph (when it is in
+    one), its section (None: the lead) and the document."""
+    keys: list[tuple[str, object]] = []
+    if mention.block is not None:
+        keys += [("sentence", (mention.block, mention.sentence)), ("block", mention.block)]
+    return keys + [("section", mention.section), ("document", None)]
 
 
 def _year_anchor(
@@ -197,14 +182,14 @@ def _year_anchor(
     whether that one precedes it. In a paragraph or section, a preceding date with a month
     wins over a later bare year: the months and days carry the narrative's time line, a bare
     year is often an aside ("... planned for 1976. On 11 March, ...")."""
-    sentence_before, block_before, section_before, last = anchors.before(mention)
-    if sentence_before is not None:
+    if sentence_before := anchors.latest(mention, "year", ("sentence",)):
         return sentence_before, True
     if anchors.next_in_sentence[index] is not None:
         return anchors.next_in_sentence[index], False
-    if block_before is not None:
-        return anchors.latest(mention, "month", ("block",)) or block_before, True
-    return anchors.latest(mention, "month", ("section",)) or section_before or last, True
+    for scope in ("block", "section"):
+        if any_before := anchors.latest(mention, "year", (scope,)):
+            return anchors.latest(mention, "month", (scope,)) or any_before, True
+    return anchors.latest(mention, "year", ("document",)), True
 
 
 def _resolve_yearless(
