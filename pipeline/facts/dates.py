@@ -32,7 +32,7 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
-from ..nlp.components.dates import calendar_year, iso_value, year_text
+from ..nlp.components.dates import is_calendar_day, iso_value, year_text
 
 __all__ = ["date_records"]
 
@@ -218,13 +218,9 @@ def _resolve_yearless(
 
 
 def _valid_iso(value: str) -> bool:
-    if value.startswith("BC"):  # ``datetime`` holds no year BC
-        value = f"{calendar_year(_year_of(value)):04d}{value[6:]}"
-    try:
-        datetime.date.fromisoformat(value if len(value) == 10 else f"{value[:7]}-01")
-    except ValueError:
-        return False
-    return True
+    """Whether a resolved value with a month ("1941-12", "BC0480-02-29") is in the calendar."""
+    month, day = value.removeprefix("BC")[5:7], value.removeprefix("BC")[8:10]
+    return is_calendar_day(_year_of(value), int(month), int(day or 1))
 
 
 def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:

@@ -68,8 +68,8 @@ __all__ = [
     "DateMatcher",
     "DateRule",
     "ModifierPhrases",
-    "calendar_year",
     "create_date_matcher",
+    "is_calendar_day",
     "iso_value",
     "normalise",
     "parse_cache_info",
@@ -283,12 +283,17 @@ def iso_value(year: int | None, month: int | None = None, day: int | None = None
     return f"{head}-{month:02d}" if day is None else f"{head}-{month:02d}-{day:02d}"
 
 
-def calendar_year(year: int) -> int:
-    """A year ``datetime`` holds with the same calendar as ``year`` (negative: BC, whose leap
-    years are those of the proleptic Gregorian calendar: 1 BC is year 0, a leap year)."""
-    if year > 0:
-        return year
-    return 2000 if calendar.isleap(year + 1) else 2001
+def is_calendar_day(year: int | None, month: int, day: int) -> bool:
+    """Whether ``day`` of ``month`` is in the calendar of ``year`` (negative: BC, with the leap
+    years of the proleptic Gregorian calendar: 1 BC is year 0, a leap year). A leap year stands
+    in for a missing one, so "February 29" is valid (as in dateparser)."""
+    if year is None:
+        year = _YEARLESS_BASE.year
+    elif year < 0:
+        year += 1  # astronomical numbering; calendar.isleap is arithmetic and takes it
+    if not 1 <= month <= 12:
+        return False
+    return 1 <= day <= calendar.mdays[month] + (month == 2 and calendar.isleap(year))
 
 
 def year_text(year: int) -> str:
@@ -352,16 +357,12 @@ def _calendar_part(span: Span, vocab: dict) -> _Part:
 
 def _parse_part(part: _Part) -> tuple[int | None, int | None, int | None] | None:
     """Validate one end whose year, month and day the patterns have already read; a year not
-    written stays None. The calendar check is ``datetime``'s, not a dateparser round trip of
-    the same numbers: a dateparser parse of each new range's ends would cost more than the
+    written stays None. The calendar check is ``is_calendar_day``, not a dateparser round trip
+    of the same numbers: a dateparser parse of each new range's ends would cost more than the
     rest of the component (docs/benchmark.md)."""
     if part.month is None:
         return (part.year, None, None) if part.year is not None else None
-    # A leap year stands in for a missing one, so "February 29" is valid (as in dateparser).
-    year = _YEARLESS_BASE.year if part.year is None else calendar_year(part.year)
-    try:
-        datetime.date(year, part.month, part.day or 1)
-    except ValueError:
+    if not is_calendar_day(part.year, part.month, part.day or 1):
         return None
     return part.year, part.month, part.day
 
