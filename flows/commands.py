@@ -197,19 +197,15 @@ def _run(args: argparse.Namespace) -> int:
 
     if (flow := _flow_or_usage_error(args, "run")) is None:
         return 2
-    try:
-        # Refused before Prefect starts, when another run holds the folder (the run takes the
-        # lock itself, in run_incremental; this is only the early, quiet answer).
-        with output_lock(args.output_dir):
-            pass
-    except OutputInUse as exc:
-        print(f"run refused: {exc}", file=sys.stderr)
-        return EXIT_OUTPUT_IN_USE
     prefect_logger = logging.getLogger("prefect")
     level = prefect_logger.level
     if args.quiet:
         prefect_logger.setLevel(logging.WARNING)
     try:
+        # A folder another run holds is refused here, before Prefect starts (the run takes the
+        # lock itself, in run_incremental; this is only the early, quiet answer).
+        with output_lock(args.output_dir):
+            pass
         with shared_api(), progress.reporting(progress.wanted(args.quiet)):
             summary = flow(**_flow_parameters(args))
     except KeyboardInterrupt:

@@ -378,115 +378,97 @@ def run_incremental(
     per output folder: ``OutputInUse`` when another run holds it (:mod:`pipeline.store.lock`).
     """
     with output_lock(output_dir):
-        return _run_locked(
-            input_dir, output_dir, executor=executor, batch_size=batch_size, full=full,
-            min_batches=min_batches, limits=limits, settings=settings, log=log,
+        log = log or logger
+        limits = limits or InputLimits.default()
+        root = str(input_dir)
+        paths, misnamed = [], {}
+        for path in list_sources(Path(root), exclude=output_dir):
+            if problem := sources.name_problem(path):
+                misnamed[source_name(path, root)] = problem  # never handed to a task
+            else:
+                paths.append(str(path))
+        fingerprints = dict(executor.fingerprint(paths, root))
+        fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
+        store = ResultStore(output_dir)
+        plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
+                              full=full)
+        log.info(
+            "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
+            "(pipeline version %s%s)", len(fingerprints), plan.count("new"), plan.count("changed"),
+            plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
+            plan.version, ", --full" if full else "",
         )
 
+        # Only a lightweight index is kept: results live in the store and are streamed when
+        # publishing, so memory does not grow with the corpus.
+        ok: dict[str, bool] = dict(plan.reused)
+        unstored: dict[str, StoredResult] = {}
+        for source in (s for s in plan.to_extract if s in misnamed):
+            store.save(StoredResult(
+                source=source, sha256=fingerprints[source], version=plan.version,
+                result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
+            ok[source] = False
+        work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
+                          batch_size, min_batches)
+        extracted = len(ok) - len(plan.reused)
+        nlp_builds = 0
+        bar = progress.current()
+        bar.start(total=len(fingerprints), completed=len(ok))
+        try:
+            for number, output in enumerate(
+                    executor.extract(work, root, limits.model_dump(), settings), start=1):
+                batch = BatchOutput.model_validate(output)
+                for stored in batch.documents:
+                    if stored.sha256:
+                        store.save(stored)  # checkpoint: an interrupted run's work is kept
+                    else:
+                        unstored[stored.source] = stored  # unreadable: not stored, retried next run
+                    ok[stored.source] = stored.result.ok
+                extracted += len(batch.documents)
+                nlp_builds += batch.nlp_builds
+                log.info(
+                    "batch %d/%d: %d documents, %d failed, %.2f s in process %d%s",
+                    number, len(work), len(batch.documents), batch.failed, batch.seconds, batch.pid,
+                    " (built the spaCy pipeline)" if batch.nlp_builds else "",
+                )
+                bar.advance(len(batch.documents))
+                del batch, output
+        finally:
+            bar.stop()
 
-def _run_locked(
-    input_dir: Path | str,
-    output_dir: Path | str,
-    *,
-    executor: Executor,
-    batch_size: int,
-    full: bool,
-    min_batches: int,
-    limits: InputLimits | None,
-    settings: dict | None,
-    log: logging.Logger | logging.LoggerAdapter | None,
-) -> RunSummary:
-    log = log or logger
-    limits = limits or InputLimits.default()
-    root = str(input_dir)
-    paths, misnamed = [], {}
-    for path in list_sources(Path(root), exclude=output_dir):
-        if problem := sources.name_problem(path):
-            misnamed[source_name(path, root)] = problem  # never handed to a task
+        manifest = store.read_manifest()
+        json_files = _published_json(manifest)
+        if (not extracted and not plan.removed and manifest.version == plan.version
+                and set(manifest.documents) == set(ok)
+                and _outputs_complete(output_dir, manifest, json_files)):
+            # Nothing changed since the last completed run and its outputs are all there.
+            rows = {name: manifest.rows.get(name, 0) for name in TABLES}
+            _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
+            _remove_stale_temporaries(Path(output_dir) / "parquet")
+            log.info("nothing changed: the published outputs are up to date")
         else:
-            paths.append(str(path))
-    fingerprints = dict(executor.fingerprint(paths, root))
-    fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
-    store = ResultStore(output_dir)
-    plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
-                          full=full)
-    log.info(
-        "%d sources: %d new, %d changed, %d unchanged, %d removed; %d to extract, %d reused "
-        "(pipeline version %s%s)", len(fingerprints), plan.count("new"), plan.count("changed"),
-        plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
-        plan.version, ", --full" if full else "",
-    )
-
-    # Only a lightweight index is kept: results live in the store and are streamed when
-    # publishing, so memory does not grow with the corpus.
-    ok: dict[str, bool] = dict(plan.reused)
-    unstored: dict[str, StoredResult] = {}
-    for source in (s for s in plan.to_extract if s in misnamed):
-        store.save(StoredResult(
-            source=source, sha256=fingerprints[source], version=plan.version,
-            result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
-        ok[source] = False
-    work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
-                      batch_size, min_batches)
-    extracted = len(ok) - len(plan.reused)
-    nlp_builds = 0
-    bar = progress.current()
-    bar.start(total=len(fingerprints), completed=len(ok))
-    try:
-        for number, output in enumerate(
-                executor.extract(work, root, limits.model_dump(), settings), start=1):
-            batch = BatchOutput.model_validate(output)
-            for stored in batch.documents:
-                if stored.sha256:
-                    store.save(stored)  # checkpoint: an interrupted run's work is kept
-                else:
-                    unstored[stored.source] = stored  # unreadable: not stored, retried next run
-                ok[stored.source] = stored.result.ok
-            extracted += len(batch.documents)
-            nlp_builds += batch.nlp_builds
-            log.info(
-                "batch %d/%d: %d documents, %d failed, %.2f s in process %d%s",
-                number, len(work), len(batch.documents), batch.failed, batch.seconds, batch.pid,
-                " (built the spaCy pipeline)" if batch.nlp_builds else "",
-            )
-            bar.advance(len(batch.documents))
-            del batch, output
-    finally:
-        bar.stop()
-
-    manifest = store.read_manifest()
-    json_files = _published_json(manifest)
-    if (not extracted and not plan.removed and manifest.version == plan.version
-            and set(manifest.documents) == set(ok)
-            and _outputs_complete(output_dir, manifest, json_files)):
-        # Nothing changed since the last completed run and its outputs are all there.
-        rows = {name: manifest.rows.get(name, 0) for name in TABLES}
-        _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
-        _remove_stale_temporaries(Path(output_dir) / "parquet")
-        log.info("nothing changed: the published outputs are up to date")
-    else:
-        rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
-    written = sum(ok.values())
-    summary = RunSummary(
-        input_dir=root,
-        output_dir=str(output_dir),
-        pipeline_version=plan.version,
-        documents_read=len(ok),
-        documents_written=written,
-        documents_failed=len(ok) - written,
-        new=plan.count("new"),
-        changed=plan.count("changed"),
-        unchanged=plan.count("unchanged"),
-        removed=len(plan.removed),
-        extracted=extracted,
-        reused=len(plan.reused),
-        nlp_builds=nlp_builds,
-        error_rows=rows["errors"],
-        rows=rows,
-    )
-    log.info(
-        "published %d documents (%d failed, %d error rows); extracted %d, reused %d; "
-        "spaCy pipeline built %d time(s)", summary.documents_read, summary.documents_failed,
-        summary.error_rows, extracted, summary.reused, nlp_builds,
-    )
-    return summary
+            rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
+        written = sum(ok.values())
+        summary = RunSummary(
+            input_dir=root,
+            output_dir=str(output_dir),
+            pipeline_version=plan.version,
+            documents_read=len(ok),
+            documents_written=written,
+            documents_failed=len(ok) - written,
+            new=plan.count("new"),
+            changed=plan.count("changed"),
+            unchanged=plan.count("unchanged"),
+            removed=len(plan.removed),
+            extracted=extracted,
+            reused=len(plan.reused),
+            nlp_builds=nlp_builds,
+            error_rows=rows["errors"],
+            rows=rows,
+        )
+        log.info(
+            "published %d documents (%d failed, %d error rows); extracted %d, reused %d; "
+            "spaCy pipeline built %d time(s)", summary.documents_read, summary.documents_failed,
+            summary.error_rows, extracted, summary.reused, nlp_builds,
+        )
+        return summary
