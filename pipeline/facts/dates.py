@@ -46,6 +46,8 @@ _SCOPES = ("block", "section", "document")
 # the anchor's year (more: the narrative has crossed into the next year).
 _TURN_OF_YEAR = 6
 _FINER = {"day": ("day", "month", "year"), "month": ("month", "year"), "year": ("year",)}
+# The section key of the infobox's dates: none of the reader's sections (None is the lead).
+_INFOBOX_SECTION = -1
 
 
 @dataclass
@@ -59,6 +61,7 @@ class _Mention:
     section: int | None  # index into document.sections
     sentence: int  # token index of the sentence start (the block start without sentences)
     inferred: bool = False  # its year was taken from another date
+    anchors: bool = True  # may give its year to the dates after it
 
     @property
     def explicit(self) -> bool:
@@ -277,10 +280,17 @@ def date_records(doc: Doc) -> list[dict]:
     sections = document.sections if document is not None else ()
     starts = [block.start_char for block in blocks]
     heading_starts = [section.heading_start for section in sections]
-    # The title line's dates come first; they are in no paragraph or section.
+    # The title line's dates come first; they are in no paragraph or section. The infobox's
+    # follow, in a section of their own: a value ("Folded: 2004") is no point of the narrative,
+    # so it gives no year to the text's dates (a year-less one of its own may take the title's).
     mentions = [
         _Mention(start, end, mod, relative, dict(value), None, None, -1)
         for start, end, value, mod, relative in doc._.title_dates or ()
+    ]
+    mentions += [
+        _Mention(start, end, mod, relative, dict(value), None, _INFOBOX_SECTION, -1,
+                 anchors=False)
+        for start, end, value, mod, relative in doc._.infobox_dates or ()
     ]
     for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
         if span._.date_value is None:
@@ -303,13 +313,15 @@ def date_records(doc: Doc) -> list[dict]:
             # as fine as the expression's unit.
             unit = (mention.relative or {}).get("unit", "year")
             mention.value = _resolve_relative(mention, anchors.latest(mention, _LEVELS[unit]))
-            anchors.add_relative(mention)
+            if mention.anchors:
+                anchors.add_relative(mention)
         elif (value["value_start"] or "").startswith("-"):
             anchor, preceding = _year_anchor(mention, index, anchors)
             month_before = anchors.latest(mention, "month") if preceding else None
             mention.value = _resolve_yearless(mention, anchor, month_before)
             mention.inferred = True
-        anchors.add(mention)
+        if mention.anchors:
+            anchors.add(mention)
     text = document.text if document is not None else doc.text
     records = []
     for mention in mentions:

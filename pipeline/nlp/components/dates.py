@@ -2,17 +2,18 @@
 
 Detection is rule-based with spaCy ``Matcher`` patterns from ``data/date_patterns.json``:
 years, "Month D, YYYY", "D Month YYYY", "Month YYYY", bare months, day and month ranges,
-"YYYY–YY" seasons, "from YYYY to YYYY", decades, years BC and AD, named days ("Christmas
-1963") and relative expressions ("the following year", "twelve days later", "later that
-month"). Years from 1900 stand on their own; older ones (from 1000) only where the context says
-they are years (a month or day beside them, "in"/"since"/"of", brackets, a modifier, the end of
-a heading), and any year with an era marker ("493 BC", "AD 70"). Context tokens ("in",
-"season") license a match but stay out of the date's text: "the 2006 season" yields "2006" with
-kind ``season``. Among overlapping readings the longest core wins (``_select``); "veto"
-patterns ("2000 km", "No. 1999", "Formula Renault 2000", "June 24 Hours") drop every date they
-overlap without containing it. The patterns are matched only around each one's rarest
-required token (:class:`~pipeline.nlp.matching.WindowedMatcher`), and values are cached per
-rule and words.
+"YYYY–YY" seasons, "from YYYY to YYYY", "YYYY until YYYY", "30 October and 1 November 2009",
+decades, years BC and AD, named days ("Christmas 1963") and relative expressions ("the
+following year", "twelve days later", "later that month"). Years from 1900 stand on their own;
+older ones (from 1000) only where the context says they are years (a month or day beside them,
+"in"/"since"/"of", brackets, a modifier, the end of a heading), and any year with an era marker
+("493 BC", "AD 70"). Context tokens ("in", "season", a range's opener "from"/"between") license
+a match but stay out of the date's text: "the 2006 season" yields "2006" with kind ``season``,
+"from 1994 to 1996" yields "1994 to 1996". Among overlapping readings the longest core wins
+(``_select``); "veto" patterns ("2000 km", "No. 1999", "Formula Renault 2000", "June 24
+Hours") drop every date they overlap without containing it. The patterns are matched only
+around each one's rarest required token (:class:`~pipeline.nlp.matching.WindowedMatcher`), and
+values are cached per rule and words.
 
 A modifier phrase before a date ("early", "mid-", "the end of", "c."; the ``modifiers`` table)
 joins its text and gives ``Span._.date_modifier`` (the contract's ``mod``: start, mid, end,
@@ -170,7 +171,6 @@ def parse_date_vocabulary(text: str) -> dict[str, Any]:
         "holiday_prepositions": data.get("holiday_prepositions", []),
         "blocking_spans": data.get("blocking_spans", {}),
         "model_makers": data.get("model_makers", {}),
-        "range_openers": frozenset(data["range_openers"]),
         "range_connectors": frozenset(data["range_connectors"]),
         "range_dashes": data["range_dashes"],
     }
@@ -326,14 +326,13 @@ def _number(text: str) -> int:
 
 
 def _split_pair(core: Span, vocabulary: dict) -> tuple[Span, Span] | None:
-    """The two ends of a range: at its dash, or at "to"/"until"/"and" after "from"/"between"."""
-    tokens = list(core)
-    lead = 1 if tokens[0].lower_ in vocabulary["range_openers"] else 0
-    for token in tokens[lead + 1:]:
+    """The two ends of a range: at its dash or its first connector ("to", "until", "and"; the
+    opener "from"/"between" is context, outside the core)."""
+    for token in list(core)[1:]:
         if token.lower_ in vocabulary["range_connectors"] or (
             token.is_punct and token.text in vocabulary["range_dashes"]
         ):
-            return core.doc[core.start + lead:token.i], core.doc[token.i + 1:core.end]
+            return core.doc[core.start:token.i], core.doc[token.i + 1:core.end]
     return None
 
 
@@ -617,7 +616,28 @@ class DateMatcher(RuleComponent):
                  s._.date_value, s._.date_modifier, s._.date_relative)
                 for s in self._dates(self.nlp.make_doc(title.text))
             ]
+        if document is not None and document.infobox:
+            doc._.infobox_dates = self._infobox_dates(document.infobox)
         return doc
+
+    def _infobox_dates(self, fields) -> list[tuple]:
+        """The dates of the infobox values ("Inaugural season: 2012", "Drivers: 30 (2025)"),
+        which the body leaves out: one Doc of the values, a line each, read once; offsets
+        into the source."""
+        lines, origins, offset = [], [], 0
+        for field in fields:
+            lines.append(field.value)
+            origins.append((offset, offset + len(field.value), field.value_start))
+            offset += len(field.value) + 1
+        found = []
+        for span in self._dates(self.nlp.make_doc("\n".join(lines))):
+            for line_start, line_end, source_start in origins:
+                if line_start <= span.start_char and span.end_char <= line_end:
+                    shift = source_start - line_start
+                    found.append((span.start_char + shift, span.end_char + shift,
+                                  span._.date_value, span._.date_modifier, span._.date_relative))
+                    break
+        return found
 
     def _dates(self, doc: Doc) -> list[Span]:
         """The dates of ``doc``, in document order."""
