@@ -1,21 +1,76 @@
-"""Abbreviations as contract records: the definitions the ``abbreviation_detector`` found, and
-the definition a headless lead lost with its bold name.
+"""Abbreviations as contract records: the definitions the ``abbreviation_detector`` found, those
+of the infobox values, and the definition a headless lead lost with its bold name.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc
 
+from ..data import load_json
 from ..ingest.document import SourceDocument
+from ..nlp.acronyms import AcronymRules, long_form_start
 
-__all__ = ["abbreviation_records", "lost_long_form_pair"]
+__all__ = ["abbreviation_records", "infobox_pairs", "lost_long_form_pair"]
+
+# "Long Name (CODE)" items of an infobox value ("Prototype (P), Prototype Challenge (PC)").
+_INFOBOX_ITEM = re.compile(r"(?P<long>[^,;()]+?)\s*\((?P<short>[^()]+)\)")
+
+
+@cache
+def _infobox_rules() -> tuple[AcronymRules, re.Pattern]:
+    """The abbreviation detector's packaged acronym rules and the shape of an infobox code."""
+    data = load_json("abbreviation_rules.json")
+    return AcronymRules.from_data(data), re.compile(data["infobox_short_form_regex"])
+
+
+def infobox_pairs(document: SourceDocument | None) -> list[dict]:
+    """Records of the "Long Name (CODE)" items of the infobox values, which the body leaves
+    out ("GT Classes: GT Le Mans (GTLM), GT Daytona (GTD)"). An infobox item is a definition by
+    its layout, so a one-letter code counts ("Prototype (P)"), but the code must spell the
+    whole name from its first word."""
+    if document is None:
+        return []
+    rules, code_shape = _infobox_rules()
+    records = []
+    for field in document.infobox:
+        for item in _INFOBOX_ITEM.finditer(field.value):
+            short = item["short"].strip()
+            words = item["long"].split()
+            if not words or not code_shape.match(short) or words[0] in rules.skippable:
+                continue
+            if not all(w[:1].isupper() or w[:1].isdigit() or w in rules.skippable
+                       for w in words):
+                continue  # a name: capitalised words, "de" or "of" inside
+            if long_form_start(words, [False] * len(words), short, rules, True) != 0:
+                continue
+            long = " ".join(words)
+            short_start = field.value_start + item.start("short") + (
+                len(item["short"]) - len(item["short"].lstrip()))
+            long_start = field.value_start + item.start("long") + (
+                len(item["long"]) - len(item["long"].lstrip()))
+            records.append({
+                "short": short,
+                "long": long,
+                "start_char": short_start,
+                "end_char": short_start + len(short),
+                "long_start_char": long_start,
+                "long_end_char": long_start + len(item["long"].strip()),
+            })
+    return records
 
 
 def abbreviation_records(doc: Doc) -> list[dict]:
-    """One record per distinct (short, long) pair, in document order of the short form."""
+    """One record per distinct (short, long) pair, in document order of the short form: the
+    infobox's first, then the body's."""
     records, seen = [], set()
+    for record in infobox_pairs(doc._.source_document):
+        key = (record["short"], record["long"])
+        if key not in seen:
+            seen.add(key)
+            records.append(record)
     for long_span, short_span in doc._.abbreviations or ():
         key = (short_span.text, long_span.text)
         if key in seen:

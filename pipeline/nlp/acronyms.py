@@ -7,14 +7,15 @@ form's letters are looked for right to left among the words before it. Unlike sc
 matches characters anywhere in the words, a letter here must start a word (after an elided
 article: "l'Ouest" gives its O): names of bodies and series are acronyms of their words, and
 the stricter test keeps "FIA (Group A and Group B)" from reading as a definition. Function words
-("de", "of") may be passed over without giving a letter.
+("de", "of") may be passed over without giving a letter. In a long form, a word in capitals
+gives all its letters ("GT Le Mans" -> GTLM) and a number word its digit ("Formula Two" -> F2).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 __all__ = ["AcronymRules", "initial", "leftover_words", "letters", "long_form_start",
@@ -30,10 +31,13 @@ class AcronymRules:
 
     skippable: frozenset[str]
     elisions: tuple[str, ...]
+    # number word -> the digit it gives ("two" -> "2"), lower case
+    digits: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict) -> AcronymRules:
-        return cls(frozenset(data["skippable_words"]), tuple(data["elision_prefixes"]))
+        return cls(frozenset(data["skippable_words"]), tuple(data["elision_prefixes"]),
+                   dict(data.get("number_words", {})))
 
     @cached_property
     def _elision_lengths(self) -> tuple[frozenset[str], tuple[int, ...]]:
@@ -58,6 +62,20 @@ def initial(word: str, rules: AcronymRules) -> str:
     return word[:1].lower()
 
 
+def _letters_given(word: str, spelled: list[str], j: int, rules: AcronymRules) -> int:
+    """How many of the letters ``spelled[..j]`` (the last ones still wanted) ``word`` gives, 0
+    for none: a word in capitals its letters ("GT" of GTLM), else its initial, or the digit of a
+    number word ("Two" of F2)."""
+    n = len(word)
+    if 1 < n <= j + 1 and word.isalpha() and word.isupper() and (
+        "".join(spelled[j + 1 - n:j + 1]) == word.lower()
+    ):
+        return n
+    if initial(word, rules) == spelled[j] or rules.digits.get(word.lower()) == spelled[j]:
+        return 1
+    return 0
+
+
 def _names_a_word(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
@@ -78,13 +96,16 @@ def long_form_start(words: Sequence[str], punct: Sequence[bool], short: str,
         return None
     j = len(spelled) - 1
     i = len(words) - 1
-    if initial(words[i], rules) != spelled[j]:
+    if not _letters_given(words[i], spelled, j, rules):
         return None
     start = None
     while i >= 0 and j >= 0:
         word = words[i]
-        if initial(word, rules) == spelled[j]:
-            j -= 1  # one letter per word: "SportsCar" would give two, no name here does
+        given = _letters_given(word, spelled, j, rules)
+        if given:
+            # One letter per word, or all of a word in capitals: "SportsCar" would give two, no
+            # name here does.
+            j -= given
             start = i
         elif word in rules.skippable or punct[i]:
             pass

@@ -42,6 +42,20 @@ def test_long_form_is_found_right_to_left(rules, words, short, long):
     assert start_of(words, short, rules) == long
 
 
+@pytest.mark.parametrize("words, short, long", [
+    ("in the GT Harbour", "GTH", "GT Harbour"),  # a word in capitals gives all its letters
+    ("the old Formula Four", "F4", "Formula Four"),  # a number word gives its digit
+    ("the Nordic Formula Two", "NF2", "Nordic Formula Two"),
+])
+def test_capitals_and_number_words_give_their_letters(rules, words, short, long):
+    assert start_of(words, short, rules) == long
+
+
+def test_capitals_must_give_their_letters_in_order(rules):
+    assert start_of("in the TG Harbour", "GTH", rules) is None
+    assert start_of("the old Formula Five", "F4", rules) is None
+
+
 @pytest.mark.parametrize("words, short", [
     ("run by a club of racing drivers", "ACO"),  # a lower-case content word ends the name
     ("Group A and Group B", "FIA"),  # letters must start words

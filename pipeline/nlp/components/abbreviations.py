@@ -3,9 +3,15 @@
 The ``abbreviation_detector`` component finds
 
 * definitions written beside their long form: "Long Form (LF)", "LF (Long Form)",
-  "Long Form (abbreviated LF)", "Long Form, abbreviated as LF", "Long Form, known as LF";
-* short forms the text uses without defining them, when their long form stands alone elsewhere
-  in the same document ("the JAF" after "the Japan Automobile Federation").
+  "Long Form (abbreviated LF)", "Long Form, abbreviated as LF", "Long Form, known as LF",
+  "Long Form Professional (LF Pro)", "the Long Form series (LF)"; a cue inside a parenthesis
+  glosses the name before it, which may start with the short form ("The BPR Global GT Series
+  (... or simply abbreviated as BPR)");
+* short forms the text uses without defining them ("JAF", "F2", "A.C.O."), when their long
+  form stands alone elsewhere in the same document ("the JAF" after "the Japan Automobile
+  Federation"); a code joined to another by a hyphen ("ST-1") is no such use.
+
+The infobox, which the body leaves out, is read by :mod:`pipeline.facts.abbreviations`.
 
 A short form is matched against the words before it by the Schwartz & Hearst matcher of
 :mod:`pipeline.nlp.acronyms`, within a window of ``min(|SF| + 5, 2 * |SF|)`` words, as
@@ -48,6 +54,7 @@ def parse_rules(text: str) -> dict:
     rules["connectors"] = frozenset(rules["name_connectors"])
     rules["stops"] = frozenset(rules["window_stop_tokens"])
     rules["long_form_end_set"] = frozenset(rules["long_form_end_punctuation"])
+    rules["head_nouns"] = frozenset(rules["head_nouns"])
     rules["acronyms"] = AcronymRules.from_data(rules)
     return rules
 
@@ -92,6 +99,82 @@ def _window(doc: Doc, end: int, short: str, rules: dict) -> list[Token]:
         i -= 1
     words.reverse()
     return words
+
+
+def _clipped_word(text: str, rules: dict) -> bool:
+    """A capitalised word short enough to shorten a long form's last word ("Pro", "Am")."""
+    return text.isalpha() and text.istitle() and 2 <= len(text) <= rules["clipped_word_max"]
+
+
+def _long_form(
+    doc: Doc, end: int, short: str, clipped: str | None, rules: dict
+) -> tuple[int, int] | None:
+    """(start, end) of the long form of ``short`` ending at token ``end``, or None. With
+    ``clipped`` (the second word of "LMGTE Pro"), the last word must begin with it and the
+    code spells the words before. A lower-case head noun may stand between the long form and
+    the short form ("the Grand Touring Prototype series (GTP)")."""
+    words = _window(doc, end, short, rules)
+    if not words:
+        return None
+    if clipped is not None:
+        last = words[-1].text
+        if not (last.lower().startswith(clipped.lower()) and len(last) > len(clipped)):
+            return None
+        first = match_long_form(words[:-1], short, rules)
+    else:
+        first = match_long_form(words, short, rules)
+        if first is None and len(words) > 1 and words[-1].lower_ in rules["head_nouns"] and (
+            words[-1].is_lower
+        ):
+            words = words[:-1]
+            first = match_long_form(words, short, rules)
+    if first is None:
+        return None
+    start = words[first].i
+    # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
+    if (
+        start >= 2
+        and doc[start - 1].text == "-"
+        and doc[start - 2].text in rules["long_form_prefixes"]
+    ):
+        start -= 2
+    elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
+        start -= 1
+    return start, words[-1].i + 1
+
+
+def _open_parenthesis(doc: Doc, i: int) -> int | None:
+    """Index of the parenthesis token ``i`` stands in (opened before it in its sentence and
+    line, not closed before it), or None."""
+    k = i - 1
+    while k >= 0 and "\n" not in doc[k].text:
+        if doc[k].text == ")":
+            return None
+        if doc[k].text == "(":
+            return k
+        if doc[k].is_sent_start:
+            return None
+        k -= 1
+    return None
+
+
+def _named_after(doc: Doc, end: int, short: str, rules: dict) -> tuple[int, int] | None:
+    """(start, end) of a name ending at token ``end`` whose first word is the short form ("the
+    BPR Global GT Series, abbreviated as BPR": the founders' initials lead the name), or None.
+    The name is the run of capitalised words (connectors such as "de" inside) before ``end``."""
+    start = end
+    while start > 0 and len(doc[start - 1].text) and (
+        doc[start - 1].text[:1].isupper() or doc[start - 1].text[:1].isdigit()
+        or doc[start - 1].text in rules["connectors"]
+    ) and not doc[start - 1].is_punct:
+        start -= 1
+    while start < end and (
+        doc[start].lower_ in rules["leading"] or doc[start].text in rules["connectors"]
+    ):
+        start += 1
+    if end - start >= 2 and doc[start].text == short:
+        return start, end
+    return None
 
 
 class AbbreviationDetector(RuleComponent):
@@ -205,6 +288,9 @@ class AbbreviationDetector(RuleComponent):
 
     def _definition(self, doc: Doc, kind: str, start: int, end: int) -> tuple[Span, Span] | None:
         rules = self.rules
+        # The word of a two-word short form that shortens the long form's last word ("LMGTE Pro"
+        # of "... Endurance Professional").
+        clipped = None
         if kind == "PARENS":
             inner = [t for t in doc[start + 1 : end - 1] if not t.is_space]
             if not inner:
@@ -219,6 +305,13 @@ class AbbreviationDetector(RuleComponent):
                 and inner[1].text in rules["parenthesis_separators"]
             ):
                 short = doc[inner[0].i : inner[0].i + 1]  # "Long Form (SF; a translation)"
+            elif (
+                len(inner) == 2
+                and inner[0].check_flag(self.short_flag)
+                and _clipped_word(inner[1].text, rules)
+            ):
+                short = doc[inner[0].i : inner[1].i + 1]  # "Long Form Professional (LFP Pro)"
+                clipped = inner[1].text
             elif start > 0 and doc[start - 1].check_flag(self.short_flag) and len(inner) >= 2:
                 return self._long_in_parens(doc, doc[start - 1 : start], inner, rules)
             else:
@@ -232,21 +325,21 @@ class AbbreviationDetector(RuleComponent):
             or doc[long_end - 1].text in rules["long_form_end_set"]
         ):
             long_end -= 1
-        words = _window(doc, long_end, short.text, rules)
-        first = match_long_form(words, short.text, rules)
-        if first is None:
+        code = short[0].text
+        found = _long_form(doc, long_end, code, clipped, rules)
+        if found is None and kind == "CUE":
+            opening = _open_parenthesis(doc, start)
+            if opening is not None:
+                # "The Long Form (sometimes ..., abbreviated as SF)": the parenthesis glosses
+                # the name before it.
+                found = _long_form(doc, opening, code, None, rules) or _named_after(
+                    doc, opening, code, rules)
+            else:
+                found = _named_after(doc, long_end, code, rules)
+        if found is None:
             return None
-        start = words[first].i
-        # "All" + "Japan Grand Touring Car Championship (JGTC)", also "All-Japan".
-        if (
-            start >= 2
-            and doc[start - 1].text == "-"
-            and doc[start - 2].text in rules["long_form_prefixes"]
-        ):
-            start -= 2
-        elif start >= 1 and doc[start - 1].text in rules["long_form_prefixes"]:
-            start -= 1
-        return doc[start : words[-1].i + 1], short
+        long_span = doc[found[0] : found[1]]
+        return (long_span, short) if long_span.text != short.text else None
 
     @staticmethod
     def _long_in_parens(
@@ -276,18 +369,24 @@ class AbbreviationDetector(RuleComponent):
         token (no Python loop over tokens; words are read as strings, not Token objects)."""
         strings = doc.vocab.strings
         orths = flags[:, 0].tolist()
+        hyphen = strings.add("-")
         candidates: dict[str, int] = {}
         for i in numpy.nonzero(flags[:, 2])[0].tolist():
             text = strings[orths[i]]
-            if text not in defined:
+            # "ST-1", "ST-X": a code joined to another is a name of its own, no use of "ST".
+            joined = (i + 1 < len(orths) and orths[i + 1] == hyphen and not doc[i].whitespace_) or (
+                i > 0 and orths[i - 1] == hyphen and not doc[i - 1].whitespace_)
+            if text not in defined and not joined:
                 candidates.setdefault(text, i)
         if not candidates:
             return []
         acronyms = rules["acronyms"]
-        lengths = {len(letters(short)) for short in candidates}
+        # What each candidate spells ("A.C.O." spells "aco").
+        spelled = {short: "".join(letters(short)) for short in candidates}
+        lengths = {len(key) for key in spelled.values()}
         # Every beginning of a wanted acronym: a run stops being read at the first letter that
         # leads to none.
-        beginnings = {short.lower()[:k] for short in candidates for k in range(1, len(short) + 1)}
+        beginnings = {key[:k] for key in spelled.values() for k in range(1, len(key) + 1)}
         by_letters: dict[str, tuple[int, int]] = {}
         for start, end in _name_runs(
             strings, orths, punct, flags[:, 3], flags[:, 4], rules, lengths
@@ -299,14 +398,18 @@ class AbbreviationDetector(RuleComponent):
             for k in range(first, len(texts)):
                 if texts[k] in rules["skippable"] or punct[start + k]:
                     continue
-                key += initial(texts[k], acronyms)
+                letter = initial(texts[k], acronyms)
+                digit = acronyms.digits.get(texts[k].lower())
+                if key + letter not in beginnings and digit is not None:
+                    letter = digit  # "Formula Two" spells F2
+                key += letter
                 if key not in beginnings:
                     break
             else:
                 by_letters.setdefault(key, (start, end))
         pairs = []
         for short, i in candidates.items():
-            run = by_letters.get(short.lower())
+            run = by_letters.get(spelled[short])
             if run is not None:
                 long_span = Span(doc, *run)
                 if long_span.text != short:

@@ -73,6 +73,36 @@ def pairs(doc) -> set[tuple[str, str]]:
             "Cars ran as Open Wheelers (OW) and Sports Racers (SR) in 1980.",
             ("SR", "Sports Racers"),
         ),
+        (
+            # A word in capitals gives all its letters.
+            "The faster cars ran as GT Harbour (GTH) entries.",
+            ("GTH", "GT Harbour"),
+        ),
+        (
+            # A number word gives its digit.
+            "Its feeder was the Nordic Formula Four (F4) series until 1990.",
+            ("F4", "Formula Four"),
+        ),
+        (
+            # The second word of the short form shortens the long form's last word.
+            "Titles went to Harbour Touring Endurance Amateur (HTE Am) cars.",
+            ("HTE Am", "Harbour Touring Endurance Amateur"),
+        ),
+        (
+            # A lower-case head noun between the long form and its short form.
+            "Similar rules governed the Kestrel Coastal Sports Prototype series (CSP) in Canada.",
+            ("CSP", "Coastal Sports Prototype"),
+        ),
+        (
+            # The cue inside a parenthesis glosses the name before it, led by the short form.
+            ("The KRT Coastal Sprint Series (later called the KRT Sprint Trophy or simply "
+             "abbreviated as KRT) ran for three years."),
+            ("KRT", "KRT Coastal Sprint Series"),
+        ),
+        (
+            "The VMS Harbour Cup, usually abbreviated as VMS, was a club series.",
+            ("VMS", "VMS Harbour Cup"),
+        ),
     ],
 )
 def test_definitions(nlp, text, expected):
@@ -98,6 +128,21 @@ def test_undefined_short_form_linked_to_long_form_elsewhere(nlp):
     assert doc._.short_forms["KMF"] == "Kestrel Motor Federation"
 
 
+def test_undefined_dotted_and_numbered_short_forms(nlp):
+    doc = nlp(
+        "The Auto Velo Club de Brenne was founded in 1921. Its drivers moved up to Formula Three. "
+        "The F3 cars raced at Brenne, and the A.V.C.B. ran the meeting."
+    )
+    assert ("A.V.C.B.", "Auto Velo Club de Brenne") in pairs(doc)
+    assert ("F3", "Formula Three") in pairs(doc)
+
+
+def test_a_code_joined_to_another_is_no_use_of_a_short_form(nlp):
+    # "VE-1" names a class of its own; "VE" is never used alone.
+    doc = nlp("The Varn Endurance series split its cars into VE-1 and VE-2 classes.")
+    assert pairs(doc) == set()
+
+
 def test_undefined_short_form_of_an_all_name(nlp):
     doc = nlp("It replaced the All Korea Sprint Championship in 1992. The KSC had run ten years.")
     assert ("KSC", "All Korea Sprint Championship") in pairs(doc)
@@ -121,6 +166,12 @@ def test_undefined_short_form_needs_the_long_form_standing_alone(nlp):
         "The Kestrel series of motor races (KMR) was short-lived.",
         # The long form must end right before the parenthesis.
         "The Kestrel motor racing team raced in Europe (KMR).",
+        # The second word must shorten the long form's last word.
+        "Titles went to Harbour Touring Endurance Professional (HTE Am) cars.",
+        # A head noun is passed over, but the long form must still end right before it.
+        "The Coastal Sports Prototype Racing series (CSP) was adopted.",
+        # A cue outside a parenthesis: the name must start with the short form.
+        "The Harbour Cup, usually abbreviated as VMS, was a club series.",
     ],
 )
 def test_traps_are_not_definitions(nlp, text):
