@@ -249,7 +249,8 @@ class AbbreviationDetector(RuleComponent):
             seen_short.add(short_span.text)
             pairs.append(pair)
         punct = (lexeme_flags & numpy.uint64(1 << IS_PUNCT)) != 0
-        pairs.extend(self._undefined(doc, flags, punct, seen_short, rules))
+        defined = {short.text: long for long, short in pairs}
+        pairs.extend(self._undefined(doc, flags, punct, defined, rules))
         pairs.sort(key=lambda p: p[1].start)
         doc._.abbreviations = pairs
         doc._.short_forms = {short.text: long.text for long, short in pairs}
@@ -360,28 +361,52 @@ class AbbreviationDetector(RuleComponent):
         doc: Doc,
         flags: numpy.ndarray,
         punct: numpy.ndarray,
-        defined: set[str],
+        defined: dict[str, Span],
         rules: dict,
     ) -> list[tuple[Span, Span]]:
         """Short forms used without a definition, linked to a long form standing alone in the
-        document whose capitalised words give exactly its letters. ``flags``: the columns ORTH,
-        trigger, undefined-short-form shape, name word, connector; ``punct``: IS_PUNCT per
-        token (no Python loop over tokens; words are read as strings, not Token objects)."""
+        document whose capitalised words give exactly its letters; a dotted one ("A.C.O.") only
+        to the long form of its undotted short form ("ACO"): "U.S." and "D.C." are written
+        with dots beside many names with the same initials. ``defined``: short form -> long
+        form of the definitions found. ``flags``: the columns ORTH, trigger,
+        undefined-short-form shape, name word, connector; ``punct``: IS_PUNCT per token (no
+        Python loop over tokens; words are read as strings, not Token objects)."""
         strings = doc.vocab.strings
         orths = flags[:, 0].tolist()
         hyphen = strings.add("-")
         candidates: dict[str, int] = {}
+        dotted: dict[str, int] = {}
         for i in numpy.nonzero(flags[:, 2])[0].tolist():
             text = strings[orths[i]]
             # "ST-1", "ST-X": a code joined to another is a name of its own, no use of "ST".
             joined = (i + 1 < len(orths) and orths[i + 1] == hyphen and not doc[i].whitespace_) or (
                 i > 0 and orths[i - 1] == hyphen and not doc[i - 1].whitespace_)
             if text not in defined and not joined:
-                candidates.setdefault(text, i)
+                (dotted if "." in text else candidates).setdefault(text, i)
+        pairs = self._linked_to_names(doc, strings, orths, flags, punct, candidates, rules)
+        known = {**{short.text: long for long, short in pairs}, **defined}
+        for short, i in dotted.items():
+            long_span = known.get("".join(letters(short)).upper())
+            if long_span is not None:
+                pairs.append((long_span, Span(doc, i, i + 1)))
+        return pairs
+
+    @staticmethod
+    def _linked_to_names(
+        doc: Doc,
+        strings,
+        orths: list[int],
+        flags: numpy.ndarray,
+        punct: numpy.ndarray,
+        candidates: dict[str, int],
+        rules: dict,
+    ) -> list[tuple[Span, Span]]:
+        """The candidates (short form -> first token) whose letters a name standing alone in
+        the document gives, with that name."""
         if not candidates:
             return []
         acronyms = rules["acronyms"]
-        # What each candidate spells ("A.C.O." spells "aco").
+        # What each candidate spells ("F2" spells "f2").
         spelled = {short: "".join(letters(short)) for short in candidates}
         lengths = {len(key) for key in spelled.values()}
         # Every beginning of a wanted acronym: a run stops being read at the first letter that

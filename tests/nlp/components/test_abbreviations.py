@@ -128,13 +128,20 @@ def test_undefined_short_form_linked_to_long_form_elsewhere(nlp):
     assert doc._.short_forms["KMF"] == "Kestrel Motor Federation"
 
 
-def test_undefined_dotted_and_numbered_short_forms(nlp):
+def test_undefined_numbered_short_form(nlp):
+    doc = nlp("Its drivers moved up to Formula Three in 1985. The F3 cars raced at Brenne.")
+    assert ("F3", "Formula Three") in pairs(doc)
+
+
+def test_dotted_short_form_takes_the_long_form_of_its_undotted_one(nlp):
     doc = nlp(
-        "The Auto Velo Club de Brenne was founded in 1921. Its drivers moved up to Formula Three. "
-        "The F3 cars raced at Brenne, and the A.V.C.B. ran the meeting."
+        "The Auto Velo Club de Brenne (AVCB) was founded in 1921. In 1930 the A.V.C.B. ran "
+        "its first meeting, with help from the Ulster Sprint club."
     )
     assert ("A.V.C.B.", "Auto Velo Club de Brenne") in pairs(doc)
-    assert ("F3", "Formula Three") in pairs(doc)
+    # Alone, a dotted form is not linked: "U.S." beside "Ulster Sprint" is no definition.
+    doc = nlp("The Ulster Sprint was held in 1930. Drivers from the U.S. took part.")
+    assert pairs(doc) == set()
 
 
 def test_a_code_joined_to_another_is_no_use_of_a_short_form(nlp):
