@@ -20,25 +20,55 @@ _INFOBOX_ITEM = re.compile(r"(?P<long>[^,;()]+?)\s*\((?P<short>[^()]+)\)")
 
 
 @cache
-def _infobox_rules() -> tuple[AcronymRules, re.Pattern]:
-    """The abbreviation detector's packaged acronym rules and the shape of an infobox code."""
+def _infobox_rules() -> tuple[AcronymRules, re.Pattern, frozenset[str]]:
+    """The abbreviation detector's packaged acronym rules, the shape of an infobox code and the
+    infobox keys whose value is the subject's short form."""
     data = load_json("abbreviation_rules.json")
-    return AcronymRules.from_data(data), re.compile(data["infobox_short_form_regex"])
+    return (AcronymRules.from_data(data), re.compile(data["infobox_short_form_regex"]),
+            frozenset(k.casefold() for k in data["infobox_short_form_keys"]))
+
+
+def _record(short: str, short_start: int, long: str, long_start: int | None) -> dict:
+    return {
+        "short": short,
+        "long": long,
+        "start_char": short_start,
+        "end_char": short_start + len(short),
+        "long_start_char": long_start,
+        "long_end_char": None if long_start is None else long_start + len(long),
+    }
+
+
+def _stripped(text: str, start: int) -> tuple[str, int]:
+    """``text`` without surrounding white space, and where it then starts."""
+    return text.strip(), start + len(text) - len(text.lstrip())
 
 
 def infobox_pairs(document: SourceDocument | None) -> list[dict]:
-    """Records of the "Long Name (CODE)" items of the infobox values, which the body leaves
-    out ("GT Classes: GT Le Mans (GTLM), GT Daytona (GTD)"). An infobox item is a definition by
-    its layout, so a one-letter code counts ("Prototype (P)"), but the code must spell the
-    whole name from its first word."""
+    """Records of the infobox, which the body leaves out: its "Long Name (CODE)" items ("GT
+    Classes: GT Le Mans (GTLM), GT Daytona (GTD)"), and a short-form key ("Abbreviation: FIA")
+    for the title's words it spells. An infobox item is a definition by its layout, so a
+    one-letter code counts ("Prototype (P)"), but the code must spell the whole name from its
+    first word."""
     if document is None:
         return []
-    rules, code_shape = _infobox_rules()
+    rules, code_shape, short_keys = _infobox_rules()
     records = []
     for field in document.infobox:
+        if field.key.strip().casefold() in short_keys and document.title is not None:
+            short, short_start = _stripped(field.value, field.value_start)
+            words = document.title.text.split()
+            first = long_form_start(words, [False] * len(words), short, rules)
+            if code_shape.match(short) and first is not None:
+                long = " ".join(words[first:])
+                offset = document.title.text.rfind(long)
+                records.append(_record(short, short_start, long, None if offset < 0 else (
+                    document.title.start_char + offset)))
+            continue
         for item in _INFOBOX_ITEM.finditer(field.value):
-            short = item["short"].strip()
-            words = item["long"].split()
+            short, short_start = _stripped(item["short"], field.value_start + item.start("short"))
+            long, long_start = _stripped(item["long"], field.value_start + item.start("long"))
+            words = long.split()
             if not words or not code_shape.match(short) or words[0] in rules.skippable:
                 continue
             if not all(w[:1].isupper() or w[:1].isdigit() or w in rules.skippable
@@ -46,19 +76,7 @@ def infobox_pairs(document: SourceDocument | None) -> list[dict]:
                 continue  # a name: capitalised words, "de" or "of" inside
             if long_form_start(words, [False] * len(words), short, rules, True) != 0:
                 continue
-            long = " ".join(words)
-            short_start = field.value_start + item.start("short") + (
-                len(item["short"]) - len(item["short"].lstrip()))
-            long_start = field.value_start + item.start("long") + (
-                len(item["long"]) - len(item["long"].lstrip()))
-            records.append({
-                "short": short,
-                "long": long,
-                "start_char": short_start,
-                "end_char": short_start + len(short),
-                "long_start_char": long_start,
-                "long_end_char": long_start + len(item["long"].strip()),
-            })
+            records.append(_record(short, short_start, long, long_start))
     return records
 
 

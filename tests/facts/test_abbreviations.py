@@ -51,3 +51,16 @@ def test_records_put_the_infobox_pairs_first_and_once():
                                                   nlp))
     assert _pairs(records) == [("P", "Prototype"), ("PL", "Prototype Lite"),
                                ("GTH", "GT Harbeck")]
+
+
+def test_an_abbreviation_key_pairs_the_title_words_it_spells():
+    text = ("= Union Sportive de l'Automobile Norlandaise =\n\nInfobox\n- Abbreviation: USAN\n"
+            "- Founded: 1921\n\nThe union governs motor sport in Norland.\n")
+    (record,) = infobox_pairs(read_text(text, source="t.txt", doc_id="t"))
+    assert (record["short"], record["long"]) == ("USAN",
+                                                 "Union Sportive de l'Automobile Norlandaise")
+    assert text[record["start_char"]:record["end_char"]] == "USAN"
+    assert text[record["long_start_char"]:record["long_end_char"]] == record["long"]
+    # A value that does not spell the title is no pair.
+    assert infobox_pairs(read_text(text.replace("USAN", "NMSU"), source="t.txt",
+                                   doc_id="t")) == []

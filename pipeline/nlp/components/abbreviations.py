@@ -55,6 +55,7 @@ def parse_rules(text: str) -> dict:
     rules["stops"] = frozenset(rules["window_stop_tokens"])
     rules["long_form_end_set"] = frozenset(rules["long_form_end_punctuation"])
     rules["head_nouns"] = frozenset(rules["head_nouns"])
+    rules["long_form_glosses"] = frozenset(rules["long_form_glosses"])
     rules["acronyms"] = AcronymRules.from_data(rules)
     return rules
 
@@ -346,8 +347,12 @@ class AbbreviationDetector(RuleComponent):
     def _long_in_parens(
         doc: Doc, short: Span, inner: list, rules: dict
     ) -> tuple[Span, Span] | None:
-        """ "SF (Long Form)": only names go in parentheses as a long form, so the text inside
-        must be mostly capitalised and give the letters from its first word."""
+        """ "SF (Long Form)", "SF (short for Long Form)": only names go in parentheses as a
+        long form, so the text inside (after a gloss such as "short for") must be mostly
+        capitalised and give the letters from its first word."""
+        glosses = rules["long_form_glosses"]
+        while len(inner) > 2 and inner[0].lower_ in glosses:
+            inner = inner[1:]
         named = sum(1 for t in inner if t.text[:1].isupper())
         if named * 2 < len(inner):
             return None

@@ -74,6 +74,10 @@ def pairs(doc) -> set[tuple[str, str]]:
             ("SR", "Sports Racers"),
         ),
         (
+            "The PEO (short for Pacific Endurance Car Operation) was its organiser.",
+            ("PEO", "Pacific Endurance Car Operation"),
+        ),
+        (
             # A word in capitals gives all its letters.
             "The faster cars ran as GT Harbour (GTH) entries.",
             ("GTH", "GT Harbour"),
