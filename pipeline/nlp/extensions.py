@@ -35,6 +35,10 @@ def register_extensions() -> None:
         # first line is often a heading: "1917", "2003: Invasion"): (start_char, end_char,
         # date_value, date_modifier, date_relative) tuples, offsets into the source.
         Doc.set_extension("title_dates", default=None)
+    if not Doc.has_extension("infobox_entities"):
+        # Entities of the infobox values, which the body leaves out: (start_char, end_char,
+        # label, canonical) tuples, offsets into the source (``motorsport_entities``).
+        Doc.set_extension("infobox_entities", default=None)
     if not Doc.has_extension("abbreviations"):
         # Definitions found in the text: (long form span, short form span) pairs.
         Doc.set_extension("abbreviations", default=None)
