@@ -132,6 +132,11 @@ class MotorsportEntities(RuleComponent):
                 target.setdefault(key, []).append(pattern)
                 if len(pattern) == 1:
                     single_words.add(alias)
+                    if label == "MANUFACTURER" and alias[-1:].islower() and alias[-1] != "s":
+                        # A maker's cars in the plural: "the Ferraris", "two Porsches".
+                        plural = alias + ("es" if alias.endswith(("ch", "sh", "x", "z")) else "s")
+                        self.known.setdefault(fold(plural), (label, canonical))
+                        exact_patterns.setdefault(key, []).append(nlp.make_doc(plural))
         # A one-word known name is no given name here ("Austin", "Victoria", "Nissan").
         self.lexicon = lexicon = parse_lexicon(
             data["lexicon"], data["given_names"], frozenset(single_words)

@@ -261,7 +261,7 @@ class NameShapes:
                 return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
             return None
-        if rule["id"] == "length_of_place" and not self._length_fits(tokens, start, end):
+        if rule.get("check_length") and not self._length_fits(tokens, start, end):
             return None
         if rule["id"] == "class":
             end = self._class_end(tokens, start, end)
@@ -277,6 +277,11 @@ class NameShapes:
             return None
         if rule.get("label_by") and self._generic(tokens, start, end, rule["label_by"]):
             return None
+        if label == "EVENT" and not any(
+            tokens.flags[i] & self.NAME and words[i].lower() not in lexicon["unit_set"]
+            for i in range(start, end)
+        ):
+            return None  # a length and nothing else ("The 1000 km", "to 700 km")
         canonical = self._canonical(tokens, start, end, label)
         return Candidate(start, end, label, canonical, (PATTERN_PRIORITY, rule["order"]))
 
@@ -347,6 +352,17 @@ class NameShapes:
             and words[end] in self.lexicon["person_suffixes"]
         ):
             end += 1  # "Bill France" + "Sr."
+        if (
+            "sponsor" in how
+            and start > 0
+            and space[start - 1]
+            and flags[start - 1] & self.NAME
+            and not flags[start - 1] & self.YEAR
+            and words[start - 1].lower() not in self.lexicon["function_set"]
+            and fold(words[start - 1]) not in self.known
+            and not (start > 1 and flags[start - 2] & self.NAME)
+        ):
+            start -= 1  # "Rolex" + "24 Hours of Daytona": a title sponsor's name
         if "year" in how and label == "EVENT" and start > 0 and flags[start - 1] & self.YEAR:
             start -= 1  # "2010" + "24 Hours of Le Mans"
         return start, end
@@ -465,6 +481,8 @@ class CarNames:
         first = words[i]
         if _YEAR.match(first) or lexicon["class_re"].match(first):
             return None
+        if first.rstrip(".") in lexicon["not_models"]:
+            return None  # "Porsche AG", "Lola Cars": a company
         if not (
             lexicon["model_re"].match(first)
             or first in lexicon["model_words"]
@@ -483,8 +501,18 @@ class CarNames:
                 lexicon["model_re"].match(text)
                 and not _YEAR.match(text)
                 or text in lexicon["model_continuations"]
+                or text in lexicon["model_words"]
             ):
                 i += 1
+            elif (
+                i + 1 < n
+                and space[i]
+                and tokens.flags[i] & self.NAME
+                and lexicon["model_re"].match(words[i + 1])
+                and not _YEAR.match(words[i + 1])
+                and not lexicon["class_re"].match(words[i + 1])
+            ):
+                i += 2  # "Ford Sierra" + "Cosworth RS500": a name and its code
             else:
                 break
         # "GT-R", "RX-7": a hyphen inside the model.
@@ -498,6 +526,14 @@ class CarNames:
             )
         ):
             i += 2
+        if (
+            i < n
+            and space[i - 1]
+            and tokens.flags[i] & self.NAME
+            and words[i].lower() not in lexicon["function_set"]
+            and not any(c.isdigit() for c in first)
+        ):
+            return None  # "Porsche Mobil 1" + "Supercup": part of a longer name
         parts = words[end:i]
         # The tokenizer leaves a sentence's full stop on "962C."; the name has none.
         last = parts[-1] = parts[-1].rstrip(".")
