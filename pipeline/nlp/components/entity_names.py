@@ -290,8 +290,11 @@ class NameShapes:
         would make the Matcher try them at every token)."""
         words, flags, space = tokens.texts, tokens.flags, tokens.space
         n = tokens.length
-        if "org_tail" in how and label == "ORG":
-            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest"
+        if "org_tail" in how and (
+            label == "ORG" or (label == "SERIES" and end < n and words[end] == "of")
+        ):
+            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest",
+            # "World Championship" + "of Makes"
             i = end
             while i < n and i - end < 2 and flags[i] & self.CONN:
                 i += 1

@@ -74,3 +74,14 @@ def test_races_by_length_then_place_and_sponsor(nlp):
 def test_named_straight_is_part_of_a_circuit(nlp):
     assert ("CIRCUIT", "Vallar Straight") in ents(nlp, "Cars reached 400 km/h on the "
                                                        "Vallar Straight.")
+
+
+def test_series_named_with_of(nlp):
+    found = ents(nlp, "Cars of the Valdoria Championship of Makes raced in 1977.")
+    assert ("SERIES", "Valdoria Championship of Makes") in found
+
+
+def test_place_after_the_word_for_its_kind(nlp):
+    found = ents(nlp, "The club was founded in the town of Le Vallar, near the city of "
+                      "Kestrel Bay.")
+    assert {("LOCATION", "Le Vallar"), ("LOCATION", "Kestrel Bay")} <= found
