@@ -39,6 +39,10 @@ def register_extensions() -> None:
         # Dates in the reader's infobox values, which the body leaves out ("Inaugural season:
         # 2012"): tuples as ``title_dates``.
         Doc.set_extension("infobox_dates", default=None)
+    if not Doc.has_extension("infobox_entities"):
+        # Entities of the infobox values, which the body leaves out: (start_char, end_char,
+        # label, canonical) tuples, offsets into the source (``motorsport_entities``).
+        Doc.set_extension("infobox_entities", default=None)
     if not Doc.has_extension("abbreviations"):
         # Definitions found in the text: (long form span, short form span) pairs.
         Doc.set_extension("abbreviations", default=None)

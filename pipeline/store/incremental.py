@@ -47,8 +47,9 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # from stored results on every run, so a change there cannot make a stored result stale.
 # (The data files themselves are hashed apart, by data_fingerprint, on every call.)
 RESULT_PARTS = ("ingest/", "nlp/", "facts/", "contract/", "data/", "extract.py")
-# Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
-RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic")
+# Libraries whose behaviour or data is part of the result (tokenizer, date parsing,
+# validation, the entities' reference given names).
+RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic", "gender-guesser")
 
 Status = Literal["new", "changed", "unchanged"]
 

@@ -35,6 +35,7 @@ keeps candidates as tuples and makes each Span once.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 
 import numpy
@@ -55,6 +56,7 @@ from .entity_names import (
     PATTERN_PRIORITY,
     Candidate,
     CarNames,
+    InfoboxFields,
     NameShapes,
     expand_pattern,
     fold,
@@ -109,7 +111,6 @@ class MotorsportEntities(RuleComponent):
 
     def _load(self, data: Mapping[str, str]) -> None:
         nlp = self.nlp
-        self.lexicon = lexicon = parse_lexicon(data["lexicon"], data["given_names"])
         vocab = nlp.vocab
         self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.folded = PhraseMatcher(vocab, attr="LOWER")
@@ -119,6 +120,7 @@ class MotorsportEntities(RuleComponent):
         self.known: dict[str, tuple[str, str]] = {}
         exact_patterns: dict[str, list[Doc]] = {}
         folded_patterns: dict[str, list[Doc]] = {}
+        single_words: set[str] = set()
         for i, entry in enumerate(parse_jsonl(data["gazetteer"])):
             key = f"G{i}"
             label, canonical = entry["label"], entry["name"]
@@ -128,6 +130,17 @@ class MotorsportEntities(RuleComponent):
                 pattern = nlp.make_doc(alias)
                 target = exact_patterns if len(pattern) == 1 else folded_patterns
                 target.setdefault(key, []).append(pattern)
+                if len(pattern) == 1:
+                    single_words.add(alias)
+                    if label == "MANUFACTURER" and alias[-1:].islower() and alias[-1] != "s":
+                        # A maker's cars in the plural: "the Ferraris", "two Porsches".
+                        plural = alias + ("es" if alias.endswith(("ch", "sh", "x", "z")) else "s")
+                        self.known.setdefault(fold(plural), (label, canonical))
+                        exact_patterns.setdefault(key, []).append(nlp.make_doc(plural))
+        # A one-word known name is no given name here ("Austin", "Victoria", "Nissan").
+        self.lexicon = lexicon = parse_lexicon(
+            data["lexicon"], data["given_names"], frozenset(single_words)
+        )
         for key, patterns in exact_patterns.items():
             self.exact.add(key, patterns)
         for key, patterns in folded_patterns.items():
@@ -146,11 +159,24 @@ class MotorsportEntities(RuleComponent):
             self.matcher.add(key, [pattern], greedy="LONGEST")
         self.shapes = NameShapes(lexicon, self.known, vocab)
         self.cars = CarNames(self.shapes)
+        self.fields = InfoboxFields(self.shapes, self.known)
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
         tokens = TokenTable(doc)
+        candidates = self._candidates(tokens)
+        # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
+        # doc.ents and the span group carry it (read as span._.canonical, see extensions).
+        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in candidates]
+        doc.spans["entities"] = sorted(spans, key=lambda s: (s.start, -s.end))
+        doc.set_ents(self._resolve(candidates, spans))
+        doc._.infobox_entities = self._infobox_entities(doc)
+        return doc
+
+    def _candidates(self, tokens: TokenTable) -> list[Candidate]:
+        """Every candidate of a doc: gazetteer names, cars, patterns, the document's names."""
+        doc = tokens.doc
         hyphens = self.shapes.modifier_hyphens(tokens)
         words = tokens.texts
         candidates: list[Candidate] = []
@@ -178,12 +204,45 @@ class MotorsportEntities(RuleComponent):
 
         candidates = self._after_people(tokens, candidates)
         candidates.extend(self._document_names(tokens, hyphens, candidates))
-        # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
-        # doc.ents and the span group carry it (read as span._.canonical, see extensions).
-        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in candidates]
-        doc.spans["entities"] = sorted(spans, key=lambda s: (s.start, -s.end))
-        doc.set_ents(self._resolve(candidates, spans))
-        return doc
+        return candidates
+
+    def _infobox_entities(self, doc: Doc) -> tuple[tuple[int, int, str, str], ...]:
+        """Entities of the infobox values, which the body leaves out: (start_char, end_char,
+        label, canonical) with offsets into the source. The values are read as one small doc
+        (a line each) by the same rules; a field whose key names what its values are
+        ("Tyre suppliers", "Drivers' champion", "Constructors") makes each listed name an
+        entity of that label (see :class:`~.entity_names.InfoboxFields`)."""
+        document = doc._.source_document
+        if document is None or not document.infobox:
+            return ()
+        fields = [f for f in document.infobox if self.fields.read(f.key) and f.value.strip()]
+        if not fields:
+            return ()
+        # The values joined by line breaks; a value's characters keep their source offsets
+        # by one shift each.
+        starts, parts, at = [], [], 0
+        for field in fields:
+            starts.append(at)
+            parts.append(field.value)
+            at += len(field.value) + 1
+        values = self.nlp.make_doc("\n".join(parts))
+        values._.short_forms = doc._.short_forms
+        tokens = TokenTable(values)
+        candidates = self._candidates(tokens)
+        listed = self.fields.listed(tokens, [(f.key, s) for f, s in zip(fields, starts)])
+        if listed:
+            # The key says what the listed names are: other readings of them give way.
+            covered = {i for c in listed for i in range(c.start, c.end)}
+            candidates = [c for c in candidates
+                          if not any(i in covered for i in range(c.start, c.end))] + listed
+        found = []
+        token_starts, token_ends = tokens.starts, tokens.ends
+        for c in filter_spans(sorted(candidates, key=lambda c: c.priority)):
+            begin, finish = token_starts[c.start], token_ends[c.end - 1]
+            n = bisect_right(starts, begin) - 1
+            shift = fields[n].value_start - starts[n]
+            found.append((begin + shift, finish + shift, c.label, c.canonical))
+        return tuple(sorted(found))
 
     @staticmethod
     def _after_people(tokens: TokenTable, candidates: list[Candidate]) -> list[Candidate]:

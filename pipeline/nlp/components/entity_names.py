@@ -11,12 +11,15 @@ token table.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_UPPER, LIKE_NUM
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from ...data import parse_json, parse_lines
+from ...data.reference import reference_given_names
 from ..lexeme_flags import flag_specs, lexeme_flag
 from ..tokens import TokenTable
 
@@ -27,6 +30,7 @@ __all__ = [
     "PATTERN_PRIORITY",
     "Candidate",
     "CarNames",
+    "InfoboxFields",
     "NameShapes",
     "expand_pattern",
     "fold",
@@ -41,14 +45,33 @@ CAR_PRIORITY = 3
 
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_KEY_WORD = re.compile(r"[^\W\d_]+")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
 
-def parse_lexicon(lexicon_text: str, given_names_text: str) -> dict:
-    """The lexicon (``entity_lexicon.json``) with the given names (``entity_given_names.txt``)
-    and the sets and look-ups made from them."""
+def parse_lexicon(
+    lexicon_text: str, given_names_text: str, not_given: frozenset[str] = frozenset()
+) -> dict:
+    """The lexicon (``entity_lexicon.json``) with the given names and the sets and look-ups
+    made from them. Given names are the reference list (:mod:`pipeline.data.reference`) and
+    the supplement ``entity_given_names.txt``, less the words that are more often something
+    else: ``not_given`` (the caller's known names: "Austin", "Victoria"), English stop words
+    ("Will", "May"), the lexicon's function words and ``not_given_names`` (months, titles)."""
     lexicon = dict(parse_json(lexicon_text))
-    lexicon["given_names"] = list(parse_lines(given_names_text))
+    excluded = not_given | frozenset(lexicon["not_given_names"])
+    lowered = (
+        STOP_WORDS
+        | frozenset(lexicon["function_words"])
+        | frozenset(lexicon["name_connectors"])
+    )
+    lexicon["given_names"] = sorted(
+        name
+        for name in reference_given_names() | frozenset(parse_lines(given_names_text))
+        if name[:1].isupper()
+        and not name.isupper()
+        and name not in excluded
+        and name.lower() not in lowered
+    )
     # Which lexicon list gives which label to a name ending (or opening) with one of its words.
     head_lists = list(lexicon["head_list_labels"].items())
     prefix_lists = list(lexicon["prefix_list_labels"].items())
@@ -238,7 +261,7 @@ class NameShapes:
                 return None  # "Grand" opens a race name only in "Grand Prix of ..."
         if label is None:
             return None
-        if rule["id"] == "length_of_place" and not self._length_fits(tokens, start, end):
+        if rule.get("check_length") and not self._length_fits(tokens, start, end):
             return None
         if rule["id"] == "class":
             end = self._class_end(tokens, start, end)
@@ -254,6 +277,11 @@ class NameShapes:
             return None
         if rule.get("label_by") and self._generic(tokens, start, end, rule["label_by"]):
             return None
+        if label == "EVENT" and not any(
+            tokens.flags[i] & self.NAME and words[i].lower() not in lexicon["unit_set"]
+            for i in range(start, end)
+        ):
+            return None  # a length and nothing else ("The 1000 km", "to 700 km")
         canonical = self._canonical(tokens, start, end, label)
         return Candidate(start, end, label, canonical, (PATTERN_PRIORITY, rule["order"]))
 
@@ -262,8 +290,11 @@ class NameShapes:
         would make the Matcher try them at every token)."""
         words, flags, space = tokens.texts, tokens.flags, tokens.space
         n = tokens.length
-        if "org_tail" in how and label == "ORG":
-            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest"
+        if "org_tail" in how and (
+            label == "ORG" or (label == "SERIES" and end < n and words[end] == "of")
+        ):
+            # "Sports Car Club" + "of America", "Automobile Club" + "de l'Ouest",
+            # "World Championship" + "of Makes"
             i = end
             while i < n and i - end < 2 and flags[i] & self.CONN:
                 i += 1
@@ -324,6 +355,17 @@ class NameShapes:
             and words[end] in self.lexicon["person_suffixes"]
         ):
             end += 1  # "Bill France" + "Sr."
+        if (
+            "sponsor" in how
+            and start > 0
+            and space[start - 1]
+            and flags[start - 1] & self.NAME
+            and not flags[start - 1] & self.YEAR
+            and words[start - 1].lower() not in self.lexicon["function_set"]
+            and fold(words[start - 1]) not in self.known
+            and not (start > 1 and flags[start - 2] & self.NAME)
+        ):
+            start -= 1  # "Rolex" + "24 Hours of Daytona": a title sponsor's name
         if "year" in how and label == "EVENT" and start > 0 and flags[start - 1] & self.YEAR:
             start -= 1  # "2010" + "24 Hours of Le Mans"
         return start, end
@@ -331,7 +373,8 @@ class NameShapes:
     def _person_end(self, tokens: TokenTable, start: int, end: int) -> int:
         """A given name, particles ("de la"), and one surname; two names when the first is also
         a given name ("Juan Manuel Fangio") or joined by a hyphen ("Jean-Pierre Jarier"). A
-        head word ("Team", "Racing") ends the name."""
+        head word ("Team", "Racing", "Park") ends the name; with no surname before it, or a
+        surname without a small letter ("Mark IV", "Max GT3"), there is no person (``start``)."""
         lexicon = self.lexicon
         words, flags = tokens.texts, tokens.flags
         names_left = 1
@@ -353,7 +396,9 @@ class NameShapes:
             if text in lexicon["given_name_set"] or words[i - 1] == "-":
                 names_left += 1
             i += 1
-        return last_name + 1 if last_name is not None else end
+        if last_name is None or words[last_name] == words[last_name].upper():
+            return start
+        return last_name + 1
 
     def _class_end(self, tokens: TokenTable, start: int, end: int) -> int | None:
         """Check the parts of a class match: "Group"/"Class"/"Gr." take a letter or code
@@ -439,6 +484,8 @@ class CarNames:
         first = words[i]
         if _YEAR.match(first) or lexicon["class_re"].match(first):
             return None
+        if first.rstrip(".") in lexicon["not_models"]:
+            return None  # "Porsche AG", "Lola Cars": a company
         if not (
             lexicon["model_re"].match(first)
             or first in lexicon["model_words"]
@@ -457,8 +504,18 @@ class CarNames:
                 lexicon["model_re"].match(text)
                 and not _YEAR.match(text)
                 or text in lexicon["model_continuations"]
+                or text in lexicon["model_words"]
             ):
                 i += 1
+            elif (
+                i + 1 < n
+                and space[i]
+                and tokens.flags[i] & self.NAME
+                and lexicon["model_re"].match(words[i + 1])
+                and not _YEAR.match(words[i + 1])
+                and not lexicon["class_re"].match(words[i + 1])
+            ):
+                i += 2  # "Ford Sierra" + "Cosworth RS500": a name and its code
             else:
                 break
         # "GT-R", "RX-7": a hyphen inside the model.
@@ -472,6 +529,14 @@ class CarNames:
             )
         ):
             i += 2
+        if (
+            i < n
+            and space[i - 1]
+            and tokens.flags[i] & self.NAME
+            and words[i].lower() not in lexicon["function_set"]
+            and not any(c.isdigit() for c in first)
+        ):
+            return None  # "Porsche Mobil 1" + "Supercup": part of a longer name
         parts = words[end:i]
         # The tokenizer leaves a sentence's full stop on "962C."; the name has none.
         last = parts[-1] = parts[-1].rstrip(".")
@@ -481,3 +546,149 @@ class CarNames:
             part + (" " if space[j] else "") for j, part in enumerate(parts, end)
         ).strip()
         return Candidate(start, i, "CAR", f"{maker} {model_text}", (CAR_PRIORITY, 0))
+
+
+class InfoboxFields:
+    """Infobox fields: which are read at all, and the names a field lists when its key says
+    what they are ("Tyre suppliers: Michelin, Dunlop", "Teams' champion: P: Action Racing GT:
+    Brenner Motorsport", "Drivers' champion: P: Ann Lee Bo Smith", people run together)."""
+
+    def __init__(self, shapes: NameShapes, known: dict[str, tuple[str, str]]) -> None:
+        lexicon = shapes.lexicon
+        self.shapes, self.known, self.lexicon = shapes, known, lexicon
+        self.skipped = frozenset(lexicon["infobox_skipped_key_words"])
+        self.key_labels = lexicon["infobox_key_labels"]
+        self.separators = frozenset(lexicon["infobox_list_separators"])
+
+    @staticmethod
+    def _key_words(key: str) -> list[str]:
+        return _KEY_WORD.findall(key.casefold())
+
+    def read(self, key: str) -> bool:
+        """Whether a field's value is read for entities: not a logo, a website, a class list
+        (the classes are read from the infobox apart)."""
+        return not any(word in self.skipped for word in self._key_words(key))
+
+    def label(self, key: str) -> str | None:
+        """The label of the names a field lists, by the first word of its key that says it."""
+        return next((self.key_labels[w] for w in self._key_words(key) if w in self.key_labels),
+                    None)
+
+    def listed(self, tokens: TokenTable, fields: list[tuple[str, int]]) -> list[Candidate]:
+        """The names listed in the fields with a labelling key; ``fields`` are (key, character
+        offset of the value in the doc) in order."""
+        found: list[Candidate] = []
+        token_starts = tokens.starts
+        for n, (key, begin) in enumerate(fields):
+            label = self.label(key)
+            if label is None:
+                continue
+            finish = fields[n + 1][1] if n + 1 < len(fields) else len(tokens.doc.text) + 1
+            first = bisect_left(token_starts, begin)
+            last = bisect_left(token_starts, finish)
+            for start, end in self._segments(tokens, first, last):
+                if label == "PERSON":
+                    found.extend(self._people(tokens, start, end))
+                else:
+                    found.append(self._candidate(tokens, start, end, label))
+        return found
+
+    def _candidate(self, tokens: TokenTable, start: int, end: int, label: str) -> Candidate:
+        text = tokens.text(start, end)
+        known = self.known.get(fold(text))
+        canonical = known[1] if known is not None and known[0] == label else text
+        return Candidate(start, end, label, canonical, (DOCUMENT_PRIORITY, 0))
+
+    def _segments(self, tokens: TokenTable, first: int, last: int) -> list[tuple[int, int]]:
+        """The items of a list value: runs between separators ("," "|" "and" a line break)
+        and sub-labels ("GTLM:"), kept when they have the shape of a name."""
+        words, flags = tokens.texts, tokens.flags
+        shapes = self.shapes
+        items: list[tuple[int, int]] = []
+        run: list[int] = []
+
+        def close() -> None:
+            if run:
+                item = self._item(tokens, run[0], run[-1] + 1)
+                if item is not None:
+                    items.append(item)
+                run.clear()
+
+        i = first
+        while i < last:
+            word = words[i]
+            if i + 1 < last and words[i + 1] == ":":
+                close()  # a sub-label: "P:", "GTLM:", "Note:"
+                i += 2
+                continue
+            if word in self.separators or flags[i] & shapes.SPACE:
+                close()
+            else:
+                run.append(i)
+            i += 1
+        close()
+        return items
+
+    def _item(self, tokens: TokenTable, start: int, end: int) -> tuple[int, int] | None:
+        """A run of name words (capitalised, or connectors inside), no digits, at most six
+        tokens, not only generic words ("About 20", "The constructors in bold" are no names)."""
+        shapes = self.shapes
+        words, flags = tokens.texts, tokens.flags
+        start = shapes._trim(tokens, start, end)
+        if start >= end or end - start > 6:
+            return None
+        if not flags[start] & shapes.NAME or not flags[end - 1] & shapes.NAME:
+            return None
+        for i in range(start, end):
+            if not flags[i] & (shapes.NAMEJ | shapes.CONN) or any(c.isdigit() for c in words[i]):
+                return None
+        if all(words[i] in self.lexicon["generic_set"] for i in range(start, end)):
+            return None
+        return start, end
+
+    def _people(self, tokens: TokenTable, start: int, end: int) -> list[Candidate]:
+        """People run together in one item ("Ann Lee Bo Smith"): the item cut into names of
+        two or three words, preferring names that open with a given name and two words."""
+        words, flags = tokens.texts, tokens.flags
+        given = self.lexicon["given_name_set"]
+        # Name words as token ranges: connectors ("van der") join the word after them, a
+        # hyphen ("Jean-Pierre") the words on either side.
+        spans: list[list[int]] = []
+        pending: int | None = None
+        i = start
+        while i < end:
+            if words[i] == "-" and spans:
+                spans[-1][1] = min(i + 2, end)
+                i += 2
+                continue
+            if flags[i] & self.shapes.CONN:
+                pending = i if pending is None else pending
+                i += 1
+                continue
+            spans.append([i if pending is None else pending, i + 1])
+            pending = None
+            i += 1
+        m = len(spans)
+        # best[k]: (score, cuts) of the first k words cut into names.
+        best: list[tuple[float, tuple[int, ...]] | None] = [None] * (m + 1)
+        best[0] = (0.0, ())
+        for k in range(2, m + 1):
+            for size in (2, 3):
+                before = best[k - size] if k - size >= 0 else None
+                if before is None:
+                    continue
+                opener = words[spans[k - size][0]]
+                score = before[0] + (2 if opener in given else 0) - (1 if size == 3 else 0)
+                if best[k] is None or score > best[k][0]:
+                    best[k] = (score, (*before[1], k))
+        if best[m] is None:
+            return []
+        people, previous = [], 0
+        for cut in best[m][1]:
+            people.append(
+                Candidate(spans[previous][0], spans[cut - 1][1], "PERSON",
+                          tokens.text(spans[previous][0], spans[cut - 1][1]),
+                          (DOCUMENT_PRIORITY, 0))
+            )
+            previous = cut
+        return people
