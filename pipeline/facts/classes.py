@@ -44,6 +44,10 @@ CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|[- ]?(?:Pro|Am|Pro-Am))$")
 # Infobox keys that list classes: "Classes", "Class", "Lmp Classes", "Gt Classes".
 INFOBOX_CLASS_KEY = re.compile(r"^(?P<group>.*?)\s*\bclass(?:es)?$", re.IGNORECASE)
 INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/&]|\band\b)\s*")
+# A section heading naming an era of the series by the class it ran: "Formula Two (1978–1986)",
+# "Super Touring era (1991–2000)".
+ERA_HEADING = re.compile(
+    r"^(?P<name>[^()]+?)(?:\s+era)?\s*\(\d{4}\s*[–—-]\s*(?:\d{2,4}|present)\)$")
 # An infobox value with its code in brackets: "GT Daytona (GTD)".
 INFOBOX_CODED_VALUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<code>[A-Z][A-Za-z0-9-]*)\)$")
 
@@ -522,6 +526,17 @@ def _infobox_classes(document: SourceDocument, vocab) -> list[dict]:
 
 
 
+def _era_classes(document: SourceDocument, vocab) -> list[str]:
+    """Classes that name eras of the series in its section headings: a heading that is a class
+    name with the years it ran ("Formula 2000 (1973–1977)")."""
+    names = []
+    for section in document.sections:
+        m = ERA_HEADING.match(section.heading.strip())
+        if m and name_label(vocab, m.group("name")):
+            names.append(m.group("name"))
+    return names
+
+
 def _outside_classes(refs: References, doc: Doc) -> References:
     """The references less those inside a class mention: the series' short form "ST" in the
     class "ST-1" names the class, not the series."""
@@ -578,6 +593,8 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
         for name in filter(None, (entry["name"], entry["parent"])):
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
+    for name in _era_classes(document, doc.vocab):
+        add(name)
     listed_together: list[set[str]] = []
     if structure["enumerations"]:
         ownership = Ownership(context)
@@ -642,5 +659,8 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
             or next((c for e in record["equivalents"]
                      if (c := class_category(e, labels.get(e)))), None)
         )
+    # A class an own class is equated with is that class's counterpart under another body's
+    # rules ("ST-X", formerly Group GT3), not an own class as well.
+    counterparts = {e for r in records.values() for e in r["equivalents"]}
     return [{k: v for k, v in r.items() if k != "code"}
-            for name, r in records.items() if name not in parents]
+            for name, r in records.items() if name not in parents and name not in counterparts]

@@ -320,14 +320,15 @@ class Ownership:
     def owns_class_mention(self, refs: References, start: int, end: int) -> bool:
         """Whether a class named in passing at tokens [start, end) ("Group 5 cars were admitted
         into the series") is the subject's: no other series is the nearest named before it in
-        its sentence (within the lead-in bound), and none follows right after it ("the GT1
+        its sentence (within the lead-in bound), and none starts right after it ("the GT1
         class of the X Championship")."""
         sent = self.ctx.sent(start)
         lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])
         if refs.nearest_before(lo, start, series=True) is False:
             return False
         after = min(sent.end, end + class_cues()["owner_after_max_tokens"])
-        return refs.nearest_before(end, after, first=True, series=True) is not False
+        following = refs.index[bisect_left(refs.starts, end):bisect_left(refs.starts, after)]
+        return not any(not ours and series for _, _, ours, _, series in following)
 
     def _other_series_after(self, refs: References, end: int) -> bool:
         """Whether the first series named in tokens [end, sentence end) is another one."""
