@@ -33,6 +33,8 @@ def document_facts(doc: Doc) -> dict:
         "abbreviations": abbreviations,
         "entities": entity_records(doc),
         "dates": dates,
-        "classes": class_records(doc, context=context),
+        "classes": class_records(doc, context=context, own_names=[
+            n for n in [series.get("name"), *series.get("aliases", []),
+                        *series.get("former_names", [])] if n]),
         "series": series,
     }

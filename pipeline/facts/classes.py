@@ -31,10 +31,11 @@ from ..nlp.components.classes import (
     class_name_at,
     description_category,
     name_label,
+    split_class_names,
 )
 from ..nlp.tokens import FirstWords, Sentences, TokenTable
 from .context import FactContext
-from .ownership import Ownership, foreign_sections, in_ranges
+from .ownership import Ownership, References, foreign_sections, in_ranges
 
 __all__ = ["class_records", "class_structure"]
 
@@ -42,7 +43,13 @@ __all__ = ["class_records", "class_structure"]
 CHILD_SUFFIX = re.compile(r"^(?:\d{1,3}|[A-Z]|[- ]?(?:Pro|Am|Pro-Am))$")
 # Infobox keys that list classes: "Classes", "Class", "Lmp Classes", "Gt Classes".
 INFOBOX_CLASS_KEY = re.compile(r"^(?P<group>.*?)\s*\bclass(?:es)?$", re.IGNORECASE)
-INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
+INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/&]|\band\b)\s*")
+# A section heading naming an era of the series by the class it ran: "Formula Two (1978–1986)",
+# "Super Touring era (1991–2000)".
+ERA_HEADING = re.compile(
+    r"^(?P<name>[^()]+?)(?:\s+era)?\s*\(\d{4}\s*[–—-]\s*(?:\d{2,4}|present)\)$")
+# An infobox value with its code in brackets: "GT Daytona (GTD)".
+INFOBOX_CODED_VALUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<code>[A-Z][A-Za-z0-9-]*)\)$")
 
 
 @dataclass
@@ -54,8 +61,16 @@ class ClassItem:
     label: str
     start: int  # token index of the first mention
     end: int  # token index after the last token (closing bracket included)
-    long_form: str | None = None
+    code: str | None = None  # the code in brackets after a long name: "GT Daytona (GTD)"
     bracketed: list[str] = field(default_factory=list)  # other classes in brackets: equivalents
+    parent: str | None = None  # the group the list names: "the Prototype classes (P1 and P2)"
+    # The classes a range names after the first: "ST-1 to ST-4" -> ST-2, ST-3, ST-4.
+    also: list[str] = field(default_factory=list)
+    equivalent_of: list[str] = field(default_factory=list)  # "X, now called Y": Y = X
+
+
+# A numbered class code: its stem and number ("ST-4" -> "ST-", 4).
+NUMBERED = re.compile(r"^(?P<stem>.*?)(?P<number>\d{1,2})$")
 
 
 @cache
@@ -68,8 +83,9 @@ def _word_set(key: str) -> frozenset[str]:
 
 
 def _items(tokens: TokenTable, spans: list[Span]) -> list[ClassItem]:
-    """Mentions grouped with a bracket that follows them: "Grand Touring (GT)" is one class
-    named by its code; "Class C (C2)" is Class C with C2 as a bracketed equivalent."""
+    """Mentions grouped with a bracket that follows them: "Grand Touring (GT)" is one class,
+    named by its long name with its code; "Class C (C2)" is Class C with C2 as a bracketed
+    equivalent."""
     items: list[ClassItem] = []
     n = 0
     while n < len(spans):
@@ -91,14 +107,34 @@ def _items(tokens: TokenTable, spans: list[Span]) -> list[ClassItem]:
             if close is not None and len(inner) == 1 and inner[0].start == span.end + 1:
                 code = inner[0]._
                 if mention.class_long_form and code.class_family == mention.class_family:
-                    item.long_form, item.name = item.name, code.class_name
+                    item.code = code.class_name
                 else:
                     item.bracketed.append(code.class_name)
                 item.end = close + 1
                 n += 1
         items.append(item)
         n += 1
-    return items
+    return _ranges(tokens, items)
+
+
+def _ranges(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
+    """A range of numbered classes is one item naming them all: "ST-1 to ST-4" -> ST-1 (also
+    ST-2, ST-3, ST-4). Both ends must share their stem, the numbers a short rising run."""
+    words = _word_set("range_words")
+    out: list[ClassItem] = []
+    for item in items:
+        last = out[-1] if out else None
+        if (last is not None and item.start == last.end + 1
+                and tokens.words[last.end].lower_ in words and not last.also
+                and (a := NUMBERED.match(last.name)) and (b := NUMBERED.match(item.name))
+                and a.group("stem") == b.group("stem")
+                and 0 < int(b.group("number")) - int(a.group("number")) <= 9):
+            stem, first = a.group("stem"), int(a.group("number"))
+            last.also = [f"{stem}{k}" for k in range(first + 1, int(b.group("number")) + 1)]
+            last.end = item.end
+            continue
+        out.append(item)
+    return out
 
 
 def _runs(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
@@ -142,19 +178,83 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
             found = _parse_list(tokens, j + 1, sent_end, by_start)
             strong = opener in cues["strong_openers"]
             if len(found) >= 2 and (strong or any(i.family != "NAME" for i in found)):
+                if j == noun + 1 and (group := _group_before(tokens, noun, items)):
+                    for item in found:
+                        item.parent = group
                 lists.append(found)
                 taken.add(j + 1)
                 break
     return lists
 
 
+def _appositions(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
+    """A class named in apposition to a class noun: "a fifth class, ST-5, was added"."""
+    nouns = _word_set("apposition_nouns")
+    words = tokens.words
+    found = []
+    for item in items:
+        if (item.start >= 2 and words[item.start - 1].text == ","
+                and words[item.start - 2].lower_ in nouns
+                and (item.end >= tokens.length or words[item.end].text in (",", ".", "("))):
+            found.append(item)
+    return found
+
+
+def _renames(tokens: TokenTable, items: list[ClassItem],
+             sents: Sentences) -> list[list[ClassItem]]:
+    """Names a class went by: "Group GT3, originally called ST-GT3 but now labelled ST-X" gives
+    ST-GT3 and ST-X, the last the current name, equal to the class named first (another body's,
+    when of another family); "GTLM and GTD (formerly GT2 and GT1)" gives the former names."""
+    naming, words = _word_set("naming_words"), tokens.words
+    found = []
+    for n, head in enumerate(items):
+        sent_end = sents.bounds(head.start)[1]
+        names: list[ClassItem] = []
+        pos = head.end
+        for item in items[n + 1:]:
+            if item.start >= sent_end:
+                break
+            between = words[pos:item.start]
+            if not (0 < len(between) <= 5 and any(t.lower_ in naming for t in between)):
+                break
+            names.append(item)
+            pos = item.end
+        if names:
+            current = names[-1]
+            if head.family != current.family:
+                current.equivalent_of = [head.name]
+            found.append(names)
+    return found
+
+
+def _group_before(tokens: TokenTable, noun: int, items: list[ClassItem]) -> str | None:
+    """The group a plural class noun names right before its list: "the Grand Touring classes
+    (GT1 and GT2)" -> Grand Touring, "the Prototype classes: P1 and P2" -> Prototype. Counts
+    ("four classes") and series names ("the Eastern Cup classes") are no group."""
+    if tokens.words[noun].lower_ not in _word_set("group_nouns"):
+        return None
+    for item in items:
+        if item.end == noun:
+            return item.name
+    start = noun
+    while start > max(0, noun - 3) and tokens.words[start - 1].is_title and not (
+            tokens.doc[start - 1].is_sent_start):
+        start -= 1
+    words = tokens.words[start:noun]
+    if start == noun or any(w.lower_ in class_cues()["series_keywords"] for w in words):
+        return None
+    return class_name_at(tokens, start, noun)
+
+
 def _parse_list(tokens: TokenTable, i: int, limit: int,
                 by_start: dict[int, ClassItem]) -> list[ClassItem]:
     words = tokens.words
     articles, conjunctions = _word_set("articles"), _word_set("conjunctions")
+    bodies = _word_set("regulation_bodies")
     found: list[ClassItem] = []
     while i < limit:
-        while i < limit and (words[i].lower_ in articles or words[i].is_space):
+        while i < limit and (words[i].lower_ in articles or words[i].is_space
+                             or words[i].text in bodies and i + 1 in by_start):
             i += 1
         if i >= limit:
             break
@@ -173,9 +273,9 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
             code = by_start.get(end + 1)
             if (end + 1 < limit and words[end].text == "(" and code
                     and words[code.end].text == ")"):
-                # "GT Daytona (GTD)": the class goes by its code.
-                item = ClassItem(code.name, code.family, code.label, i, code.end + 1,
-                                 long_form=name)
+                # "GT Daytona (GTD)": the long name with its code.
+                item = ClassItem(name, code.family, code.label, i, code.end + 1,
+                                 code=code.name)
         else:
             break
         found.append(item)
@@ -200,10 +300,67 @@ def _closes_enumeration(tokens: TokenTable, run: list[ClassItem], sents: Sentenc
     end = run[-1].end
     if end >= sent_end or tokens.words[end].lower_ not in cues["enumeration_nouns"]:
         return False
-    before = tokens.words[max(sent_start, run[0].start - 4):run[0].start]
+    return not _compared(tokens, run[0].start, sent_start)
+
+
+def _compared(tokens: TokenTable, start: int, sent_start: int, window: int = 4) -> bool:
+    """The text gives the class to another owner just before it ("IMSA's GTS") or compares
+    with it (within ``window`` tokens): "similar to GTS", "based on the FIA Group N
+    regulations", "such as GT3 and TCR cars"."""
     possessives = _word_set("possessive_marks")
-    return not any(t.lower_ in cues["comparison_words"] or t.text in possessives
-                   for t in before)
+    comparisons = class_cues()["comparison_words"]
+    words = tokens.words
+    if any(words[i].text in possessives for i in range(max(sent_start, start - 4), start)):
+        return True
+    # "Group N-based ST-1": a compound that describes the class itself, not a comparison.
+    return any(words[i].lower_ in comparisons and not (i > 0 and words[i - 1].text == "-")
+               for i in range(max(sent_start, start - window), start))
+
+
+def _described(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bool:
+    """A class (or a list of them) named as what cars are or race to: "Group 5 cars were
+    admitted", "competed under Group 2 regulations", "open to Group A touring cars". Whether
+    the sentence is about the series is checked by ``class_records``."""
+    sent_start, sent_end = sents.bounds(run[0].start)
+    if run[0].start > sent_start and tokens.words[run[0].start - 1].text in ("-", "/"):
+        return False  # the end of a compound name ("JAF-GT cars"), not a class of its own
+    nouns, modifiers = _word_set("described_nouns"), _word_set("described_modifiers")
+    i = run[-1].end
+    while i < min(sent_end, run[-1].end + 4) and tokens.words[i].lower_ not in nouns:
+        if tokens.words[i].lower_ not in modifiers:
+            return False
+        i += 1
+    # A class named in passing is weak evidence: a comparison anywhere before it in the
+    # sentence ("Its grids resembled IMSA's GTS classes, with classes for GT300 cars") voids it.
+    return i < sent_end and tokens.words[i].lower_ in nouns and not _compared(
+        tokens, run[0].start, sent_start, window=run[0].start - sent_start)
+
+
+def _splits(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
+    """Classes a class is divided into: "the GTE category, divided into GTE Pro ... and GTE
+    Am" gives GTE Pro and GTE Am with GTE as their parent (the children are of its family)."""
+    fillers, verbs = _word_set("split_fillers"), _word_set("split_verbs")
+    words = tokens.words
+    found = []
+    for n, item in enumerate(items):
+        sent_end = sents.bounds(item.start)[1]
+        i = item.end
+        while i < sent_end and words[i].lower_ in fillers:
+            i += 1
+        if not (i + 1 < sent_end and words[i].lower_ in verbs
+                and words[i + 1].lower_ in _word_set("split_prepositions")):
+            continue
+        children = []
+        for child in items[n + 1:]:
+            if child.start >= sent_end:
+                break
+            if child.start > i and child.family == item.family and child.name != item.name:
+                children.append(child)
+        for child in children:
+            child.parent = item.name
+        if children:
+            found.append(children)
+    return found
 
 
 def _definition_head(tokens: TokenTable, end: int, sents: Sentences) -> int | None:
@@ -265,17 +422,27 @@ def class_structure(doc: Doc, tokens: TokenTable | None = None) -> dict:
     items = _items(tokens, list(tokens.doc.spans.get(SPAN_KEY, [])))
     sents = tokens.sentences
     runs = _runs(tokens, items, sents)
-    aliases = {i.name: i.long_form for i in items if i.long_form}
+    aliases = {i.code: i.name for i in items if i.code}
     enumerations, definitions = [], []
-    # "start": the token the list starts at, for whose list it is (see Ownership).
-    for found in _opened_lists(tokens, items, sents):
-        enumerations.append({"items": [_item_dict(i) for i in found], "start": found[0].start,
-                             "start_char": tokens.doc[found[0].start].idx, "opened": True})
+    # "kind": how the text names them (opened or closed by a class noun, split from a class,
+    # described as what cars race to); "start", "end": the tokens of the list, for whose list
+    # it is (see Ownership).
+    lists = [("split", found) for found in _splits(tokens, items, sents)]
+    lists += [("opened", found) for found in _opened_lists(tokens, items, sents)]
+    lists += [("opened", [item]) for item in _appositions(tokens, items)]
+    lists += [("opened", found) for found in _renames(tokens, items, sents)]
     for run in runs:
-        first = run[0]
-        if len(run) >= 2 and _closes_enumeration(tokens, run, sents):
-            enumerations.append({"items": [_item_dict(i) for i in run], "start": first.start,
-                                 "start_char": tokens.doc[first.start].idx, "opened": False})
+        if (len(run) >= 2 or run[0].also) and _closes_enumeration(tokens, run, sents):
+            lists.append(("closed", run))
+        elif _described(tokens, run, sents):
+            lists.append(("described", run))
+    bound = _word_set("series_bound_families")
+    lists += [("described", [i]) for i in items if i.family in bound]
+    for kind, found in lists:
+        enumerations.append({"items": _item_dicts(found), "kind": kind,
+                             "start": found[0].start, "end": found[-1].end,
+                             "start_char": tokens.doc[found[0].start].idx,
+                             "opened": kind in ("opened", "split")})
     item_starts = [i.start for i in items]  # items are in document order
     heads = []
     for run in runs:
@@ -302,6 +469,7 @@ def class_structure(doc: Doc, tokens: TokenTable | None = None) -> dict:
             pairs[item.name] = list(dict.fromkeys(item.bracketed + pairs[item.name]))
         definitions.append({
             "subjects": subjects,
+            "families": [i.family for i in run],
             "description": " ".join(tokens.doc[head:end].text.split()) or None,
             "equivalents": pairs,
             "start_char": tokens.doc[run[0].start].idx,
@@ -317,34 +485,66 @@ def _in_brackets(tokens: TokenTable, i: int, start: int) -> bool:
     return depth > 0
 
 
-def _item_dict(item: ClassItem) -> dict:
-    return {"name": item.name, "family": item.family, "label": item.label,
-            "long_form": item.long_form, "equivalents": list(item.bracketed)}
+def _item_dicts(items: list[ClassItem]) -> list[dict]:
+    """The classes of list items as plain data, a range giving one per class."""
+    out = []
+    for item in items:
+        for name in [item.name, *item.also]:
+            out.append({"name": name, "family": item.family, "label": item.label,
+                        "code": item.code if name == item.name else None,
+                        "parent": item.parent,
+                        "equivalents": list(dict.fromkeys(item.bracketed + item.equivalent_of))})
+    return out
 
 
 
-def _infobox_classes(document: SourceDocument) -> list[dict]:
+def _infobox_classes(document: SourceDocument, vocab) -> list[dict]:
+    """The classes of the infobox class keys. A value "Long Name (CODE)" is the long name with
+    its code; values run together ("LMP2 LMGTE Pro") are split where known names cover them.
+    A key's group ("Lmp Classes") is the parent of the values that extend it by a number, a
+    letter or a Pro/Am split ("LMP1"), spelled as the value spells it ("LMP")."""
     records = []
     for item in document.infobox:
         m = INFOBOX_CLASS_KEY.match(item.key.strip())
         if not m:
             continue
-        values = [v for v in INFOBOX_LIST_SPLIT.split(item.value) if v.strip()]
-        if not values:  # "- Gt Classes:" with nothing after it names no class
-            continue
-        group = m.group("group").strip()
-        parent = None
-        if group:
-            # Take the parent's spelling from the values: "Lmp Classes: LMP1, LMP2" -> "LMP".
-            if all(v.casefold().startswith(group.casefold()) for v in values):
-                parent = values[0][:len(group)]
-            else:
-                parent = group
+        values = [v.strip() for v in INFOBOX_LIST_SPLIT.split(item.value) if v.strip()]
+        group = m.group("group").strip().casefold()
         for value in values:
-            records.append({"name": value.strip(), "parent": parent, "source": "infobox"})
+            coded = INFOBOX_CODED_VALUE.match(value)
+            names = ([coded.group("name")] if coded and coded.group("name")[:1].isupper()
+                     else split_class_names(vocab, value))
+            for name in names:
+                parent = None
+                if group and name.casefold().startswith(group) and CHILD_SUFFIX.match(
+                        name[len(group):]):
+                    parent = name[:len(group)]
+                records.append({"name": name, "parent": parent,
+                                "code": coded.group("code") if coded else None})
     return records
 
 
+
+
+def _era_classes(document: SourceDocument, vocab) -> list[str]:
+    """Classes that name eras of the series in its section headings: a heading that is a class
+    name with the years it ran ("Formula 2000 (1973–1977)")."""
+    names = []
+    for section in document.sections:
+        m = ERA_HEADING.match(section.heading.strip())
+        if m and name_label(vocab, m.group("name")):
+            names.append(m.group("name"))
+    return names
+
+
+def _outside_classes(refs: References, doc: Doc) -> References:
+    """The references less those inside a class mention: the series' short form "ST" in the
+    class "ST-1" names the class, not the series."""
+    inside = {i for span in doc.spans.get(SPAN_KEY, []) for i in range(span.start, span.end)}
+    if not inside:
+        return refs
+    return References([s for s in refs.ours if s.start not in inside],
+                      [s for s in refs.others if s.start not in inside])
 
 
 def class_records(doc: Doc, *, context: FactContext | None = None,
@@ -355,6 +555,9 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     parent of other own classes is a group, not a record. ``context``: the doc's fact context
     when the caller has one; ``own_names``: the subject's names besides its title."""
     document: SourceDocument = doc._.source_document
+    subject = document.title.text if document.title else next(iter(own_names), None)
+    if subject and name_label(doc.vocab, subject):
+        return []  # an article about a class ("Group C") names other classes, not its own
     context = context if context is not None else FactContext(doc)
     structure = class_structure(doc, context.tokens)
     foreign = foreign_sections(document, own_names)
@@ -374,7 +577,7 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
         name = spellings.setdefault(re.sub(r"[\s\-]", "", name.casefold()), name)
         record = records.setdefault(name, {
             "name": name, "parent": None, "category": None, "equivalents": [],
-            "description": None,
+            "description": None, "code": None,
         })
         for key, value in facts.items():
             if key == "equivalents":
@@ -383,42 +586,58 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
                 record[key] = value
         return record
 
-    for entry in _infobox_classes(document):
-        add(entry["name"], parent=entry["parent"])
+    for entry in _infobox_classes(document, doc.vocab):
+        add(entry["name"], parent=entry["parent"], code=entry["code"])
         if entry["parent"]:
             groups.add(entry["parent"])
         for name in filter(None, (entry["name"], entry["parent"])):
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
+    for name in _era_classes(document, doc.vocab):
+        add(name)
     listed_together: list[set[str]] = []
     if structure["enumerations"]:
         ownership = Ownership(context)
         title = [document.title.text] if document.title else []
-        refs = ownership.references([*own_names, *title])
+        refs = _outside_classes(ownership.references([*own_names, *title]), doc)
+    # A series that defines classes of its own naming ("Class D was for C1/GTP cars") names
+    # the cars its classes admit by other bodies' classes: those are equivalents, not its own.
+    bound = _word_set("series_bound_families")
+    defines_own = any(f in bound for d in structure["definitions"] for f in d["families"])
     for enumeration in structure["enumerations"]:
-        if not ownership.owns_class_list(refs, enumeration["start"], enumeration["opened"]):
-            continue
-        if ours(enumeration["start_char"]):
-            listed_together.append({item["name"] for item in enumeration["items"]})
+        if enumeration["kind"] == "described":
+            if defines_own and all(i["family"] not in bound for i in enumeration["items"]):
+                continue
+            owned = ownership.owns_class_mention(refs, enumeration["start"], enumeration["end"])
+        else:
+            owned = ownership.owns_class_list(refs, enumeration["start"], enumeration["opened"],
+                                              enumeration["end"])
+        if owned and ours(enumeration["start_char"]):
+            if enumeration["kind"] != "described":
+                listed_together.append({item["name"] for item in enumeration["items"]})
             for item in enumeration["items"]:
-                add(item["name"], equivalents=item["equivalents"])
+                add(item["name"], equivalents=item["equivalents"], code=item["code"],
+                    parent=item["parent"])
                 labels.setdefault(item["name"], item["label"])
+                if item["parent"]:
+                    groups.add(item["parent"])
     for definition in structure["definitions"]:
         if ours(definition["start_char"]):
             for subject in definition["subjects"]:
                 add(subject, description=definition["description"],
                     equivalents=definition["equivalents"].get(subject, []))
 
-    # Parents: the longest other own class or infobox group that the name extends by a number,
-    # a letter or a Pro/Am split ("LMP1" -> "LMP", "GTE-Pro" -> "GTE").
-    candidates = set(records) | groups
+    # Parents: the longest other own class (by name or code) or group that the name extends by
+    # a number, a letter or a Pro/Am split ("LMP1" -> "LMP", "GTE-Pro" -> "GTE").
+    candidates = set(records) | groups | {r["code"] for r in records.values() if r["code"]}
     for record in records.values():
         if record["parent"]:
             continue
         name = record["name"]
         # The name's own prefixes, longest first, looked up (not every candidate per name).
         parent = next((name[:k] for k in range(len(name) - 1, -1, -1)
-                       if name[:k] in candidates and CHILD_SUFFIX.match(name[k:])), None)
+                       if name[:k] in candidates and CHILD_SUFFIX.match(name[k:])
+                       and not (name[k - 1].isdigit() and name[k].isdigit())), None)
         if parent is not None:
             record["parent"] = parent
     # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart
@@ -427,6 +646,8 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     for items in listed_together:
         listed_parents |= items & {records.get(other, {}).get("parent") for other in items}
     parents = {r["parent"] for r in records.values() if r["parent"]} - listed_parents
+    # A group named with its code ("Le Mans Prototypes (LMP)") is a parent by either name.
+    parents |= {r["name"] for r in records.values() if r["code"] in parents}
     for record in records.values():
         name = record["name"]
         record["category"] = (
@@ -438,4 +659,8 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
             or next((c for e in record["equivalents"]
                      if (c := class_category(e, labels.get(e)))), None)
         )
-    return [r for name, r in records.items() if name not in parents]
+    # A class an own class is equated with is that class's counterpart under another body's
+    # rules ("ST-X", formerly Group GT3), not an own class as well.
+    counterparts = {e for r in records.values() for e in r["equivalents"]}
+    return [{k: v for k, v in r.items() if k != "code"}
+            for name, r in records.items() if name not in parents and name not in counterparts]

@@ -301,7 +301,8 @@ class Ownership:
 
     # --- class lists --------------------------------------------------------------------
 
-    def owns_class_list(self, refs: References, start: int, opened: bool) -> bool:
+    def owns_class_list(self, refs: References, start: int, opened: bool,
+                        end: int | None = None) -> bool:
         """Whether the class list starting at token ``start`` is the subject's. A list a class
         noun opens is, unless the nearest series named before it (within the lead-in bound)
         is another one; a list a class noun closes needs the subject as the sentence's first
@@ -310,4 +311,26 @@ class Ownership:
         if opened:
             lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])
             return refs.nearest_before(lo, start, series=True) is not False
-        return refs.nearest_before(sent.start, start, first=True) is True
+        first = refs.nearest_before(sent.start, start, first=True)
+        # A sentence that names nothing before the list ("The original A and B classes are
+        # ...") is about the subject unless it names another series after the list.
+        return first is True or first is None and not self._other_series_after(
+            refs, start if end is None else end)
+
+    def owns_class_mention(self, refs: References, start: int, end: int) -> bool:
+        """Whether a class named in passing at tokens [start, end) ("Group 5 cars were admitted
+        into the series") is the subject's: no other series is the nearest named before it in
+        its sentence (within the lead-in bound), and none starts right after it ("the GT1
+        class of the X Championship")."""
+        sent = self.ctx.sent(start)
+        lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])
+        if refs.nearest_before(lo, start, series=True) is False:
+            return False
+        after = min(sent.end, end + class_cues()["owner_after_max_tokens"])
+        following = refs.index[bisect_left(refs.starts, end):bisect_left(refs.starts, after)]
+        return not any(not ours and series for _, _, ours, _, series in following)
+
+    def _other_series_after(self, refs: References, end: int) -> bool:
+        """Whether the first series named in tokens [end, sentence end) is another one."""
+        sent = self.ctx.sent(end - 1)
+        return refs.nearest_before(end, sent.end, first=True, series=True) is False

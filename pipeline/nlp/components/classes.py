@@ -40,6 +40,7 @@ __all__ = [
     "make_racing_classes",
     "name_label",
     "parse_class_cues",
+    "split_class_names",
 ]
 
 SPAN_KEY = "classes"
@@ -49,6 +50,8 @@ DATA_FILES = {"patterns": "class_patterns.jsonl", "cues": "class_cues.json"}
 DEFAULT_CONFIG = data_file_config(FACTORY, DATA_FILES)
 # A code written in the plural ("LMP1s", "GTs"): the lower-case "s" is not part of the name.
 PLURAL_CODE = re.compile(r"^([A-Z]{2,}\d*)s$")
+# A one-letter code with the sentence's full stop: "X." of "ST-X.".
+SENTENCE_END_LETTER = re.compile(r"^[A-Z]\.$")
 
 
 @cache
@@ -97,6 +100,8 @@ def _class_name(words: list[str], abbreviations: dict[str, str]) -> str:
         words = [abbreviations[words[0]]] + words[2:]
     if words and (m := PLURAL_CODE.match(words[-1])):
         words[-1] = m.group(1)
+    if len(words) > 1 and SENTENCE_END_LETTER.match(words[-1]):
+        words[-1] = words[-1][0]  # "ST-X." at a sentence's end: the tokenizer keeps the stop
     out = ""
     for i, word in enumerate(words):
         glue = i > 0 and word != "-" and words[i - 1] != "-"
@@ -187,7 +192,8 @@ class RacingClasses(RuleComponent):
             rule = self.rules[match_id]
             if rule.code is not None and not rule.code.match(words[start].text):
                 continue  # the shared first-token regex matched another family's code
-            if claimed and any(i in claimed for i in range(start, end)):
+            if claimed and any(i in claimed for i in range(start, end)) and not (
+                    _extends_claimed_code(words, claimed, start, end)):
                 continue
             if _inside_series_name(tokens, end, cues) or (
                     not rule.named and _after_car_name(tokens, start, cues)):
@@ -222,6 +228,13 @@ def _claimed_by_other_entities(doc: Doc) -> set[int]:
     types = doc.to_array(ENT_TYPE)
     claimed = (types != 0) & (types != doc.vocab.strings.add("CLASS"))
     return set(np.flatnonzero(claimed).tolist())
+
+
+def _extends_claimed_code(words, claimed: set[int], start: int, end: int) -> bool:
+    """A series' short form used as a class prefix: "ST-1" where "ST" is the series (Super
+    Taikyu). The class goes on past the claimed code with a hyphen, so it is more than it."""
+    return (start in claimed and start + 1 < end and start + 1 not in claimed
+            and words[start + 1].text == "-")
 
 
 def _after_car_name(tokens: TokenTable, start: int, cues: dict) -> bool:
@@ -274,7 +287,11 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict,
         if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
             and prev_span is not None and prev_span.end == span.start - 1
-        ) or before is not None and before.text == ":":
+        ) or before is not None and before.text == ":" or (
+            # "the Prototype classes (P1 and P2)": a bracket right after a class noun.
+            before is not None and before.text == "(" and span.start > 1
+            and tokens.words[span.start - 2].lower_ in nouns
+        ):
             sure[n] = True
     # Coordination passes context along a list, both ways: "LMP and GT regulations". A run of
     # linked mentions is sure as a whole when one of them is (one pass over the runs: passing
@@ -297,6 +314,26 @@ def _classifier(vocab) -> RacingClasses:
     classifier = RacingClasses(vocab, **DEFAULT_CONFIG)
     classifier.initialize()
     return classifier
+
+
+def split_class_names(vocab, value: str) -> list[str]:
+    """The classes of an infobox value that runs several together without a separator ("LMP2
+    LMGTE Pro" -> "LMP2", "LMGTE Pro"): split only where known class names cover it whole;
+    otherwise the value as it is."""
+    words = re.findall(r"\w+|[^\w\s]", value)
+    if len(words) < 2:
+        return [value]
+    classifier = _classifier(vocab)
+    doc = Doc(vocab, words=words)
+    spans = []
+    for match_id, start, end in classifier.matcher(TokenTable(doc)):
+        rule = classifier.rules[match_id]
+        if rule.code is None or rule.code.match(doc[start].text):
+            spans.append(doc[start:end])
+    spans = filter_spans(spans)
+    if len(spans) < 2 or sum(len(s) for s in spans) != len(doc):
+        return [value]
+    return [class_name_at(TokenTable(doc), s.start, s.end) for s in spans]
 
 
 def name_label(vocab, name: str) -> str | None:

@@ -1,10 +1,11 @@
 """racing_classes: mentions, class structure and the series' own classes, on invented text."""
 
 import pytest
+from spacy.tokens import Span
 
 from pipeline.facts.classes import class_records, class_structure
 from pipeline.nlp import build_nlp
-from pipeline.nlp.components.classes import class_name_at
+from pipeline.nlp.components.classes import class_name_at, split_class_names
 from pipeline.nlp.tokens import TokenTable
 from tests.conftest import parse
 
@@ -100,7 +101,9 @@ def test_infobox_class_groups_give_parents(nlp):
 
 def test_a_season_after_for_is_no_definition(nlp):
     doc, _document = parse(nlp, "Teams moved up to GT1 for 2008, and Class B for 2009.\n")
-    assert class_records(doc) == []
+    assert class_structure(doc)["definitions"] == []
+    # Class B stays an own class: a lettered class belongs to the series that names it.
+    assert [r["name"] for r in class_records(doc)] == ["Class B"]
 
 
 def test_class_name_normalisation(nlp):
@@ -154,8 +157,9 @@ def test_named_classes_with_codes_in_a_list_and_another_series_classes(nlp):
             "the Eastern GT Championship, whose GTO and GTU classes raced until 1998.\n")
     doc, _document = parse(nlp, text)
     records = by_name(class_records(doc))
-    assert set(records) == {"DP", "GTLM", "GTD"}
-    assert class_structure(doc)["enumerations"][0]["items"][1]["long_form"] == "GT Le Mans"
+    # The gold convention: long names where the text writes "Long Name (CODE)".
+    assert set(records) == {"Daytona Prototypes", "GT Le Mans", "GT Daytona"}
+    assert class_structure(doc)["enumerations"][0]["items"][1]["code"] == "GTLM"
 
 
 def test_a_list_opened_about_another_series_is_not_ours(nlp):
@@ -185,3 +189,37 @@ def test_an_empty_infobox_class_field_names_no_class(nlp):
                                "- Gt Classes: GT1, GT2\n")
     records = by_name(class_records(doc))
     assert set(records) == {"GT1", "GT2"}
+
+
+def test_position_codes_are_classes_only_in_brackets_after_a_class_noun(nlp):
+    doc, _ = parse(nlp, "She started from P1. The Prototype classes (P1 and P2) raced apart.\n")
+    assert mentions(doc) == ["P1", "P2"]
+    assert doc.spans["classes"][0].start > 5  # not the grid position
+
+
+def test_spelled_out_and_numbered_class_names(nlp):
+    doc, _ = parse(nlp, "Le Mans Prototype 3 cars, Le Mans Grand Touring Endurance Amateur "
+                   "crews, big Division 2 saloons, Next Generation Touring Car rules and "
+                   "Formula 2000 cars.\n")
+    assert mentions(doc) == ["Le Mans Prototype 3", "Le Mans Grand Touring Endurance Amateur",
+                             "Division 2", "Next Generation Touring Car", "Formula 2000"]
+
+
+def test_prefix_digit_codes_and_a_sentence_final_letter(nlp):
+    doc, _ = parse(nlp, "The ST-1 and ST-GT3 cars raced with one labelled ST-X.\n")
+    assert mentions(doc) == ["ST-1", "ST-GT3", "ST-X"]
+
+
+def test_a_series_short_form_as_a_class_prefix_is_still_a_class(nlp):
+    # "ST" is the series' short form (claimed by the entity component); "ST-2" is a class,
+    # while a class code the entity covers whole ("Super GT") is not.
+    doc = nlp.make_doc("ST runs an ST-2 class beside the Super GT grid.")
+    doc.ents = [Span(doc, 0, 1, "SERIES"), Span(doc, 3, 4, "SERIES"), Span(doc, 9, 11, "SERIES")]
+    doc = nlp.get_pipe("racing_classes")(doc)
+    assert mentions(doc) == ["ST-2"]
+
+
+def test_infobox_values_run_together_are_split_where_known_names_cover_them(nlp):
+    assert split_class_names(nlp.vocab, "LMP2 LMGTE Pro") == ["LMP2", "LMGTE Pro"]
+    assert split_class_names(nlp.vocab, "GT3 Invitational") == ["GT3 Invitational"]
+    assert split_class_names(nlp.vocab, "GTE Am") == ["GTE Am"]

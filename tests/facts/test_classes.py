@@ -1,0 +1,141 @@
+"""The series' own classes (pipeline.facts.classes), on invented articles run through the whole
+pipeline: how articles name their classes, and which named classes are not the subject's."""
+
+import pytest
+
+from pipeline.facts.classes import class_records, class_structure
+from pipeline.nlp import build_nlp
+from tests.conftest import parse
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def records(nlp, text, own_names=()):
+    doc, _document = parse(nlp, text)
+    return {r["name"]: r for r in class_records(doc, own_names=list(own_names))}
+
+
+def test_infobox_long_names_with_codes_are_the_classes(nlp):
+    text = ("= Coastal Sports Car Series =\n\nInfobox\n- Prototype Classes: Prototype (P), "
+            "Prototype Lights (PL)\n- Gt Classes: GT Sprint (GTS), GT Club (GTC)\n\nThe "
+            "Coastal Sports Car Series is a sports car series.\n")
+    found = records(nlp, text)
+    assert set(found) == {"Prototype", "Prototype Lights", "GT Sprint", "GT Club"}
+    # The key's group is no parent of names that do not extend it by a number or a split.
+    assert {r["parent"] for r in found.values()} == {None}
+
+
+def test_infobox_values_run_together_or_joined_by_ampersand_are_split(nlp):
+    text = ("= Coastal Endurance Cup =\n\nInfobox\n- Classes: LMP3, GT3 GTE Am, Pro & Am\n\nThe "
+            "Coastal Endurance Cup is a sports car series.\n")
+    assert set(records(nlp, text)) == {"LMP3", "GT3", "GTE Am", "Pro", "Am"}
+
+
+def test_a_bracketed_list_after_a_class_noun_names_its_group(nlp):
+    text = ("= Northern Sports Car Trophy =\n\nThe Northern Sports Car Trophy runs the Grand "
+            "Touring classes (GT1 and GT2) beside the Prototype classes (P1 and P2).\n")
+    found = records(nlp, text)
+    assert {n: r["parent"] for n, r in found.items()} == {
+        "GT1": "Grand Touring", "GT2": "Grand Touring", "P1": "Prototype", "P2": "Prototype"}
+
+
+def test_a_count_before_the_bracket_is_no_group(nlp):
+    text = ("= Northern Sports Car Trophy =\n\nThe winners of the three categories (LMP2, LMP3 "
+            "and GT3) were invited to the final.\n")
+    found = records(nlp, text)
+    assert set(found) == {"LMP2", "LMP3", "GT3"}
+    assert {r["parent"] for r in found.values()} == {None}
+
+
+def test_a_class_divided_into_splits_is_their_parent(nlp):
+    text = ("= Valley Endurance Cup =\n\nThere are three categories: LMP2 and the GTE class, "
+            "split into GTE Pro for professional crews and GTE Am for gentlemen drivers.\n")
+    found = records(nlp, text)
+    assert set(found) == {"LMP2", "GTE Pro", "GTE Am"}
+    assert found["GTE Am"]["parent"] == "GTE"
+
+
+def test_ranges_appositions_and_renames(nlp):
+    text = ("= Kanto Saloon Series =\n\nThe original TC-1 to TC-3 classes are the oldest, with a "
+            "fourth class, TC-4, added in 2012. In 2014, the series took in cars built to the "
+            "Group GT3 rules, first called TC-GT3 but now labelled TC-X.\n")
+    text = text.replace("TC-", "ST-")  # the patterns' prefix-digit family
+    found = records(nlp, text)
+    assert set(found) == {"ST-1", "ST-2", "ST-3", "ST-4", "ST-GT3", "ST-X"}
+    assert found["ST-X"]["equivalents"] == ["Group GT3"]
+    assert found["ST-GT3"]["equivalents"] == []
+
+
+def test_regulations_a_championship_was_run_to(nlp):
+    text = ("= Island Saloon Championship =\n\nThe championship has been run to several sets "
+            "of regulations including FIA Group 1, FIA Group A and FIA Super Touring. In 1990, "
+            "Group N cars were admitted into the championship. Entries such as GT4 and TCR cars "
+            "were refused. Its rules were based on the FIA Group 5 regulations.\n")
+    assert set(records(nlp, text)) == {"Group 1", "Group A", "Super Touring", "Group N"}
+
+
+def test_lettered_classes_belong_to_the_series_that_names_them(nlp):
+    text = ("= Island Saloon Championship =\n\nRaces were split between big Division 1 cars and "
+            "small Division 2 cars. One driver took the title in a Class B saloon.\n")
+    assert set(records(nlp, text)) == {"Division 1", "Division 2", "Class B"}
+
+
+def test_classes_defined_by_what_they_admit_keep_other_groups_as_equivalents(nlp):
+    text = ("= Harbour Sports Car Championship =\n\nThe championship was held for Group C "
+            "prototype cars. Class A would be for Group C cars and Class B for Group A cars.\n")
+    found = records(nlp, text)
+    assert set(found) == {"Class A", "Class B"}
+    assert found["Class B"]["equivalents"] == ["Group A"]
+
+
+def test_a_compound_code_is_no_class_of_its_own(nlp):
+    text = ("= Kanto Sprint Trophy =\n\nThe Kanto Sprint Trophy is a race for JAF-GT cars, "
+            "and for LMP3 cars since 2019.\n")
+    assert set(records(nlp, text)) == {"LMP3"}
+
+
+def test_an_article_about_a_class_names_no_own_classes(nlp):
+    text = ("= Group B =\n\nGroup B was a set of rules for rally cars, beside Group A cars "
+            "for touring cars and Group N cars.\n")
+    assert records(nlp, text) == {}
+
+
+def test_era_headings_name_the_classes_the_series_ran(nlp):
+    text = ("= Nippon Formula Series =\n\nThe Nippon Formula Series is a single-seater series."
+            "\n\n==Formula 2000 (1975–1979)==\nThe first years.\n\n==Formula Two (1980–1988)==\n"
+            "Later years.\n\n==Sprint Cup (1990–1995)==\nA support series.\n")
+    assert set(records(nlp, text)) == {"Formula 2000", "Formula Two"}
+
+
+def test_a_long_numbered_code_is_no_child_of_a_shorter_one(nlp):
+    text = ("= Pacific GT Series =\n\nThe Pacific GT Series has two classes: GT3 and GT4. "
+            "Its races took in GT300 cars too.\n")
+    found = records(nlp, text)
+    assert found["GT3"]["parent"] is None and "GT300" in found
+    assert found["GT300"]["parent"] is None
+
+
+def test_spelled_out_codes_in_a_list_closed_by_a_class_noun(nlp):
+    text = ("= Atlantic Endurance Cup =\n\nTitles were awarded for Le Mans Prototype 2 (LMP2) "
+            "and Le Mans Grand Touring Endurance Amateur (LMGTE Am) category cars.\n")
+    doc, _ = parse(nlp, text)
+    assert [r["name"] for r in class_records(doc)] == [
+        "Le Mans Prototype 2", "Le Mans Grand Touring Endurance Amateur"]
+    assert class_structure(doc)["aliases"] == {
+        "LMP2": "Le Mans Prototype 2", "LMGTE Am": "Le Mans Grand Touring Endurance Amateur"}
+
+
+def test_a_closed_list_in_a_sentence_about_another_series_is_not_ours(nlp):
+    text = ("= Atlantic Endurance Cup =\n\nThe Atlantic Endurance Cup is a sports car series. "
+            "The LMP2 and GT3 classes of the Eastern Sprint Championship raced at Dover.\n")
+    assert records(nlp, text) == {}
+
+
+def test_a_class_named_with_another_series_right_after_it_is_not_ours(nlp):
+    text = ("= Atlantic Endurance Cup =\n\nThe Atlantic Endurance Cup is a sports car series. "
+            "Group N cars of the Eastern Sprint Championship raced at Dover. In 2004, Group A "
+            "cars were admitted into the series.\n")
+    assert set(records(nlp, text)) == {"Group A"}
