@@ -173,6 +173,12 @@ def _generic_heads(vocab) -> FirstWords:
     return FirstWords(vocab, {words[-1] for words in series_cues()["generic_refs"]})
 
 
+@cache
+def _race_heads(vocab) -> FirstWords:
+    """The nouns of a race's generic references ("the race", "the 1000 km event")."""
+    return FirstWords(vocab, set(series_cues()["race_generic_heads"]))
+
+
 class Ownership:
     """Who the sentences of one document are about: the references for a set of the
     subject's names, and the tests on them. What does not depend on the names (generic
@@ -207,16 +213,29 @@ class Ownership:
                     ours.append(doc[i:i + n])
                     found.add((i, i + n))
         ours += self._generic_references()
+        # "the series' largest event", "the ST-5 class": a possessor or a class code, not the
+        # subject of its clause.
+        ours = [o for o in ours if not self._possessive_or_code(o.end)]
         covered = {i for o in ours for i in range(o.start, o.end)}
         others += [span for span in self._others() if span.start not in covered]
         return References(ours, others)
 
+    def _possessive_or_code(self, end: int) -> bool:
+        words = self.ctx.tokens.words
+        if end >= len(words):
+            return False
+        after = words[end].text
+        return after in ("'", "'s", "’", "’s") or (
+            after in ("-", "–") and end + 1 < len(words) and words[end + 1].text[:1].isdigit())
+
     def _generic_references(self) -> list[Span]:
-        """Generic references: "the series", "this championship", a clause-initial "It"."""
+        """Generic references: "the series", "this championship", a clause-initial "It"; for a
+        race, "the race", "the current 1000 km event" (a determiner within a few words)."""
         if self._generic is None:
             ctx = self.ctx
             doc = ctx.doc
-            generic = {word_ids(doc.vocab, *words) for words in series_cues()["generic_refs"]}
+            cues = series_cues()
+            generic = {word_ids(doc.vocab, *words) for words in cues["generic_refs"]}
             lower = ctx.tokens.lower_list
             found = []
             for i in _generic_heads(doc.vocab).positions(ctx.tokens):
@@ -225,8 +244,35 @@ class Ownership:
                         found.append(doc[i:i + 1])  # "it" after a noun refers to too much
                 elif i > 0 and (lower[i - 1], lower[i]) in generic:
                     found.append(doc[i - 1:i + 1])
+            if ctx.subject_is_race:
+                found += self._race_references()
+                found.sort(key=lambda s: s.start)
             self._generic = found
         return self._generic
+
+    def _race_references(self) -> list[Span]:
+        ctx = self.ctx
+        doc, words = ctx.doc, ctx.tokens.words
+        found = []
+        for i in _race_heads(doc.vocab).positions(ctx.tokens):
+            for j in range(i - 1, max(ctx.sents.bounds(i)[0], i - 4) - 1, -1):
+                if words[j].lower_ in ("the", "this"):
+                    found.append(doc[j:i + 1])
+                    break
+                if words[j].capital or words[j].is_punct:
+                    break
+        return found
+
+    def subject_after(self, refs: References, sent: Span, end: int) -> bool:
+        """"Run since 1923, it is ...": the clause after the cue's phrase has the subject (the
+        first reference after it, or an "it" after its comma)."""
+        lower = self.ctx.tokens.lower_list
+        comma, it = word_ids(self.ctx.doc.vocab, ",", "it")
+        for i in range(end, sent.end):
+            if lower[i] == comma:
+                return i + 1 < sent.end and (lower[i + 1] == it
+                                             or refs.ours_at(i + 1) is not None)
+        return False
 
     def _others(self) -> list[Span]:
         """Named things other than series that can be a sentence's subject."""
