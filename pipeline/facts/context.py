@@ -124,7 +124,8 @@ class FactContext:
         self.series_names = set(self.series_norms)
         self.sent_spans: dict[int, Span] = {}
         self.lead = _lead_sentence(self)
-        self.subject_is_race = _lead_kind(self) == "race"
+        self.lead_kind = _lead_kind(self)
+        self.subject_is_race = self.lead_kind == "race"
 
     def entities_of(self, labels) -> list[Span]:
         return [ent for ent in self.entities if ent.label_ in labels]
@@ -167,22 +168,29 @@ def _lead_sentence(ctx: FactContext) -> Span | None:
 
 
 def _lead_kind(ctx: FactContext) -> str | None:
-    """"race" when the lead defines a race ("X is an endurance race"), "other" when a series
-    or a body (the first kind noun after the copula decides), None without a definition."""
+    """"race" when the lead defines a race ("X is an endurance race"), "body" for a club or a
+    federation, "series" for a series or a category (the first kind noun after the copula
+    decides), None without a definition."""
     if ctx.lead is None:
         return None
     cues = series_cues()
     race, kinds, copulas = (frozenset(cues["race_nouns"]), frozenset(cues["lead_kind_nouns"]),
                             frozenset(cues["copulas"]))
+    bodies = frozenset(cues["body_kind_nouns"])
     words = ctx.tokens.words[ctx.lead.start:ctx.lead.end]
+    every = race | kinds | bodies
     seen_copula = False
-    for word in words:
-        if word.lower_ in copulas:
+    stops = frozenset(cues["lead_kind_stops"])
+    for n, word in enumerate(words):
+        if word.lower_ in copulas and not seen_copula:
             seen_copula = True
-        elif seen_copula and word.lower_ in race:
-            return "race"
-        elif seen_copula and word.lower_ in kinds:
-            return "other"
+        elif seen_copula and word.lower_ in stops:
+            return None  # past the definition's noun phrase: "was founded in 1994 by X Club"
+        elif seen_copula and word.text.islower() and word.lower_ in every and not (
+                n + 1 < len(words) and words[n + 1].lower_ in every):
+            # The head noun: "a club series" is a series, "an endurance race" a race.
+            return ("race" if word.lower_ in race else "body" if word.lower_ in bodies
+                    else "series")
     return None
 
 
@@ -251,10 +259,15 @@ def capitalised_before(tokens: TokenTable, i: int, floor: int,
         i = j
     end = i
     while i - 1 >= floor:
-        connector = (lower[i - 1] in connectors and i - 2 >= floor
-                     and words[i - 2].capital)
-        if words[i - 1].capital or words[i - 1].is_digit or connector:
+        if words[i - 1].capital or words[i - 1].is_digit:
             i -= 1
+            continue
+        # Connectors between capitalised words, two at most: "Club de la Sarthe".
+        j = i - 1
+        while j >= floor and i - j <= 2 and lower[j] in connectors:
+            j -= 1
+        if j < i - 1 and j >= floor and words[j].capital:
+            i = j + 1
         else:
             break
     return doc[i:end] if i < end else None

@@ -74,11 +74,14 @@ def name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -
     return canonical(span) if span is not None else None
 
 
-def names_after(doc: Doc, i: int, limit: int,
-                series_by_start: dict[int, Span]) -> list[tuple[str, int]]:
+def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[int, Span],
+                capitalised: bool = False) -> list[tuple[str, int]]:
     """The series names listed right after the cue, with the token each ends at: "formerly
     known as X prior to 2005 and Y prior to 1995", "evolved from X by way of Y and Z". Between
-    two names: linking words, a generic noun ("the X series and ..."), an "until/prior to YEAR"."""
+    two names: linking words, a generic noun ("the X series and ..."), an "until/prior to YEAR".
+    With ``capitalised``, a capitalised name stands where no series name is found: after "known
+    as" a name is plain, whatever the entity set made of it."""
+    doc = tokens.doc
     cues = series_cues()
     skip = cues["determiners"] | frozenset(cues["name_links"]) | frozenset(cues["until_words"])
     found: list[tuple[str, int]] = []
@@ -87,6 +90,9 @@ def names_after(doc: Doc, i: int, limit: int,
                              or doc[i].is_quote):
             i += 1
         span = series_by_start.get(i)
+        if span is None and capitalised and i < limit:
+            span = capitalised_after(tokens, i, limit)
+            span = span if span is not None and span.start == i else None
         if span is None:
             break
         found.append((written(span), span.end))
@@ -95,17 +101,22 @@ def names_after(doc: Doc, i: int, limit: int,
         while k < limit and (doc[k].lower_ in skip or doc[k].is_quote or doc[k].lower_ in (
                 "to", "series", "championship", "championships") or YEAR.fullmatch(doc[k].text)):
             k += 1
-        if k == j or k >= limit or series_by_start.get(k) is None or not any(
+        if k == j or k >= limit or not (series_by_start.get(k) is not None or (
+                capitalised and tokens.words[k].capital)) or not any(
                 doc[m].lower_ in cues["name_links"] for m in range(j, k)):
             break
         i = k
     return found
 
 
-def name_before(i: int, series_spans: list[Span]) -> str | None:
+def name_before(tokens: TokenTable, i: int, floor: int, series_spans: list[Span],
+                capitalised: bool = False) -> str | None:
     """The series name ending right before the cue: "The X Challenge, as it was originally
-    known"."""
+    known"; with ``capitalised``, any capitalised name ("the Automobile Club de la Sarthe, the
+    ancestor of today's ACO")."""
     span = next((s for s in series_spans if s.end == i), None)
+    if span is None and capitalised:
+        span = capitalised_before(tokens, i, floor, bracket=False)
     return written(span) if span is not None else None
 
 

@@ -120,6 +120,10 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
 
     inaugural = _infobox_year(document, cues["infobox_inaugural"], last=False)
     folded = _infobox_year(document, cues["infobox_folded"], last=True)
+    if ctx.lead_kind == "body":
+        # A club or a federation has no seasons: its founding is no inaugural year.
+        facts.pop("inaugural", None)
+        facts.pop("folded", None)
     # The earliest start and the latest end the text gives: "a single season in 1987 ... and
     # most recently a championship that has run between 2005 and 2017".
     inaugural = inaugural or min(facts.get("inaugural", []), default=None)
@@ -217,6 +221,10 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                     rule.get("unreferenced")
                     and refs.nearest_before(sent.start, start, series=True) is None):
                 continue
+        elif subject == "within":
+            # "At the end of 2009 the series was replaced": the subject inside the pattern.
+            if not refs.nearest_before(sent.start, end):
+                continue
         elif subject == "before_or_after":
             # "Run since 1923, it is ...": with nothing named before, the clause after.
             verdict = refs.nearest_before(sent.start, start)
@@ -250,11 +258,13 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             if fact == years[0] and value == "year_range_end":
                 fact = None
         elif value == "name_before":
-            fact = name_before(start, ctx.series_spans)
+            fact = name_before(ctx.tokens, start, sent.start, ctx.series_spans,
+                               capitalised=rule.get("capitalised", False))
         elif value == "name_after" and rule["relation"] in ("former_name", "ended_name"):
             # "formerly known as X prior to 2005 and Y prior to 1995"; "evolved from X by way
             # of Y and Z": every name listed.
-            found = names_after(doc, end, sent.end, ctx.series_by_start)
+            found = names_after(ctx.tokens, end, sent.end, ctx.series_by_start,
+                                capitalised=rule.get("capitalised", False))
             if rule.get("name_then"):
                 found = found[:1] if found and found[0][1] < sent.end and (
                     doc[found[0][1]].lower_ in rule["name_then"]) else []

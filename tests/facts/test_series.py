@@ -484,3 +484,33 @@ def test_bodies_are_recorded_as_written(nlp):
     entities = entities_for(text, [("KMF", "ORG", "Kestrel Motor Federation")])
     rec = record(nlp, text, [{"short": "KMF", "long": "Kestrel Motor Federation"}], entities)
     assert rec["sanctioning_bodies"] == ["KMF"]
+
+
+@pytest.mark.parametrize("sentence, years", [
+    ("The series was born in 1977.", (1977, None)),
+    ("The inaugural event in 1977 drew ten cars.", (1977, None)),
+    ("At the end of 1988, the series was replaced by the Kestrel GT Cup.", (None, 1988)),
+    ("After 1989 the series folded.", (None, 1989)),
+    ("The series ran 1984 to 1989.", (1984, 1989)),
+])
+def test_more_ways_to_give_a_first_or_last_year(nlp, sentence, years):
+    text = f"= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. {sentence}\n"
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == years
+
+
+def test_a_name_after_known_as_whatever_the_entities_made_of_it(nlp):
+    text = ("= Kestrel Supercup =\n\nThe Kestrel Acme Supercup (known as Kestrel Michelin "
+            "Supercup prior to 2007) is a one-make series.\n")
+    entities = entities_for(text, [("Kestrel Michelin", "CAR", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Kestrel Michelin Supercup"]
+
+
+def test_the_forerunner_of_todays_body_is_a_former_name(nlp):
+    text = ("= Automobile Club du Nord =\n\nThe Automobile Club du Nord (ACN) is a motoring "
+            "club. Its history begins with the Automobile Club de la Lys, the forerunner of "
+            "today's ACN, which was founded in 1905.\n")
+    rec = record(nlp, text, [{"short": "ACN", "long": "Automobile Club du Nord"}])
+    assert rec["former_names"] == ["Automobile Club de la Lys"]
+    assert rec["inaugural_year"] is None  # a club has no seasons
