@@ -120,8 +120,9 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
 
     inaugural = _infobox_year(document, cues["infobox_inaugural"], last=False)
     folded = _infobox_year(document, cues["infobox_folded"], last=True)
-    if ctx.lead_kind == "body":
-        # A club or a federation has no seasons: its founding is no inaugural year.
+    if ctx.lead_kind == "body" or _parent_name(name):
+        # A club or a federation has no seasons: its founding is no inaugural year; a season
+        # ("2011 X Cup") is one year of its series, whose first and last are not its own.
         facts.pop("inaugural", None)
         facts.pop("folded", None)
     # The earliest start and the latest end the text gives: "a single season in 1987 ... and
@@ -223,11 +224,11 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                 continue
         elif subject == "within":
             # "At the end of 2009 the series was replaced": the subject inside the pattern.
-            if not refs.nearest_before(sent.start, end):
+            if not refs.nearest_before(sent.start, end, possessors=False):
                 continue
         elif subject == "before_or_after":
             # "Run since 1923, it is ...": with nothing named before, the clause after.
-            verdict = refs.nearest_before(sent.start, start)
+            verdict = refs.nearest_before(sent.start, start, possessors=False)
             if verdict is None:
                 verdict = ownership.subject_after(refs, sent, end)
             if not verdict:

@@ -83,12 +83,19 @@ def _numbered_name(tokens: TokenTable, sentence: Span) -> Span | None:
     if i + 1 >= sentence.end or not words[i].is_digit:
         return None
     j = i + 1
-    if words[j].lower_ in series_cues()["length_units"]:
+    if words[j].is_digit:  # a year before a race's number: "The 2024 24 Hours of X"
         j += 1
+    if j < sentence.end and words[j].lower_ in series_cues()["length_units"]:
+        j += 1
+        if j < sentence.end and words[j].lower_ in series_cues()["name_connectors"]:
+            j += 1  # "The 1000 km of Spa"
     rest = capitalised_after(tokens, j, sentence.end) if j < sentence.end else None
     if rest is None or rest.start != j:
         return None
-    return doc[i:rest.end]
+    end = rest.end
+    if end + 1 < sentence.end and words[end].lower_ == "season":
+        end += 1  # "The 2015 X Championship season was ..."
+    return doc[i:end]
 
 
 def _headless(tokens: TokenTable, sentence: Span) -> bool:

@@ -514,3 +514,29 @@ def test_the_forerunner_of_todays_body_is_a_former_name(nlp):
     rec = record(nlp, text, [{"short": "ACN", "long": "Automobile Club du Nord"}])
     assert rec["former_names"] == ["Automobile Club de la Lys"]
     assert rec["inaugural_year"] is None  # a club has no seasons
+
+
+def test_a_season_has_no_first_or_last_year_of_its_own(nlp):
+    text = ("The 2011 Kestrel Cup was the second season of the Kestrel Cup. The 2011 Kestrel "
+            "Cup began in March and was cancelled in 2011 after four rounds.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+
+
+def test_a_possessive_reference_names_the_subject_of_a_nominal_cue_only(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. The Bay 12 Hours "
+            "was the series' largest event, held annually from 1994 until 2008. Since 2001 the "
+            "series' sanctioning body has been the Kestrel Motor Federation.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+    assert rec["sanctioning_bodies"] == ["Kestrel Motor Federation"]
+
+
+def test_held_annually_since_and_a_bracketed_name_with_an_end(nlp):
+    text = ("= Kestrel Bay 500 =\n\nThe Kestrel Bay 500 (Bay Park 500 until 1999) is a race for "
+            "touring cars. The race has been held annually since 1963. Cars are built to FIA "
+            "Group A specifications.\n")
+    rec = record(nlp, text)
+    assert rec["former_names"] == ["Bay Park 500"]
+    assert rec["inaugural_year"] == 1963
+    assert rec["rule_bodies"] == ["FIA"]

@@ -37,3 +37,15 @@ def test_headless_lead_takes_the_name_the_article_uses(nlp):
             "Andes Cup is its rival.\n")
     doc, _ = parse(nlp, text)
     assert article_title(doc) == ("Kestrel Sprint", "inferred")
+
+
+@pytest.mark.parametrize("lead, title", [
+    ("The 2019 12 Hours of Kestrel Bay was the 40th running of the race.",
+     "2019 12 Hours of Kestrel Bay"),
+    ("The 1000 km of Kestrel Bay is an endurance race.", "1000 km of Kestrel Bay"),
+    ("The 2015 Kestrel Touring Championship season was the fifth season of the series.",
+     "2015 Kestrel Touring Championship season"),
+])
+def test_numbered_names_of_races_and_seasons(nlp, lead, title):
+    doc, _ = parse(nlp, lead + "\n")
+    assert article_title(doc) == (title, "lead")
