@@ -33,6 +33,7 @@ __all__ = [
     "norm",
     "series_cues",
     "word_ids",
+    "written",
 ]
 
 SERIES_LABELS = ("SERIES",)
@@ -72,6 +73,13 @@ def expand(name: str, short_forms: dict[str, str]) -> str:
 def canonical(span: Span) -> str:
     """An entity's canonical name (its kb_id), else its text."""
     return span.kb_id_ or span.text
+
+
+def written(span: Span) -> str:
+    """A name as the text writes it, short forms too ("organised by the FIA"): bodies and
+    former names are recorded so; an entity's canonical name may be another name (today's name
+    of a former one, a body's later name)."""
+    return span.text
 
 
 @cache
@@ -116,6 +124,8 @@ class FactContext:
         self.series_names = set(self.series_norms)
         self.sent_spans: dict[int, Span] = {}
         self.lead = _lead_sentence(self)
+        self.lead_kind = _lead_kind(self)
+        self.subject_is_race = self.lead_kind == "race"
 
     def entities_of(self, labels) -> list[Span]:
         return [ent for ent in self.entities if ent.label_ in labels]
@@ -157,6 +167,33 @@ def _lead_sentence(ctx: FactContext) -> Span | None:
     return ctx.sent(span.start) if len(span) else None
 
 
+def _lead_kind(ctx: FactContext) -> str | None:
+    """"race" when the lead defines a race ("X is an endurance race"), "body" for a club or a
+    federation, "series" for a series or a category (the first kind noun after the copula
+    decides), None without a definition."""
+    if ctx.lead is None:
+        return None
+    cues = series_cues()
+    race, kinds, copulas = (frozenset(cues["race_nouns"]), frozenset(cues["lead_kind_nouns"]),
+                            frozenset(cues["copulas"]))
+    bodies = frozenset(cues["body_kind_nouns"])
+    words = ctx.tokens.words[ctx.lead.start:ctx.lead.end]
+    every = race | kinds | bodies
+    seen_copula = False
+    stops = frozenset(cues["lead_kind_stops"])
+    for n, word in enumerate(words):
+        if word.lower_ in copulas and not seen_copula:
+            seen_copula = True
+        elif seen_copula and word.lower_ in stops:
+            return None  # past the definition's noun phrase: "was founded in 1994 by X Club"
+        elif seen_copula and word.text.islower() and word.lower_ in every and not (
+                n + 1 < len(words) and words[n + 1].lower_ in every):
+            # The head noun: "a club series" is a series, "an endurance race" a race.
+            return ("race" if word.lower_ in race else "body" if word.lower_ in bodies
+                    else "series")
+    return None
+
+
 def _series_name_spans(ctx: FactContext) -> list[Span]:
     """Series names: SERIES entities, and capitalised names ending in a series noun ("All
     Japan Endurance Championship"), read leftwards from each capitalised series noun."""
@@ -165,7 +202,10 @@ def _series_name_spans(ctx: FactContext) -> list[Span]:
     skipped = cue_word_ids(doc.vocab, "sentence_openers") | cue_word_ids(doc.vocab,
                                                                             "determiners")
     lower, words = ctx.tokens.lower_list, ctx.tokens.words
-    for i in _name_nouns(doc.vocab).positions(ctx.tokens):
+    positions = _name_nouns(doc.vocab).positions(ctx.tokens)
+    noun_at = set(positions)
+    joins = word_ids(doc.vocab, "and", "&")
+    for i in positions:
         if not words[i].is_title:
             continue
         floor = ctx.sents.bounds(i)[0]
@@ -173,6 +213,11 @@ def _series_name_spans(ctx: FactContext) -> list[Span]:
         if name is None:
             continue
         start = name.start
+        # "the X Series and Y Series": a series noun before "and" ended the name before.
+        for k in range(i - 2, start - 1, -1):
+            if k in noun_at and lower[k + 1] in joins:
+                start = k + 2
+                break
         while start < i and lower[start] in skipped:
             start += 1
         if start < i:
@@ -214,10 +259,15 @@ def capitalised_before(tokens: TokenTable, i: int, floor: int,
         i = j
     end = i
     while i - 1 >= floor:
-        connector = (lower[i - 1] in connectors and i - 2 >= floor
-                     and words[i - 2].capital)
-        if words[i - 1].capital or words[i - 1].is_digit or connector:
+        if words[i - 1].capital or words[i - 1].is_digit:
             i -= 1
+            continue
+        # Connectors between capitalised words, two at most: "Club de la Sarthe".
+        j = i - 1
+        while j >= floor and i - j <= 2 and lower[j] in connectors:
+            j -= 1
+        if j < i - 1 and j >= floor and words[j].capital:
+            i = j + 1
         else:
             break
     return doc[i:end] if i < end else None

@@ -21,17 +21,19 @@ from spacy.tokens import Doc, Span
 from ..nlp.matching import WindowedMatcher
 from ..nlp.tokens import TokenTable
 from .context import (
+    BODY_LABELS,
     FactContext,
     canonical,
     capitalised_after,
     capitalised_before,
     first_by_start,
     series_cues,
+    written,
 )
 from .ownership import in_ranges
 
 __all__ = ["YEAR", "CueValues", "body_after", "body_before", "cue_hits", "name_after",
-           "year_after"]
+           "name_before", "names_after", "year_after"]
 
 # A plain year token, read when no date records are given (the rules without the date
 # component); the infobox years too.
@@ -72,10 +74,57 @@ def name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -
     return canonical(span) if span is not None else None
 
 
+def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[int, Span],
+                capitalised: bool = False) -> list[tuple[str, int]]:
+    """The series names listed right after the cue, with the token each ends at: "formerly
+    known as X prior to 2005 and Y prior to 1995", "evolved from X by way of Y and Z". Between
+    two names: linking words, a generic noun ("the X series and ..."), an "until/prior to YEAR".
+    With ``capitalised``, a capitalised name stands where no series name is found: after "known
+    as" a name is plain, whatever the entity set made of it."""
+    doc = tokens.doc
+    cues = series_cues()
+    skip = cues["determiners"] | frozenset(cues["name_links"]) | frozenset(cues["until_words"])
+    found: list[tuple[str, int]] = []
+    while i < limit:
+        while i < limit and (doc[i].lower_ in cues["determiners"] or doc[i].is_space
+                             or doc[i].is_quote):
+            i += 1
+        span = series_by_start.get(i)
+        if span is None and capitalised and i < limit:
+            span = capitalised_after(tokens, i, limit)
+            span = span if span is not None and span.start == i else None
+        if span is None:
+            break
+        found.append((written(span), span.end))
+        j = span.end
+        k = j
+        while k < limit and (doc[k].lower_ in skip or doc[k].is_quote or doc[k].lower_ in (
+                "to", "series", "championship", "championships") or YEAR.fullmatch(doc[k].text)):
+            k += 1
+        if k == j or k >= limit or not (series_by_start.get(k) is not None or (
+                capitalised and tokens.words[k].capital)) or not any(
+                doc[m].lower_ in cues["name_links"] for m in range(j, k)):
+            break
+        i = k
+    return found
+
+
+def name_before(tokens: TokenTable, i: int, floor: int, series_spans: list[Span],
+                capitalised: bool = False) -> str | None:
+    """The series name ending right before the cue: "The X Challenge, as it was originally
+    known"; with ``capitalised``, any capitalised name ("the Automobile Club de la Sarthe, the
+    ancestor of today's ACO")."""
+    span = next((s for s in series_spans if s.end == i), None)
+    if span is None and capitalised:
+        span = capitalised_before(tokens, i, floor, bracket=False)
+    return written(span) if span is not None else None
+
+
 def body_after(tokens: TokenTable, i: int, limit: int, bodies: dict[int, Span],
-               use_fallback: bool) -> list[str]:
+               use_fallback: bool, others: dict[int, Span] | None = None) -> list[str]:
     """The body (or place) named right after the cue, and any coordinated with it: "sanctioned
-    by the FIA and the SBF"."""
+    by the FIA and the SBF". With ``others`` (the other named things by start), a capitalised
+    name no entity covers counts too: the entity set may miss a body the cue makes plain."""
     doc = tokens.doc
     cues = series_cues()
     found = []
@@ -85,8 +134,9 @@ def body_after(tokens: TokenTable, i: int, limit: int, bodies: dict[int, Span],
             j += 1
         span = bodies.get(j)
         if span is not None:
-            found.append(canonical(span))
-        elif use_fallback and (span := capitalised_after(tokens, j, limit)) is not None:
+            found.append(written(span))
+        elif (use_fallback or (others is not None and j not in others)) and (
+                span := _body_name(tokens, j, limit, others)) is not None:
             found.append(span.text)
         else:
             break
@@ -99,6 +149,30 @@ def body_after(tokens: TokenTable, i: int, limit: int, bodies: dict[int, Span],
         else:
             break
     return found
+
+
+def _body_name(tokens: TokenTable, i: int, limit: int,
+               others: dict[int, Span] | None) -> Span | None:
+    """A capitalised name no entity gives, read as a body's: cut before "and" (a list of
+    bodies) and before a category it opens ("FIA Group N"). Beside the entity set (``others``
+    given) it must not run into another named thing and must look like a body: a short form
+    or a name with a body's noun ("WSC Group"), not a person's."""
+    span = capitalised_after(tokens, i, limit)
+    if span is None:
+        return None
+    doc, cues = tokens.doc, series_cues()
+    end = span.start
+    while end < span.end and not (doc[end].lower_ in cues["coordinators"] or (
+            end > span.start and doc[end].lower_ in cues["category_nouns"] and end + 1 < span.end
+            and len(doc[end + 1]) <= 2)):
+        end += 1
+    span = doc[span.start:end]
+    if not len(span) or others is None:
+        return span or None
+    if any(k in others for k in range(span.start, span.end)):
+        return None
+    body_like = span.text.isupper() or any(t.lower_ in cues["body_nouns"] for t in span)
+    return span if body_like else None
 
 
 class _BodiesByEnd:
@@ -132,7 +206,7 @@ def body_before(tokens: TokenTable, i: int, floor: int, bodies: _BodiesByEnd,
                 use_fallback: bool) -> str | None:
     body = bodies.before(tokens.doc, i)
     if body is not None:
-        return canonical(body)
+        return written(body)
     if use_fallback:
         name = capitalised_before(tokens, i, floor)
         return name.text if name is not None else None
@@ -145,7 +219,9 @@ class _DateIndex:
 
     def __init__(self, dates: list[dict]) -> None:
         self.empty = not dates
-        self.dates = sorted((d for d in dates if d.get("value_start")),
+        # A decade ("the mid-1970s") dates no season.
+        self.dates = sorted((d for d in dates if d.get("value_start")
+                             and d.get("granularity") not in ("decade", "century")),
                             key=lambda d: d["start_char"])
         self.starts = [d["start_char"] for d in self.dates]
 
@@ -164,22 +240,27 @@ class CueValues:
     bodies_by_end: _BodiesByEnd
     dates: _DateIndex
     in_foreign: Callable[[int], bool]
+    others_by_start: dict[int, Span] | None = None
 
     @classmethod
     def of(cls, ctx: FactContext, bodies: list[Span], places: list[Span], dates: list[dict],
-           foreign: list[tuple[int, int]]) -> CueValues:
+           foreign: list[tuple[int, int]], others: list[Span] | None = None) -> CueValues:
+        """``others``: the named things that are not bodies, by start (see body_after)."""
         return cls(
             bodies_by_start=first_by_start(bodies), places_by_start=first_by_start(places),
             bodies_by_end=_BodiesByEnd(ctx.doc, bodies), dates=_DateIndex(dates),
             in_foreign=in_ranges(foreign),
+            others_by_start=None if others is None else first_by_start(
+                [s for s in others if s.label_ not in BODY_LABELS]),
         )
 
 
 def year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
-               fronted: bool = False) -> int | None:
-    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
-    sentence's opening adverbial ("In 2014 the championship merged ...")."""
-    window_end = min(sent.end, end + series_cues()["year_window"])
+               fronted: bool = False, whole: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"; with ``whole``, anywhere
+    after it in the sentence), else the year of the sentence's opening adverbial ("In 2014 the
+    championship merged ...")."""
+    window_end = sent.end if whole else min(sent.end, end + series_cues()["year_window"])
     year = _year_in(doc, end, window_end, dates, last)
     if year is None and fronted:
         openers = series_cues()["sentence_openers"]

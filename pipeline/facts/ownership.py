@@ -92,8 +92,11 @@ class References:
     """The references of one document to its subject (``ours``) and to other named things,
     indexed by start so that a query reads only the references of one sentence."""
 
-    def __init__(self, ours: list[Span], others: list[Span]) -> None:
+    def __init__(self, ours: list[Span], others: list[Span],
+                 possessors: frozenset[int] = frozenset()) -> None:
         self.ours, self.others = ours, others
+        # Starts of the subject's references that own a noun ("the series' largest event").
+        self.possessors = possessors
         # (start, end, is ours, takes the subject, names a series): a body does not take the
         # subject; the subject's own references all name it.
         refs = [(s.start, s.end, True, True, True) for s in ours]
@@ -139,13 +142,16 @@ class References:
         return count > 0
 
     def nearest_before(self, start: int, i: int, first: bool = False,
-                       series: bool = False) -> bool | None:
+                       series: bool = False, possessors: bool = True) -> bool | None:
         """Is the nearest (or, with ``first``, the first) reference in tokens [start, i) the
-        subject? None when there is none. With ``series`` only references to series count."""
+        subject? None when there is none. With ``series`` only references to series count;
+        without ``possessors`` a possessive reference is not the subject: "the series' largest
+        event, held from 1994" is about the event."""
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, i)
         if first:
-            return next((r[2] for r in self.index[lo:hi] if r[1] <= i and (r[4] or not series)),
-                        None)
+            found = next((r for r in self.index[lo:hi] if r[1] <= i and (r[4] or not series)),
+                         None)
+            return None if found is None else self._verdict(found, possessors)
         # The nearest: the latest end (then start), read backwards from ``i``. References are
         # at most ``longest`` tokens, so one starting before best end - longest cannot beat the
         # best.
@@ -157,7 +163,10 @@ class References:
             if (r[4] or not series) and r[1] <= i and (
                     best is None or (r[1], r[0]) >= (best[1], best[0])):
                 best = r
-        return None if best is None else best[2]
+        return None if best is None else self._verdict(best, possessors)
+
+    def _verdict(self, ref: tuple, possessors: bool) -> bool:
+        return ref[2] and (possessors or ref[0] not in self.possessors)
 
     def others_between(self, start: int, end: int) -> bool:
         """Whether another named thing starts in tokens [start, end)."""
@@ -171,6 +180,12 @@ class References:
 def _generic_heads(vocab) -> FirstWords:
     """The nouns of generic references ("the series": "series")."""
     return FirstWords(vocab, {words[-1] for words in series_cues()["generic_refs"]})
+
+
+@cache
+def _race_heads(vocab) -> FirstWords:
+    """The nouns of a race's generic references ("the race", "the 1000 km event")."""
+    return FirstWords(vocab, set(series_cues()["race_generic_heads"]))
 
 
 class Ownership:
@@ -207,16 +222,30 @@ class Ownership:
                     ours.append(doc[i:i + n])
                     found.add((i, i + n))
         ours += self._generic_references()
+        # "the ST-5 class": a class code, not a reference to the series.
+        ours = [o for o in ours if not self._class_code_at(o.end)]
         covered = {i for o in ours for i in range(o.start, o.end)}
         others += [span for span in self._others() if span.start not in covered]
-        return References(ours, others)
+        possessors = frozenset(o.start for o in ours if self._possessive_at(o.end))
+        return References(ours, others, possessors)
+
+    def _possessive_at(self, end: int) -> bool:
+        words = self.ctx.tokens.words
+        return end < len(words) and words[end].text in ("'", "'s", "’", "’s")
+
+    def _class_code_at(self, end: int) -> bool:
+        words = self.ctx.tokens.words
+        return (end + 1 < len(words) and words[end].text in ("-", "–")
+                and words[end + 1].text[:1].isdigit())
 
     def _generic_references(self) -> list[Span]:
-        """Generic references: "the series", "this championship", a clause-initial "It"."""
+        """Generic references: "the series", "this championship", a clause-initial "It"; for a
+        race, "the race", "the current 1000 km event" (a determiner within a few words)."""
         if self._generic is None:
             ctx = self.ctx
             doc = ctx.doc
-            generic = {word_ids(doc.vocab, *words) for words in series_cues()["generic_refs"]}
+            cues = series_cues()
+            generic = {word_ids(doc.vocab, *words) for words in cues["generic_refs"]}
             lower = ctx.tokens.lower_list
             found = []
             for i in _generic_heads(doc.vocab).positions(ctx.tokens):
@@ -225,8 +254,35 @@ class Ownership:
                         found.append(doc[i:i + 1])  # "it" after a noun refers to too much
                 elif i > 0 and (lower[i - 1], lower[i]) in generic:
                     found.append(doc[i - 1:i + 1])
+            if ctx.subject_is_race:
+                found += self._race_references()
+                found.sort(key=lambda s: s.start)
             self._generic = found
         return self._generic
+
+    def _race_references(self) -> list[Span]:
+        ctx = self.ctx
+        doc, words = ctx.doc, ctx.tokens.words
+        found = []
+        for i in _race_heads(doc.vocab).positions(ctx.tokens):
+            for j in range(i - 1, max(ctx.sents.bounds(i)[0], i - 4) - 1, -1):
+                if words[j].lower_ in ("the", "this"):
+                    found.append(doc[j:i + 1])
+                    break
+                if words[j].capital or words[j].is_punct:
+                    break
+        return found
+
+    def subject_after(self, refs: References, sent: Span, end: int) -> bool:
+        """"Run since 1923, it is ...": the clause after the cue's phrase has the subject (the
+        first reference after it, or an "it" after its comma)."""
+        lower = self.ctx.tokens.lower_list
+        comma, it = word_ids(self.ctx.doc.vocab, ",", "it")
+        for i in range(end, sent.end):
+            if lower[i] == comma:
+                return i + 1 < sent.end and (lower[i + 1] == it
+                                             or refs.ours_at(i + 1) is not None)
+        return False
 
     def _others(self) -> list[Span]:
         """Named things other than series that can be a sentence's subject."""
@@ -270,9 +326,9 @@ class Ownership:
         """Whether the cue at ``start`` speaks of the subject (see the module docstring); with
         no reference before it, only the lead's definition sentence does."""
         if self.coordinated(start, sent):
-            verdict = refs.nearest_before(sent.start, start, first=True)
+            verdict = refs.nearest_before(sent.start, start, first=True, possessors=False)
         elif nearest:
-            verdict = refs.nearest_before(sent.start, start)
+            verdict = refs.nearest_before(sent.start, start, possessors=False)
         else:
             # Bodies are objects of their relation: a body named in between keeps the subject,
             # anything else named there (a series, a team, a maker) takes it.

@@ -15,8 +15,27 @@ import re
 from spacy.tokens import Doc, Span
 
 from ..ingest.document import SourceDocument
-from .context import BODY_LABELS, PLACE_LABELS, FactContext, expand, norm, series_cues
-from .cues import YEAR, CueValues, body_after, body_before, cue_hits, name_after, year_after
+from .context import (
+    BODY_LABELS,
+    OTHER_SUBJECT_LABELS,
+    PLACE_LABELS,
+    FactContext,
+    expand,
+    norm,
+    series_cues,
+    written,
+)
+from .cues import (
+    YEAR,
+    CueValues,
+    body_after,
+    body_before,
+    cue_hits,
+    name_after,
+    name_before,
+    names_after,
+    year_after,
+)
 from .dates import date_records
 from .ownership import Ownership, References, foreign_sections
 from .title import defined_short_form, infer_title, initials_fit, short_form_name
@@ -63,19 +82,24 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     if short and short not in aliases and norm(short) != norm(name):
         aliases.append(short)
     use_fallback = not ctx.has_entities
+    # Names the subject goes by besides its title: "World X Championship" for "FIA World X
+    # Championship" (a body's prefix dropped), the long forms the text defines for them.
+    variants = _name_variants(name, short_forms)
     places = ctx.entities_of(PLACE_LABELS)
     foreign = foreign_sections(document, [name, *aliases])
 
-    values = CueValues.of(ctx, ctx.entities_of(BODY_LABELS), places, dates, foreign)
+    values = CueValues.of(ctx, ctx.entities_of(BODY_LABELS), places, dates, foreign,
+                          ctx.entities_of(OTHER_SUBJECT_LABELS + PLACE_LABELS))
     facts: dict[str, list] = {}
-    own_names = [name, *aliases]
-    # Two passes: names the series had (found in sentences about it) make later sentences
+    own_names = [name, *aliases, *variants]
+    # Up to three passes: names the series had (found in sentences about it) make later sentences
     # that use them about it too.
-    for _ in range(2):
+    for _ in range(3):
         refs = ownership.references(own_names)
-        facts = _collect(ctx, ownership, refs, hits, values, short_forms, lead, use_fallback)
+        facts = _collect(ctx, ownership, refs, hits, values, short_forms, lead, use_fallback,
+                         _parent_name(name))
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
-                 + facts.get("ended_name", []))
+                 + facts.get("ended_name", []) + facts.get("alias", []))
         if all(n in own_names for n in names):
             break
         own_names = list(dict.fromkeys(own_names + names))
@@ -96,8 +120,20 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
 
     inaugural = _infobox_year(document, cues["infobox_inaugural"], last=False)
     folded = _infobox_year(document, cues["infobox_folded"], last=True)
-    inaugural = inaugural or next(iter(facts.get("inaugural", [])), None)
-    folded = folded or next(iter(facts.get("folded", [])), None)
+    if ctx.lead_kind == "body" or _parent_name(name):
+        # A club or a federation has no seasons: its founding is no inaugural year; a season
+        # ("2011 X Cup") is one year of its series, whose first and last are not its own.
+        facts.pop("inaugural", None)
+        facts.pop("folded", None)
+    # The earliest start and the latest end the text gives: "a single season in 1987 ... and
+    # most recently a championship that has run between 2005 and 2017".
+    inaugural = inaugural or min(facts.get("inaugural", []), default=None)
+    if folded is None:
+        folded = max(facts.get("folded", []), default=None)
+        if inaugural and folded and folded < inaugural:
+            # An end the prose gives before the start belongs to something else it speaks
+            # of (an infobox's conflict is the contract's to report).
+            folded = None
 
     country_field = document.infobox_value(*cues["infobox_country"])
     country = country_field.value.strip() if country_field else None
@@ -108,6 +144,13 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     sanction_field = document.infobox_value(*cues["infobox_sanctioning"])
     if sanction_field and sanction_field.value.strip():
         sanctioning.insert(0, expand(sanction_field.value.strip(), short_forms))
+    if not sanctioning:
+        # Who runs the series stands for the sanctioning body when the text names none
+        # ("organised by X and sanctioned by the FIA" has one: the FIA).
+        sanctioning = list(facts.get("organiser", []))
+        organiser_field = document.infobox_value(*cues["infobox_organiser"])
+        if organiser_field and organiser_field.value.strip():
+            sanctioning.insert(0, expand(organiser_field.value.strip(), short_forms))
 
     return {
         "name": name,
@@ -130,6 +173,26 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     }
 
 
+def _name_variants(name: str, short_forms: dict[str, str]) -> list[str]:
+    """Other names of the subject: the title without a body's short form opening it ("FIA X
+    Championship" -> "X Championship"), and the short forms defined for either."""
+    words = name.split()
+    variants = []
+    if len(words) > 2 and words[0].isupper() and words[0].isalpha():
+        variants.append(" ".join(words[1:]))
+    forms = {norm(name), *(norm(v) for v in variants)}
+    variants += [s for s, long in short_forms.items() if s and long and norm(long) in forms]
+    return variants
+
+
+def _parent_name(name: str) -> str | None:
+    """A season's series: "2011 X Cup" -> "X Cup"."""
+    words = name.split()
+    if len(words) > 1 and YEAR.fullmatch(words[0]):
+        return " ".join(words[1:])
+    return None
+
+
 def _without_short_forms(names: list[str]) -> list[str]:
     """Distinct names, dropping a short form whose long form is also there ("ACO" beside
     "Automobile Club de l'Ouest"), for when no abbreviation list expanded it."""
@@ -140,7 +203,7 @@ def _without_short_forms(names: list[str]) -> list[str]:
 
 def _collect(ctx: FactContext, ownership: Ownership, refs: References,
              hits: list[tuple[dict, int, int]], values: CueValues, short_forms: dict[str, str],
-             lead: Span | None, use_fallback: bool) -> dict[str, list]:
+             lead: Span | None, use_fallback: bool, parent: str | None = None) -> dict[str, list]:
     doc = ctx.doc
     cues = series_cues()
     facts: dict[str, list] = {}
@@ -148,11 +211,27 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
         if values.in_foreign(ctx.token_starts[start]):
             continue
         sent = ctx.sent(start)
-        in_lead = lead is not None and sent.start == lead.start
+        # The lead's definition, and its continuation where a stray full stop split it
+        # ("... (abbreviated as BPR.) was a series which ran from 1994 to 1996").
+        in_lead = lead is not None and (sent.start == lead.start or (
+            sent.start == lead.end and doc[sent.start].is_lower))
         subject = rule["subject"]
         if subject == "before":
             nearest = not rule["value"].startswith(("org", "location"))
-            if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest):
+            if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
+                    rule.get("unreferenced")
+                    and refs.nearest_before(sent.start, start, series=True) is None):
+                continue
+        elif subject == "within":
+            # "At the end of 2009 the series was replaced": the subject inside the pattern.
+            if not refs.nearest_before(sent.start, end, possessors=False):
+                continue
+        elif subject == "before_or_after":
+            # "Run since 1923, it is ...": with nothing named before, the clause after.
+            verdict = refs.nearest_before(sent.start, start, possessors=False)
+            if verdict is None:
+                verdict = ownership.subject_after(refs, sent, end)
+            if not verdict:
                 continue
         elif subject == "first":
             # "... merged with X to form Y": the sentence's subject did the forming.
@@ -163,16 +242,38 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                 continue
         elif subject == "after":
             j = end
-            if refs.ours_at(j) is None:
-                while j < sent.end and doc[j].lower_ in cues["determiners"]:
-                    j += 1
-                if refs.ours_at(j) is None:
-                    continue
+            while j < sent.end and (doc[j].lower_ in cues["determiners"] or doc[j].is_quote):
+                j += 1
+            if refs.ours_at(end) is None and refs.ours_at(j) is None and not (
+                    parent and ctx.text[ctx.token_starts[j]:].startswith(parent)):
+                continue
         value = rule["value"]
         fact = None
         if value == "year_after":
             fact = year_after(doc, end, sent, values.dates, last=rule["relation"] == "folded",
-                              fronted=rule.get("fronted_year", False))
+                              fronted=rule.get("fronted_year", False),
+                              whole=rule.get("year_window") == "sentence")
+        elif value in ("year_range_start", "year_range_end"):
+            years = [int(t.text) for t in doc[start:end] if YEAR.fullmatch(t.text)]
+            fact = years[0] if value == "year_range_start" else years[-1]
+            if fact == years[0] and value == "year_range_end":
+                fact = None
+        elif value == "name_before":
+            fact = name_before(ctx.tokens, start, sent.start, ctx.series_spans,
+                               capitalised=rule.get("capitalised", False))
+        elif value == "name_after" and rule["relation"] in ("former_name", "ended_name"):
+            # "formerly known as X prior to 2005 and Y prior to 1995"; "evolved from X by way
+            # of Y and Z": every name listed.
+            found = names_after(ctx.tokens, end, sent.end, ctx.series_by_start,
+                                capitalised=rule.get("capitalised", False))
+            if rule.get("name_then"):
+                found = found[:1] if found and found[0][1] < sent.end and (
+                    doc[found[0][1]].lower_ in rule["name_then"]) else []
+            if rule.get("until"):
+                found = [(n, e) for n, e in found
+                         if e < sent.end and doc[e].lower_ in cues["until_words"]]
+            facts.setdefault(rule["relation"], []).extend(n for n, _ in found)
+            continue
         elif value == "name_after":
             fact = name_after(doc, end, sent.end, ctx.series_by_start)
             if fact and rule.get("until"):
@@ -181,26 +282,32 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                               if fact in (s.text, s.kb_id_) and s.start >= end), sent.end)
                 if after >= sent.end or doc[after].lower_ not in cues["until_words"]:
                     fact = None
+        elif value == "org_category":
+            # "FIA Group 2": the body whose category it is.
+            body = values.bodies_by_start.get(start)
+            fact = written(body) if body is not None else doc[start].text
         elif value == "org_after":
-            fact = body_after(ctx.tokens, end, sent.end, values.bodies_by_start, use_fallback)
+            fact = body_after(ctx.tokens, end, sent.end, values.bodies_by_start, use_fallback,
+                              values.others_by_start)
             facts.setdefault(rule["relation"], []).extend(
-                expand(f, short_forms) for f in fact if norm(f) not in ctx.series_names)
+                f for f in fact if norm(f) not in ctx.series_names)
             continue
         elif value == "org_before":
-            # The pattern may hold the body itself ("under ACO rules"): look inside it first.
-            inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1]
-            fact = inside[0].text if inside else body_before(
-                ctx.tokens, start, sent.start, values.bodies_by_end, use_fallback)
+            # The pattern may hold the body itself ("under ACO rules"): look inside it first;
+            # a bracketed short form in it follows the body ("X's (ACO) Cup").
+            inside = [t for t in doc[start:end] if t.is_upper and t.is_alpha and len(t) > 1
+                      and not (t.i > start and doc[t.i - 1].text == "(")]
+            body = values.bodies_by_start.get(inside[0].i) if inside else None
+            fact = (written(body) if body is not None else inside[0].text) if inside else (
+                body_before(ctx.tokens, start, sent.start, values.bodies_by_end, use_fallback))
             if inside and not use_fallback and inside[0].i not in values.bodies_by_start:
                 fact = None
         elif value == "location_after":
             fact = next(iter(body_after(ctx.tokens, end, sent.end, values.places_by_start,
                                         use_fallback)), None)
-        if not fact or (value not in ("name_after", "year_after")
+        if not fact or (value.startswith(("org", "location"))
                         and norm(fact) in ctx.series_names):
             continue
-        if value.startswith("org"):
-            fact = expand(fact, short_forms)
         facts.setdefault(rule["relation"], []).append(fact)
     return facts
 

@@ -55,12 +55,14 @@ def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
 
 def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
     """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition,
-    followed by a bracket, a comma or the copula. "In 1990, ..." opens no name."""
+    followed by a bracket, a comma or the copula. "In 1990, ..." opens no name. A race or a
+    season may open with a number: "The 24 Hours of X", "The 1000 km X", "The 2011 X Cup"."""
     doc = tokens.doc
     if sentence is None:
         return None
     cues = series_cues()
-    name = capitalised_after(tokens, sentence.start, sentence.end)
+    name = _numbered_name(tokens, sentence) or capitalised_after(tokens, sentence.start,
+                                                                  sentence.end)
     if (name is None or name[0].lower_ in cues["sentence_openers"]
             or name.text in cues["not_names"]):
         return None
@@ -69,6 +71,71 @@ def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
         return None
     copula = any(t.lower_ in cues["copulas"] for t in doc[name.end:sentence.end])
     return name.text if copula else None
+
+
+def _numbered_name(tokens: TokenTable, sentence: Span) -> Span | None:
+    """A name opening with a number, then a length unit or a capitalised word: "24 Hours of
+    Le Mans", "1000 km Suzuka", "2011 Intercontinental Le Mans Cup"."""
+    doc, words = tokens.doc, tokens.words
+    i = sentence.start
+    while i < sentence.end and words[i].lower_ in series_cues()["determiners"]:
+        i += 1
+    if i + 1 >= sentence.end or not words[i].is_digit:
+        return None
+    j = i + 1
+    if words[j].is_digit:  # a year before a race's number: "The 2024 24 Hours of X"
+        j += 1
+    if j < sentence.end and words[j].lower_ in series_cues()["length_units"]:
+        j += 1
+        if j < sentence.end and words[j].lower_ in series_cues()["name_connectors"]:
+            j += 1  # "The 1000 km of Spa"
+    rest = capitalised_after(tokens, j, sentence.end) if j < sentence.end else None
+    if rest is None or rest.start != j:
+        return None
+    end = rest.end
+    if end + 1 < sentence.end and words[end].lower_ == "season":
+        end += 1  # "The 2015 X Championship season was ..."
+    return doc[i:end]
+
+
+def _headless(tokens: TokenTable, sentence: Span) -> bool:
+    """A lead whose opening name the layout dropped: ", formerly known as ...", "The (X) is"."""
+    words = tokens.words
+    i = sentence.start
+    while i < sentence.end and words[i].lower_ in series_cues()["determiners"]:
+        i += 1
+    return i < sentence.end and (words[i].is_punct or words[i].lower_ in series_cues()["copulas"])
+
+
+def _name_used_for_subject(ctx: FactContext, sentence: Span) -> str | None:
+    """For a headless lead: the series name the rest of the article uses most whose words all
+    come from the names the lead gives (former, sponsored, full): the lead of "Super X Series"
+    lists "Sponsor Super X Series" and "Super Y X Series", the article says "Super X"."""
+    lead_words = {w for s in ctx.series_spans if sentence.start <= s.start < sentence.end
+                  for w in norm(ctx.text_of(s)).split()}
+    if not lead_words:
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    # Series names, and the names opening sentences ("X is a club series"), for a name the
+    # entity component or the series nouns did not give.
+    names = list(zip(ctx.series_spans, ctx.series_norms))
+    for start in ctx.sents.starts:
+        opening = capitalised_after(ctx.tokens, start, ctx.sents.bounds(start)[1])
+        if opening is not None and opening.start == start:
+            names.append((opening, norm(ctx.text_of(opening))))
+    covered = {span.start for span, _ in names[:len(ctx.series_spans)]}
+    for n, (span, name) in enumerate(names):
+        if (sentence.start <= span.start < sentence.end or not name
+                or (n >= len(ctx.series_spans) and span.start in covered)):
+            continue
+        if set(name.split()) <= lead_words:
+            counts[name] = counts.get(name, 0) + 1
+            first.setdefault(name, ctx.text_of(span))
+    if not counts:
+        return None
+    best = max(counts, key=lambda n: (counts[n], len(n.split())))
+    return first[best]
 
 
 @cache
@@ -130,6 +197,10 @@ def infer_title(ctx: FactContext, ownership: Ownership,
         return expand(short, doc._.short_forms or {}), "inferred"
     if renamed:
         return next(c for c in candidates if norm(c) in renamed), "inferred"
+    used = _name_used_for_subject(ctx, sentence) if (
+        sentence is not None and _headless(ctx.tokens, sentence)) else None
+    if used:
+        return used, "inferred"
     lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
     if lead_spans:
         return lead_spans[0].text, "inferred"

@@ -343,3 +343,200 @@ def test_a_blank_own_name_is_ignored_not_looked_up(nlp):
         update={"title": document.title.model_copy(update={"text": " "})})
     facts = series_record(doc, dates=[])
     assert facts["name"] == " "
+
+
+# --- years, bodies and names from the wider cue set ----------------------------------------
+
+
+def test_a_span_of_running_years_gives_both_ends(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series was a club series which ran from "
+            "1984 to 1989 before becoming the Kestrel GT Championship.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1984, 1989)
+
+
+def test_running_since_gives_no_end(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. The series has "
+            "run since 1984.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1984, None)
+
+
+def test_a_race_opening_with_a_number_and_its_generic_references(nlp):
+    text = ("The 500 km Kestrel Bay is an endurance race for sports cars. Run since 1961, it is "
+            "the oldest race in Chile. The race is organised by the Kestrel Motor Club. The "
+            "current 500 km event will be discontinued in 2019.\n")
+    rec = record(nlp, text)
+    assert rec["name"] == "500 km Kestrel Bay"
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1961, 2019)
+    assert rec["sanctioning_bodies"] == ["Kestrel Motor Club"]
+
+
+def test_race_references_do_not_count_in_a_series_article(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. The race at Bay "
+            "Park was discontinued in 2019.\n")
+    assert record(nlp, text)["folded_year"] is None
+
+
+def test_an_organiser_stands_for_the_sanctioning_body_only_without_one(nlp):
+    base = "= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series organised by the "
+    rec = record(nlp, base + "Kestrel Motor Club and sanctioned by the FIA.\n")
+    assert rec["sanctioning_bodies"] == ["FIA"]
+    rec = record(nlp, base + "Kestrel Motor Club.\n")
+    assert rec["sanctioning_bodies"] == ["Kestrel Motor Club"]
+    rec = record(nlp, "= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series promoted "
+                 "by the Kestrel Media Company.\n")
+    assert rec["sanctioning_bodies"] == []
+
+
+def test_a_season_of_a_bodys_series(nlp):
+    text = ("The 2005 Kestrel Cup was the third season of the Northern Racing Club's (NRC) "
+            "Kestrel Cup, a club championship.\n")
+    rec = record(nlp, text)
+    assert rec["name"] == "2005 Kestrel Cup"
+    assert rec["sanctioning_bodies"] == ["Northern Racing Club"]
+    assert rec["inaugural_year"] is None
+
+
+def test_rule_bodies_of_categories_and_regulations(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. Cars raced under "
+            "FIA Group 4 Special GT regulations. Its classes are based on the SRO Group rules "
+            "and on regulations of the Kestrel Sports Group and ADAC.\n")
+    entities = entities_for(text, [("ADAC", "ORG", "Allgemeiner Deutscher Automobil-Club"),
+                                   ("SRO Group", "ORG", "Stephane Ratel Organisation")])
+    rec = record(nlp, text, entities=entities)
+    assert rec["rule_bodies"] == ["FIA", "SRO Group", "Kestrel Sports Group", "ADAC"]
+
+
+def test_a_person_after_a_body_cue_is_no_body(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series was created in 1963 by Anna Berg at "
+            "the request of the club.\n")
+    entities = entities_for(text, [("Kestrel GT Series", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == []
+
+
+def test_former_names_listed_and_changed(nlp):
+    text = (", formerly known as the Kestrel N2 Series prior to 2005 and Kestrel Saloon Series "
+            "prior to 1995, and currently named the Acme Kestrel Series for sponsorship "
+            "reasons, is a club series that began in 1990.\n\nKestrel Series is its name.\n")
+    rec = record(nlp, text)
+    assert rec["former_names"] == ["Kestrel N2 Series", "Kestrel Saloon Series"]
+    assert rec["inaugural_year"] == 1990
+
+
+def test_former_names_an_article_gives_in_passing(nlp):
+    text = ("= Kestrel Formula Championship =\n\nThe Kestrel Formula Championship evolved from "
+            "the Kestrel Formula 1600 Series by way of the Kestrel Formula Two Series and Kestrel "
+            "Formula 3000 Series. The Kestrel Touring Challenge, as it was originally known, "
+            "ran saloons. In 1980 the series name was changed from Kestrel Open Series to "
+            "Kestrel Formula Championship. The initial Kestrel Cup Series name of the series "
+            "was announced in 1970.\n")
+    rec = record(nlp, text)
+    assert rec["former_names"] == [
+        "Kestrel Formula 1600 Series", "Kestrel Formula Two Series", "Kestrel Formula 3000 Series",
+        "Kestrel Touring Challenge", "Kestrel Open Series", "Kestrel Cup Series"]
+
+
+def test_the_former_series_of_a_body_is_no_former_name(nlp):
+    text = ("= Kestrel Endurance Championship =\n\nThe series supersedes the club's former "
+            "Kestrel Endurance Cup.\n")
+    assert record(nlp, text)["former_names"] == []
+
+
+def test_the_title_without_its_bodys_prefix_is_the_subject_and_years_span(nlp):
+    text = ("= FIA Kestrel Touring Championship =\n\nThe FIA Kestrel Touring Championship was a "
+            "touring car series. It had two runs, a single season in 1986 and a championship "
+            "that has run between 2001 and 2012.\n\nThe first Kestrel Touring Championship, "
+            "which was open to saloon cars of every size, was held in 1986.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1986, 2012)
+
+
+def test_decades_possessors_and_class_codes_date_nothing(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series (KGS) is a club series. It was "
+            "introduced in the mid-1970s. The Bay 12 Hours was the series' largest event, held "
+            "annually from 1994 until 2008. Its fifth class, KGS-5, was launched in 2010.\n")
+    dates = years_for(text) + [{"text": "mid-1970s", "start_char": text.index("mid-1970s"),
+                                "end_char": text.index("mid-1970s") + 9, "kind": "decade",
+                                "value_start": "1970", "value_end": "1979",
+                                "granularity": "decade"}]
+    rec = record(nlp, text, [{"short": "KGS", "long": "Kestrel GT Series"}], dates=dates)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+
+
+def test_a_prose_end_before_the_start_is_dropped(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series was founded in 1990. The series was "
+            "cancelled in 1985.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1990, None)
+
+
+def test_a_lead_split_by_a_stray_full_stop_goes_on(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series (abbreviated as KGS.) was a club "
+            "series which ran from 1984 to 1989.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1984, 1989)
+
+
+def test_bodies_are_recorded_as_written(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series sanctioned by the "
+            "KMF.\n")
+    entities = entities_for(text, [("KMF", "ORG", "Kestrel Motor Federation")])
+    rec = record(nlp, text, [{"short": "KMF", "long": "Kestrel Motor Federation"}], entities)
+    assert rec["sanctioning_bodies"] == ["KMF"]
+
+
+@pytest.mark.parametrize("sentence, years", [
+    ("The series was born in 1977.", (1977, None)),
+    ("The inaugural event in 1977 drew ten cars.", (1977, None)),
+    ("At the end of 1988, the series was replaced by the Kestrel GT Cup.", (None, 1988)),
+    ("After 1989 the series folded.", (None, 1989)),
+    ("The series ran 1984 to 1989.", (1984, 1989)),
+])
+def test_more_ways_to_give_a_first_or_last_year(nlp, sentence, years):
+    text = f"= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. {sentence}\n"
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == years
+
+
+def test_a_name_after_known_as_whatever_the_entities_made_of_it(nlp):
+    text = ("= Kestrel Supercup =\n\nThe Kestrel Acme Supercup (known as Kestrel Michelin "
+            "Supercup prior to 2007) is a one-make series.\n")
+    entities = entities_for(text, [("Kestrel Michelin", "CAR", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Kestrel Michelin Supercup"]
+
+
+def test_the_forerunner_of_todays_body_is_a_former_name(nlp):
+    text = ("= Automobile Club du Nord =\n\nThe Automobile Club du Nord (ACN) is a motoring "
+            "club. Its history begins with the Automobile Club de la Lys, the forerunner of "
+            "today's ACN, which was founded in 1905.\n")
+    rec = record(nlp, text, [{"short": "ACN", "long": "Automobile Club du Nord"}])
+    assert rec["former_names"] == ["Automobile Club de la Lys"]
+    assert rec["inaugural_year"] is None  # a club has no seasons
+
+
+def test_a_season_has_no_first_or_last_year_of_its_own(nlp):
+    text = ("The 2011 Kestrel Cup was the second season of the Kestrel Cup. The 2011 Kestrel "
+            "Cup began in March and was cancelled in 2011 after four rounds.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+
+
+def test_a_possessive_reference_names_the_subject_of_a_nominal_cue_only(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. The Bay 12 Hours "
+            "was the series' largest event, held annually from 1994 until 2008. Since 2001 the "
+            "series' sanctioning body has been the Kestrel Motor Federation.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (None, None)
+    assert rec["sanctioning_bodies"] == ["Kestrel Motor Federation"]
+
+
+def test_held_annually_since_and_a_bracketed_name_with_an_end(nlp):
+    text = ("= Kestrel Bay 500 =\n\nThe Kestrel Bay 500 (Bay Park 500 until 1999) is a race for "
+            "touring cars. The race has been held annually since 1963. Cars are built to FIA "
+            "Group A specifications.\n")
+    rec = record(nlp, text)
+    assert rec["former_names"] == ["Bay Park 500"]
+    assert rec["inaugural_year"] == 1963
+    assert rec["rule_bodies"] == ["FIA"]
