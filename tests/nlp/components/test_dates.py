@@ -73,6 +73,8 @@ CASES = [
      [("1986 until 1991", "range", "1986", "1991")]),
     ("Its sponsor stayed on 2003 through 2007.",
      [("2003 through 2007", "range", "2003", "2007")]),
+    ("The 1994 to 1996 seasons were run on gravel.",
+     [("1994 to 1996", "range", "1994", "1996")]),
     ("Its golden era (1983–1992) ended with a fuel crisis.",
      [("1983–1992", "range", "1983", "1992")]),
     ("The trophy was contested in 1961—1964 only.", [("1961—1964", "range", "1961", "1964")]),
