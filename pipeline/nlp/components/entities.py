@@ -58,6 +58,7 @@ from .entity_names import (
     CarNames,
     InfoboxFields,
     NameShapes,
+    Neighbours,
     expand_pattern,
     fold,
     parse_lexicon,
@@ -160,6 +161,7 @@ class MotorsportEntities(RuleComponent):
         self.shapes = NameShapes(lexicon, self.known, vocab)
         self.cars = CarNames(self.shapes)
         self.fields = InfoboxFields(self.shapes, self.known)
+        self.neighbours = Neighbours(self.shapes)
 
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -178,7 +180,7 @@ class MotorsportEntities(RuleComponent):
         """Every candidate of a doc: gazetteer names, cars, patterns, the document's names."""
         doc = tokens.doc
         hyphens = self.shapes.modifier_hyphens(tokens)
-        words = tokens.texts
+        words, space, n = tokens.texts, tokens.space, tokens.length
         candidates: list[Candidate] = []
         strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
@@ -187,6 +189,16 @@ class MotorsportEntities(RuleComponent):
                 label, canonical = self.entries[key]
                 if end in hyphens:
                     continue  # "Le Mans-based": a modifier, not a mention of the entity
+                if (
+                    end - start == 1
+                    and end + 1 < n
+                    and words[end] == "-"
+                    and words[start].isupper()
+                    and not space[start]
+                    and not space[end]
+                    and words[end + 1][:1].isupper()
+                ):
+                    continue  # "JAF-GT": an acronym as the first part of a compound name
                 if matcher is self.folded and words[start][:1].islower():
                     continue  # "a grand touring car": a description, not the name
                 if label == "LOCATION" and self.shapes.inside_unknown_name(tokens, start):
@@ -204,6 +216,10 @@ class MotorsportEntities(RuleComponent):
 
         candidates = self._after_people(tokens, candidates)
         candidates.extend(self._document_names(tokens, hyphens, candidates))
+        candidates.extend(self._body_and_series(tokens, candidates))
+        if candidates:
+            kept = filter_spans(sorted(candidates, key=lambda c: c.priority))
+            candidates.extend(self.neighbours.found(tokens, kept))
         return candidates
 
     def _infobox_entities(self, doc: Doc) -> tuple[tuple[int, int, str, str], ...]:
@@ -265,6 +281,22 @@ class MotorsportEntities(RuleComponent):
                 c = c._replace(start=person.end, canonical=tokens.text(person.end, c.end))
             out.append(c)
         return out
+
+    def _body_and_series(self, tokens: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
+        """A body's acronym before a series' short form names the series with it: "FIA" +
+        "WTCC", "IMSA" + "WSC"."""
+        words = tokens.texts
+        bodies = self.shapes.class_bodies
+        return [
+            c._replace(start=c.start - 1, canonical=tokens.text(c.start - 1, c.end))
+            for c in candidates
+            if c.label == "SERIES"
+            and c.end - c.start == 1
+            and c.start > 0
+            and words[c.start].isupper()
+            and words[c.start - 1] in bodies
+            and tokens.space[c.start - 1]
+        ]
 
     @staticmethod
     def _resolve(candidates: list[Candidate], spans: list[Span]) -> list[Span]:

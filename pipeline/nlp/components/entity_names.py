@@ -32,6 +32,7 @@ __all__ = [
     "CarNames",
     "InfoboxFields",
     "NameShapes",
+    "Neighbours",
     "expand_pattern",
     "fold",
     "parse_lexicon",
@@ -692,3 +693,125 @@ class InfoboxFields:
             )
             previous = cut
         return people
+
+
+class Neighbours:
+    """Names known by the names around them: an unknown name in a list of known names of one
+    label ("at Brands Hatch, Kestrel Hill, Zolder and Zandvoort"), and a place before its
+    country or region ("Vallar, Japan")."""
+
+    # Labels a list passes on; people and classes are known by their own shapes.
+    LIST_LABELS = frozenset({"SERIES", "EVENT", "TEAM", "MANUFACTURER", "CIRCUIT", "LOCATION",
+                             "ORG"})
+
+    def __init__(self, shapes: NameShapes) -> None:
+        self.shapes, self.lexicon = shapes, shapes.lexicon
+
+    def found(self, tokens: TokenTable, kept: list[Candidate]) -> list[Candidate]:
+        """New candidates from the non-overlapping ``kept`` ones (in any order)."""
+        words = tokens.texts
+        commas = [i for i, w in enumerate(words) if w == ","] if "," in words else []
+        if not commas or not kept:
+            return []
+        by_start = {c.start: c for c in kept}
+        by_end = {c.end: c for c in kept}
+        covered = {i for c in kept for i in range(c.start, c.end)}
+        found: list[Candidate] = []
+        used: set[int] = set()
+        for comma in commas:
+            if comma in used:
+                continue
+            first = self._item_before(tokens, comma, by_end, covered)
+            if first is None:
+                continue
+            items, at = [first], comma
+            while True:
+                j = at
+                if j < tokens.length and words[j] == ",":
+                    used.add(j)
+                    j += 1
+                if j < tokens.length and words[j] in ("and", "or"):
+                    j += 1
+                if j == at:
+                    break
+                item = self._item_after(tokens, j, by_start, covered)
+                if item is None:
+                    break
+                items.append(item)
+                at = item[1]
+            found.extend(self._alike(tokens, items))
+            if len(items) == 2 and items[0][2] is None and items[1][2] is not None:
+                found.extend(self._place(tokens, items[0], items[1][2]))
+        return found
+
+    def _alike(self, tokens: TokenTable, items) -> list[Candidate]:
+        known = [c for _, _, c in items if c is not None]
+        unknown = [(s, e) for s, e, c in items if c is None]
+        labels = {c.label for c in known}
+        if len(known) < 2 or len(labels) != 1 or not unknown or len(unknown) > len(known):
+            return []
+        label = labels.pop()
+        if label not in self.LIST_LABELS:
+            return []
+        return [Candidate(s, e, label, tokens.text(s, e), (PATTERN_PRIORITY, 1000))
+                for s, e in unknown]
+
+    def _place(self, tokens: TokenTable, item, region: Candidate) -> list[Candidate]:
+        """"Vallar, Japan": a name before a known country or region, not itself in a list."""
+        start, end, _ = item
+        if region.label != "LOCATION" or end + 1 != region.start:
+            return []
+        if start > 0 and tokens.texts[start - 1] in (",", "and", "or"):
+            return []
+        return [Candidate(start, end, "LOCATION", tokens.text(start, end),
+                          (PATTERN_PRIORITY, 1000))]
+
+    def _unknown_run_ok(self, tokens: TokenTable, start: int, end: int) -> bool:
+        shapes, words, flags = self.shapes, tokens.texts, tokens.flags
+        if end - start > 3 or start >= end:
+            return False
+        if not flags[start] & shapes.NAME or not flags[end - 1] & shapes.NAME:
+            return False
+        if words[start].lower() in self.lexicon["function_set"]:
+            return False
+        if any(c.isdigit() for i in range(start, end) for c in words[i]):
+            return False
+        return not all(words[i] in self.lexicon["generic_set"] for i in range(start, end))
+
+    def _item_before(self, tokens: TokenTable, comma: int, by_end, covered):
+        """The item ending at ``comma``: a kept candidate, or an unknown capitalised run."""
+        if comma in by_end:
+            c = by_end[comma]
+            return c.start, c.end, c
+        flags = tokens.flags
+        shapes = self.shapes
+        j = comma
+        while j > 0 and comma - j < 4 and flags[j - 1] & (shapes.NAMEJ | shapes.CONN) \
+                and j - 1 not in covered:
+            j -= 1
+        if j > 0 and flags[j - 1] & shapes.NAME:
+            return None  # the run goes on: part of a longer name
+        while j < comma and flags[j] & shapes.CONN:
+            j += 1
+        if not self._unknown_run_ok(tokens, j, comma):
+            return None
+        return j, comma, None
+
+    def _item_after(self, tokens: TokenTable, j: int, by_start, covered):
+        """The item starting at ``j``: a kept candidate, or an unknown capitalised run."""
+        if j in by_start:
+            c = by_start[j]
+            return c.start, c.end, c
+        flags = tokens.flags
+        shapes = self.shapes
+        k = j
+        while k < tokens.length and k - j < 4 and flags[k] & (shapes.NAMEJ | shapes.CONN) \
+                and k not in covered:
+            k += 1
+        if k < tokens.length and (flags[k] & shapes.NAME or tokens.texts[k] == ":"):
+            return None  # the run goes on, runs into a known name, or is a label ("Note:")
+        while k > j and not flags[k - 1] & shapes.NAME:
+            k -= 1
+        if not self._unknown_run_ok(tokens, j, k):
+            return None
+        return j, k, None

@@ -85,3 +85,27 @@ def test_place_after_the_word_for_its_kind(nlp):
     found = ents(nlp, "The club was founded in the town of Le Vallar, near the city of "
                       "Kestrel Bay.")
     assert {("LOCATION", "Le Vallar"), ("LOCATION", "Kestrel Bay")} <= found
+
+
+def test_unknown_names_listed_with_known_ones_take_their_label(nlp):
+    found = ents(nlp, "Rounds were held at Brands Hatch, Kestrel Hill, Zolder and Zandvoort.")
+    assert ("CIRCUIT", "Kestrel Hill") in found
+    # Known names of different labels pass on nothing.
+    mixed = ents(nlp, "Entrants came from Japan, Porsche and Vallar.")
+    assert not any(text == "Vallar" for _, text in mixed)
+    # One known name is not enough.
+    assert not any(text == "Kestrel" for _, text in ents(nlp, "He beat Porsche and Kestrel."))
+
+
+def test_place_before_its_country(nlp):
+    assert ("LOCATION", "Vallar") in ents(nlp, "A race was held at Vallar, Japan in 2009.")
+
+
+def test_body_acronym_and_series_short_form(nlp):
+    found = ents(nlp, "The Valdoria Touring Car Championship (VTCC) became the FIA VTCC.")
+    assert ("SERIES", "FIA VTCC") in found
+
+
+def test_acronym_inside_a_compound_name_is_no_body(nlp):
+    found = ents(nlp, "It was open to GT3 and JAF-GT cars.")
+    assert not any(label == "ORG" for label, _ in found)
