@@ -173,7 +173,9 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
         sent_end = sents.bounds(noun)[1]
         for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
             opener = tokens.words[j].lower_
-            if opener not in cues["enumeration_openers"] or j + 1 in taken:
+            # A comma opens a list only right after its noun: "two classes, LMP2 and GT3".
+            if (opener not in cues["enumeration_openers"] and not (opener == "," and j == noun + 1)
+                    or j + 1 in taken):
                 continue
             found = _parse_list(tokens, j + 1, sent_end, by_start)
             strong = opener in cues["strong_openers"]
@@ -259,7 +261,7 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         if i >= limit:
             break
         if i in by_start:
-            item = by_start[i]
+            item = _with_coded_tail(tokens, by_start[i], limit, by_start)
         elif words[i].is_title or words[i].is_upper and words[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
@@ -288,6 +290,22 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         if i == item.end:
             break
     return found
+
+
+def _with_coded_tail(tokens: TokenTable, item: ClassItem, limit: int,
+                     by_start: dict[int, ClassItem]) -> ClassItem:
+    """A known long form that goes on for a word or two before its code: "Daytona Prototype
+    international (DPi)" is one class, the long name to the bracket."""
+    words = tokens.words
+    for k in range(item.end + 1, min(limit, item.end + 3)):
+        if not words[k - 1].is_alpha:
+            break
+        code = by_start.get(k + 1)
+        if (words[k].text == "(" and code is not None and code.end < limit
+                and words[code.end].text == ")"):
+            return ClassItem(class_name_at(tokens, item.start, k), code.family, code.label,
+                             item.start, code.end + 1, code=code.name)
+    return item
 
 
 def _closes_enumeration(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bool:
@@ -332,8 +350,16 @@ def _described(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bo
         i += 1
     # A class named in passing is weak evidence: a comparison anywhere before it in the
     # sentence ("Its grids resembled IMSA's GTS classes, with classes for GT300 cars") voids it.
-    return i < sent_end and tokens.words[i].lower_ in nouns and not _compared(
-        tokens, run[0].start, sent_start, window=run[0].start - sent_start)
+    if i >= sent_end or tokens.words[i].lower_ not in nouns:
+        return False
+    after = tokens.words[i + 1].lower_ if i + 1 < sent_end else ""
+    if (tokens.words[i].lower_ in _word_set("single_car_nouns") and run[0].start > sent_start
+            and tokens.words[run[0].start - 1].lower_ in ("a", "an")
+            and after not in _word_set("compound_continuations")):
+        # one car ("won in a GT1 car"), not what the series races; "a Group 2 touring car and
+        # GT racing series" is a kind of series
+        return False
+    return not _compared(tokens, run[0].start, sent_start, window=run[0].start - sent_start)
 
 
 def _splits(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
@@ -637,7 +663,9 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
         # The name's own prefixes, longest first, looked up (not every candidate per name).
         parent = next((name[:k] for k in range(len(name) - 1, -1, -1)
                        if name[:k] in candidates and CHILD_SUFFIX.match(name[k:])
-                       and not (name[k - 1].isdigit() and name[k].isdigit())), None)
+                       and not (name[k - 1].isdigit() and name[k].isdigit())
+                       and not (name[:k].endswith("Pro") and name[k:].startswith("-Am"))),
+                      None)
         if parent is not None:
             record["parent"] = parent
     # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart

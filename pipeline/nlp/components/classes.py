@@ -286,7 +286,8 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict,
         prev_span = spans[n - 1] if n > 0 else None
         if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
-            and prev_span is not None and prev_span.end == span.start - 1
+            # the long form may go on a word or two: "Daytona Prototype international (DPi)"
+            and prev_span is not None and span.start - 3 <= prev_span.end <= span.start - 1
         ) or before is not None and before.text == ":" or (
             # "the Prototype classes (P1 and P2)": a bracket right after a class noun.
             before is not None and before.text == "(" and span.start > 1
