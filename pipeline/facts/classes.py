@@ -3,15 +3,24 @@
 The structure the prose states about its classes:
 
 * enumerations: a class list opened by a class noun ("four classes: LMP1, LMP2, GT1, and GT2",
-  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)"), where
-  names the patterns do not know count too ("three classes: Super 2000, TCR and Production"),
-  or closed by one in a sentence about the series ("It runs LMP3, GT3 and GT4 classes");
+  "the four categories (LMP1, LMP2, GT1 and GT2)", "the Grand Touring classes (GT1 and GT2)",
+  whose group is their parent), where names the patterns do not know count too ("three
+  classes: Super 2000, TCR and Production"), or closed by one in a sentence about the series
+  ("It runs LMP3, GT3 and GT4 classes", "the ST-1 to ST-4 classes"); a class in apposition
+  ("a fifth class, ST-5,"); the splits of a class ("the GTE category, divided into GTE Pro and
+  GTE Am"); the names a class went by ("originally called ST-GT3 but now labelled ST-X");
+* classes named as what the series' cars are or race to ("Group 5 cars were admitted",
+  "run to FIA Group 2 regulations"), and lettered classes ("Class B", "Division 2"), in a
+  sentence about the series;
 * definitions: "<classes> (would be|was) for <description>", whose description names the
   classes of other bodies it matches ("Class D was for C1/GTP cars" -> Class D = C1, GTP);
-* aliases: a long form with its code in brackets ("Grand Touring (GT)").
+* aliases: a long name with its code in brackets ("GT Daytona (GTD)"): the class is the long
+  name, the code its alias.
 
-``class_records`` turns that, plus the infobox class keys, into the series' own classes. A class
-named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never an own class.
+``class_records`` turns that, plus the infobox class keys and era headings ("Formula Two
+(1978–1986)"), into the series' own classes. A class named in passing ("similar to IMSA's GTS
+and GTU classes") is a mention, never an own class; an article whose subject is a class names
+no own classes.
 """
 
 from __future__ import annotations
@@ -126,6 +135,8 @@ def _ranges(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
         last = out[-1] if out else None
         if (last is not None and item.start == last.end + 1
                 and tokens.words[last.end].lower_ in words and not last.also
+                # "moved from GT3 to GT2": a change of class, not a range
+                and not (last.start > 0 and tokens.words[last.start - 1].lower_ == "from")
                 and (a := NUMBERED.match(last.name)) and (b := NUMBERED.match(item.name))
                 and a.group("stem") == b.group("stem")
                 and 0 < int(b.group("number")) - int(a.group("number")) <= 9):
@@ -579,10 +590,13 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     defines outside sections about other series (``doc._.source_document`` gives the infobox
     and sections). Keys: name, parent, category, equivalents, description. A class that is the
     parent of other own classes is a group, not a record. ``context``: the doc's fact context
-    when the caller has one; ``own_names``: the subject's names besides its title."""
+    when the caller has one; ``own_names``: the subject's names besides its title (the
+    series' name first: with no title, it tells whether the subject is itself a class)."""
     document: SourceDocument = doc._.source_document
     subject = document.title.text if document.title else next(iter(own_names), None)
-    if subject and name_label(doc.vocab, subject):
+    keywords = class_cues()["series_keywords"]
+    if (subject and not any(w.casefold() in keywords for w in subject.split())
+            and name_label(doc.vocab, subject)):
         return []  # an article about a class ("Group C") names other classes, not its own
     context = context if context is not None else FactContext(doc)
     structure = class_structure(doc, context.tokens)

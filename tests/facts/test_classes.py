@@ -160,3 +160,9 @@ def test_a_pro_am_split_is_no_child_of_the_pro_split(nlp):
     text = ("= Prairie GT Cup =\n\nThe cup has three classes: GT3 Pro, GT3 Pro-Am and GT3 Am."
             "\n")
     assert {r["parent"] for r in records(nlp, text).values()} == {None}
+
+
+def test_a_move_from_one_class_to_another_is_no_range(nlp):
+    text = ("= Prairie GT Cup =\n\nThe cup has GT1 to GT3 classes. Its teams moved from GT4 to "
+            "GT6 cars.\n")
+    assert set(records(nlp, text)) == {"GT1", "GT2", "GT3", "GT6"}  # no GT5
