@@ -3,15 +3,24 @@
 The structure the prose states about its classes:
 
 * enumerations: a class list opened by a class noun ("four classes: LMP1, LMP2, GT1, and GT2",
-  "two general classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)"), where
-  names the patterns do not know count too ("three classes: Super 2000, TCR and Production"),
-  or closed by one in a sentence about the series ("It runs LMP3, GT3 and GT4 classes");
+  "the four categories (LMP1, LMP2, GT1 and GT2)", "the Grand Touring classes (GT1 and GT2)",
+  whose group is their parent), where names the patterns do not know count too ("three
+  classes: Super 2000, TCR and Production"), or closed by one in a sentence about the series
+  ("It runs LMP3, GT3 and GT4 classes", "the ST-1 to ST-4 classes"); a class in apposition
+  ("a fifth class, ST-5,"); the splits of a class ("the GTE category, divided into GTE Pro and
+  GTE Am"); the names a class went by ("originally called ST-GT3 but now labelled ST-X");
+* classes named as what the series' cars are or race to ("Group 5 cars were admitted",
+  "run to FIA Group 2 regulations"), and lettered classes ("Class B", "Division 2"), in a
+  sentence about the series;
 * definitions: "<classes> (would be|was) for <description>", whose description names the
   classes of other bodies it matches ("Class D was for C1/GTP cars" -> Class D = C1, GTP);
-* aliases: a long form with its code in brackets ("Grand Touring (GT)").
+* aliases: a long name with its code in brackets ("GT Daytona (GTD)"): the class is the long
+  name, the code its alias.
 
-``class_records`` turns that, plus the infobox class keys, into the series' own classes. A class
-named in passing ("similar to IMSA's GTS and GTU classes") is a mention, never an own class.
+``class_records`` turns that, plus the infobox class keys and era headings ("Formula Two
+(1978–1986)"), into the series' own classes. A class named in passing ("similar to IMSA's GTS
+and GTU classes") is a mention, never an own class; an article whose subject is a class names
+no own classes.
 """
 
 from __future__ import annotations
@@ -126,6 +135,8 @@ def _ranges(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
         last = out[-1] if out else None
         if (last is not None and item.start == last.end + 1
                 and tokens.words[last.end].lower_ in words and not last.also
+                # "moved from GT3 to GT2": a change of class, not a range
+                and not (last.start > 0 and tokens.words[last.start - 1].lower_ == "from")
                 and (a := NUMBERED.match(last.name)) and (b := NUMBERED.match(item.name))
                 and a.group("stem") == b.group("stem")
                 and 0 < int(b.group("number")) - int(a.group("number")) <= 9):
@@ -173,7 +184,9 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
         sent_end = sents.bounds(noun)[1]
         for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
             opener = tokens.words[j].lower_
-            if opener not in cues["enumeration_openers"] or j + 1 in taken:
+            # A comma opens a list only right after its noun: "two classes, LMP2 and GT3".
+            if (opener not in cues["enumeration_openers"] and not (opener == "," and j == noun + 1)
+                    or j + 1 in taken):
                 continue
             found = _parse_list(tokens, j + 1, sent_end, by_start)
             strong = opener in cues["strong_openers"]
@@ -259,7 +272,7 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         if i >= limit:
             break
         if i in by_start:
-            item = by_start[i]
+            item = _with_coded_tail(tokens, by_start[i], limit, by_start)
         elif words[i].is_title or words[i].is_upper and words[i].is_alpha:
             # A class the patterns do not know, named in the list: "Production", "Pro-Am".
             end = i + 1
@@ -288,6 +301,22 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         if i == item.end:
             break
     return found
+
+
+def _with_coded_tail(tokens: TokenTable, item: ClassItem, limit: int,
+                     by_start: dict[int, ClassItem]) -> ClassItem:
+    """A known long form that goes on for a word or two before its code: "Daytona Prototype
+    international (DPi)" is one class, the long name to the bracket."""
+    words = tokens.words
+    for k in range(item.end + 1, min(limit, item.end + 3)):
+        if not words[k - 1].is_alpha:
+            break
+        code = by_start.get(k + 1)
+        if (words[k].text == "(" and code is not None and code.end < limit
+                and words[code.end].text == ")"):
+            return ClassItem(class_name_at(tokens, item.start, k), code.family, code.label,
+                             item.start, code.end + 1, code=code.name)
+    return item
 
 
 def _closes_enumeration(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bool:
@@ -332,8 +361,16 @@ def _described(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bo
         i += 1
     # A class named in passing is weak evidence: a comparison anywhere before it in the
     # sentence ("Its grids resembled IMSA's GTS classes, with classes for GT300 cars") voids it.
-    return i < sent_end and tokens.words[i].lower_ in nouns and not _compared(
-        tokens, run[0].start, sent_start, window=run[0].start - sent_start)
+    if i >= sent_end or tokens.words[i].lower_ not in nouns:
+        return False
+    after = tokens.words[i + 1].lower_ if i + 1 < sent_end else ""
+    if (tokens.words[i].lower_ in _word_set("single_car_nouns") and run[0].start > sent_start
+            and tokens.words[run[0].start - 1].lower_ in ("a", "an")
+            and after not in _word_set("compound_continuations")):
+        # one car ("won in a GT1 car"), not what the series races; "a Group 2 touring car and
+        # GT racing series" is a kind of series
+        return False
+    return not _compared(tokens, run[0].start, sent_start, window=run[0].start - sent_start)
 
 
 def _splits(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
@@ -553,10 +590,13 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     defines outside sections about other series (``doc._.source_document`` gives the infobox
     and sections). Keys: name, parent, category, equivalents, description. A class that is the
     parent of other own classes is a group, not a record. ``context``: the doc's fact context
-    when the caller has one; ``own_names``: the subject's names besides its title."""
+    when the caller has one; ``own_names``: the subject's names besides its title (the
+    series' name first: with no title, it tells whether the subject is itself a class)."""
     document: SourceDocument = doc._.source_document
     subject = document.title.text if document.title else next(iter(own_names), None)
-    if subject and name_label(doc.vocab, subject):
+    keywords = class_cues()["series_keywords"]
+    if (subject and not any(w.casefold() in keywords for w in subject.split())
+            and name_label(doc.vocab, subject)):
         return []  # an article about a class ("Group C") names other classes, not its own
     context = context if context is not None else FactContext(doc)
     structure = class_structure(doc, context.tokens)
@@ -637,7 +677,9 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
         # The name's own prefixes, longest first, looked up (not every candidate per name).
         parent = next((name[:k] for k in range(len(name) - 1, -1, -1)
                        if name[:k] in candidates and CHILD_SUFFIX.match(name[k:])
-                       and not (name[k - 1].isdigit() and name[k].isdigit())), None)
+                       and not (name[k - 1].isdigit() and name[k].isdigit())
+                       and not (name[:k].endswith("Pro") and name[k:].startswith("-Am"))),
+                      None)
         if parent is not None:
             record["parent"] = parent
     # A parent listed with its children is a class ("GT3, GT3 Pro-Am and GT4"); one named apart

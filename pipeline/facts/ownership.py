@@ -18,7 +18,9 @@ events, circuits). Which reference counts depends on the construction:
 * a class list a noun opens ("The rival Eastern Cup had two classes: GT1 and GT2"): the nearest
   series reference before it, if another series, makes it that series' list;
 * a class list a noun closes ("It runs LMP3, GT3 and GT4 classes"): the sentence's opening must
-  be the subject.
+  be the subject, or name nothing, with no other series after the list;
+* a class named in passing ("Group 5 cars were admitted"): no other series the nearest before
+  it nor starting right after it ("the GT1 class of the X Championship").
 """
 
 from __future__ import annotations

@@ -139,3 +139,30 @@ def test_a_class_named_with_another_series_right_after_it_is_not_ours(nlp):
             "Group N cars of the Eastern Sprint Championship raced at Dover. In 2004, Group A "
             "cars were admitted into the series.\n")
     assert set(records(nlp, text)) == {"Group A"}
+
+
+def test_a_long_name_going_on_before_its_code_and_a_comma_opened_list(nlp):
+    text = ("= Prairie Sports Car Series =\n\nThe series features two classes: Daytona "
+            "Prototype international (DPi) and GT Sprint (GTS). Cars also compete in two "
+            "categories, LMP3 and GT4.\n")
+    assert set(records(nlp, text)) == {"Daytona Prototype international", "GT Sprint", "LMP3",
+                                         "GT4"}
+
+
+def test_one_car_of_a_class_is_no_class_of_the_series(nlp):
+    text = ("= Prairie Sports Car Series =\n\nHanson, who had won a race in a GT1 car, joined "
+            "the series in 2004. The series began as a Group 1 saloon car and Group 3 GT racing "
+            "series.\n")
+    assert set(records(nlp, text)) == {"Group 1"}
+
+
+def test_a_pro_am_split_is_no_child_of_the_pro_split(nlp):
+    text = ("= Prairie GT Cup =\n\nThe cup has three classes: GT3 Pro, GT3 Pro-Am and GT3 Am."
+            "\n")
+    assert {r["parent"] for r in records(nlp, text).values()} == {None}
+
+
+def test_a_move_from_one_class_to_another_is_no_range(nlp):
+    text = ("= Prairie GT Cup =\n\nThe cup has GT1 to GT3 classes. Its teams moved from GT4 to "
+            "GT6 cars.\n")
+    assert set(records(nlp, text)) == {"GT1", "GT2", "GT3", "GT6"}  # no GT5

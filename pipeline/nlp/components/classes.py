@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from spacy.attrs import ENT_TYPE
@@ -286,7 +286,8 @@ def _resolve_ambiguous(tokens: TokenTable, spans: list[Span], rules: dict,
         prev_span = spans[n - 1] if n > 0 else None
         if nxt is not None and nxt.lower_ in nouns or (
             before is not None and before.text == "(" and nxt is not None and nxt.text == ")"
-            and prev_span is not None and prev_span.end == span.start - 1
+            # the long form may go on a word or two: "Daytona Prototype international (DPi)"
+            and prev_span is not None and span.start - 3 <= prev_span.end <= span.start - 1
         ) or before is not None and before.text == ":" or (
             # "the Prototype classes (P1 and P2)": a bracket right after a class noun.
             before is not None and before.text == "(" and span.start > 1
@@ -316,21 +317,38 @@ def _classifier(vocab) -> RacingClasses:
     return classifier
 
 
+# A word written like a class code ("LMP2", "LMGTE", "GT3"): a value with two of them may run
+# several classes together.
+CODE_WORD = re.compile(r"^[A-Z]{2,}[A-Za-z0-9-]*$")
+
+
+@lru_cache(maxsize=4096)
+def _matches_of(vocab, text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str], ...]]:
+    """The words of a class name written on its own (an infobox value, a heading) and the class
+    matches over them (start, end, label), read once per distinct text: a matcher call has a
+    fixed cost far above a short name's."""
+    words = tuple(re.findall(r"\w+|[^\w\s]", text))
+    if not words:
+        return words, ()
+    classifier = _classifier(vocab)
+    doc = Doc(vocab, words=list(words))
+    matches = []
+    for match_id, start, end in classifier.matcher(TokenTable(doc)):
+        rule = classifier.rules[match_id]
+        if rule.code is None or rule.code.match(doc[start].text):
+            matches.append((start, end, rule.label))
+    return words, tuple(matches)
+
+
 def split_class_names(vocab, value: str) -> list[str]:
     """The classes of an infobox value that runs several together without a separator ("LMP2
     LMGTE Pro" -> "LMP2", "LMGTE Pro"): split only where known class names cover it whole;
     otherwise the value as it is."""
-    words = re.findall(r"\w+|[^\w\s]", value)
-    if len(words) < 2:
+    if sum(bool(CODE_WORD.match(w)) for w in value.split()) < 2:
         return [value]
-    classifier = _classifier(vocab)
-    doc = Doc(vocab, words=words)
-    spans = []
-    for match_id, start, end in classifier.matcher(TokenTable(doc)):
-        rule = classifier.rules[match_id]
-        if rule.code is None or rule.code.match(doc[start].text):
-            spans.append(doc[start:end])
-    spans = filter_spans(spans)
+    words, matches = _matches_of(vocab, value)
+    doc = Doc(vocab, words=list(words))
+    spans = filter_spans([doc[start:end] for start, end, _ in matches])
     if len(spans) < 2 or sum(len(s) for s in spans) != len(doc):
         return [value]
     return [class_name_at(TokenTable(doc), s.start, s.end) for s in spans]
@@ -338,9 +356,11 @@ def split_class_names(vocab, value: str) -> list[str]:
 
 def name_label(vocab, name: str) -> str | None:
     """The label of a class written on its own (an infobox value): "LMP1" -> prototype."""
-    words = re.findall(r"\w+|[^\w\s]", name)
-    if not words:
-        return None
+    words, matches = _matches_of(vocab, name)
+    for start, end, label in matches:
+        if start == 0 and end == len(words):
+            return class_category(name, label) or "CLASS"
+    return None
     classifier = _classifier(vocab)
     doc = Doc(vocab, words=words)
     for match_id, start, end in classifier.matcher(TokenTable(doc)):
