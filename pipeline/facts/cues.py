@@ -256,11 +256,10 @@ class CueValues:
 
 
 def year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
-               fronted: bool = False, whole: bool = False) -> int | None:
-    """The year a few tokens after the cue ("was cancelled in 2007"; with ``whole``, anywhere
-    after it in the sentence), else the year of the sentence's opening adverbial ("In 2014 the
-    championship merged ...")."""
-    window_end = sent.end if whole else min(sent.end, end + series_cues()["year_window"])
+               fronted: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
+    sentence's opening adverbial ("In 2014 the championship merged ...")."""
+    window_end = min(sent.end, end + series_cues()["year_window"])
     year = _year_in(doc, end, window_end, dates, last)
     if year is None and fronted:
         openers = series_cues()["sentence_openers"]

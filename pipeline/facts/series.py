@@ -249,10 +249,16 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                 continue
         value = rule["value"]
         fact = None
-        if value == "year_after":
+        if value == "year_after" and rule.get("year_verbs"):
+            # "The first X Championship, which was open to ..., was held in 1987": the year
+            # of the verb that dates the cue's noun, wherever it stands in the sentence.
+            verbs = rule["year_verbs"]
+            verb = next((k for k in range(end, sent.end) if doc[k].lower_ in verbs), None)
+            fact = None if verb is None else year_after(
+                doc, verb + 1, sent, values.dates, last=rule["relation"] == "folded")
+        elif value == "year_after":
             fact = year_after(doc, end, sent, values.dates, last=rule["relation"] == "folded",
-                              fronted=rule.get("fronted_year", False),
-                              whole=rule.get("year_window") == "sentence")
+                              fronted=rule.get("fronted_year", False))
         elif value in ("year_range_start", "year_range_end"):
             years = [int(t.text) for t in doc[start:end] if YEAR.fullmatch(t.text)]
             fact = years[0] if value == "year_range_start" else years[-1]

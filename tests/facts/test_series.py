@@ -540,3 +540,11 @@ def test_held_annually_since_and_a_bracketed_name_with_an_end(nlp):
     assert rec["former_names"] == ["Bay Park 500"]
     assert rec["inaugural_year"] == 1963
     assert rec["rule_bodies"] == ["FIA"]
+
+
+def test_a_running_span_after_a_few_words_and_the_first_race_dated_by_its_verb(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. It ran for five "
+            "seasons, from 2004 to 2008. The first Kestrel GT Series champion was Anna Berg, "
+            "who won again in 2003.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (2004, 2008)
