@@ -237,11 +237,18 @@ def capitalised_after(tokens: TokenTable, i: int, limit: int) -> Span | None:
         word = words[i]
         if word.capital or (word.text[:1].isdigit() and i > start) or (
                 word.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
-                and words[i + 1].capital):
+                and words[i + 1].capital) or (
+                i > start and _joined_hyphen(tokens, i) and words[i + 1].capital):
             i += 1
         else:
             break
     return tokens.doc[start:i] if i > start else None
+
+
+def _joined_hyphen(tokens: TokenTable, i: int) -> bool:
+    """Token ``i`` is a hyphen inside a word ("Grand-Am", "Spa-Francorchamps")."""
+    return (tokens.words[i].text in ("-", "‐") and i > 0 and i + 1 < tokens.length
+            and not tokens.space[i - 1] and not tokens.space[i])
 
 
 def capitalised_before(tokens: TokenTable, i: int, floor: int,
@@ -259,7 +266,8 @@ def capitalised_before(tokens: TokenTable, i: int, floor: int,
         i = j
     end = i
     while i - 1 >= floor:
-        if words[i - 1].capital or words[i - 1].is_digit:
+        if words[i - 1].capital or words[i - 1].is_digit or (
+                i - 2 >= floor and _joined_hyphen(tokens, i - 1) and words[i - 2].capital):
             i -= 1
             continue
         # Connectors between capitalised words, two at most: "Club de la Sarthe".

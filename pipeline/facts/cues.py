@@ -92,7 +92,9 @@ def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[in
         span = series_by_start.get(i)
         if span is None and capitalised and i < limit:
             span = capitalised_after(tokens, i, limit)
-            span = span if span is not None and span.start == i else None
+            # A name has a title-case word: "ST-GT3" is a class code.
+            span = span if span is not None and span.start == i and any(
+                tokens.words[k].is_title for k in range(span.start, span.end)) else None
         if span is None:
             break
         found.append((written(span), span.end))

@@ -548,3 +548,9 @@ def test_a_running_span_after_a_few_words_and_the_first_race_dated_by_its_verb(n
             "who won again in 2003.\n")
     rec = record(nlp, text)
     assert (rec["inaugural_year"], rec["folded_year"]) == (2004, 2008)
+
+
+def test_a_class_code_after_originally_called_is_no_former_name(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. In 2011 the series "
+            "added the GT3 class, originally called KS-GT3.\n")
+    assert record(nlp, text)["former_names"] == []
