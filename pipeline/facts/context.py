@@ -169,16 +169,18 @@ def _lead_sentence(ctx: FactContext) -> Span | None:
 
 def _lead_kind(ctx: FactContext) -> str | None:
     """"race" when the lead defines a race ("X is an endurance race"), "body" for a club or a
-    federation, "series" for a series or a category (the first kind noun after the copula
-    decides), None without a definition."""
+    federation, "category" for a set of rules ("X was a category of sports car racing"),
+    "series" for a series (the head noun after the copula decides), None without a
+    definition."""
     if ctx.lead is None:
         return None
     cues = series_cues()
     race, kinds, copulas = (frozenset(cues["race_nouns"]), frozenset(cues["lead_kind_nouns"]),
                             frozenset(cues["copulas"]))
     bodies = frozenset(cues["body_kind_nouns"])
+    categories = frozenset(cues["category_kind_nouns"])
     words = ctx.tokens.words[ctx.lead.start:ctx.lead.end]
-    every = race | kinds | bodies
+    every = race | kinds | bodies | categories
     seen_copula = False
     stops = frozenset(cues["lead_kind_stops"])
     for n, word in enumerate(words):
@@ -190,7 +192,7 @@ def _lead_kind(ctx: FactContext) -> str | None:
                 n + 1 < len(words) and words[n + 1].lower_ in every):
             # The head noun: "a club series" is a series, "an endurance race" a race.
             return ("race" if word.lower_ in race else "body" if word.lower_ in bodies
-                    else "series")
+                    else "category" if word.lower_ in categories else "series")
     return None
 
 

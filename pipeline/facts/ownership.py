@@ -15,6 +15,10 @@ events, circuits). Which reference counts depends on the construction:
 * a body as the object of its relation ("run by X and ran under the rules of Y"): the last own
   reference, unless something that takes the subject (not a body) is named after it;
 * a nominal cue ("the last season was held in 2004"): the phrase's "of X", else the clause;
+* a possessive reference owns a noun, not the clause: "the series' largest event, held from
+  1994" is about the event (for year and name cues), "the series' sanctioning body is X" is the
+  series' (for bodies);
+* the subject of a race ("X is an endurance race") is also "the race", "the 1000 km event";
 * a class list a noun opens ("The rival Eastern Cup had two classes: GT1 and GT2"): the nearest
   series reference before it, if another series, makes it that series' list;
 * a class list a noun closes ("It runs LMP3, GT3 and GT4 classes"): the sentence's opening must

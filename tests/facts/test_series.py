@@ -554,3 +554,21 @@ def test_a_class_code_after_originally_called_is_no_former_name(nlp):
     text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. In 2011 the series "
             "added the GT3 class, originally called KS-GT3.\n")
     assert record(nlp, text)["former_names"] == []
+
+
+def test_the_body_behind_a_category_makes_its_rules(nlp):
+    text = ("= Group K =\n\nGroup K was a category of sports car racing introduced by the FIA in "
+            "1979. Group K was run by the Kestrel Motor Federation in Chile.\n")
+    rec = record(nlp, text)
+    assert sorted(rec["rule_bodies"]) == ["FIA", "Kestrel Motor Federation"]
+    assert rec["sanctioning_bodies"] == []
+    assert rec["inaugural_year"] == 1979
+    text = text.replace("a category of sports car racing", "a sports car series")
+    rec = record(nlp, text)
+    assert (rec["rule_bodies"], rec["sanctioning_bodies"]) == ([], ["Kestrel Motor Federation"])
+
+
+def test_a_category_named_before_the_creator_cue_is_that_categorys(nlp):
+    text = ("= Group K =\n\nGroup K was a category of sports car racing. The roots of Group K "
+            "lie in the KPX category introduced by the Kestrel Club in 1975.\n")
+    assert record(nlp, text)["rule_bodies"] == []
