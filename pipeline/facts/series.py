@@ -133,6 +133,8 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
             # An end the prose gives before the start belongs to something else it speaks
             # of (an infobox's conflict is the contract's to report).
             folded = None
+        if folded and max(facts.get("revived", []), default=0) > folded:
+            folded = None  # "cancelled in 2008 ... revived in 2010": running again
 
     country_field = document.infobox_value(*cues["infobox_country"])
     country = country_field.value.strip() if country_field else None

@@ -572,3 +572,10 @@ def test_a_category_named_before_the_creator_cue_is_that_categorys(nlp):
     text = ("= Group K =\n\nGroup K was a category of sports car racing. The roots of Group K "
             "lie in the KPX category introduced by the Kestrel Club in 1975.\n")
     assert record(nlp, text)["rule_bodies"] == []
+
+
+def test_a_revival_after_the_end_leaves_no_folded_year(nlp):
+    base = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series founded in 1980. "
+            "The series was cancelled in 2008.")
+    assert record(nlp, base + "\n")["folded_year"] == 2008
+    assert record(nlp, base + " It was revived in 2011.\n")["folded_year"] is None
