@@ -125,7 +125,6 @@ class FactContext:
         self.sent_spans: dict[int, Span] = {}
         self.lead = _lead_sentence(self)
         self.lead_kind = _lead_kind(self)
-        self.subject_is_race = self.lead_kind == "race"
 
     def entities_of(self, labels) -> list[Span]:
         return [ent for ent in self.entities if ent.label_ in labels]

@@ -579,3 +579,12 @@ def test_a_revival_after_the_end_leaves_no_folded_year(nlp):
             "The series was cancelled in 2008.")
     assert record(nlp, base + "\n")["folded_year"] == 2008
     assert record(nlp, base + " It was revived in 2011.\n")["folded_year"] is None
+
+
+def test_a_class_is_its_own_generic_reference_and_races_are_first_held(nlp):
+    text = ("= Formula Kestrel =\n\nFormula Kestrel is a class of open-wheel racing. The class "
+            "is governed by the Kestrel Motor Federation.\n")
+    assert record(nlp, text)["sanctioning_bodies"] == ["Kestrel Motor Federation"]
+    text = ("The Kestrel 500 is a motor race held annually at Bay Park since 1960. The race was "
+            "first held in 1958.\n")
+    assert record(nlp, text)["inaugural_year"] == 1958
