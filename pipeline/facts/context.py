@@ -125,7 +125,6 @@ class FactContext:
         self.sent_spans: dict[int, Span] = {}
         self.lead = _lead_sentence(self)
         self.lead_kind = _lead_kind(self)
-        self.subject_is_race = self.lead_kind == "race"
 
     def entities_of(self, labels) -> list[Span]:
         return [ent for ent in self.entities if ent.label_ in labels]
@@ -169,16 +168,18 @@ def _lead_sentence(ctx: FactContext) -> Span | None:
 
 def _lead_kind(ctx: FactContext) -> str | None:
     """"race" when the lead defines a race ("X is an endurance race"), "body" for a club or a
-    federation, "series" for a series or a category (the first kind noun after the copula
-    decides), None without a definition."""
+    federation, "category" for a set of rules ("X was a category of sports car racing"),
+    "series" for a series (the head noun after the copula decides), None without a
+    definition."""
     if ctx.lead is None:
         return None
     cues = series_cues()
     race, kinds, copulas = (frozenset(cues["race_nouns"]), frozenset(cues["lead_kind_nouns"]),
                             frozenset(cues["copulas"]))
     bodies = frozenset(cues["body_kind_nouns"])
+    categories = frozenset(cues["category_kind_nouns"])
     words = ctx.tokens.words[ctx.lead.start:ctx.lead.end]
-    every = race | kinds | bodies
+    every = race | kinds | bodies | categories
     seen_copula = False
     stops = frozenset(cues["lead_kind_stops"])
     for n, word in enumerate(words):
@@ -190,7 +191,7 @@ def _lead_kind(ctx: FactContext) -> str | None:
                 n + 1 < len(words) and words[n + 1].lower_ in every):
             # The head noun: "a club series" is a series, "an endurance race" a race.
             return ("race" if word.lower_ in race else "body" if word.lower_ in bodies
-                    else "series")
+                    else "category" if word.lower_ in categories else "series")
     return None
 
 
@@ -237,11 +238,18 @@ def capitalised_after(tokens: TokenTable, i: int, limit: int) -> Span | None:
         word = words[i]
         if word.capital or (word.text[:1].isdigit() and i > start) or (
                 word.lower_ in cues["name_connectors"] and i > start and i + 1 < limit
-                and words[i + 1].capital):
+                and words[i + 1].capital) or (
+                i > start and _joined_hyphen(tokens, i) and words[i + 1].capital):
             i += 1
         else:
             break
     return tokens.doc[start:i] if i > start else None
+
+
+def _joined_hyphen(tokens: TokenTable, i: int) -> bool:
+    """Token ``i`` is a hyphen inside a word ("Grand-Am", "Spa-Francorchamps")."""
+    return (tokens.words[i].text in ("-", "‐") and i > 0 and i + 1 < tokens.length
+            and not tokens.space[i - 1] and not tokens.space[i])
 
 
 def capitalised_before(tokens: TokenTable, i: int, floor: int,
@@ -259,7 +267,8 @@ def capitalised_before(tokens: TokenTable, i: int, floor: int,
         i = j
     end = i
     while i - 1 >= floor:
-        if words[i - 1].capital or words[i - 1].is_digit:
+        if words[i - 1].capital or words[i - 1].is_digit or (
+                i - 2 >= floor and _joined_hyphen(tokens, i - 1) and words[i - 2].capital):
             i -= 1
             continue
         # Connectors between capitalised words, two at most: "Club de la Sarthe".

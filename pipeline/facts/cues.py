@@ -92,7 +92,9 @@ def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[in
         span = series_by_start.get(i)
         if span is None and capitalised and i < limit:
             span = capitalised_after(tokens, i, limit)
-            span = span if span is not None and span.start == i else None
+            # A name has a title-case word: "ST-GT3" is a class code.
+            span = span if span is not None and span.start == i and any(
+                tokens.words[k].is_title for k in range(span.start, span.end)) else None
         if span is None:
             break
         found.append((written(span), span.end))
@@ -256,11 +258,10 @@ class CueValues:
 
 
 def year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
-               fronted: bool = False, whole: bool = False) -> int | None:
-    """The year a few tokens after the cue ("was cancelled in 2007"; with ``whole``, anywhere
-    after it in the sentence), else the year of the sentence's opening adverbial ("In 2014 the
-    championship merged ...")."""
-    window_end = sent.end if whole else min(sent.end, end + series_cues()["year_window"])
+               fronted: bool = False) -> int | None:
+    """The year a few tokens after the cue ("was cancelled in 2007"), else the year of the
+    sentence's opening adverbial ("In 2014 the championship merged ...")."""
+    window_end = min(sent.end, end + series_cues()["year_window"])
     year = _year_in(doc, end, window_end, dates, last)
     if year is None and fronted:
         openers = series_cues()["sentence_openers"]

@@ -15,6 +15,11 @@ events, circuits). Which reference counts depends on the construction:
 * a body as the object of its relation ("run by X and ran under the rules of Y"): the last own
   reference, unless something that takes the subject (not a body) is named after it;
 * a nominal cue ("the last season was held in 2004"): the phrase's "of X", else the clause;
+* a possessive reference owns a noun, not the clause: "the series' largest event, held from
+  1994" is about the event (for year and name cues), "the series' sanctioning body is X" is the
+  series' (for bodies);
+* the subject of a race ("X is an endurance race") is also "the race", "the 1000 km event"; of
+  a category ("X is a class of racing"), "the class", "this formula";
 * a class list a noun opens ("The rival Eastern Cup had two classes: GT1 and GT2"): the nearest
   series reference before it, if another series, makes it that series' list;
 * a class list a noun closes ("It runs LMP3, GT3 and GT4 classes"): the sentence's opening must
@@ -185,9 +190,9 @@ def _generic_heads(vocab) -> FirstWords:
 
 
 @cache
-def _race_heads(vocab) -> FirstWords:
-    """The nouns of a race's generic references ("the race", "the 1000 km event")."""
-    return FirstWords(vocab, set(series_cues()["race_generic_heads"]))
+def _kind_heads(vocab, key: str) -> FirstWords:
+    """The nouns of a kind's generic references ("the race", "the 1000 km event")."""
+    return FirstWords(vocab, set(series_cues()[key]))
 
 
 class Ownership:
@@ -256,17 +261,21 @@ class Ownership:
                         found.append(doc[i:i + 1])  # "it" after a noun refers to too much
                 elif i > 0 and (lower[i - 1], lower[i]) in generic:
                     found.append(doc[i - 1:i + 1])
-            if ctx.subject_is_race:
-                found += self._race_references()
+            heads = {"race": "race_generic_heads",
+                     "category": "category_generic_heads"}.get(ctx.lead_kind)
+            if heads is not None:
+                found += self._kind_references(heads)
                 found.sort(key=lambda s: s.start)
             self._generic = found
         return self._generic
 
-    def _race_references(self) -> list[Span]:
+    def _kind_references(self, heads: str) -> list[Span]:
+        """"the race", "the current 1000 km event", "this class": a head noun of the subject's
+        kind (a list of the cue data) after "the"/"this" within a few words."""
         ctx = self.ctx
         doc, words = ctx.doc, ctx.tokens.words
         found = []
-        for i in _race_heads(doc.vocab).positions(ctx.tokens):
+        for i in _kind_heads(doc.vocab, heads).positions(ctx.tokens):
             for j in range(i - 1, max(ctx.sents.bounds(i)[0], i - 4) - 1, -1):
                 if words[j].lower_ in ("the", "this"):
                     found.append(doc[j:i + 1])

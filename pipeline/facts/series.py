@@ -20,7 +20,6 @@ from .context import (
     OTHER_SUBJECT_LABELS,
     PLACE_LABELS,
     FactContext,
-    expand,
     norm,
     series_cues,
     written,
@@ -96,7 +95,7 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     # that use them about it too.
     for _ in range(3):
         refs = ownership.references(own_names)
-        facts = _collect(ctx, ownership, refs, hits, values, short_forms, lead, use_fallback,
+        facts = _collect(ctx, ownership, refs, hits, values, lead, use_fallback,
                          _parent_name(name))
         names = (facts.get("former_name", []) + facts.get("renamed_to", [])
                  + facts.get("ended_name", []) + facts.get("alias", []))
@@ -134,23 +133,30 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
             # An end the prose gives before the start belongs to something else it speaks
             # of (an infobox's conflict is the contract's to report).
             folded = None
+        if folded and max(facts.get("revived", []), default=0) > folded:
+            folded = None  # "cancelled in 2008 ... revived in 2010": running again
 
     country_field = document.infobox_value(*cues["infobox_country"])
     country = country_field.value.strip() if country_field else None
     country = country or next(iter(facts.get("country", [])), None) or _category_country(
         document, places, use_fallback)
 
+    rule_bodies = list(facts.get("rule_body", []))
+    if ctx.lead_kind == "category":
+        # A category is a body's rules: who created or runs it made the rules.
+        rule_bodies += facts.pop("organiser", []) + facts.pop("creator", [])
+    # Bodies as written, short forms too: the text's own choice of name.
     sanctioning = list(facts.get("sanctioning", []))
     sanction_field = document.infobox_value(*cues["infobox_sanctioning"])
     if sanction_field and sanction_field.value.strip():
-        sanctioning.insert(0, expand(sanction_field.value.strip(), short_forms))
+        sanctioning.insert(0, sanction_field.value.strip())
     if not sanctioning:
         # Who runs the series stands for the sanctioning body when the text names none
         # ("organised by X and sanctioned by the FIA" has one: the FIA).
         sanctioning = list(facts.get("organiser", []))
         organiser_field = document.infobox_value(*cues["infobox_organiser"])
         if organiser_field and organiser_field.value.strip():
-            sanctioning.insert(0, expand(organiser_field.value.strip(), short_forms))
+            sanctioning.insert(0, organiser_field.value.strip())
 
     return {
         "name": name,
@@ -160,7 +166,7 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
         "folded_year": folded,
         "country": country,
         "sanctioning_bodies": _without_short_forms(sanctioning),
-        "rule_bodies": _without_short_forms(facts.get("rule_body", [])),
+        "rule_bodies": _without_short_forms(rule_bodies),
         "former_names": former,
         "renamed_to": [n for n in renamed if norm(n) != norm(name)],
         # For an inferred title, the name its short form spells (see short_form_name).
@@ -171,6 +177,26 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
         "successors": list(dict.fromkeys(
             n for n in facts.get("successor", []) if norm(n) not in current)),
     }
+
+
+def _named_between(ctx: FactContext, refs: References, values: CueValues, sent: Span,
+                   i: int) -> bool:
+    """A capitalised name between the subject's last reference and token ``i`` that is no
+    place: "Group C lies in the GTP category introduced by the ACO" introduces GTP."""
+    words = ctx.tokens.words
+    last = refs.last_own_end(sent, i)
+    start = last if last is not None else sent.start + 1
+    places = values.places_by_start
+    k = start
+    while k < i:
+        place = places.get(k)
+        if place is not None:
+            k = place.end
+        elif words[k].capital:
+            return True
+        else:
+            k += 1
+    return False
 
 
 def _name_variants(name: str, short_forms: dict[str, str]) -> list[str]:
@@ -202,8 +228,8 @@ def _without_short_forms(names: list[str]) -> list[str]:
 
 
 def _collect(ctx: FactContext, ownership: Ownership, refs: References,
-             hits: list[tuple[dict, int, int]], values: CueValues, short_forms: dict[str, str],
-             lead: Span | None, use_fallback: bool, parent: str | None = None) -> dict[str, list]:
+             hits: list[tuple[dict, int, int]], values: CueValues, lead: Span | None,
+             use_fallback: bool, parent: str | None = None) -> dict[str, list]:
     doc = ctx.doc
     cues = series_cues()
     facts: dict[str, list] = {}
@@ -221,6 +247,9 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
                     rule.get("unreferenced")
                     and refs.nearest_before(sent.start, start, series=True) is None):
+                continue
+            if rule.get("names_take_subject") and _named_between(ctx, refs, values, sent,
+                                                                 start):
                 continue
         elif subject == "within":
             # "At the end of 2009 the series was replaced": the subject inside the pattern.
@@ -245,19 +274,25 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             while j < sent.end and (doc[j].lower_ in cues["determiners"] or doc[j].is_quote):
                 j += 1
             if refs.ours_at(end) is None and refs.ours_at(j) is None and not (
-                    parent and ctx.text[ctx.token_starts[j]:].startswith(parent)):
+                    parent and j < sent.end and ctx.text.startswith(parent, ctx.token_starts[j])):
                 continue
         value = rule["value"]
         fact = None
-        if value == "year_after":
+        if value == "year_after" and rule.get("year_verbs"):
+            # "The first X Championship, which was open to ..., was held in 1987": the year
+            # of the verb that dates the cue's noun, wherever it stands in the sentence.
+            verbs = rule["year_verbs"]
+            verb = next((k for k in range(end, sent.end) if doc[k].lower_ in verbs), None)
+            fact = None if verb is None else year_after(
+                doc, verb + 1, sent, values.dates, last=rule["relation"] == "folded")
+        elif value == "year_after":
             fact = year_after(doc, end, sent, values.dates, last=rule["relation"] == "folded",
-                              fronted=rule.get("fronted_year", False),
-                              whole=rule.get("year_window") == "sentence")
+                              fronted=rule.get("fronted_year", False))
         elif value in ("year_range_start", "year_range_end"):
+            # The years the pattern itself holds: "ran from 1994 to 1996", "end of 2009".
             years = [int(t.text) for t in doc[start:end] if YEAR.fullmatch(t.text)]
-            fact = years[0] if value == "year_range_start" else years[-1]
-            if fact == years[0] and value == "year_range_end":
-                fact = None
+            fact = years[0] if value == "year_range_start" else (
+                years[-1] if len(years) > 1 else None)
         elif value == "name_before":
             fact = name_before(ctx.tokens, start, sent.start, ctx.series_spans,
                                capitalised=rule.get("capitalised", False))

@@ -63,6 +63,13 @@ def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
     cues = series_cues()
     name = _numbered_name(tokens, sentence) or capitalised_after(tokens, sentence.start,
                                                                   sentence.end)
+    # "The Rolex 24 at Daytona": a place joined to a race's name.
+    while (name is not None and name.end + 1 < sentence.end
+           and doc[name.end].lower_ in cues["lead_name_joins"]):
+        rest = capitalised_after(tokens, name.end + 1, sentence.end)
+        if rest is None or rest.start != name.end + 1:
+            break
+        name = doc[name.start:rest.end]
     if (name is None or name[0].lower_ in cues["sentence_openers"]
             or name.text in cues["not_names"]):
         return None

@@ -540,3 +540,51 @@ def test_held_annually_since_and_a_bracketed_name_with_an_end(nlp):
     assert rec["former_names"] == ["Bay Park 500"]
     assert rec["inaugural_year"] == 1963
     assert rec["rule_bodies"] == ["FIA"]
+
+
+def test_a_running_span_after_a_few_words_and_the_first_race_dated_by_its_verb(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. It ran for five "
+            "seasons, from 2004 to 2008. The first Kestrel GT Series champion was Anna Berg, "
+            "who won again in 2003.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (2004, 2008)
+
+
+def test_a_class_code_after_originally_called_is_no_former_name(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. In 2011 the series "
+            "added the GT3 class, originally called KS-GT3.\n")
+    assert record(nlp, text)["former_names"] == []
+
+
+def test_the_body_behind_a_category_makes_its_rules(nlp):
+    text = ("= Group K =\n\nGroup K was a category of sports car racing introduced by the FIA in "
+            "1979. Group K was run by the Kestrel Motor Federation in Chile.\n")
+    rec = record(nlp, text)
+    assert sorted(rec["rule_bodies"]) == ["FIA", "Kestrel Motor Federation"]
+    assert rec["sanctioning_bodies"] == []
+    assert rec["inaugural_year"] == 1979
+    text = text.replace("a category of sports car racing", "a sports car series")
+    rec = record(nlp, text)
+    assert (rec["rule_bodies"], rec["sanctioning_bodies"]) == ([], ["Kestrel Motor Federation"])
+
+
+def test_a_category_named_before_the_creator_cue_is_that_categorys(nlp):
+    text = ("= Group K =\n\nGroup K was a category of sports car racing. The roots of Group K "
+            "lie in the KPX category introduced by the Kestrel Club in 1975.\n")
+    assert record(nlp, text)["rule_bodies"] == []
+
+
+def test_a_revival_after_the_end_leaves_no_folded_year(nlp):
+    base = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series founded in 1980. "
+            "The series was cancelled in 2008.")
+    assert record(nlp, base + "\n")["folded_year"] == 2008
+    assert record(nlp, base + " It was revived in 2011.\n")["folded_year"] is None
+
+
+def test_a_class_is_its_own_generic_reference_and_races_are_first_held(nlp):
+    text = ("= Formula Kestrel =\n\nFormula Kestrel is a class of open-wheel racing. The class "
+            "is governed by the Kestrel Motor Federation.\n")
+    assert record(nlp, text)["sanctioning_bodies"] == ["Kestrel Motor Federation"]
+    text = ("The Kestrel 500 is a motor race held annually at Bay Park since 1960. The race was "
+            "first held in 1958.\n")
+    assert record(nlp, text)["inaugural_year"] == 1958

@@ -49,3 +49,18 @@ def test_headless_lead_takes_the_name_the_article_uses(nlp):
 def test_numbered_names_of_races_and_seasons(nlp, lead, title):
     doc, _ = parse(nlp, lead + "\n")
     assert article_title(doc) == (title, "lead")
+
+
+@pytest.mark.parametrize("lead, title", [
+    ("Grand-Prix Kestrel Racing (GPKR) was a sanctioning body.", "Grand-Prix Kestrel Racing"),
+    ("The 6 Hours of Kestrel-Bay is an endurance race.", "6 Hours of Kestrel-Bay"),
+    ("The Acme 12 at Kestrel Bay is a 12-hour race.", "Acme 12 at Kestrel Bay"),
+])
+def test_hyphenated_names_and_a_place_joined_to_a_race(nlp, lead, title):
+    doc, _ = parse(nlp, lead + "\n")
+    assert article_title(doc) == (title, "lead")
+
+
+def test_a_spaced_dash_joins_no_name(nlp):
+    doc, _ = parse(nlp, "Kestrel - Bay Racing is a club.\n")
+    assert article_title(doc) != ("Kestrel - Bay Racing", "lead")
