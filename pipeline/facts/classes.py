@@ -175,21 +175,31 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
     classes, known as Le Mans Prototypes (LMP) and Grand Touring (GT)", "three classes: Super
     2000, TCR and Production". After a strong opener (":", "known as", "namely") capitalised
     names count as classes too; after a weak one ("were", "into") one item must be a class
-    mention. A noun after the list ("IMSA's GTS and GTU classes") opens nothing."""
+    mention, unless the list has as many items as the noun's count ("two classes, Pro and
+    Am"). A sentence ending in the noun may leave its list to the next ("three classes. These
+    are LMP2, LMP3 and GT3"). A noun after the list ("IMSA's GTS and GTU classes") opens
+    nothing."""
     cues = class_cues()
     by_start = {item.start: item for item in items}
     lists = []
     taken: set[int] = set()
     for noun in _enumeration_nouns(tokens.doc.vocab).positions(tokens):
         sent_end = sents.bounds(noun)[1]
-        for j in range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])):
+        count = _count_before(tokens, noun)
+        candidates = list(range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])))
+        if noun + 2 == sent_end and sent_end + 1 < tokens.length and (
+                tokens.words[sent_end].lower_ in _word_set("list_pronouns")):
+            # "... three classes. These are LMP2, LMP3 and GT3."
+            sent_end = sents.bounds(sent_end)[1]
+            candidates = [noun + 3]
+        for j in candidates:
             opener = tokens.words[j].lower_
             # A comma opens a list only right after its noun: "two classes, LMP2 and GT3".
             if (opener not in cues["enumeration_openers"] and not (opener == "," and j == noun + 1)
                     or j + 1 in taken):
                 continue
             found = _parse_list(tokens, j + 1, sent_end, by_start)
-            strong = opener in cues["strong_openers"]
+            strong = opener in cues["strong_openers"] or count == len(found)
             if len(found) >= 2 and (strong or any(i.family != "NAME" for i in found)):
                 if j == noun + 1 and (group := _group_before(tokens, noun, items)):
                     for item in found:
@@ -198,6 +208,17 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
                 taken.add(j + 1)
                 break
     return lists
+
+
+def _count_before(tokens: TokenTable, noun: int) -> int | None:
+    """The count a class noun is given ("three classes" -> 3), if any, a word or two before."""
+    numbers = class_cues()["count_words"]
+    for word in tokens.words[max(0, noun - 3):noun]:
+        if word.lower_ in numbers:
+            return numbers[word.lower_]
+        if word.is_digit and len(word.text) == 1:
+            return int(word.text)
+    return None
 
 
 def _appositions(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
@@ -215,27 +236,36 @@ def _appositions(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
 
 def _renames(tokens: TokenTable, items: list[ClassItem],
              sents: Sentences) -> list[list[ClassItem]]:
-    """Names a class went by: "Group GT3, originally called ST-GT3 but now labelled ST-X" gives
-    ST-GT3 and ST-X, the last the current name, equal to the class named first (another body's,
-    when of another family); "GTLM and GTD (formerly GT2 and GT1)" gives the former names."""
-    naming, words = _word_set("naming_words"), tokens.words
+    """Names a class went by: "GTLM and GTD (formerly GT2 and GT1)" gives the former names;
+    "Group GT3, first called ST-GT3 but now labelled ST-X" gives ST-GT3 and ST-X, the one
+    named as the current ("now", "currently") equal to the class named first when that is of
+    another family (another body's class)."""
+    naming, current_words = _word_set("naming_words"), _word_set("current_words")
+    separators = class_cues()["list_separators"]
+    words = tokens.words
     found = []
     for n, head in enumerate(items):
         sent_end = sents.bounds(head.start)[1]
         names: list[ClassItem] = []
+        current = None
         pos = head.end
         for item in items[n + 1:]:
             if item.start >= sent_end:
                 break
             between = words[pos:item.start]
-            if not (0 < len(between) <= 5 and any(t.lower_ in naming for t in between)):
+            named = 0 < len(between) <= 5 and any(t.lower_ in naming for t in between)
+            # a list of former names goes on after its first: "(formerly GT2 and GT1)"
+            listed = names and 0 < len(between) <= 2 and all(
+                t.lower_ in separators for t in between)
+            if not (named or listed):
                 break
+            if named and any(t.lower_ in current_words for t in between):
+                current = item
             names.append(item)
             pos = item.end
+        if current is not None and head.family != current.family:
+            current.equivalent_of = [head.name]
         if names:
-            current = names[-1]
-            if head.family != current.family:
-                current.equivalent_of = [head.name]
             found.append(names)
     return found
 

@@ -373,7 +373,8 @@ class Ownership:
         """Whether the class list starting at token ``start`` is the subject's. A list a class
         noun opens is, unless the nearest series named before it (within the lead-in bound)
         is another one; a list a class noun closes needs the subject as the sentence's first
-        reference."""
+        reference, or none before it and no other series after it (from ``end``, the list's
+        end, when given)."""
         sent = self.ctx.sent(start)
         if opened:
             lo = max(sent.start, start - class_cues()["lead_in_max_tokens"])

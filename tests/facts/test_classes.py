@@ -166,3 +166,23 @@ def test_a_move_from_one_class_to_another_is_no_range(nlp):
     text = ("= Prairie GT Cup =\n\nThe cup has GT1 to GT3 classes. Its teams moved from GT4 to "
             "GT6 cars.\n")
     assert set(records(nlp, text)) == {"GT1", "GT2", "GT3", "GT6"}  # no GT5
+
+
+def test_a_list_in_the_sentence_after_its_noun(nlp):
+    text = ("= Prairie GT Cup =\n\nThe cup has three classes. These are LMP3, GT3 and TCR. The "
+            "cup had many sponsors. They were Acme and Borealis.\n")
+    assert set(records(nlp, text)) == {"LMP3", "GT3", "TCR"}
+
+
+def test_as_many_names_as_the_count_are_classes(nlp):
+    text = ("= Prairie GT Cup =\n\nDrivers are graded into two categories, Gold and Silver, "
+            "by the stewards. Teams came in three colours, Red and Blue.\n")
+    assert set(records(nlp, text)) == {"Gold", "Silver"}
+
+
+def test_former_names_of_classes(nlp):
+    text = ("= Prairie GT Cup =\n\nThe cup runs two classes, GTX and GTD (formerly GT2 and "
+            "GT1).\n")
+    found = records(nlp, text)
+    assert set(found) == {"GTX", "GTD", "GT2", "GT1"}
+    assert all(r["equivalents"] == [] for r in found.values())
