@@ -33,7 +33,8 @@ __all__ = ["article_title", "defined_short_form", "infer_title", "initials_fit",
 
 
 def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
-    """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,"."""
+    """The short form the lead sentence defines: "(abbreviated JLMC)", ", abbreviated as JSPC,",
+    "(FIA WTCC)" (a body's short form before the series' own)."""
     doc = tokens.doc
     if sentence is None:
         return None
@@ -47,7 +48,11 @@ def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
                 after = doc[i + n:i + n + 2]
                 for candidate in after:
                     if candidate.is_upper and candidate.is_alpha and len(candidate) >= 2:
-                        return candidate.text
+                        k = candidate.i + 1
+                        while (k < sentence.end and k - candidate.i < 3 and doc[k].is_upper
+                               and doc[k].is_alpha and len(doc[k]) >= 2):
+                            k += 1
+                        return doc[candidate.i:k].text
                     if candidate.lower_ not in cues["short_form_skips"]:
                         break
     return None
@@ -194,23 +199,38 @@ def infer_title(ctx: FactContext, ownership: Ownership,
             if name:
                 renamed.add(norm(name))
     if short:
+        # "FIA WTCC": the series' own short form is the last; a body's before it is a prefix
+        # its name may carry ("FIA World Touring Car Championship").
+        *prefix, own_short = short.split()
         scored = []
         for n, candidate in enumerate(dict.fromkeys(candidates)):
-            extra = initials_fit(short, candidate)
+            words = candidate.split()
+            if prefix and words[:len(prefix)] == prefix:
+                words = words[len(prefix):]
+            extra = initials_fit(own_short, " ".join(words))
             if extra is not None:
-                scored.append((norm(candidate) not in renamed, extra, n, candidate))
+                scored.append((norm(candidate) not in renamed, not (
+                    prefix and candidate.split()[:len(prefix)] == prefix), extra, n, candidate))
         if scored:
-            return min(scored)[3], "inferred"
+            return min(scored)[-1], "inferred"
         return expand(short, doc._.short_forms or {}), "inferred"
     if renamed:
         return next(c for c in candidates if norm(c) in renamed), "inferred"
-    used = _name_used_for_subject(ctx, sentence) if (
-        sentence is not None and _headless(ctx.tokens, sentence)) else None
+    headless = sentence is not None and _headless(ctx.tokens, sentence)
+    used = _name_used_for_subject(ctx, sentence) if headless else None
     if used:
         return used, "inferred"
     lead_spans = [s for s in ctx.series_spans if sentence is not None and s.start < sentence.end]
     if lead_spans:
         return lead_spans[0].text, "inferred"
+    if headless and ctx.series_spans:
+        # A lead naming nothing: the series name the article uses most.
+        counts: dict[str, int] = {}
+        for name in ctx.series_norms:
+            counts[name] = counts.get(name, 0) + 1
+        best = max(counts.values())
+        return next(ctx.text_of(s) for s, n in zip(ctx.series_spans, ctx.series_norms)
+                    if counts[n] == best), "inferred"
     return "", "inferred"
 
 

@@ -64,3 +64,18 @@ def test_hyphenated_names_and_a_place_joined_to_a_race(nlp, lead, title):
 def test_a_spaced_dash_joins_no_name(nlp):
     doc, _ = parse(nlp, "Kestrel - Bay Racing is a club.\n")
     assert article_title(doc) != ("Kestrel - Bay Racing", "lead")
+
+
+def test_a_headless_lead_with_a_bodys_prefixed_short_form(nlp):
+    text = ("The (FIA KTCC) is an international touring car championship.\n\nThe Kestrel Touring "
+            "Car Championship of 1987 had one season. The FIA Kestrel Touring Car Championship "
+            "began in 2005.\n")
+    doc, _ = parse(nlp, text)
+    assert article_title(doc) == ("FIA Kestrel Touring Car Championship", "inferred")
+
+
+def test_a_headless_lead_naming_nothing_takes_the_name_used_most(nlp):
+    text = ("The is a club series founded in 1999.\n\nThe Kestrel Cup races at Bay Park. The "
+            "Kestrel Cup had ten rounds, one with the Andes Trophy.\n")
+    doc, _ = parse(nlp, text)
+    assert article_title(doc) == ("Kestrel Cup", "inferred")
