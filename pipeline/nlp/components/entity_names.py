@@ -709,22 +709,26 @@ class Neighbours:
 
     def found(self, tokens: TokenTable, kept: list[Candidate]) -> list[Candidate]:
         """New candidates from the non-overlapping ``kept`` ones (in any order)."""
-        words = tokens.texts
-        commas = [i for i, w in enumerate(words) if w == ","] if "," in words else []
-        if not commas or not kept:
+        if not kept:
             return []
+        # The commas by their word id, in numpy (no Python loop over the tokens).
+        comma = tokens.doc.vocab.strings[","]
+        commas = numpy.flatnonzero(tokens.orth == comma).tolist()
+        if not commas:
+            return []
+        words = tokens.texts
         by_start = {c.start: c for c in kept}
         by_end = {c.end: c for c in kept}
         covered = {i for c in kept for i in range(c.start, c.end)}
         found: list[Candidate] = []
         used: set[int] = set()
-        for comma in commas:
-            if comma in used:
+        for position in commas:
+            if position in used:
                 continue
-            first = self._item_before(tokens, comma, by_end, covered)
+            first = self._item_before(tokens, position, by_end, covered)
             if first is None:
                 continue
-            items, at = [first], comma
+            items, at = [first], position
             while True:
                 j = at
                 if j < tokens.length and words[j] == ",":
