@@ -588,6 +588,12 @@ class InfoboxFields:
             first = bisect_left(token_starts, begin)
             last = bisect_left(token_starts, finish)
             for start, end in self._segments(tokens, first, last):
+                known = self.known.get(fold(tokens.text(start, end)))
+                if known is not None and known[0] != label and not (
+                    label == "TEAM" and known[0] == "MANUFACTURER"
+                ):
+                    continue  # a known name keeps its label ("Engines: ... Europe"); a maker
+                    # may enter as a team
                 if label == "PERSON":
                     found.extend(self._people(tokens, start, end))
                 else:

@@ -28,6 +28,8 @@ def test_tyre_suppliers_and_broadcasters_are_organisations(nlp):
                       "the races.")
     assert {("ORG", "Pirelli"), ("ORG", "Hankook"), ("ORG", "Eurosport"),
             ("ORG", "Valdoria TV")} <= found
+    found = ents(nlp, "Races were shown on Kestrel Sports and the Vallar Channel.")
+    assert {("ORG", "Kestrel Sports"), ("ORG", "Vallar Channel")} <= found
 
 
 def test_company_names_are_organisations(nlp):
