@@ -46,6 +46,7 @@ CAR_PRIORITY = 3
 
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_CLAUSE_ENDS = frozenset({".", "!", "?", ":", ";", "\n"})
 _KEY_WORD = re.compile(r"[^\W\d_]+")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
@@ -784,6 +785,8 @@ class Neighbours:
             return False
         if words[start].lower() in self.lexicon["function_set"]:
             return False
+        if start == 0 or tokens.doc[start].is_sent_start or words[start - 1] in _CLAUSE_ENDS:
+            return False  # "Today, Porsche and Audi": a capital of the sentence's first word
         if any(c.isdigit() for i in range(start, end) for c in words[i]):
             return False
         return not all(words[i] in self.lexicon["generic_set"] for i in range(start, end))
