@@ -46,6 +46,7 @@ CAR_PRIORITY = 3
 
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_CLAUSE_ENDS = frozenset({".", "!", "?", ":", ";", "\n"})
 _KEY_WORD = re.compile(r"[^\W\d_]+")
 _MACRO = re.compile(r"^@([A-Z]+)([*+?]|\{\d*,?\d*\})?$")
 
@@ -588,6 +589,12 @@ class InfoboxFields:
             first = bisect_left(token_starts, begin)
             last = bisect_left(token_starts, finish)
             for start, end in self._segments(tokens, first, last):
+                known = self.known.get(fold(tokens.text(start, end)))
+                if known is not None and known[0] != label and not (
+                    label == "TEAM" and known[0] == "MANUFACTURER"
+                ):
+                    continue  # a known name keeps its label ("Engines: ... Europe"); a maker
+                    # may enter as a team
                 if label == "PERSON":
                     found.extend(self._people(tokens, start, end))
                 else:
@@ -709,22 +716,26 @@ class Neighbours:
 
     def found(self, tokens: TokenTable, kept: list[Candidate]) -> list[Candidate]:
         """New candidates from the non-overlapping ``kept`` ones (in any order)."""
-        words = tokens.texts
-        commas = [i for i, w in enumerate(words) if w == ","] if "," in words else []
-        if not commas or not kept:
+        if not kept:
             return []
+        # The commas by their word id, in numpy (no Python loop over the tokens).
+        comma = tokens.doc.vocab.strings[","]
+        commas = numpy.flatnonzero(tokens.orth == comma).tolist()
+        if not commas:
+            return []
+        words = tokens.texts
         by_start = {c.start: c for c in kept}
         by_end = {c.end: c for c in kept}
         covered = {i for c in kept for i in range(c.start, c.end)}
         found: list[Candidate] = []
         used: set[int] = set()
-        for comma in commas:
-            if comma in used:
+        for position in commas:
+            if position in used:
                 continue
-            first = self._item_before(tokens, comma, by_end, covered)
+            first = self._item_before(tokens, position, by_end, covered)
             if first is None:
                 continue
-            items, at = [first], comma
+            items, at = [first], position
             while True:
                 j = at
                 if j < tokens.length and words[j] == ",":
@@ -774,6 +785,8 @@ class Neighbours:
             return False
         if words[start].lower() in self.lexicon["function_set"]:
             return False
+        if start == 0 or tokens.doc[start].is_sent_start or words[start - 1] in _CLAUSE_ENDS:
+            return False  # "Today, Porsche and Audi": a capital of the sentence's first word
         if any(c.isdigit() for i in range(start, end) for c in words[i]):
             return False
         return not all(words[i] in self.lexicon["generic_set"] for i in range(start, end))

@@ -23,6 +23,8 @@ Infobox
 - Teams' champion: VP: Brenner Motorsport KT: Scuderia Vallar
 - Makes' champion: VP: Ferrari KT: Chevrolet
 - Constructors: Audi, Ferrari , Note: The constructors in bold race this year.
+- Chassis suppliers: Kestrel Cars, Dallara
+- Engines: Turbocharged 2.0 litre I4 | country = Japan
 
 The Valdoria Sprint Series is a sports car series in Portugal.
 """
@@ -50,7 +52,9 @@ def test_listed_names_take_the_label_of_their_field(records):
     assert {("ORG", "Michelin"), ("ORG", "Kestrel Tyres")} <= found
     assert {("TEAM", "Brenner Motorsport"), ("TEAM", "Scuderia Vallar")} <= found
     assert {("MANUFACTURER", "Ferrari"), ("MANUFACTURER", "Chevrolet"),
-            ("MANUFACTURER", "Audi")} <= found
+            ("MANUFACTURER", "Audi"), ("MANUFACTURER", "Kestrel Cars"),
+            ("MANUFACTURER", "Dallara")} <= found
+    assert not any("Turbocharged" in text for _, text in found)
 
 
 def test_people_run_together_are_cut_into_names(records):
@@ -60,6 +64,8 @@ def test_people_run_together_are_cut_into_names(records):
 
 def test_other_values_are_read_by_the_rules(records):
     assert ("LOCATION", "Portugal") in _infobox(records)
+    # A known name keeps its label in a field that lists another.
+    assert ("LOCATION", "Japan") in _infobox(records)
 
 
 def test_counts_notes_logos_and_class_lists_give_no_names(records):

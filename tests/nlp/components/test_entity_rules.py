@@ -28,6 +28,8 @@ def test_tyre_suppliers_and_broadcasters_are_organisations(nlp):
                       "the races.")
     assert {("ORG", "Pirelli"), ("ORG", "Hankook"), ("ORG", "Eurosport"),
             ("ORG", "Valdoria TV")} <= found
+    found = ents(nlp, "Races were shown on Kestrel Sports and the Vallar Channel.")
+    assert {("ORG", "Kestrel Sports"), ("ORG", "Vallar Channel")} <= found
 
 
 def test_company_names_are_organisations(nlp):
@@ -93,6 +95,9 @@ def test_unknown_names_listed_with_known_ones_take_their_label(nlp):
     # Known names of different labels pass on nothing.
     mixed = ents(nlp, "Entrants came from Japan, Porsche and Vallar.")
     assert not any(text == "Vallar" for _, text in mixed)
+    # A sentence's first word is no listed name.
+    opening = ents(nlp, "It rained. Kestrel, Porsche and Audi crashed.")
+    assert not any(text == "Kestrel" for _, text in opening)
     # One known name is not enough.
     assert not any(text == "Kestrel" for _, text in ents(nlp, "He beat Porsche and Kestrel."))
 
