@@ -200,7 +200,12 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
                 continue
             found = _parse_list(tokens, j + 1, sent_end, by_start)
             strong = opener in cues["strong_openers"] or count == len(found)
-            if len(found) >= 2 and (strong or any(i.family != "NAME" for i in found)):
+            # One class a singular noun names outright: "a new category: GTX", "a class
+            # called Supersport".
+            named_one = (len(found) == 1 and opener in cues["strong_openers"]
+                         and tokens.words[noun].lower_ in _word_set("apposition_nouns"))
+            if named_one or len(found) >= 2 and (strong or any(i.family != "NAME"
+                                                              for i in found)):
                 if j == noun + 1 and (group := _group_before(tokens, noun, items)):
                     for item in found:
                         item.parent = group

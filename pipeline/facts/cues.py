@@ -169,6 +169,8 @@ def _body_name(tokens: TokenTable, i: int, limit: int,
             and len(doc[end + 1]) <= 2)):
         end += 1
     span = doc[span.start:end]
+    if len(span) == 2 and span[0].lower_ in cues["category_nouns"] and len(span[1]) <= 2:
+        return None  # "based on Group 5 rules": a category, not a body
     if not len(span) or others is None:
         return span or None
     if any(k in others for k in range(span.start, span.end)):

@@ -286,13 +286,18 @@ class Ownership:
 
     def subject_after(self, refs: References, sent: Span, end: int) -> bool:
         """"Run since 1923, it is ...": the clause after the cue's phrase has the subject (the
-        first reference after it, or an "it" after its comma)."""
+        first reference after it, or an "it" after its comma). The phrase may run over several
+        commas ("Originally titled X, generally called Y, the series was ..."): the first comma
+        followed by a reference or "it" decides."""
         lower = self.ctx.tokens.lower_list
         comma, it = word_ids(self.ctx.doc.vocab, ",", "it")
-        for i in range(end, sent.end):
-            if lower[i] == comma:
-                return i + 1 < sent.end and (lower[i + 1] == it
-                                             or refs.ours_at(i + 1) is not None)
+        for i in range(end, sent.end - 1):
+            if lower[i] != comma:
+                continue
+            if lower[i + 1] == it or refs.ours_at(i + 1) is not None:
+                return True
+            if refs.others_between(i + 1, i + 2):
+                return False
         return False
 
     def _others(self) -> list[Span]:

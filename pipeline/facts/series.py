@@ -246,7 +246,12 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             nearest = not rule["value"].startswith(("org", "location"))
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
                     rule.get("unreferenced")
-                    and refs.nearest_before(sent.start, start, series=True) is None):
+                    and refs.nearest_before(sent.start, start, series=True) is None) and not (
+                    # A fronted participle ("Originally titled X, the series was ..."): its
+                    # subject is the main clause's, after the phrase.
+                    ownership.opens_clause(start)
+                    and refs.nearest_before(sent.start, start) is None
+                    and ownership.subject_after(refs, sent, end)):
                 continue
             if rule.get("names_take_subject") and _named_between(ctx, refs, values, sent,
                                                                  start):
@@ -334,7 +339,8 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                       and not (t.i > start and doc[t.i - 1].text == "(")]
             body = values.bodies_by_start.get(inside[0].i) if inside else None
             fact = (written(body) if body is not None else inside[0].text) if inside else (
-                body_before(ctx.tokens, start, sent.start, values.bodies_by_end, use_fallback))
+                body_before(ctx.tokens, start, sent.start, values.bodies_by_end,
+                            use_fallback and not rule.get("entities_only")))
             if inside and not use_fallback and inside[0].i not in values.bodies_by_start:
                 fact = None
         elif value == "location_after":

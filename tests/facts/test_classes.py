@@ -186,3 +186,14 @@ def test_former_names_of_classes(nlp):
     found = records(nlp, text)
     assert set(found) == {"GTX", "GTD", "GT2", "GT1"}
     assert all(r["equivalents"] == [] for r in found.values())
+
+
+def test_a_singular_class_noun_names_one_class_outright(nlp):
+    text = ("= Omega GT Championship =\n\nThe Omega GT Championship is a sports car series. In "
+            "1977, the series introduced a new category: GTX. In 1981 it added a class called "
+            "Supersport.\n")
+    assert set(records(nlp, text)) == {"GTX", "Supersport"}
+    # A weak opener with one name is no list: "the class was Sprint" names no class here.
+    weak = ("= Omega GT Championship =\n\nThe Omega GT Championship is a sports car series. "
+            "Its best class was Sprint in 1977.\n")
+    assert records(nlp, weak) == {}

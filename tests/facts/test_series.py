@@ -588,3 +588,52 @@ def test_a_class_is_its_own_generic_reference_and_races_are_first_held(nlp):
     text = ("The Kestrel 500 is a motor race held annually at Bay Park since 1960. The race was "
             "first held in 1958.\n")
     assert record(nlp, text)["inaugural_year"] == 1958
+
+
+def test_held_for_the_first_time_gives_the_first_year(nlp):
+    text = ("= Valdoria 12 Hours =\n\nThe Valdoria 12 Hours is an endurance race. It was held "
+            "for the first time in 1931 on public roads.\n")
+    assert record(nlp, text)["inaugural_year"] == 1931
+
+
+@pytest.mark.parametrize("sentence", [
+    "The series is endorsed by the Northland Motor Federation.",
+    "It is run at the behest of the Northland Motor Federation.",
+])
+def test_endorsement_and_behest_name_the_sanctioning_body(nlp, sentence):
+    text = f"= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. {sentence}\n"
+    entities = entities_for(text, [("Northland Motor Federation", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == [
+        "Northland Motor Federation"]
+
+
+def test_a_body_written_before_its_regulations_makes_the_rules(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a touring car category running "
+            "under Northland Motor Federation (NMF) regulations.\n")
+    entities = entities_for(text, [("Northland Motor Federation", "ORG", None),
+                                   ("NMF", "ORG", "Northland Motor Federation")])
+    assert record(nlp, text, entities=entities)["rule_bodies"] == ["Northland Motor Federation"]
+
+
+def test_a_category_is_no_body_by_its_noun(nlp):
+    text = ("= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. In 1977 the "
+            "series introduced a new category, based on Group 5 rules.\n")
+    assert record(nlp, text)["rule_bodies"] == []
+
+
+def test_historically_known_as_gives_a_former_name(nlp):
+    text = ("= Kestrel Cars Championship =\n\nThe Kestrel Cars Championship, historically known "
+            "as the Eastland Touring Car Championship, is a touring car category.\n")
+    assert record(nlp, text)["former_names"] == ["Eastland Touring Car Championship"]
+
+
+def test_a_fronted_participle_takes_the_main_clauses_subject(nlp):
+    text = ("= Kestrel GT =\n\nKestrel GT is a grand touring series that began in 1993. "
+            "Originally titled as the Ostra GT Senshuken, generally referred to as the Northern "
+            "Grand Touring Championship, the series was renamed to Kestrel GT in 2005.\n")
+    assert record(nlp, text)["former_names"] == ["Ostra GT Senshuken"]
+    # Another named thing after the phrase takes the subject: not this series' name.
+    other = ("= Kestrel GT =\n\nKestrel GT is a grand touring series that began in 1993. "
+             "Originally titled as the Ostra GT Senshuken, the Northern Grand Touring "
+             "Championship was renamed in 2005.\n")
+    assert record(nlp, other)["former_names"] == []
