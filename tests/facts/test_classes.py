@@ -197,3 +197,13 @@ def test_a_singular_class_noun_names_one_class_outright(nlp):
     weak = ("= Omega GT Championship =\n\nThe Omega GT Championship is a sports car series. "
             "Its best class was Sprint in 1977.\n")
     assert records(nlp, weak) == {}
+
+
+def test_a_class_in_apposition_after_the_noun_and_its_series(nlp):
+    text = ("= Kestrel GT =\n\nKestrel GT is a grand touring series. The top class in Kestrel "
+            "GT, GT500, is made up of works teams.\n")
+    assert set(records(nlp, text)) == {"GT500"}
+    # Another series named in the noun's phrase owns the class.
+    other = ("= Kestrel GT =\n\nKestrel GT is a grand touring series. The top class in the "
+             "Ostra Touring Championship, GT500, is made up of works teams.\n")
+    assert records(nlp, other) == {}
