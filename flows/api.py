@@ -7,17 +7,28 @@ invisible to the flow run's). So before a run we start the one temporary server 
 hand its URL to the workers through the settings (which the process runner and prefect-dask
 pass on) and the environment (which a Dask ``LocalCluster``'s worker processes inherit). With
 ``PREFECT_API_URL`` set (a Prefect server, the test harness), nothing is started.
+
+The temporary server is ours to stop: it runs in a process group of its own, so a Ctrl-C on the
+terminal reaches the run and not the server, and the run sends its last logs and events before
+stopping it (a server that died first had the run retry them for minutes). It has no UI, so
+no "View at" link is printed for it.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import prefect
+from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    PREFECT_UI_URL,
+    get_current_settings,
     temporary_settings,
 )
 
@@ -26,27 +37,62 @@ __all__ = ["shared_api"]
 # Prefect's default (20 s) is short for a cold start on a busy small machine: a first start
 # creates and migrates the SQLite database.
 MIN_STARTUP_TIMEOUT = 90
+# How long the last logs and events may take to reach the server before it is stopped.
+DRAIN_SECONDS = 2
+
+
+class _TemporaryServer(SubprocessASGIServer):
+    """Prefect's temporary API server, started in a process group of its own."""
+
+    def _run_uvicorn_command(self) -> subprocess.Popen:
+        # Prefect's own command (prefect.server.api.server), plus process_group=0.
+        return subprocess.Popen(
+            args=[sys.executable, "-m", "uvicorn", "--app-dir",
+                  str(prefect.__module_path__.parent), "--factory",
+                  "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
+                  str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                 "PREFECT__SERVER_FINAL": "1",
+                 **get_current_settings().to_environment_variables(exclude_unset=True)},
+            process_group=0,
+        )
+
+
+def _drain_logs_and_events() -> None:
+    """Send what Prefect's background workers still hold, while the server is up."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=DRAIN_SECONDS)
+    EventsWorker.drain_all(timeout=DRAIN_SECONDS)
 
 
 @contextmanager
 def shared_api() -> Iterator[str]:
-    """Yield the API URL every process of the run uses, starting a temporary server if none."""
+    """Yield the API URL every process of the run uses, starting a temporary server if none
+    (stopped at the end of the block)."""
     url = PREFECT_API_URL.value()
     if url:
         yield url
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # Prefect's own singleton: get_client() reuses it
+    server = _TemporaryServer()
     server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(),
                              MIN_STARTUP_TIMEOUT))
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url
+    # An empty UI URL: the flow engine prints no "View at" link to a server that is gone when
+    # the command exits.
+    overrides = {"PREFECT_API_URL": server.api_url, "PREFECT_UI_URL": ""}
+    previous = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
     try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield server.api_url
+        with temporary_settings({PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}):
+            try:
+                yield server.api_url
+            finally:
+                _drain_logs_and_events()
     finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
+        server.stop()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -390,6 +390,7 @@ def run_incremental(
         fingerprints = dict(executor.fingerprint(paths, root))
         fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
         store = ResultStore(output_dir)
+        store.remove_temporaries()
         plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
                               full=full)
         log.info(

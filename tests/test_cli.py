@@ -67,6 +67,17 @@ def test_help_exits_0(argv, capsys):
         assert all(o in out for o in ("--full", "--runner", "--dask-address", "--quiet"))
 
 
+def test_version_names_the_pipeline_prefect_and_spacy(capsys):
+    from importlib.metadata import version
+
+    from pipeline import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == (
+        f"python -m pipeline {__version__} (Prefect {version('prefect')}, "
+        f"spaCy {version('spacy')})\n")
+
+
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_every_registered_command_is_listed_and_defined(name, capsys):
     assert main(["--help"]) == 0
