@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import ClassVar
 
 import prefect
 from prefect.server.api.server import SubprocessASGIServer
@@ -39,10 +40,27 @@ __all__ = ["shared_api"]
 MIN_STARTUP_TIMEOUT = 90
 # How long the last logs and events may take to reach the server before it is stopped.
 DRAIN_SECONDS = 2
+# How long the server gets to exit on SIGTERM before it is killed. Prefect waits 5 s, and the
+# server used them all (it waits for the run's open connections): 5 s more on every run.
+# Killing it loses nothing: the run is recorded, and SQLite's journal keeps its file whole.
+STOP_SECONDS = 1
 
 
 class _TemporaryServer(SubprocessASGIServer):
     """Prefect's temporary API server, started in a process group of its own."""
+
+    # Not Prefect's singleton, which Prefect may start by itself and stop only at exit.
+    _instances: ClassVar[dict] = {}
+
+    def stop(self) -> None:
+        if (process := self.server_process) is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        super().stop()  # Prefect's bookkeeping; the process has exited
 
     def _run_uvicorn_command(self) -> subprocess.Popen:
         # Prefect's own command (prefect.server.api.server), plus process_group=0.
@@ -96,3 +114,4 @@ def shared_api() -> Iterator[str]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+

@@ -7,7 +7,10 @@ import the flow, the task runner and the shared API when they run.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.arguments import existing_dir, positive_int
@@ -115,7 +118,8 @@ def define_run(parser: argparse.ArgumentParser) -> None:
         "pipeline version are unchanged since the last run is not extracted again, and the "
         "tables are rebuilt to equal a full run. Exit 0 when every document and record was "
         "written, 3 when some were rejected (the rest are written; see the errors table), 1 "
-        "when the run failed, 2 on a usage error."
+        "when the run failed, 2 on a usage error, 4 when another run holds OUTPUT_DIR, 130 "
+        "on Ctrl-C and 143 on SIGTERM (the previous outputs are left as they were)."
     )
     _add_flow_options(parser)
     parser.add_argument("--quiet", action="store_true",
@@ -186,8 +190,32 @@ def _flow_or_usage_error(args: argparse.Namespace, command: str):
         return None
 
 
+# Exit status of a run stopped by a signal: 128 + its number, as a shell reports it.
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+@contextmanager
+def _sigterm_stops_the_run() -> Iterator[None]:
+    """SIGTERM (kill, systemctl stop) ends the run as Ctrl-C does, through Prefect's own
+    ``TerminationSignal`` (the flow engine raises it too while a flow runs), instead of
+    killing the process before it has reported the run and stopped its server."""
+    from prefect.exceptions import TerminationSignal
+
+    def terminate(signum, frame):
+        raise TerminationSignal(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(args: argparse.Namespace) -> int:
     import logging
+
+    from prefect.exceptions import TerminationSignal
 
     from pipeline import progress
     from pipeline.run import EXIT_OUTPUT_IN_USE
@@ -206,12 +234,18 @@ def _run(args: argparse.Namespace) -> int:
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        with shared_api(), progress.reporting(progress.wanted(args.quiet)):
+        with (_sigterm_stops_the_run(), shared_api(),
+              progress.reporting(progress.wanted(args.quiet))):
             summary = flow(**_flow_parameters(args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)
-        return 130
+        # The interpreter's last garbage collection (spaCy's, dateparser's and Prefect's
+        # objects) took 5 s and more on a busy machine: an interrupted run exits without it.
+        import gc
+
+        gc.freeze()
+        return EXIT_TERMINATED if isinstance(stop, TerminationSignal) else EXIT_INTERRUPTED
     except OutputInUse as exc:
         print(f"run refused: {exc}", file=sys.stderr)
         return EXIT_OUTPUT_IN_USE

@@ -36,8 +36,8 @@ from .store.writer import TableWriters, atomic_write_bytes, document_json, json_
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
-    "RunSummary", "SerialExecutor",
-    "extract_paths", "fingerprint_sources", "run_incremental", "split_work",
+    "RunStopped", "RunSummary", "SerialExecutor",
+    "extract_paths", "fingerprint_sources", "request_stop", "run_incremental", "split_work",
 ]
 
 DEFAULT_BATCH_SIZE = 64
@@ -48,6 +48,21 @@ EXIT_OUTPUT_IN_USE = 4  # another run holds the output folder
 JSON_DIR = "json"
 
 logger = logging.getLogger(__name__)
+
+
+class RunStopped(Exception):
+    """A batch gave up because its run is being stopped (Ctrl-C, SIGTERM)."""
+
+
+# Set by the driver when its run is interrupted: batches running in its threads stop at the
+# next document instead of finishing (the thread pool waits for them before the run can exit).
+# Worker processes do not see it; a Ctrl-C on the terminal reaches them directly.
+_stop_requested = threading.Event()
+
+
+def request_stop() -> None:
+    """Make the batches of this process's run stop at their next document."""
+    _stop_requested.set()
 
 
 def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[list]:
@@ -117,6 +132,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     version = incremental.pipeline_version(input_limits, settings)
     contents: dict[str, SourceBytes | SourceRejected | OSError] = {}
     for path in paths:
+        if _stop_requested.is_set():
+            raise RunStopped("the run is being stopped")
         try:
             contents[source_name(path, root)] = sources.read_source(
                 path, root, input_limits.max_bytes)
@@ -130,6 +147,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     nlp_builds = _ensure_nlp(settings) if readable else 0
     documents = []
     for source, content in contents.items():
+        if _stop_requested.is_set():
+            raise RunStopped("the run is being stopped")
         if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
                                   result=_unreadable(source, content))
@@ -378,6 +397,7 @@ def run_incremental(
     per output folder: ``OutputInUse`` when another run holds it (:mod:`pipeline.store.lock`).
     """
     with output_lock(output_dir):
+        _stop_requested.clear()
         log = log or logger
         limits = limits or InputLimits.default()
         root = str(input_dir)
