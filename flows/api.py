@@ -33,7 +33,7 @@ from prefect.settings import (
     temporary_settings,
 )
 
-__all__ = ["shared_api"]
+__all__ = ["NoSchedulingServer", "scheduling_api", "shared_api"]
 
 # Prefect's default (20 s) is short for a cold start on a busy small machine: a first start
 # creates and migrates the SQLite database.
@@ -115,3 +115,96 @@ def shared_api() -> Iterator[str]:
             else:
                 os.environ[name] = value
 
+
+class NoSchedulingServer(RuntimeError):
+    """``serve`` has no Prefect API with a scheduler to register its deployment with."""
+
+
+# `serve` waits this long for the local server it starts (a first start creates the database).
+SERVER_STARTUP_SECONDS = 120
+
+
+@contextmanager
+def scheduling_api() -> Iterator[tuple[str, int | None]]:
+    """Yield the URL of a Prefect API whose scheduler creates the runs of a served deployment,
+    and the pid of the server started for it (None for the server of ``PREFECT_API_URL``).
+
+    ``PREFECT_API_URL`` when it is set. Otherwise a local ``prefect server start`` (the
+    temporary server has no scheduler, so a schedule served on it never fires), started here in
+    a process group of its own, on a free port, logging to ``PREFECT_HOME/serve-server.log``,
+    and stopped with its whole group at the end of the block. ``NoSchedulingServer`` when it does
+    not come up.
+    """
+    url = PREFECT_API_URL.value()
+    if url:
+        yield url, None
+        return
+    import signal
+    import socket
+
+    import httpx
+    from prefect.settings import PREFECT_HOME
+
+    with socket.socket() as probe:  # a free port, as Prefect finds one for its own server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    log_path = PREFECT_HOME.value() / "serve-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PREFECT_API_URL": url}, process_group=0,
+        )
+    try:
+        _wait_until_healthy(server, url, log_path, httpx)
+        previous = os.environ.get("PREFECT_API_URL")
+        os.environ["PREFECT_API_URL"] = url  # the served runs' subprocesses report here
+        try:
+            with temporary_settings({PREFECT_API_URL: url}):
+                yield url, server.pid
+        finally:
+            if previous is None:
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = previous
+    finally:
+        _stop_group(server, signal)
+
+
+def _wait_until_healthy(server: subprocess.Popen, url: str, log_path, httpx) -> None:
+    import time
+
+    deadline = time.monotonic() + SERVER_STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    why = (f"it exited with status {server.returncode}" if server.poll() is not None
+           else f"it did not answer in {SERVER_STARTUP_SECONDS} s")
+    raise NoSchedulingServer(
+        f"PREFECT_API_URL is not set and the local Prefect server this command starts in its "
+        f"place did not come up ({why}; its log: {log_path}). Start a server "
+        "(`prefect server start`) and set PREFECT_API_URL, e.g. "
+        "PREFECT_API_URL=http://127.0.0.1:4200/api")
+
+
+def _stop_group(server: subprocess.Popen, signal) -> None:
+    """SIGTERM to the server's process group; SIGKILL to whatever is left of it after 10 s."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # its children, if any outlived it
+    except ProcessLookupError:
+        pass
+    server.wait()

@@ -132,7 +132,8 @@ def define_serve(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Serve the extraction flow with Prefect's flow.serve: a deployment with "
         "the schedule and these parameters is registered with the Prefect API "
-        "(PREFECT_API_URL, e.g. a `prefect server start` UI at http://127.0.0.1:4200), and "
+"(PREFECT_API_URL, e.g. a `prefect server start` UI at http://127.0.0.1:4200; without "
+        "it, a local `prefect server start` is started for as long as this command runs), and "
         "this process runs the scheduled runs until it is stopped (Ctrl-C). Runs can also be "
         "started from the UI."
     )
@@ -259,16 +260,26 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .api import shared_api
+    from .api import NoSchedulingServer, scheduling_api
 
     if (flow := _flow_or_usage_error(args, "serve")) is None:
         return 2
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    with shared_api() as api_url:
-        print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on {api_url}",
-              file=sys.stderr)
-        # One run at a time: a run still going when the next is due would find its output
-        # folder locked (pipeline.store.lock); the runner waits for it instead.
-        flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True), limit=1,
-                   **schedule)
+    try:
+        with scheduling_api() as (api_url, server_pid):
+            started = ("" if server_pid is None else
+                       f" (a local Prefect server, pid {server_pid}, stopped with this command;"
+                       " UI at " + api_url.removesuffix("/api") + ")")
+            print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on "
+                  f"{api_url}{started}", file=sys.stderr)
+            # One run at a time: a run still going when the next is due would find its output
+            # folder locked (pipeline.store.lock); the runner waits for it instead.
+            flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True),
+                       limit=1, **schedule)
+    except NoSchedulingServer as exc:
+        print(f"serve refused: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped serving", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0

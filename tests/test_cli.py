@@ -34,6 +34,11 @@ def no_server(monkeypatch):
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", fake_api)
+    @contextlib.contextmanager
+    def fake_scheduling_api():
+        yield "http://127.0.0.1:4200/api", None
+
+    monkeypatch.setattr(flows.api, "scheduling_api", fake_scheduling_api)
 
 
 @pytest.fixture
