@@ -7,6 +7,7 @@ import the flow, the task runner and the shared API when they run.
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 from collections.abc import Iterator
@@ -250,6 +251,14 @@ def _run(args: argparse.Namespace) -> int:
     except OutputInUse as exc:
         print(f"run refused: {exc}", file=sys.stderr)
         return EXIT_OUTPUT_IN_USE
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC and "No space left on device" not in str(exc):
+            print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        print(f"run failed: the disk of {args.output_dir} is full ({exc}); nothing was "
+              "published, the previous outputs are left as they were; free some space and run "
+              "again (finished batches are kept)", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - a failed run is reported, not a traceback
         print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

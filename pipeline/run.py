@@ -24,7 +24,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from . import progress
+from . import crash_points, progress
 from .contract.tables import TABLES, DocumentResult
 from .ingest import sources
 from .ingest.decoding import InputLimits, ReaderError, check_size
@@ -32,7 +32,7 @@ from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_na
 from .store import incremental
 from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
 from .store.lock import output_lock
-from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
+from .store.writer import TableWriters, document_json, json_names, write_temporary
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
@@ -160,6 +160,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
                                   result=_extract(content, source, input_limits, settings))
+            crash_points.reached("extracting")
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -238,32 +239,45 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
 
     Results are streamed one document at a time from the store (``unstored`` holds the few
     that are not stored, such as unreadable files), so memory is bounded by a batch of table
-    rows, not by the corpus. Order matters for interruptions: JSON files and tables first
-    (each file atomically), the manifest last (the commit point), then stored results of
-    removed sources are pruned. A run stopped anywhere leaves readable files, and the next run
-    publishes everything again.
+    rows, not by the corpus. Order matters for interruptions: every new JSON file and table is
+    first written to a temporary file, and only when all are written (so a full disk fails the
+    run before any published file changes) are they renamed into place; the manifest last (the
+    commit point), then stored results of removed sources are pruned. A run stopped anywhere
+    leaves readable files, and the next run publishes everything again.
     """
     output_dir = Path(output_dir)
     json_dir = output_dir / JSON_DIR
     entries: dict[str, ManifestEntry] = {}
     names = json_names(sources)
     written: set[str] = set()
-    with TableWriters(output_dir) as tables:
-        for source in sorted(sources):
-            stored = unstored.get(source) or store.load(source)
-            if stored is None:
-                raise RuntimeError(f"the stored result of {source} vanished during the run")
-            result = stored.result
-            if result.record is not None:
-                _write_if_changed(json_dir / names[source], document_json(result.record))
-                written.add(names[source])
-            tables.add(result)
-            entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
-                                            ok=result.ok)
-        _remove_stale_json(json_dir, written)
-        counts = tables.commit()
+    staged: list[tuple[Path, Path]] = []  # (temporary, final) JSON files, renamed at the end
+    try:
+        with TableWriters(output_dir) as tables:
+            for source in sorted(sources):
+                stored = unstored.get(source) or store.load(source)
+                if stored is None:
+                    raise RuntimeError(f"the stored result of {source} vanished during the run")
+                result = stored.result
+                if result.record is not None:
+                    path = json_dir / names[source]
+                    if (tmp := _stage_if_changed(path, document_json(result.record))) is not None:
+                        staged.append((tmp, path))
+                    written.add(names[source])
+                tables.add(result)
+                entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
+                                                ok=result.ok)
+            tables.finish()
+            while staged:
+                os.replace(*staged.pop())
+                crash_points.reached("publishing-json")
+            _remove_stale_json(json_dir, written)
+            counts = tables.commit()
+    finally:
+        for tmp, _ in staged:  # not renamed: the run failed before publishing
+            tmp.unlink(missing_ok=True)
     _remove_stale_temporaries(output_dir / "parquet")
     store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
+    crash_points.reached("manifest")
     store.prune(entries)
     return counts
 
@@ -283,13 +297,14 @@ def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]
     return tables and documents and bool(manifest.rows)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def _stage_if_changed(path: Path, data: bytes) -> Path | None:
+    """A temporary file of ``data`` to rename onto ``path``; None when ``path`` holds it."""
     try:
         if path.read_bytes() == data:
-            return
+            return None
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    return write_temporary(path, data)
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
@@ -409,6 +424,7 @@ def run_incremental(
                 paths.append(str(path))
         fingerprints = dict(executor.fingerprint(paths, root))
         fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
+        crash_points.reached("listed")
         store = ResultStore(output_dir)
         store.remove_temporaries()
         plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
@@ -445,6 +461,7 @@ def run_incremental(
                     else:
                         unstored[stored.source] = stored  # unreadable: not stored, retried next run
                     ok[stored.source] = stored.result.ok
+                crash_points.reached("checkpointed")
                 extracted += len(batch.documents)
                 nlp_builds += batch.nlp_builds
                 log.info(
