@@ -22,12 +22,6 @@ pytestmark = pytest.mark.slow
 COPIES = 60  # enough that extraction is still going when the first batches are checkpointed
 
 
-@pytest.fixture(scope="module")
-def prefect_home(tmp_path_factory) -> Path:
-    """One Prefect home for the module's runs: its database is created once."""
-    return tmp_path_factory.mktemp("prefect-home")
-
-
 def corpus_of_copies(folder: Path, count: int) -> Path:
     """``count`` variants of the seeds (years changed, so no two documents are the same)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -44,54 +38,82 @@ def checkpoints(out: Path) -> set[str]:
     return {p.name for p in results.glob("*.json")} if results.is_dir() else set()
 
 
-@pytest.mark.parametrize("signum, to_group, status", [
-    (signal.SIGINT, True, 130),  # Ctrl-C: the terminal signals the whole foreground group
-    (signal.SIGTERM, False, 143),  # kill, or a service manager stopping the main process
-], ids=["ctrl-c", "sigterm"])
-def test_a_signal_stops_the_run_in_seconds_and_the_next_run_resumes(
-    tmp_path, prefect_home, signum, to_group, status
-):
-    source, out = tmp_path / "in", tmp_path / "out"
-    for seed in RAW.iterdir():
-        (source / seed.name).parent.mkdir(parents=True, exist_ok=True)
-        (source / seed.name).write_bytes(seed.read_bytes())
-    run(source, out)  # the previous outputs
-    before, stored_before = published(out), checkpoints(out)
-    corpus_of_copies(source, COPIES)
+SCENARIOS = {
+    # Ctrl-C: the terminal signals the whole foreground process group.
+    "ctrl-c": (signal.SIGINT, True, 130),
+    # kill, or a service manager stopping the main process.
+    "sigterm": (signal.SIGTERM, False, 143),
+}
 
-    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
-    env["PREFECT_HOME"] = str(prefect_home)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", str(source), "--out", str(out),
-         "--batch-size", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-        start_new_session=True,  # a group of its own, as a shell gives a foreground job
-    )
+
+class Run:
+    """A ``run`` over a changed corpus, into a folder with previous outputs, to be signalled."""
+
+    def __init__(self, folder: Path) -> None:
+        self.source, self.out = folder / "in", folder / "out"
+        for seed in RAW.iterdir():
+            (self.source / seed.name).parent.mkdir(parents=True, exist_ok=True)
+            (self.source / seed.name).write_bytes(seed.read_bytes())
+        run(self.source, self.out)  # the previous outputs
+        self.before, self.stored_before = published(self.out), checkpoints(self.out)
+        corpus_of_copies(self.source, COPIES)
+        env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+        # A Prefect home each: two temporary servers on one SQLite database wait on its lock.
+        env["PREFECT_HOME"] = str(folder / "prefect-home")
+        self.log = folder / "stderr.txt"  # a file, not a pipe: nothing blocks the run
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "run", str(self.source), "--out",
+                 str(self.out), "--batch-size", "2"],
+                stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=ROOT,
+                start_new_session=True,  # a group of its own, as a shell gives a foreground job
+            )
+        self.sent: float | None = None
+
+    def checkpointed(self) -> int:
+        return len(checkpoints(self.out) - self.stored_before)
+
+    def signal(self, signum: int, to_group: bool) -> None:
+        (os.killpg if to_group else os.kill)(self.process.pid, signum)
+        self.sent = time.monotonic()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def test_a_signal_stops_the_run_in_seconds_and_the_next_run_resumes(tmp_path):
+    # Both runs at once: each spends most of its time starting its temporary server.
+    runs = {name: Run(tmp_path / name) for name in SCENARIOS}
+    ended: dict[str, tuple[float, str]] = {}
     try:
         deadline = time.monotonic() + 300
-        while len(checkpoints(out) - stored_before) < 2 and process.poll() is None:
-            assert time.monotonic() < deadline, "the run checkpointed nothing in 300 s"
-            time.sleep(0.1)
-        assert process.poll() is None, "the run ended before the signal"
-        (os.killpg if to_group else os.kill)(process.pid, signum)
-        sent = time.monotonic()
-        _, stderr = process.communicate(timeout=120)
-        elapsed = time.monotonic() - sent
+        while len(ended) < len(runs):
+            assert time.monotonic() < deadline, "no checkpoint in 300 s, or no exit"
+            for name, job in runs.items():
+                if job.sent is None and job.checkpointed() >= 2:
+                    assert job.process.poll() is None, f"{name}: the run ended before the signal"
+                    job.signal(*SCENARIOS[name][:2])
+                elif job.sent is not None and name not in ended and job.process.poll() is not None:
+                    ended[name] = (time.monotonic() - job.sent, job.log.read_text())
+            time.sleep(0.05)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        for job in runs.values():
+            job.kill()
 
-    assert process.returncode == status, stderr[-3000:]
-    assert elapsed < 5, f"stopped {elapsed:.1f} s after the signal"
-    assert "interrupted: the previous outputs are unchanged" in stderr
-    assert "Error logging to API" not in stderr and "EventsWorker" not in stderr
-    assert "View at" not in stderr  # no link to the temporary server, gone by now
-    assert published(out) == before
+    for name, job in runs.items():
+        elapsed, stderr = ended[name]
+        assert job.process.returncode == SCENARIOS[name][2], stderr[-3000:]
+        assert elapsed < 5, f"{name}: stopped {elapsed:.1f} s after the signal"
+        assert "interrupted: the previous outputs are unchanged" in stderr
+        assert "Error logging to API" not in stderr and "EventsWorker" not in stderr
+        assert "View at" not in stderr  # no link to the temporary server, gone by now
+        assert published(job.out) == job.before
 
-    checkpointed = len(checkpoints(out) - stored_before)
-    assert 2 <= checkpointed < COPIES
-    summary = run(source, out)
-    assert summary.reused == 2 + checkpointed  # the seeds, and the batches done before
-    assert summary.extracted == COPIES - checkpointed
-    assert published(out) == full_run_files(source, tmp_path)
+        checkpointed = job.checkpointed()
+        assert 2 <= checkpointed < COPIES
+        summary = run(job.source, job.out)
+        assert summary.reused == 2 + checkpointed  # the seeds, and the batches done before
+        assert summary.extracted == COPIES - checkpointed
+        assert published(job.out) == full_run_files(job.source, tmp_path / name)
