@@ -7,7 +7,11 @@ import the flow, the task runner and the shared API when they run.
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.arguments import existing_dir, positive_int
@@ -115,7 +119,8 @@ def define_run(parser: argparse.ArgumentParser) -> None:
         "pipeline version are unchanged since the last run is not extracted again, and the "
         "tables are rebuilt to equal a full run. Exit 0 when every document and record was "
         "written, 3 when some were rejected (the rest are written; see the errors table), 1 "
-        "when the run failed, 2 on a usage error."
+        "when the run failed, 2 on a usage error, 4 when another run holds OUTPUT_DIR, 130 "
+        "on Ctrl-C and 143 on SIGTERM (the previous outputs are left as they were)."
     )
     _add_flow_options(parser)
     parser.add_argument("--quiet", action="store_true",
@@ -128,7 +133,8 @@ def define_serve(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Serve the extraction flow with Prefect's flow.serve: a deployment with "
         "the schedule and these parameters is registered with the Prefect API "
-        "(PREFECT_API_URL, e.g. a `prefect server start` UI at http://127.0.0.1:4200), and "
+"(PREFECT_API_URL, e.g. a `prefect server start` UI at http://127.0.0.1:4200; without "
+        "it, a local `prefect server start` is started for as long as this command runs), and "
         "this process runs the scheduled runs until it is stopped (Ctrl-C). Runs can also be "
         "started from the UI."
     )
@@ -186,8 +192,32 @@ def _flow_or_usage_error(args: argparse.Namespace, command: str):
         return None
 
 
+# Exit status of a run stopped by a signal: 128 + its number, as a shell reports it.
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+@contextmanager
+def _sigterm_stops_the_run() -> Iterator[None]:
+    """SIGTERM (kill, systemctl stop) ends the run as Ctrl-C does, through Prefect's own
+    ``TerminationSignal`` (the flow engine raises it too while a flow runs), instead of
+    killing the process before it has reported the run and stopped its server."""
+    from prefect.exceptions import TerminationSignal
+
+    def terminate(signum, frame):
+        raise TerminationSignal(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(args: argparse.Namespace) -> int:
     import logging
+
+    from prefect.exceptions import TerminationSignal
 
     from pipeline import progress
     from pipeline.run import EXIT_OUTPUT_IN_USE
@@ -206,15 +236,29 @@ def _run(args: argparse.Namespace) -> int:
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        with shared_api(), progress.reporting(progress.wanted(args.quiet)):
+        with (_sigterm_stops_the_run(), shared_api(),
+              progress.reporting(progress.wanted(args.quiet))):
             summary = flow(**_flow_parameters(args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)
-        return 130
+        # The interpreter's last garbage collection (spaCy's, dateparser's and Prefect's
+        # objects) took 5 s and more on a busy machine: an interrupted run exits without it.
+        import gc
+
+        gc.freeze()
+        return EXIT_TERMINATED if isinstance(stop, TerminationSignal) else EXIT_INTERRUPTED
     except OutputInUse as exc:
         print(f"run refused: {exc}", file=sys.stderr)
         return EXIT_OUTPUT_IN_USE
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC and "No space left on device" not in str(exc):
+            print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        print(f"run failed: the disk of {args.output_dir} is full ({exc}); nothing was "
+              "published, the previous outputs are left as they were; free some space and run "
+              "again (finished batches are kept)", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - a failed run is reported, not a traceback
         print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -225,16 +269,26 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .api import shared_api
+    from .api import NoSchedulingServer, scheduling_api
 
     if (flow := _flow_or_usage_error(args, "serve")) is None:
         return 2
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    with shared_api() as api_url:
-        print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on {api_url}",
-              file=sys.stderr)
-        # One run at a time: a run still going when the next is due would find its output
-        # folder locked (pipeline.store.lock); the runner waits for it instead.
-        flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True), limit=1,
-                   **schedule)
+    try:
+        with scheduling_api() as (api_url, server_pid):
+            started = ("" if server_pid is None else
+                       f" (a local Prefect server, pid {server_pid}, stopped with this command;"
+                       " UI at " + api_url.removesuffix("/api") + ")")
+            print(f"serving {flow.name!r} as deployment {args.name!r} ({schedule}) on "
+                  f"{api_url}{started}", file=sys.stderr)
+            # One run at a time: a run still going when the next is due would find its output
+            # folder locked (pipeline.store.lock); the runner waits for it instead.
+            flow.serve(name=args.name, parameters=_flow_parameters(args, absolute=True),
+                       limit=1, **schedule)
+    except NoSchedulingServer as exc:
+        print(f"serve refused: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped serving", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0

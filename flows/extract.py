@@ -22,6 +22,7 @@ from pipeline.run import (
     RunSummary,
     extract_paths,
     fingerprint_sources,
+    request_stop,
     run_incremental,
 )
 
@@ -86,12 +87,19 @@ class _PrefectTasks:
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
                 settings: dict | None) -> Iterator[dict]:
-        for start in range(0, len(work), self.WAVE):
-            futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root),
-                                        limits=unmapped(limits), settings=unmapped(settings))
-            for future in as_completed(futures):
-                yield future.result()
-            del futures
+        try:
+            for start in range(0, len(work), self.WAVE):
+                futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root),
+                                            limits=unmapped(limits),
+                                            settings=unmapped(settings))
+                for future in as_completed(futures):
+                    yield future.result()
+                del futures
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or failed: batches still running in this
+            # process's threads stop at their next document, so the run ends in seconds.
+            request_stop()
+            raise
 
 
 @flow(name="extract-motorsport-series")

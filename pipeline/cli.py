@@ -51,6 +51,30 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: this package's version and those of the libraries a run depends on, read
+    from the installed metadata (nothing is imported)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="print the version of the pipeline, Prefect and spaCy and exit"):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        from . import __version__
+
+        def installed(name: str) -> str:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "not installed"
+
+        print(f"{parser.prog} {__version__} (Prefect {installed('prefect')}, "
+              f"spaCy {installed('spacy')})")
+        parser.exit()
+
+
 def _build_parser(argv: list[str]) -> argparse.ArgumentParser:
     """Every command is listed; only the one ``argv`` names gets its arguments."""
     parser = argparse.ArgumentParser(
@@ -58,6 +82,7 @@ def _build_parser(argv: list[str]) -> argparse.ArgumentParser:
         description="Turn wiki-style motorsport series articles into validated JSON and "
         "Parquet.",
     )
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     named = next((word for word in argv if not word.startswith("-")), None)
     for name, command in COMMANDS.items():

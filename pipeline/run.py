@@ -24,7 +24,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from . import progress
+from . import crash_points, progress
 from .contract.tables import TABLES, DocumentResult
 from .ingest import sources
 from .ingest.decoding import InputLimits, ReaderError, check_size
@@ -32,12 +32,12 @@ from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_na
 from .store import incremental
 from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
 from .store.lock import output_lock
-from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
+from .store.writer import TableWriters, document_json, json_names, write_temporary
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
-    "RunSummary", "SerialExecutor",
-    "extract_paths", "fingerprint_sources", "run_incremental", "split_work",
+    "RunStopped", "RunSummary", "SerialExecutor",
+    "extract_paths", "fingerprint_sources", "request_stop", "run_incremental", "split_work",
 ]
 
 DEFAULT_BATCH_SIZE = 64
@@ -48,6 +48,21 @@ EXIT_OUTPUT_IN_USE = 4  # another run holds the output folder
 JSON_DIR = "json"
 
 logger = logging.getLogger(__name__)
+
+
+class RunStopped(Exception):
+    """A batch gave up because its run is being stopped (Ctrl-C, SIGTERM)."""
+
+
+# Set by the driver when its run is interrupted: batches running in its threads stop at the
+# next document instead of finishing (the thread pool waits for them before the run can exit).
+# Worker processes do not see it; a Ctrl-C on the terminal reaches them directly.
+_stop_requested = threading.Event()
+
+
+def request_stop() -> None:
+    """Make the batches of this process's run stop at their next document."""
+    _stop_requested.set()
 
 
 def split_work(items: Sequence, max_size: int, min_batches: int = 1) -> list[list]:
@@ -117,6 +132,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     version = incremental.pipeline_version(input_limits, settings)
     contents: dict[str, SourceBytes | SourceRejected | OSError] = {}
     for path in paths:
+        if _stop_requested.is_set():
+            raise RunStopped("the run is being stopped")
         try:
             contents[source_name(path, root)] = sources.read_source(
                 path, root, input_limits.max_bytes)
@@ -130,6 +147,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     nlp_builds = _ensure_nlp(settings) if readable else 0
     documents = []
     for source, content in contents.items():
+        if _stop_requested.is_set():
+            raise RunStopped("the run is being stopped")
         if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
                                   result=_unreadable(source, content))
@@ -141,6 +160,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
                                   result=_extract(content, source, input_limits, settings))
+            crash_points.reached("extracting")
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -219,32 +239,45 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
 
     Results are streamed one document at a time from the store (``unstored`` holds the few
     that are not stored, such as unreadable files), so memory is bounded by a batch of table
-    rows, not by the corpus. Order matters for interruptions: JSON files and tables first
-    (each file atomically), the manifest last (the commit point), then stored results of
-    removed sources are pruned. A run stopped anywhere leaves readable files, and the next run
-    publishes everything again.
+    rows, not by the corpus. Order matters for interruptions: every new JSON file and table is
+    first written to a temporary file, and only when all are written (so a full disk fails the
+    run before any published file changes) are they renamed into place; the manifest last (the
+    commit point), then stored results of removed sources are pruned. A run stopped anywhere
+    leaves readable files, and the next run publishes everything again.
     """
     output_dir = Path(output_dir)
     json_dir = output_dir / JSON_DIR
     entries: dict[str, ManifestEntry] = {}
     names = json_names(sources)
     written: set[str] = set()
-    with TableWriters(output_dir) as tables:
-        for source in sorted(sources):
-            stored = unstored.get(source) or store.load(source)
-            if stored is None:
-                raise RuntimeError(f"the stored result of {source} vanished during the run")
-            result = stored.result
-            if result.record is not None:
-                _write_if_changed(json_dir / names[source], document_json(result.record))
-                written.add(names[source])
-            tables.add(result)
-            entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
-                                            ok=result.ok)
-        _remove_stale_json(json_dir, written)
-        counts = tables.commit()
+    staged: list[tuple[Path, Path]] = []  # (temporary, final) JSON files, renamed at the end
+    try:
+        with TableWriters(output_dir) as tables:
+            for source in sorted(sources):
+                stored = unstored.get(source) or store.load(source)
+                if stored is None:
+                    raise RuntimeError(f"the stored result of {source} vanished during the run")
+                result = stored.result
+                if result.record is not None:
+                    path = json_dir / names[source]
+                    if (tmp := _stage_if_changed(path, document_json(result.record))) is not None:
+                        staged.append((tmp, path))
+                    written.add(names[source])
+                tables.add(result)
+                entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
+                                                ok=result.ok)
+            tables.finish()
+            while staged:
+                os.replace(*staged.pop())
+                crash_points.reached("publishing-json")
+            _remove_stale_json(json_dir, written)
+            counts = tables.commit()
+    finally:
+        for tmp, _ in staged:  # not renamed: the run failed before publishing
+            tmp.unlink(missing_ok=True)
     _remove_stale_temporaries(output_dir / "parquet")
     store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
+    crash_points.reached("manifest")
     store.prune(entries)
     return counts
 
@@ -264,13 +297,14 @@ def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]
     return tables and documents and bool(manifest.rows)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def _stage_if_changed(path: Path, data: bytes) -> Path | None:
+    """A temporary file of ``data`` to rename onto ``path``; None when ``path`` holds it."""
     try:
         if path.read_bytes() == data:
-            return
+            return None
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    return write_temporary(path, data)
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
@@ -378,6 +412,7 @@ def run_incremental(
     per output folder: ``OutputInUse`` when another run holds it (:mod:`pipeline.store.lock`).
     """
     with output_lock(output_dir):
+        _stop_requested.clear()
         log = log or logger
         limits = limits or InputLimits.default()
         root = str(input_dir)
@@ -389,7 +424,9 @@ def run_incremental(
                 paths.append(str(path))
         fingerprints = dict(executor.fingerprint(paths, root))
         fingerprints.update({s: sources.rejected_fingerprint(r) for s, r in misnamed.items()})
+        crash_points.reached("listed")
         store = ResultStore(output_dir)
+        store.remove_temporaries()
         plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
                               full=full)
         log.info(
@@ -424,6 +461,7 @@ def run_incremental(
                     else:
                         unstored[stored.source] = stored  # unreadable: not stored, retried next run
                     ok[stored.source] = stored.result.ok
+                crash_points.reached("checkpointed")
                 extracted += len(batch.documents)
                 nlp_builds += batch.nlp_builds
                 log.info(

@@ -34,6 +34,11 @@ def no_server(monkeypatch):
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", fake_api)
+    @contextlib.contextmanager
+    def fake_scheduling_api():
+        yield "http://127.0.0.1:4200/api", None
+
+    monkeypatch.setattr(flows.api, "scheduling_api", fake_scheduling_api)
 
 
 @pytest.fixture
@@ -65,6 +70,17 @@ def test_help_exits_0(argv, capsys):
         assert "--cron" in out and "--interval" in out
     if argv[0] == "run":
         assert all(o in out for o in ("--full", "--runner", "--dask-address", "--quiet"))
+
+
+def test_version_names_the_pipeline_prefect_and_spacy(capsys):
+    from importlib.metadata import version
+
+    from pipeline import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == (
+        f"python -m pipeline {__version__} (Prefect {version('prefect')}, "
+        f"spaCy {version('spacy')})\n")
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

@@ -150,6 +150,14 @@ class ResultStore:
                     removed += 1
         return removed
 
+    def remove_temporaries(self) -> None:
+        """Temporary files a killed run left behind (``.<name>.<random>.tmp``); call only
+        while holding the output folder's lock."""
+        for folder in (self.root, self.results):
+            if folder.is_dir():
+                for path in folder.glob(".*.tmp"):
+                    path.unlink(missing_ok=True)
+
     def read_manifest(self) -> Manifest:
         try:
             return Manifest.model_validate_json((self.root / MANIFEST).read_bytes())

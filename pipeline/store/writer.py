@@ -19,12 +19,13 @@ from typing import Self
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import crash_points
 from ..contract.items import DocumentRecord
 from ..contract.tables import TABLES, DocumentResult, arrow_schema, document_rows, to_arrow_row
 
 __all__ = [
     "FILE_MODE", "TableWriters", "atomic_write_bytes", "document_json", "json_names",
-    "write_outputs",
+    "write_outputs", "write_temporary",
 ]
 
 
@@ -39,7 +40,9 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def write_temporary(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path``, on disk; ``os.replace`` it into place.
+    Nothing is left behind when writing fails (a full disk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -48,9 +51,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = write_temporary(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -101,8 +113,9 @@ class TableWriters:
 
     Each table is written to a temporary file beside its final path with ``pq.ParquetWriter``
     (a row group every ``ROW_GROUP_ROWS`` rows, so the layout depends on the data only and the
-    bytes are deterministic); ``commit`` closes them and renames each into place, ``abort``
-    removes them. Use as a context manager: leaving it by an exception aborts.
+    bytes are deterministic); ``finish`` writes the last rows and closes them (a full disk shows
+    here, before anything is renamed), ``commit`` finishes and renames each into place,
+    ``abort`` removes them. Use as a context manager: leaving it by an exception aborts.
     """
 
     ROW_GROUP_ROWS = 50_000
@@ -134,15 +147,22 @@ class TableWriters:
             table = pa.Table.from_pylist(rows, schema=self.schemas[name])
             self.writers[name].write_table(table, row_group_size=self.ROW_GROUP_ROWS)
 
-    def commit(self) -> dict[str, int]:
+    def finish(self) -> dict[str, int]:
+        """Every table complete in its temporary file; rows per table."""
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()
+        self.writers = {}
+        return dict(self.counts)
+
+    def commit(self) -> dict[str, int]:
+        counts = self.finish()
         for name, tmp in self.temps.items():
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, self.dir / f"{name}.parquet")
+            crash_points.reached("publishing-parquet")
         self.temps = {}
-        return dict(self.counts)
+        return counts
 
     def abort(self) -> None:
         for writer in self.writers.values():

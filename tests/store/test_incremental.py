@@ -317,10 +317,13 @@ def test_an_interruption_while_publishing_is_completed_by_the_next_run(
 def test_leftover_temporary_files_are_cleaned(corpus, tmp_path):
     out = tmp_path / "out"
     run(corpus, out)
-    stray = out / "json" / ".harbour.json.abc123.tmp"
-    stray.write_bytes(b"half a file")
+    strays = [out / "json" / ".harbour.json.abc123.tmp",
+              out / ".state" / ".manifest.json.abc123.tmp",
+              next((out / ".state" / "results").iterdir()).with_name(".0123.json.abc123.tmp")]
+    for stray in strays:
+        stray.write_bytes(b"half a file")
     run(corpus, out)
-    assert not stray.exists()
+    assert not any(stray.exists() for stray in strays)
 
 
 # --- work units ------------------------------------------------------------------------------

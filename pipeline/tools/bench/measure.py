@@ -132,12 +132,17 @@ def flow_startup() -> dict:
     unless ``PREFECT_API_URL`` is set), the second is the per-run overhead."""
     from prefect import flow
 
+    from flows.api import shared_api
+
     @flow(name="bench-noop")
     def noop() -> None:
         return None
 
-    first = timed(noop, 1)[0]
-    second = timed(noop, 1)[0]
+    started = time.perf_counter()
+    with shared_api():  # the server a run starts, with the run's start-up allowance
+        noop()
+        first = time.perf_counter() - started
+        second = timed(noop, 1)[0]
     return {"first_flow_run_s": first, "later_flow_run_s": second}
 
 

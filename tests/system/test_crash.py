@@ -1,0 +1,152 @@
+"""Crash consistency: a run SIGKILLed at each phase (``pipeline.crash_points``), a worker
+process killed, a full disk. After each, every published file parses, and the next run's
+outputs are byte-identical to a clean full run into a fresh folder."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from flows import commands
+from pipeline.cli import main
+from pipeline.crash_points import PHASES
+from pipeline.ingest.decoding import InputLimits
+from pipeline.run import SerialExecutor, run_incremental
+from tests.conftest import RAW, ROOT
+from tests.store.test_incremental import make_corpus, published, run
+
+# The run without Prefect, in a process of its own so that it can be killed.
+RUN = """
+import sys
+from pipeline.run import SerialExecutor, run_incremental
+run_incremental(sys.argv[1], sys.argv[2], executor=SerialExecutor(), batch_size=1)
+"""
+
+
+def change(corpus) -> None:
+    """The second state of the corpus: one source changed, one added, one removed."""
+    harbour = corpus / "harbour.txt"
+    harbour.write_text(harbour.read_text() + "\nThe series was revived in 2022.\n")
+    shutil.copy(RAW / "000_a130407e5d50b46e.txt", corpus / "added.txt")
+    (corpus / "eastern.txt").unlink()
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory) -> dict[str, bytes]:
+    """What a clean full run of the changed corpus publishes, into a fresh folder."""
+    corpus = make_corpus(tmp_path_factory.mktemp("corpus"), RAW)
+    change(corpus)
+    out = tmp_path_factory.mktemp("clean") / "out"
+    run(corpus, out, full=True)
+    return published(out)
+
+
+def previous_outputs(tmp_path):
+    corpus = make_corpus(tmp_path / "in", RAW)
+    out = tmp_path / "out"
+    run(corpus, out)
+    before = published(out)
+    change(corpus)
+    return corpus, out, before
+
+
+def assert_every_published_file_parses(out) -> None:
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != ".pipeline.lock"
+             and not p.name.endswith(".tmp")]
+    for path in files:
+        if path.suffix == ".json":
+            json.loads(path.read_bytes())
+        elif path.suffix == ".parquet":
+            pq.read_table(path)
+        else:
+            raise AssertionError(f"unexpected file {path}")
+    assert any(p.suffix == ".parquet" for p in files)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", PHASES)
+def test_a_run_killed_at_any_phase_loses_nothing(phase, tmp_path, expected):
+    corpus, out, before = previous_outputs(tmp_path)
+    killed = subprocess.run(
+        [sys.executable, "-c", RUN, str(corpus), str(out)], cwd=ROOT, capture_output=True,
+        env={**os.environ, "PIPELINE_TEST_KILL_AT": phase}, timeout=300, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # it did reach the phase
+    assert_every_published_file_parses(out)
+    if PHASES.index(phase) < PHASES.index("publishing-json"):
+        assert published(out) == before  # nothing published yet
+
+    summary = run(corpus, out)
+    assert published(out) == expected
+    # Two documents to extract (one changed, one added), one per batch: what the killed run
+    # stored is not extracted again.
+    assert summary.extracted == {"listed": 2, "extracting": 2, "checkpointed": 1}.get(phase, 0)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_process_fails_the_run_and_the_next_run_completes(tmp_path, expected):
+    corpus, out, before = previous_outputs(tmp_path)
+    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+    env.update({"PIPELINE_TEST_KILL_AT": "extracting", "PREFECT_HOME": str(tmp_path / "home")})
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--quiet",
+         "--runner", "process", "--workers", "1", "--batch-size", "1"],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "run failed" in done.stderr
+    assert_every_published_file_parses(out)
+    assert published(out) == before
+    run(corpus, out)
+    assert published(out) == expected
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB tmpfs: room for the outputs of a few documents, not for sixty."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root and the permission to mount): "
+                    f"{mounted.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_the_previous_outputs(
+    tmp_path, small_disk, monkeypatch
+):
+    def plain_flow(args):  # the command's own handling, the run without Prefect
+        def flow(input_dir, output_dir, batch_size, full, max_bytes, component_settings):
+            return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
+                                   batch_size=batch_size, full=full,
+                                   limits=InputLimits.from_options(max_bytes))
+        return flow
+
+    monkeypatch.setattr(commands, "_configured_flow", plain_flow)
+    monkeypatch.setattr("flows.api.shared_api", contextlib.nullcontext)
+    corpus = make_corpus(tmp_path / "in", RAW)
+    out = small_disk / "out"
+    assert main(["run", str(corpus), "--out", str(out), "--quiet"]) == 0
+    before = published(out)
+    for number in range(60):
+        shutil.copy(RAW / "000_a130407e5d50b46e.txt", corpus / f"copy{number:02d}.txt")
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["run", str(corpus), "--out", str(out), "--quiet"]) == 1
+    assert stderr.getvalue().startswith(f"run failed: the disk of {out} is full (")
+    assert "No space left on device" in stderr.getvalue()
+    assert published(out) == before
+    assert_every_published_file_parses(out)
