@@ -227,14 +227,24 @@ def _count_before(tokens: TokenTable, noun: int) -> int | None:
 
 
 def _appositions(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
-    """A class named in apposition to a class noun: "a fifth class, ST-5, was added"."""
+    """A class named in apposition to a class noun: "a fifth class, ST-5, was added", "the
+    top class in the Kestrel Cup, GT500, is" (the noun's "in"/"of" phrase may name its
+    series; whose list it is, ``Ownership`` says)."""
     nouns = _word_set("apposition_nouns")
     words = tokens.words
     found = []
     for item in items:
-        if (item.start >= 2 and words[item.start - 1].text == ","
-                and words[item.start - 2].lower_ in nouns
+        if not (item.start >= 2 and words[item.start - 1].text == ","
                 and (item.end >= tokens.length or words[item.end].text in (",", ".", "("))):
+            continue
+        j = item.start - 2
+        k = j
+        while k > max(0, j - 6) and (words[k].is_title or words[k].is_upper):
+            k -= 1  # "the Kestrel Cup" in "the top class in the Kestrel Cup, GT500,"
+        if k < j and k > 0 and words[k].lower_ == "the":
+            k -= 1
+        if words[j].lower_ in nouns or (k < j and k > 0 and words[k].lower_ in ("in", "of")
+                                         and words[k - 1].lower_ in nouns):
             found.append(item)
     return found
 
