@@ -637,3 +637,21 @@ def test_a_fronted_participle_takes_the_main_clauses_subject(nlp):
              "Originally titled as the Ostra GT Senshuken, the Northern Grand Touring "
              "Championship was renamed in 2005.\n")
     assert record(nlp, other)["former_names"] == []
+
+
+@pytest.mark.parametrize("sentence, years", [
+    ("The series ran until 2012.", (None, 2012)),
+    ("The series lasted until 1991, when it was replaced by the Ostra Cup.", (None, 1991)),
+    ("Its founder ran the team until 1990.", (None, None)),
+])
+def test_running_until_gives_the_last_year(nlp, sentence, years):
+    text = f"= Kestrel GT Series =\n\nThe Kestrel GT Series is a club series. {sentence}\n"
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == years
+
+
+def test_a_race_dates_back_and_was_last_held(nlp):
+    text = ("= Valdoria 12 Hours =\n\nThe Valdoria 12 Hours is an endurance race. The race "
+            "dates back to 1923. It was last held in 2019.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1923, 2019)
