@@ -17,10 +17,11 @@ from .contract.validation import validated_result
 from .facts import document_facts
 from .ingest.decoding import InputLimits, ReaderError, printable
 from .ingest.document import SourceDocument
+from .ingest.formats import read_source_documents
 from .ingest.reader import read_bytes
 from .nlp.parse import parse_document
 
-__all__ = ["extract_document", "process_source"]
+__all__ = ["extract_document", "process_file", "process_source"]
 
 
 def extract_document(document: SourceDocument, nlp: Language | None = None) -> DocumentResult:
@@ -44,3 +45,39 @@ def process_source(data: bytes, source: str, limits: InputLimits | None = None,
         return DocumentResult.rejected(source, document.doc_id, "extract", "document",
                                        f"{type(exc).__name__}: {exc}",
                                        printable(document.text.strip()))
+
+
+def process_file(data: bytes, source: str, limits: InputLimits | None = None,
+                 nlp: Language | None = None) -> list[DocumentResult]:
+    """Read a source file in the layout ``limits.source_format`` asks for (auto: found from
+    the file) and extract each of its documents: one result for a plain, wikitext or HTML
+    file, one per article for a dump or a wikiextractor file. Never raises: a file that cannot
+    be read is one error row, a page that cannot be read or extracted is its own.
+
+    Warnings about the file (a layout auto did not recognise, pages of a dump that are not
+    articles) go into the ``warnings`` of each of its documents, which are kept.
+    """
+    try:
+        read = read_source_documents(data, source, limits)
+    except ReaderError as exc:
+        return [DocumentResult.rejected(source, hashlib.sha256(data).hexdigest(), "read",
+                                        exc.field, exc.reason, exc.excerpt)]
+    results = []
+    for part in read.documents:
+        if part.document is None:
+            results.append(DocumentResult.rejected(part.source, part.doc_id, "read",
+                                                   part.error.field, part.error.reason,
+                                                   part.error.excerpt))
+            continue
+        try:
+            result = extract_document(part.document, nlp)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            result = DocumentResult.rejected(part.source, part.doc_id, "extract", "document",
+                                             f"{type(exc).__name__}: {exc}",
+                                             printable(part.document.text.strip()))
+        if result.record is not None and read.warnings:
+            record = result.record.model_copy(
+                update={"warnings": [*read.warnings, *result.record.warnings]})
+            result = result.model_copy(update={"record": record})
+        results.append(result)
+    return results

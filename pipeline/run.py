@@ -13,9 +13,11 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,7 +32,15 @@ from .ingest import sources
 from .ingest.decoding import InputLimits, ReaderError, check_size
 from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
 from .store import incremental
-from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
+from .store.incremental import (
+    Manifest,
+    ManifestEntry,
+    Plan,
+    ResultStore,
+    StoredResult,
+    manifest_entry,
+    plan_run,
+)
 from .store.lock import output_lock
 from .store.writer import TableWriters, atomic_write_bytes, document_json, json_names
 
@@ -80,7 +90,11 @@ class BatchOutput(BaseModel):
 
     @property
     def failed(self) -> int:
-        return sum(1 for d in self.documents if d.result.record is None)
+        return sum(1 for d in self.documents for r in d.results if r.record is None)
+
+    @property
+    def document_count(self) -> int:
+        return sum(len(d.results) for d in self.documents)
 
 
 def fingerprint_sources(
@@ -132,15 +146,15 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     for source, content in contents.items():
         if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
-                                  result=_unreadable(source, content))
+                                  results=[_unreadable(source, content)])
         elif isinstance(content, SourceRejected):
             stored = StoredResult(
                 source=source, sha256=sources.rejected_fingerprint(content.reason),
                 version=version,
-                result=DocumentResult.rejected(source, None, "read", "path", content.reason))
+                results=[DocumentResult.rejected(source, None, "read", "path", content.reason)])
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  result=_extract(content, source, input_limits, settings))
+                                  results=_extract(content, source, input_limits, settings))
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -169,20 +183,21 @@ def _ensure_nlp(settings: dict | None = None) -> int:
 
 
 def _extract(content: SourceBytes, source: str, limits: InputLimits,
-             settings: dict | None = None) -> DocumentResult:
+             settings: dict | None = None) -> list[DocumentResult]:
+    """The results of the documents of one file (a dump or a wikiextractor file holds many)."""
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
-    from .extract import process_source
+    from .extract import process_file
 
     if content.data is None:  # beyond the limit: not even loaded
         try:
             check_size(content.size, limits)
         except ReaderError as exc:
-            return DocumentResult.rejected(source, content.sha256, "read", exc.field,
-                                           exc.reason)
+            return [DocumentResult.rejected(source, content.sha256, "read", exc.field,
+                                            exc.reason)]
     from .nlp import get_nlp
 
-    return process_source(content.data, source, limits, get_nlp(settings))
+    return process_file(content.data, source, limits, get_nlp(settings))
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:
@@ -234,13 +249,13 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
             stored = unstored.get(source) or store.load(source)
             if stored is None:
                 raise RuntimeError(f"the stored result of {source} vanished during the run")
-            result = stored.result
-            if result.record is not None:
-                _write_if_changed(json_dir / names[source], document_json(result.record))
-                written.add(names[source])
-            tables.add(result)
-            entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
-                                            ok=result.ok)
+            for result in stored.results:
+                if result.record is not None:
+                    name = _document_json_name(names[source], source, result.source)
+                    _write_if_changed(json_dir / name, document_json(result.record))
+                    written.add(name)
+                tables.add(result)
+            entries[source] = manifest_entry(stored)
         _remove_stale_json(json_dir, written)
         counts = tables.commit()
     _remove_stale_temporaries(output_dir / "parquet")
@@ -249,10 +264,39 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     return counts
 
 
+# A page or block id that can be part of a file name as it is; others are hashed.
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _document_json_name(file_json: str, file_source: str, document_source: str) -> str:
+    """The JSON file of one document of a source file: the file's own name (``file_json``) for
+    a file holding one article; for a page or block of a file holding many (``dump.xml#101``),
+    that name with the page id: ``dump#101.json``."""
+    if document_source == file_source:
+        return file_json
+    key = document_source[len(file_source) + 1:]
+    if not _SAFE_KEY.match(key):
+        key = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"{file_json.removesuffix('.json')}#{key}.json"
+
+
 def _published_json(manifest: Manifest) -> set[str]:
     """The JSON files (under ``json/``) of the documents the manifest says were written."""
     names = json_names(manifest.documents)
-    return {names[source] for source, entry in manifest.documents.items() if entry.ok}
+    files = set()
+    for source, entry in manifest.documents.items():
+        if entry.written:
+            files.update(_document_json_name(names[source], source, d) for d in entry.written)
+        elif entry.ok:
+            files.add(names[source])
+    return files
+
+
+def _document_counts(entry: ManifestEntry) -> tuple[int, int]:
+    """(documents, documents written) of one source file."""
+    if entry.written or entry.documents > 1:
+        return entry.documents, len(entry.written)
+    return 1, int(entry.ok)
 
 
 def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
@@ -300,6 +344,8 @@ class RunSummary(BaseModel):
     input_dir: str
     output_dir: str
     pipeline_version: str = ""
+    # documents_*: documents (a dump counts its articles); new ... reused: source files, the
+    # unit of change detection.
     documents_read: int
     documents_written: int
     documents_failed: int
@@ -401,13 +447,14 @@ def run_incremental(
 
         # Only a lightweight index is kept: results live in the store and are streamed when
         # publishing, so memory does not grow with the corpus.
-        ok: dict[str, bool] = dict(plan.reused)
+        ok: dict[str, ManifestEntry] = dict(plan.reused)  # source file -> its documents' state
         unstored: dict[str, StoredResult] = {}
         for source in (s for s in plan.to_extract if s in misnamed):
-            store.save(StoredResult(
+            stored = StoredResult(
                 source=source, sha256=fingerprints[source], version=plan.version,
-                result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
-            ok[source] = False
+                results=[DocumentResult.rejected(source, None, "read", "path", misnamed[source])])
+            store.save(stored)
+            ok[source] = manifest_entry(stored)
         work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
                           batch_size, min_batches)
         extracted = len(ok) - len(plan.reused)
@@ -423,12 +470,13 @@ def run_incremental(
                         store.save(stored)  # checkpoint: an interrupted run's work is kept
                     else:
                         unstored[stored.source] = stored  # unreadable: not stored, retried next run
-                    ok[stored.source] = stored.result.ok
+                    ok[stored.source] = manifest_entry(stored)
                 extracted += len(batch.documents)
                 nlp_builds += batch.nlp_builds
                 log.info(
-                    "batch %d/%d: %d documents, %d failed, %.2f s in process %d%s",
-                    number, len(work), len(batch.documents), batch.failed, batch.seconds, batch.pid,
+                    "batch %d/%d: %d files, %d documents, %d failed, %.2f s in process %d%s",
+                    number, len(work), len(batch.documents), batch.document_count, batch.failed,
+                    batch.seconds, batch.pid,
                     " (built the spaCy pipeline)" if batch.nlp_builds else "",
                 )
                 bar.advance(len(batch.documents))
@@ -448,14 +496,15 @@ def run_incremental(
             log.info("nothing changed: the published outputs are up to date")
         else:
             rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
-        written = sum(ok.values())
+        counts = [_document_counts(entry) for entry in ok.values()]
+        read, written = sum(c[0] for c in counts), sum(c[1] for c in counts)
         summary = RunSummary(
             input_dir=root,
             output_dir=str(output_dir),
             pipeline_version=plan.version,
-            documents_read=len(ok),
+            documents_read=read,
             documents_written=written,
-            documents_failed=len(ok) - written,
+            documents_failed=read - written,
             new=plan.count("new"),
             changed=plan.count("changed"),
             unchanged=plan.count("unchanged"),
