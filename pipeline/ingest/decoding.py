@@ -55,7 +55,7 @@ class ReaderError(ValueError):
 
 
 # The layouts a source can be read as (pipeline.ingest.formats); auto finds it.
-SourceFormat = Literal["auto", "plain", "wikitext", "mediawiki-xml", "wikiextractor"]
+SourceFormat = Literal["auto", "plain", "wikitext", "mediawiki-xml", "wikiextractor", "html"]
 
 
 class InputLimits(BaseModel):

@@ -2,10 +2,10 @@
 
 ``--format`` names the layout, or ``auto`` finds it from the content (and the extension where
 the content cannot tell): a MediaWiki XML dump (``.xml``, ``.xml.bz2``), wikiextractor output
-(``<doc ...>`` blocks or ``--json`` lines), a wikitext page, or the plain titled/headless text
-the reader has always read. Auto never guesses silently: a file that matches no known layout
-(an HTML page, XML that is no dump, text with no title line, heading or category line) is read
-as plain text and its document carries a warning saying so.
+(``<doc ...>`` blocks or ``--json`` lines), a wikitext page, an HTML page, or the plain
+titled/headless text the reader has always read. Auto never guesses silently: a file that
+matches no known layout (XML that is no dump, text with no title line, heading or category
+line) is read as plain text and its document carries a warning saying so.
 
 A file holding one article keeps its name as the document's ``source`` and the sha256 of its
 bytes as ``doc_id``. A file holding many (a dump, a wikiextractor file) gives one document per
@@ -25,6 +25,7 @@ from typing import get_args
 
 from .decoding import InputLimits, ReaderError, SourceFormat, decode_source
 from .document import SourceDocument
+from .html import render_html
 from .mediawiki_xml import BZIP2_MAGIC, SkippedPages, decompress, iter_articles
 from .reader import read_text
 from .wikiextractor import DOC_HEADER, is_json_lines, render_article
@@ -91,8 +92,7 @@ def detect_format(text: str, name: str) -> tuple[str, str | None]:
     if DOC_HEADER.search(head) or is_json_lines(text):
         return "wikiextractor", None
     if start.startswith(("<!doctype html", "<html")) or suffix in (".html", ".htm"):
-        return "plain", ("an HTML page, which this version does not read as HTML: read as "
-                         "plain text, so markup is left in it (--format)")
+        return "html", None
     if suffix in WIKITEXT_EXTENSIONS or sum(bool(m.search(head)) for m in WIKITEXT_MARKS) >= 2:
         return "wikitext", None
     if start.startswith("<") or suffix == ".xml":
@@ -128,6 +128,11 @@ def read_source_documents(data: bytes, source: str, limits: InputLimits | None =
     if chosen == "wikiextractor":
         return _extracted_documents(text, source, warnings)
     doc_id = _sha256(data)
+    if chosen == "html":
+        rendered, warning = render_html(text)
+        warnings += [warning] if warning else []
+        document = read_text(rendered, source=source, doc_id=doc_id)
+        return SourceRead("html", [DocumentRead(source, doc_id, document=document)], warnings)
     if chosen == "wikitext":
         title = PurePosixPath(source).stem.replace("_", " ")
         page = render_wikitext(text, title=title)

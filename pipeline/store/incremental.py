@@ -49,7 +49,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # (The data files themselves are hashed apart, by data_fingerprint, on every call.)
 RESULT_PARTS = ("ingest/", "nlp/", "facts/", "contract/", "data/", "extract.py")
 # Libraries whose behaviour is part of the result (tokenizer, date parsing, validation).
-RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic", "mwparserfromhell", "mwxml")
+RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic", "mwparserfromhell", "mwxml",
+                    "selectolax")
 
 Status = Literal["new", "changed", "unchanged"]
 

@@ -152,11 +152,35 @@ def test_the_real_wikiextractor_on_our_dump_reads_back(tmp_path):
         assert titles == DUMP_TITLES
 
 
+def test_a_wikipedia_html_page():
+    read = _read("Super_GT.html")
+    assert read.format == "html" and read.warnings == []
+    doc = _documents("Super_GT.html")["Super_GT.html"]
+    assert doc.title.text == "Super GT"
+    assert [(f.key, f.value) for f in doc.infobox] == [  # footnote marker [1] dropped
+        ("Category", "Grand tourer"), ("Country", "Japan"), ("Inaugural season", "1993")]
+    assert [(s.heading, s.level) for s in doc.sections] == [
+        ("History", 2), ("Classes", 3), ("See also", 2), ("References", 2)]
+    assert [s.text for s in doc.see_also] == ["Super Formula", "Super Taikyu Series"]
+    assert [c.text for c in doc.categories] == ["Super GT", "Auto racing series in Japan"]
+    assert [(link.lang, link.title) for link in doc.interlanguage] == [
+        ("de", "Super GT"), ("ja", "SUPER GT")]
+    assert [doc.text[p.start_char:p.end_char] for p in doc.paragraphs()] == [
+        ("Super GT is a grand tourer racing series in Japan, founded in 1993 as the All Japan "
+        "Grand Touring Car Championship (JGTC)."), "The series was renamed Super GT in 2005."]
+    assert [[i.text for i in b.items] for b in doc.blocks if b.kind == "list"] == [
+        ["GT500: factory cars", "GT300: privateer cars"],
+        ["Super Formula", "Super Taikyu Series"]]
+    # Not article text: the hatnote, edit links, the results table, references, the navbox.
+    for dropped in ("For the car class", "edit", "Juichi Wakisaka", '"History"', "seasons"):
+        assert dropped not in doc.text
+
+
 def test_auto_warns_about_a_layout_it_does_not_know_and_keeps_the_document():
     page = b"<!DOCTYPE html><html><body><h1>Super GT</h1><p>A racing series.</p></body></html>"
     read = read_source_documents(page, "super_gt.html")
-    assert read.format == "plain" and read.documents[0].document is not None
-    assert "HTML" in read.warnings[0]
+    assert read.format == "html" and read.documents[0].document.title.text == "Super GT"
+    assert "without MediaWiki's article markup" in read.warnings[0]
     read = read_source_documents(b"<catalog><item>Super GT</item></catalog>", "list.xml")
     assert read.documents[0].document is not None and "no MediaWiki dump" in read.warnings[0]
     read = read_source_documents(b"the series began in 2009 and still runs.", "notes.txt")
