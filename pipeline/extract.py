@@ -9,6 +9,7 @@ built once per process.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from spacy.language import Language
 
@@ -21,7 +22,7 @@ from .ingest.formats import read_source_documents
 from .ingest.reader import read_bytes
 from .nlp.parse import parse_document
 
-__all__ = ["extract_document", "process_file", "process_source"]
+__all__ = ["extract_document", "is_placeholder", "process_file", "process_source"]
 
 
 def extract_document(document: SourceDocument, nlp: Language | None = None) -> DocumentResult:
@@ -48,7 +49,8 @@ def process_source(data: bytes, source: str, limits: InputLimits | None = None,
 
 
 def process_file(data: bytes, source: str, limits: InputLimits | None = None,
-                 nlp: Language | None = None) -> list[DocumentResult]:
+                 nlp: Language | None = None,
+                 unchanged: Mapping[str, str] | None = None) -> list[DocumentResult]:
     """Read a source file in the layout ``limits.source_format`` asks for (auto: found from
     the file) and extract each of its documents: one result for a plain, wikitext or HTML
     file, one per article for a dump or a wikiextractor file. Never raises: a file that cannot
@@ -56,7 +58,13 @@ def process_file(data: bytes, source: str, limits: InputLimits | None = None,
 
     Warnings about the file (a layout auto did not recognise, pages of a dump that are not
     articles) go into the ``warnings`` of each of its documents, which are kept.
+
+    ``unchanged`` (document source -> doc_id) names the documents of a file already extracted
+    from the same text by the same pipeline: a document read with that id is not extracted
+    again, and its result is a placeholder (no record, no errors) for the caller to replace
+    with the stored one (:func:`is_placeholder`).
     """
+    unchanged = unchanged or {}
     try:
         read = read_source_documents(data, source, limits)
     except ReaderError as exc:
@@ -64,6 +72,9 @@ def process_file(data: bytes, source: str, limits: InputLimits | None = None,
                                         exc.field, exc.reason, exc.excerpt)]
     results = []
     for part in read.documents:
+        if unchanged.get(part.source) == part.doc_id and part.document is not None:
+            results.append(DocumentResult(source=part.source, doc_id=part.doc_id))
+            continue
         if part.document is None:
             results.append(DocumentResult.rejected(part.source, part.doc_id, "read",
                                                    part.error.field, part.error.reason,
@@ -81,3 +92,8 @@ def process_file(data: bytes, source: str, limits: InputLimits | None = None,
             result = result.model_copy(update={"record": record})
         results.append(result)
     return results
+
+
+def is_placeholder(result: DocumentResult) -> bool:
+    """A result :func:`process_file` left to be taken from the store (an unchanged page)."""
+    return result.record is None and not result.errors

@@ -115,7 +115,8 @@ def fingerprint_sources(
 
 
 def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None,
-                  settings: dict | None = None, final_attempt: bool = True) -> dict:
+                  settings: dict | None = None, final_attempt: bool = True,
+                  unchanged: dict[str, dict[str, str]] | None = None) -> dict:
     """Read and extract one batch; the plain-data result of a task.
 
     Every file is read before any is extracted, so a retry after a transient read error costs a
@@ -124,8 +125,12 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     size limit, and a document that fails to parse or extract, are error rows of their own
     results (``process_source`` never raises), so they never fail their batch. ``limits`` is an
     :class:`InputLimits` as a dict and ``settings`` the components' settings (see
-    :func:`pipeline.nlp.build_nlp`), plain data to cross process boundaries.
+    :func:`pipeline.nlp.build_nlp`), plain data to cross process boundaries. ``unchanged``:
+    by source file, the documents (source -> doc_id) whose stored results are still valid; they
+    are not extracted again but sent back as placeholders, which the run replaces with the
+    stored results (a dump whose pages change one at a time).
     """
+    unchanged = unchanged or {}
     started = time.perf_counter()
     input_limits = InputLimits(**limits) if limits else InputLimits.default()
     version = incremental.pipeline_version(input_limits, settings)
@@ -154,7 +159,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 results=[DocumentResult.rejected(source, None, "read", "path", content.reason)])
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  results=_extract(content, source, input_limits, settings))
+                                  results=_extract(content, source, input_limits, settings,
+                                                   unchanged.get(source)))
         documents.append(stored)
     return BatchOutput(
         documents=documents,
@@ -183,7 +189,8 @@ def _ensure_nlp(settings: dict | None = None) -> int:
 
 
 def _extract(content: SourceBytes, source: str, limits: InputLimits,
-             settings: dict | None = None) -> list[DocumentResult]:
+             settings: dict | None = None,
+             unchanged: dict[str, str] | None = None) -> list[DocumentResult]:
     """The results of the documents of one file (a dump or a wikiextractor file holds many)."""
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
@@ -197,7 +204,7 @@ def _extract(content: SourceBytes, source: str, limits: InputLimits,
                                             exc.reason)]
     from .nlp import get_nlp
 
-    return process_file(content.data, source, limits, get_nlp(settings))
+    return process_file(content.data, source, limits, get_nlp(settings), unchanged)
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:
@@ -210,7 +217,8 @@ class Executor(Protocol):
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]: ...
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
-                settings: dict | None) -> Iterable[dict]:
+                settings: dict | None,
+                unchanged: dict[str, dict[str, str]] | None = None) -> Iterable[dict]:
         """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
         ...
 
@@ -220,9 +228,45 @@ class SerialExecutor:
         return fingerprint_sources(paths, root)
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
-                settings: dict | None = None) -> Iterator[dict]:
+                settings: dict | None = None,
+                unchanged: dict[str, dict[str, str]] | None = None) -> Iterator[dict]:
         for batch in work:
-            yield extract_paths(batch, root, limits=limits, settings=settings)
+            yield extract_paths(batch, root, limits=limits, settings=settings,
+                                unchanged=unchanged)
+
+
+def _unchanged_documents(plan: Plan, store: ResultStore) -> dict[str, dict[str, str]]:
+    """For each changed source file that holds many documents and was extracted by this
+    pipeline version: its documents (source -> doc_id), which need no new extraction while
+    their text is the same."""
+    out: dict[str, dict[str, str]] = {}
+    for source in plan.to_extract:
+        previous = store.load(source)
+        if previous is None or previous.version != plan.version:
+            continue
+        documents = {r.source: r.doc_id for r in previous.results
+                     if r.source != source and r.doc_id}
+        if documents:
+            out[source] = documents
+    return out
+
+
+def _with_stored_documents(stored: StoredResult, store: ResultStore) -> StoredResult:
+    """``stored`` with its placeholders (unchanged documents) replaced by their stored results;
+    when one is missing from the store, the file's hash is dropped so that it is not stored and
+    the next run extracts it again."""
+    from .extract import is_placeholder
+
+    if not any(is_placeholder(r) for r in stored.results):
+        return stored
+    previous = store.load(stored.source)
+    kept = {(r.source, r.doc_id): r for r in previous.results} if previous else {}
+    results = [kept.get((r.source, r.doc_id), r) if is_placeholder(r) else r
+               for r in stored.results]
+    if any(is_placeholder(r) for r in results):
+        return stored.model_copy(update={"sha256": "", "results": [
+            r for r in results if not is_placeholder(r)]})
+    return stored.model_copy(update={"results": results})
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -457,15 +501,19 @@ def run_incremental(
             ok[source] = manifest_entry(stored)
         work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
                           batch_size, min_batches)
+        unchanged = {} if full else _unchanged_documents(plan, store)
         extracted = len(ok) - len(plan.reused)
         nlp_builds = 0
         bar = progress.current()
         bar.start(total=len(fingerprints), completed=len(ok))
         try:
             for number, output in enumerate(
-                    executor.extract(work, root, limits.model_dump(), settings), start=1):
+                    executor.extract(work, root, limits.model_dump(), settings, unchanged),
+                    start=1):
                 batch = BatchOutput.model_validate(output)
                 for stored in batch.documents:
+                    if stored.source in unchanged:
+                        stored = _with_stored_documents(stored, store)
                     if stored.sha256:
                         store.save(stored)  # checkpoint: an interrupted run's work is kept
                     else:

@@ -1,7 +1,8 @@
 """MediaWiki XML dumps (``Special:Export``, ``pages-articles.xml[.bz2]``): one page at a time.
 
-The dump is streamed with ``mwxml`` (an incremental XML parser), so pages are handed on one by
-one. Only articles are read: pages of namespace 0 that are not redirects; the others are
+The dump is parsed with ``mwxml`` (an incremental XML parser), so pages are handed on one by
+one; its bytes are the ones the run read, within ``--max-bytes`` (streaming a dump from disk,
+beyond that limit, is not done yet). Only articles are read: pages of namespace 0 that are not redirects; the others are
 counted, so a run can say what it skipped. A page's text is its last revision in the dump.
 """
 

@@ -18,7 +18,7 @@ cells are not prose the extractors read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import mwparserfromhell
@@ -48,16 +48,13 @@ def _vocabulary() -> tuple[tuple[str, ...], frozenset[str]]:
     return prefixes, codes
 
 
-@dataclass
+@dataclass(frozen=True)
 class RenderedPage:
     """A page in the titled layout: ``text`` for the reader, ``origin`` to go back to the
-    wikitext, and what the markup held, as found (for tests and the curious)."""
+    wikitext."""
 
     text: str
     origin: tuple[OriginSpan, ...]
-    infobox_template: str | None = None
-    categories: list[str] = field(default_factory=list)
-    interlanguage: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Writer:
@@ -172,7 +169,6 @@ def render_wikitext(wikitext: str, title: str | None = None) -> RenderedPage:
     """Render one page's wikitext (``title``: the page's title, from the dump or the file)."""
     code = mwparserfromhell.parse(wikitext)
     out = _Writer()
-    page = RenderedPage(text="", origin=())
     if title:
         out.line(f"= {title} =")
         out.blank()
@@ -180,10 +176,11 @@ def render_wikitext(wikitext: str, title: str | None = None) -> RenderedPage:
     # Offsets of the top-level nodes: the infobox and the metadata links are found there.
     pos = 0
     metadata: list[tuple[str, str, str, tuple[int, int]]] = []
+    infobox_done = False
     for node in code.nodes:
         start, pos = pos, pos + len(str(node))
-        if _is_infobox(node) and page.infobox_template is None:
-            page.infobox_template = str(node.name).strip()
+        if _is_infobox(node) and not infobox_done:
+            infobox_done = True  # a second infobox (a sub-box) is not the page's
             _render_infobox(node, start, out)
         elif isinstance(node, Wikilink) and (kind := _link_kind(node)):
             metadata.append((*kind, (start, pos)))
@@ -217,15 +214,11 @@ def render_wikitext(wikitext: str, title: str | None = None) -> RenderedPage:
     out.blank()
     for kind, name, lang, span in metadata:
         if kind == "category":
-            page.categories.append(name)
             out.line(f"Category:{name}", span)
     for kind, name, lang, span in metadata:
         if kind == "interlanguage":
-            page.interlanguage.append((lang, name))
             out.line(f"{lang}:{name}", span)
-    page.text = out.text()
-    page.origin = tuple(out.origin)
-    return page
+    return RenderedPage(text=out.text(), origin=tuple(out.origin))
 
 
 def _render_infobox(template: Template, offset: int, out: _Writer) -> None:

@@ -260,8 +260,8 @@ class InterruptAfter(SerialExecutor):
     def __init__(self, batches: int) -> None:
         self.left = batches
 
-    def extract(self, work, root, limits, settings=None):
-        for output in super().extract(work, root, limits, settings):
+    def extract(self, work, root, limits, settings=None, unchanged=None):
+        for output in super().extract(work, root, limits, settings, unchanged):
             if self.left == 0:
                 raise Interrupted
             self.left -= 1
@@ -465,18 +465,20 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     assert counted == [] and (second.reused, second.documents_read) == (2, 3)
     assert published(out) == files
 
-    # An edited page: the dump is one source, so all its pages are extracted again (their
-    # ids are per page, but results are stored per file); the unchanged page's JSON is too.
+    # An edited page: the dump changed, but only that page is extracted again; the other's
+    # stored result is reused, and the outputs are those of a full run.
     dump = corpus / "dump.xml"
     dump.write_text(dump.read_text().replace("first held in 2000.", "first held in 2001."))
     counted.clear()
     third = run(corpus, out)
-    assert sorted(counted) == ["dump.xml#101", "dump.xml#102"]
-    assert (third.changed, third.unchanged) == (1, 1)
+    assert counted == ["dump.xml#102"]
+    assert (third.changed, third.unchanged, third.documents_written) == (1, 1, 3)
     changed = published(out)
     assert changed["json/dump#101.json"] == files["json/dump#101.json"]
     assert changed["json/dump#102.json"] != files["json/dump#102.json"]
     assert changed == full_run_files(corpus, tmp_path)
+    counted.clear()
+    assert run(corpus, out).extracted == 0 and counted == []
 
     dump.unlink()
     fourth = run(corpus, out)
