@@ -90,7 +90,9 @@ class BatchOutput(BaseModel):
 
     @property
     def failed(self) -> int:
-        return sum(1 for d in self.documents for r in d.results if r.record is None)
+        # A rejected document has an error row; an unchanged page left to be taken from the
+        # store (pipeline.extract.is_placeholder) has neither record nor error.
+        return sum(1 for d in self.documents for r in d.results if r.record is None and r.errors)
 
     @property
     def document_count(self) -> int:

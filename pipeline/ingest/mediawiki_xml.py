@@ -2,8 +2,9 @@
 
 The dump is parsed with ``mwxml`` (an incremental XML parser), so pages are handed on one by
 one; its bytes are the ones the run read, within ``--max-bytes`` (streaming a dump from disk,
-beyond that limit, is not done yet). Only articles are read: pages of namespace 0 that are not redirects; the others are
-counted, so a run can say what it skipped. A page's text is its last revision in the dump.
+beyond that limit, is not done yet). Only articles are read: pages of namespace 0 that are not
+redirects; the others are counted, so a run can say what it skipped. A page's text is its last
+revision in the dump.
 """
 
 from __future__ import annotations
