@@ -36,6 +36,14 @@ def _cron(value: str) -> str:
     return value
 
 
+def _source_formats() -> tuple[str, ...]:
+    from typing import get_args
+
+    from pipeline.ingest.decoding import SourceFormat
+
+    return get_args(SourceFormat)
+
+
 def _default_max_bytes() -> int:
     from pipeline.ingest.decoding import InputLimits
 
@@ -99,6 +107,13 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                         help="reject source files larger than N bytes (default: "
                         f"{_default_max_bytes():,}, from pipeline/data/input_limits.json)")
+    parser.add_argument("--format", dest="source_format", default=None,
+                        choices=_source_formats(),
+                        help="the layout of the sources: a MediaWiki XML dump (.xml, .xml.bz2, "
+                        "one document per article), wikitext, wikiextractor output (<doc> "
+                        "blocks or --json lines, one document per block), or the plain "
+                        "titled/headless text (default: auto, from the content and the name; "
+                        "a file matching no layout is read as plain text with a warning)")
     parser.add_argument("--component-settings", type=_component_settings, default=None,
                         metavar="FILE",
                         help="a JSON file of settings by component, to use data files of your "
@@ -179,6 +194,7 @@ def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dic
         "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
         "full": args.full,
         "max_bytes": args.max_bytes,
+        "source_format": args.source_format,
         "component_settings": args.component_settings,
     }
 

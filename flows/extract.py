@@ -16,6 +16,7 @@ from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 
 from pipeline.ingest.decoding import InputLimits
+from pipeline.ingest.sources import source_name
 from pipeline.run import (
     DEFAULT_BATCH_SIZE,
     BatchOutput,
@@ -60,14 +61,16 @@ def _fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
 
 @task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
-def extract_batch(paths: list[str], root: str, limits: dict, settings: dict | None) -> dict:
+def extract_batch(paths: list[str], root: str, limits: dict, settings: dict | None,
+                  unchanged: dict[str, dict[str, str]] | None = None) -> dict:
     # One task per batch, not per document: Prefect's cost per task run is more than one
     # document's extraction.
     output = extract_paths(paths, root, limits=limits, settings=settings,
-                           final_attempt=_final_attempt())
+                           final_attempt=_final_attempt(), unchanged=unchanged)
     batch = BatchOutput.model_validate(output)
     get_run_logger().info(
-        "%d documents, %d failed, %.2f s in process %d%s", len(batch.documents), batch.failed,
+        "%d files, %d documents, %d failed, %.2f s in process %d%s", len(batch.documents),
+        batch.document_count, batch.failed,
         batch.seconds, batch.pid, " (built the spaCy pipeline)" if batch.nlp_builds else "",
     )
     return output
@@ -86,12 +89,17 @@ class _PrefectTasks:
     WAVE = 2 * (os.cpu_count() or 1) + 2
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
-                settings: dict | None) -> Iterator[dict]:
+                settings: dict | None,
+                unchanged: dict[str, dict[str, str]] | None = None) -> Iterator[dict]:
         try:
             for start in range(0, len(work), self.WAVE):
-                futures = extract_batch.map(work[start:start + self.WAVE], root=unmapped(root),
+                batches = work[start:start + self.WAVE]
+                # Each batch gets the unchanged documents of its own files only.
+                known = [{name: unchanged[name] for name in (source_name(p, root) for p in batch)
+                          if name in (unchanged or {})} for batch in batches]
+                futures = extract_batch.map(batches, root=unmapped(root),
                                             limits=unmapped(limits),
-                                            settings=unmapped(settings))
+                                            settings=unmapped(settings), unchanged=known)
                 for future in as_completed(futures):
                     yield future.result()
                 del futures
@@ -110,14 +118,16 @@ def extract_series_flow(
     full: bool = False,
     max_bytes: int | None = None,
     component_settings: dict | None = None,
+    source_format: str | None = None,
 ) -> RunSummary:
     """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything;
     sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``);
+    ``source_format``: the layout sources are read as (default: auto, from each file);
     ``component_settings``: the components' data files of your own, by component (default:
     the packaged ones)."""
     summary = run_incremental(
         input_dir, output_dir, executor=_PrefectTasks(), batch_size=batch_size, full=full,
-        limits=InputLimits.from_options(max_bytes), settings=component_settings,
+        limits=InputLimits.from_options(max_bytes, source_format), settings=component_settings,
         # Two batches per core at least, so no worker idles while another has a long batch.
         min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),
     )

@@ -9,6 +9,7 @@ built once per process.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from spacy.language import Language
 
@@ -17,10 +18,11 @@ from .contract.validation import validated_result
 from .facts import document_facts
 from .ingest.decoding import InputLimits, ReaderError, printable
 from .ingest.document import SourceDocument
+from .ingest.formats import read_source_documents
 from .ingest.reader import read_bytes
 from .nlp.parse import parse_document
 
-__all__ = ["extract_document", "process_source"]
+__all__ = ["extract_document", "is_placeholder", "process_file", "process_source"]
 
 
 def extract_document(document: SourceDocument, nlp: Language | None = None) -> DocumentResult:
@@ -44,3 +46,54 @@ def process_source(data: bytes, source: str, limits: InputLimits | None = None,
         return DocumentResult.rejected(source, document.doc_id, "extract", "document",
                                        f"{type(exc).__name__}: {exc}",
                                        printable(document.text.strip()))
+
+
+def process_file(data: bytes, source: str, limits: InputLimits | None = None,
+                 nlp: Language | None = None,
+                 unchanged: Mapping[str, str] | None = None) -> list[DocumentResult]:
+    """Read a source file in the layout ``limits.source_format`` asks for (auto: found from
+    the file) and extract each of its documents: one result for a plain, wikitext or HTML
+    file, one per article for a dump or a wikiextractor file. Never raises: a file that cannot
+    be read is one error row, a page that cannot be read or extracted is its own.
+
+    Warnings about the file (a layout auto did not recognise, pages of a dump that are not
+    articles) go into the ``warnings`` of each of its documents, which are kept.
+
+    ``unchanged`` (document source -> doc_id) names the documents of a file already extracted
+    from the same text by the same pipeline: a document read with that id is not extracted
+    again, and its result is a placeholder (no record, no errors) for the caller to replace
+    with the stored one (:func:`is_placeholder`).
+    """
+    unchanged = unchanged or {}
+    try:
+        read = read_source_documents(data, source, limits)
+    except ReaderError as exc:
+        return [DocumentResult.rejected(source, hashlib.sha256(data).hexdigest(), "read",
+                                        exc.field, exc.reason, exc.excerpt)]
+    results = []
+    for part in read.documents:
+        if unchanged.get(part.source) == part.doc_id and part.document is not None:
+            results.append(DocumentResult(source=part.source, doc_id=part.doc_id))
+            continue
+        if part.document is None:
+            results.append(DocumentResult.rejected(part.source, part.doc_id, "read",
+                                                   part.error.field, part.error.reason,
+                                                   part.error.excerpt))
+            continue
+        try:
+            result = extract_document(part.document, nlp)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            result = DocumentResult.rejected(part.source, part.doc_id, "extract", "document",
+                                             f"{type(exc).__name__}: {exc}",
+                                             printable(part.document.text.strip()))
+        if result.record is not None and read.warnings:
+            record = result.record.model_copy(
+                update={"warnings": [*read.warnings, *result.record.warnings]})
+            result = result.model_copy(update={"record": record})
+        results.append(result)
+    return results
+
+
+def is_placeholder(result: DocumentResult) -> bool:
+    """A result :func:`process_file` left to be taken from the store (an unchanged page)."""
+    return result.record is None and not result.errors

@@ -13,9 +13,11 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,7 +32,15 @@ from .ingest import sources
 from .ingest.decoding import InputLimits, ReaderError, check_size
 from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
 from .store import incremental
-from .store.incremental import Manifest, ManifestEntry, Plan, ResultStore, StoredResult, plan_run
+from .store.incremental import (
+    Manifest,
+    ManifestEntry,
+    Plan,
+    ResultStore,
+    StoredResult,
+    manifest_entry,
+    plan_run,
+)
 from .store.lock import output_lock
 from .store.writer import TableWriters, document_json, json_names, write_temporary
 
@@ -95,7 +105,13 @@ class BatchOutput(BaseModel):
 
     @property
     def failed(self) -> int:
-        return sum(1 for d in self.documents if d.result.record is None)
+        # A rejected document has an error row; an unchanged page left to be taken from the
+        # store (pipeline.extract.is_placeholder) has neither record nor error.
+        return sum(1 for d in self.documents for r in d.results if r.record is None and r.errors)
+
+    @property
+    def document_count(self) -> int:
+        return sum(len(d.results) for d in self.documents)
 
 
 def fingerprint_sources(
@@ -116,7 +132,8 @@ def fingerprint_sources(
 
 
 def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None,
-                  settings: dict | None = None, final_attempt: bool = True) -> dict:
+                  settings: dict | None = None, final_attempt: bool = True,
+                  unchanged: dict[str, dict[str, str]] | None = None) -> dict:
     """Read and extract one batch; the plain-data result of a task.
 
     Every file is read before any is extracted, so a retry after a transient read error costs a
@@ -125,8 +142,12 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     size limit, and a document that fails to parse or extract, are error rows of their own
     results (``process_source`` never raises), so they never fail their batch. ``limits`` is an
     :class:`InputLimits` as a dict and ``settings`` the components' settings (see
-    :func:`pipeline.nlp.build_nlp`), plain data to cross process boundaries.
+    :func:`pipeline.nlp.build_nlp`), plain data to cross process boundaries. ``unchanged``:
+    by source file, the documents (source -> doc_id) whose stored results are still valid; they
+    are not extracted again but sent back as placeholders, which the run replaces with the
+    stored results (a dump whose pages change one at a time).
     """
+    unchanged = unchanged or {}
     started = time.perf_counter()
     input_limits = InputLimits(**limits) if limits else InputLimits.default()
     version = incremental.pipeline_version(input_limits, settings)
@@ -151,15 +172,16 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
             raise RunStopped("the run is being stopped")
         if isinstance(content, OSError):
             stored = StoredResult(source=source, sha256="", version=version,
-                                  result=_unreadable(source, content))
+                                  results=[_unreadable(source, content)])
         elif isinstance(content, SourceRejected):
             stored = StoredResult(
                 source=source, sha256=sources.rejected_fingerprint(content.reason),
                 version=version,
-                result=DocumentResult.rejected(source, None, "read", "path", content.reason))
+                results=[DocumentResult.rejected(source, None, "read", "path", content.reason)])
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  result=_extract(content, source, input_limits, settings))
+                                  results=_extract(content, source, input_limits, settings,
+                                                   unchanged.get(source)))
             crash_points.reached("extracting")
         documents.append(stored)
     return BatchOutput(
@@ -189,20 +211,22 @@ def _ensure_nlp(settings: dict | None = None) -> int:
 
 
 def _extract(content: SourceBytes, source: str, limits: InputLimits,
-             settings: dict | None = None) -> DocumentResult:
+             settings: dict | None = None,
+             unchanged: dict[str, str] | None = None) -> list[DocumentResult]:
+    """The results of the documents of one file (a dump or a wikiextractor file holds many)."""
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
-    from .extract import process_source
+    from .extract import process_file
 
     if content.data is None:  # beyond the limit: not even loaded
         try:
             check_size(content.size, limits)
         except ReaderError as exc:
-            return DocumentResult.rejected(source, content.sha256, "read", exc.field,
-                                           exc.reason)
+            return [DocumentResult.rejected(source, content.sha256, "read", exc.field,
+                                            exc.reason)]
     from .nlp import get_nlp
 
-    return process_source(content.data, source, limits, get_nlp(settings))
+    return process_file(content.data, source, limits, get_nlp(settings), unchanged)
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:
@@ -215,7 +239,8 @@ class Executor(Protocol):
     def fingerprint(self, paths: list[str], root: str) -> Mapping[str, str | None]: ...
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
-                settings: dict | None) -> Iterable[dict]:
+                settings: dict | None,
+                unchanged: dict[str, dict[str, str]] | None = None) -> Iterable[dict]:
         """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
         ...
 
@@ -225,9 +250,45 @@ class SerialExecutor:
         return fingerprint_sources(paths, root)
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
-                settings: dict | None = None) -> Iterator[dict]:
+                settings: dict | None = None,
+                unchanged: dict[str, dict[str, str]] | None = None) -> Iterator[dict]:
         for batch in work:
-            yield extract_paths(batch, root, limits=limits, settings=settings)
+            yield extract_paths(batch, root, limits=limits, settings=settings,
+                                unchanged=unchanged)
+
+
+def _unchanged_documents(plan: Plan, store: ResultStore) -> dict[str, dict[str, str]]:
+    """For each changed source file that holds many documents and was extracted by this
+    pipeline version: its documents (source -> doc_id), which need no new extraction while
+    their text is the same."""
+    out: dict[str, dict[str, str]] = {}
+    for source in plan.to_extract:
+        previous = store.load(source)
+        if previous is None or previous.version != plan.version:
+            continue
+        documents = {r.source: r.doc_id for r in previous.results
+                     if r.source != source and r.doc_id}
+        if documents:
+            out[source] = documents
+    return out
+
+
+def _with_stored_documents(stored: StoredResult, store: ResultStore) -> StoredResult:
+    """``stored`` with its placeholders (unchanged documents) replaced by their stored results;
+    when one is missing from the store, the file's hash is dropped so that it is not stored and
+    the next run extracts it again."""
+    from .extract import is_placeholder
+
+    if not any(is_placeholder(r) for r in stored.results):
+        return stored
+    previous = store.load(stored.source)
+    kept = {(r.source, r.doc_id): r for r in previous.results} if previous else {}
+    results = [kept.get((r.source, r.doc_id), r) if is_placeholder(r) else r
+               for r in stored.results]
+    if any(is_placeholder(r) for r in results):
+        return stored.model_copy(update={"sha256": "", "results": [
+            r for r in results if not is_placeholder(r)]})
+    return stored.model_copy(update={"results": results})
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -257,15 +318,16 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
                 stored = unstored.get(source) or store.load(source)
                 if stored is None:
                     raise RuntimeError(f"the stored result of {source} vanished during the run")
-                result = stored.result
-                if result.record is not None:
-                    path = json_dir / names[source]
-                    if (tmp := _stage_if_changed(path, document_json(result.record))) is not None:
-                        staged.append((tmp, path))
-                    written.add(names[source])
-                tables.add(result)
-                entries[source] = ManifestEntry(sha256=stored.sha256, version=stored.version,
-                                                ok=result.ok)
+                for result in stored.results:
+                    if result.record is not None:
+                        name = _document_json_name(names[source], source, result.source)
+                        path = json_dir / name
+                        if (tmp := _stage_if_changed(path, document_json(result.record))) \
+                                is not None:
+                            staged.append((tmp, path))
+                        written.add(name)
+                    tables.add(result)
+                entries[source] = manifest_entry(stored)
             tables.finish()
             while staged:
                 os.replace(*staged.pop())
@@ -282,10 +344,39 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     return counts
 
 
+# A page or block id that can be part of a file name as it is; others are hashed.
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _document_json_name(file_json: str, file_source: str, document_source: str) -> str:
+    """The JSON file of one document of a source file: the file's own name (``file_json``) for
+    a file holding one article; for a page or block of a file holding many (``dump.xml#101``),
+    that name with the page id: ``dump#101.json``."""
+    if document_source == file_source:
+        return file_json
+    key = document_source[len(file_source) + 1:]
+    if not _SAFE_KEY.match(key):
+        key = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"{file_json.removesuffix('.json')}#{key}.json"
+
+
 def _published_json(manifest: Manifest) -> set[str]:
     """The JSON files (under ``json/``) of the documents the manifest says were written."""
     names = json_names(manifest.documents)
-    return {names[source] for source, entry in manifest.documents.items() if entry.ok}
+    files = set()
+    for source, entry in manifest.documents.items():
+        if entry.written:
+            files.update(_document_json_name(names[source], source, d) for d in entry.written)
+        elif entry.ok:
+            files.add(names[source])
+    return files
+
+
+def _document_counts(entry: ManifestEntry) -> tuple[int, int]:
+    """(documents, documents written) of one source file."""
+    if entry.written or entry.documents > 1:
+        return entry.documents, len(entry.written)
+    return 1, int(entry.ok)
 
 
 def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
@@ -334,6 +425,8 @@ class RunSummary(BaseModel):
     input_dir: str
     output_dir: str
     pipeline_version: str = ""
+    # documents_*: documents (a dump counts its articles); new ... reused: source files, the
+    # unit of change detection.
     documents_read: int
     documents_written: int
     documents_failed: int
@@ -438,35 +531,41 @@ def run_incremental(
 
         # Only a lightweight index is kept: results live in the store and are streamed when
         # publishing, so memory does not grow with the corpus.
-        ok: dict[str, bool] = dict(plan.reused)
+        ok: dict[str, ManifestEntry] = dict(plan.reused)  # source file -> its documents' state
         unstored: dict[str, StoredResult] = {}
         for source in (s for s in plan.to_extract if s in misnamed):
-            store.save(StoredResult(
+            stored = StoredResult(
                 source=source, sha256=fingerprints[source], version=plan.version,
-                result=DocumentResult.rejected(source, None, "read", "path", misnamed[source])))
-            ok[source] = False
+                results=[DocumentResult.rejected(source, None, "read", "path", misnamed[source])])
+            store.save(stored)
+            ok[source] = manifest_entry(stored)
         work = split_work([str(Path(root) / s) for s in plan.to_extract if s not in misnamed],
                           batch_size, min_batches)
+        unchanged = {} if full else _unchanged_documents(plan, store)
         extracted = len(ok) - len(plan.reused)
         nlp_builds = 0
         bar = progress.current()
         bar.start(total=len(fingerprints), completed=len(ok))
         try:
             for number, output in enumerate(
-                    executor.extract(work, root, limits.model_dump(), settings), start=1):
+                    executor.extract(work, root, limits.model_dump(), settings, unchanged),
+                    start=1):
                 batch = BatchOutput.model_validate(output)
                 for stored in batch.documents:
+                    if stored.source in unchanged:
+                        stored = _with_stored_documents(stored, store)
                     if stored.sha256:
                         store.save(stored)  # checkpoint: an interrupted run's work is kept
                     else:
                         unstored[stored.source] = stored  # unreadable: not stored, retried next run
-                    ok[stored.source] = stored.result.ok
+                    ok[stored.source] = manifest_entry(stored)
                 crash_points.reached("checkpointed")
                 extracted += len(batch.documents)
                 nlp_builds += batch.nlp_builds
                 log.info(
-                    "batch %d/%d: %d documents, %d failed, %.2f s in process %d%s",
-                    number, len(work), len(batch.documents), batch.failed, batch.seconds, batch.pid,
+                    "batch %d/%d: %d files, %d documents, %d failed, %.2f s in process %d%s",
+                    number, len(work), len(batch.documents), batch.document_count, batch.failed,
+                    batch.seconds, batch.pid,
                     " (built the spaCy pipeline)" if batch.nlp_builds else "",
                 )
                 bar.advance(len(batch.documents))
@@ -486,14 +585,15 @@ def run_incremental(
             log.info("nothing changed: the published outputs are up to date")
         else:
             rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
-        written = sum(ok.values())
+        counts = [_document_counts(entry) for entry in ok.values()]
+        read, written = sum(c[0] for c in counts), sum(c[1] for c in counts)
         summary = RunSummary(
             input_dir=root,
             output_dir=str(output_dir),
             pipeline_version=plan.version,
-            documents_read=len(ok),
+            documents_read=read,
             documents_written=written,
-            documents_failed=len(ok) - written,
+            documents_failed=read - written,
             new=plan.count("new"),
             changed=plan.count("changed"),
             unchanged=plan.count("unchanged"),

@@ -49,11 +49,12 @@ def plain_flow(monkeypatch, no_server):
     def configured(args):
         seen["runner"] = commands._runner_options(args)
 
-        def run(input_dir, output_dir, batch_size, full, max_bytes, component_settings):
+        def run(input_dir, output_dir, batch_size, full, max_bytes, component_settings,
+                source_format):
             seen["component_settings"] = component_settings
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
                                    batch_size=batch_size, full=full,
-                                   limits=InputLimits.from_options(max_bytes),
+                                   limits=InputLimits.from_options(max_bytes, source_format),
                                    settings=component_settings)
         return run
 
@@ -203,7 +204,8 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
     # Absolute paths: the served runs do not depend on the server's working folder.
     assert served["parameters"] == {
         "input_dir": str(Path(raw_dir).resolve()), "output_dir": str(tmp_path / "out"),
-        "batch_size": 64, "full": False, "max_bytes": None, "component_settings": None,
+        "batch_size": 64, "full": False, "max_bytes": None, "source_format": None,
+        "component_settings": None,
     }
     assert served["flow"].name == "extract-motorsport-series"
     assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import codecs
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import load_json
 
 __all__ = [
-    "EXCERPT_CHARS", "InputLimits", "ReaderError", "byte_excerpt", "check_size", "decode_source",
-    "printable",
+    "EXCERPT_CHARS", "InputLimits", "ReaderError", "SourceFormat", "byte_excerpt", "check_size",
+    "decode_source", "printable",
 ]
 
 # Bytes that never appear in text: C0 controls except \t \n \v \f \r, and DEL.
@@ -53,8 +54,13 @@ class ReaderError(ValueError):
         self.excerpt = excerpt
 
 
+# The layouts a source can be read as (pipeline.ingest.formats); auto finds it.
+SourceFormat = Literal["auto", "plain", "wikitext", "mediawiki-xml", "wikiextractor", "html"]
+
+
 class InputLimits(BaseModel):
-    """What a run accepts. Defaults live in ``data/input_limits.json``."""
+    """What a run accepts, and as what it reads it. Defaults live in
+    ``data/input_limits.json``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -63,6 +69,10 @@ class InputLimits(BaseModel):
         ge=0, le=1, description="largest share of control bytes (other than tab, newline, "
         "carriage return, form feed, vertical tab) a text may have")
 
+    source_format: SourceFormat = Field(
+        "auto", description="the layout sources are read as (--format); auto finds it from "
+        "the content and the file name")
+
     @classmethod
     @cache
     def default(cls) -> InputLimits:
@@ -70,12 +80,15 @@ class InputLimits(BaseModel):
         return cls(**{k: v for k, v in data.items() if not k.startswith("_")})
 
     @classmethod
-    def from_options(cls, max_bytes: int | None = None) -> InputLimits:
+    def from_options(cls, max_bytes: int | None = None,
+                     source_format: str | None = None) -> InputLimits:
         """The defaults with the command-line overrides that were given (validated)."""
         limits = cls.default()
-        if max_bytes is None:
+        overrides = {k: v for k, v in (("max_bytes", max_bytes),
+                                       ("source_format", source_format)) if v is not None}
+        if not overrides:
             return limits
-        return cls(**{**limits.model_dump(), "max_bytes": max_bytes})
+        return cls(**{**limits.model_dump(), **overrides})
 
 
 @cache

@@ -1,7 +1,8 @@
 """The reader's output: one source text, split into its wiki structure, with offsets.
 
-Every ``start_char``/``end_char`` indexes ``SourceDocument.text`` (the decoded source), so
-``text[start_char:end_char]`` gives back the item's text.
+Every ``start_char``/``end_char`` indexes ``SourceDocument.text`` (the decoded source, or for
+wikitext, a dump page or HTML the plain text rendered from it), so ``text[start_char:end_char]``
+gives back the item's text; ``origin`` maps rendered text back to the markup.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
-    "Block", "InfoboxField", "InterlanguageLink", "SourceDocument", "SourceSection", "TextSpan",
+    "Block", "InfoboxField", "InterlanguageLink", "OriginSpan", "SourceDocument", "SourceSection",
+    "TextSpan",
 ]
 
 
@@ -68,6 +70,18 @@ class InterlanguageLink(BaseModel):
     end_char: int
 
 
+class OriginSpan(BaseModel):
+    """Where a piece of rendered text came from: ``text[start_char:end_char]`` was rendered
+    from ``markup[source_start:source_end]`` (one line or infobox field of wikitext or HTML)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start_char: int
+    end_char: int
+    source_start: int
+    source_end: int
+
+
 class SourceDocument(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -82,6 +96,9 @@ class SourceDocument(BaseModel):
     see_also: tuple[TextSpan, ...]
     categories: tuple[TextSpan, ...]
     interlanguage: tuple[InterlanguageLink, ...]
+    # Set when ``text`` was rendered from markup (a wiki page, an HTML page): each rendered line
+    # and where it came from in the markup. Empty for a plain text source (``text`` is it).
+    origin: tuple[OriginSpan, ...] = ()
 
     @property
     def stem(self) -> str:

@@ -9,8 +9,8 @@ Two layouts are understood, both line-oriented:
   lines, and a trailing block of category names, one per line.
 
 Offsets index the decoded text. The classification is written by hand because it is a few
-line shapes; wiki parsers (mwparserfromhell) read wikitext markup, which these dumps no longer
-carry.
+line shapes. Wikitext (a page, a dump's pages) is parsed with mwparserfromhell elsewhere
+(:mod:`pipeline.ingest.wikitext`) and rendered to the titled layout, which is then read here.
 """
 
 from __future__ import annotations

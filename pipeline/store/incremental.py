@@ -5,7 +5,8 @@ the libraries that parse). So a stored result is keyed by the sha256 of the byte
 :func:`pipeline_version`, a hash derived from the package itself (nobody has to remember to
 bump it). Results live under ``OUTPUT_DIR/.state/``:
 
-* ``results/<hash of source>.json``: one :class:`StoredResult` per source, written as soon as
+* ``results/<hash of source>.json``: one :class:`StoredResult` per source file (with a result
+  per document it holds: a dump has one per article), written as soon as
   its batch is done (a checkpoint: an interrupted run's work is reused by the next run);
 * ``manifest.json``: what the published outputs (``json/``, ``parquet/``) were built from,
   written last, so it is the commit point of a run. New, changed, unchanged and removed are
@@ -32,7 +33,7 @@ from .writer import atomic_write_bytes
 
 __all__ = [
     "RESULT_PARTS", "Manifest", "ManifestEntry", "Plan", "ResultStore", "Status", "StoredResult",
-    "pipeline_version", "plan_run", "version_files",
+    "manifest_entry", "pipeline_version", "plan_run", "version_files",
 ]
 
 STATE_DIR = ".state"
@@ -48,8 +49,9 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # (The data files themselves are hashed apart, by data_fingerprint, on every call.)
 RESULT_PARTS = ("ingest/", "nlp/", "facts/", "contract/", "data/", "extract.py")
 # Libraries whose behaviour or data is part of the result (tokenizer, date parsing,
-# validation, the entities' reference given names).
-RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic", "gender-guesser")
+# validation, the entities' reference given names, the readers of wiki formats).
+RESULT_LIBRARIES = ("spacy", "dateparser", "pydantic", "gender-guesser", "mwparserfromhell",
+                    "mwxml", "selectolax")
 
 Status = Literal["new", "changed", "unchanged"]
 
@@ -96,18 +98,31 @@ def pipeline_version(limits: InputLimits | None = None, settings: dict | None = 
 
 
 class StoredResult(BaseModel):
-    """One document's result and what it was computed from."""
+    """One source file's results and what they were computed from: one result for a file
+    holding one article, one per article for a dump or a wikiextractor file."""
 
     source: str
     sha256: str
     version: str
-    result: DocumentResult
+    results: list[DocumentResult]
+
+    @property
+    def ok(self) -> bool:
+        """Every document of the file produced a record."""
+        return all(r.ok for r in self.results)
+
+    @property
+    def written(self) -> list[str]:
+        """The document sources that produced a record (``dump.xml#101``, or the file's)."""
+        return [r.source for r in self.results if r.ok]
 
 
 class ManifestEntry(BaseModel):
     sha256: str
     version: str
     ok: bool
+    documents: int = 1  # documents the file held (a dump: its articles)
+    written: list[str] = []  # document sources with a record, when the file held many
 
 
 class Manifest(BaseModel):
@@ -169,13 +184,21 @@ class ResultStore:
         atomic_write_bytes(self.root / MANIFEST, payload.encode("utf-8") + b"\n")
 
 
+def manifest_entry(stored: StoredResult) -> ManifestEntry:
+    """What the manifest records of a stored result."""
+    many = len(stored.results) > 1 or any(r.source != stored.source for r in stored.results)
+    return ManifestEntry(sha256=stored.sha256, version=stored.version, ok=stored.ok,
+                         documents=len(stored.results),
+                         written=stored.written if many else [])
+
+
 @dataclass
 class Plan:
     """What a run has to do, decided before any extraction."""
 
     version: str
     status: dict[str, Status]  # every current source
-    reused: dict[str, bool]  # sources whose stored result is still valid -> its ok flag
+    reused: dict[str, ManifestEntry]  # sources whose stored result is still valid
     to_extract: list[str]  # sources to extract, in source order
     removed: list[str]  # sources published last time and gone now
 
@@ -197,7 +220,7 @@ def plan_run(
     """
     manifest = store.read_manifest()
     status: dict[str, Status] = {}
-    reused: dict[str, bool] = {}
+    reused: dict[str, ManifestEntry] = {}
     to_extract: list[str] = []
     for source in sorted(fingerprints):
         sha = fingerprints[source]
@@ -212,10 +235,10 @@ def plan_run(
             to_extract.append(source)
         elif status[source] == "unchanged" and store.path(source).is_file():
             # Published by the last completed run: trusted without reading it back.
-            reused[source] = published.ok
+            reused[source] = published
         elif (stored := store.load(source)) is not None and (
                 stored.sha256 == sha and stored.version == version):
-            reused[source] = stored.result.ok  # checkpointed by an interrupted run
+            reused[source] = manifest_entry(stored)  # checkpointed by an interrupted run
         else:
             to_extract.append(source)
     removed = sorted(set(manifest.documents) - set(fingerprints))

@@ -26,6 +26,7 @@ from pipeline.run import (
 )
 from pipeline.store import incremental
 from pipeline.store.incremental import ResultStore, plan_run
+from tests.conftest import FIXTURES
 
 # Invented articles in the two layouts, about invented series, so that the corpus has more than
 # the two seeds and a change to one is easy to make.
@@ -259,8 +260,8 @@ class InterruptAfter(SerialExecutor):
     def __init__(self, batches: int) -> None:
         self.left = batches
 
-    def extract(self, work, root, limits, settings=None):
-        for output in super().extract(work, root, limits, settings):
+    def extract(self, work, root, limits, settings=None, unchanged=None):
+        for output in super().extract(work, root, limits, settings, unchanged):
             if self.left == 0:
                 raise Interrupted
             self.left -= 1
@@ -344,10 +345,10 @@ def test_a_transient_read_error_is_raised_for_a_retry_then_recorded(corpus, monk
         extract_paths(paths, str(corpus), final_attempt=False)
     output = extract_paths(paths, str(corpus), final_attempt=True)
     by_source = {d["source"]: d for d in output["documents"]}
-    assert by_source["harbour.txt"]["result"]["record"] is not None
+    assert by_source["harbour.txt"]["results"][0]["record"] is not None
     unreadable = by_source["eastern.txt"]
-    assert unreadable["sha256"] == "" and unreadable["result"]["record"] is None
-    assert "Input/output error" in unreadable["result"]["errors"][0]["reason"]
+    assert unreadable["sha256"] == "" and unreadable["results"][0]["record"] is None
+    assert "Input/output error" in unreadable["results"][0]["errors"][0]["reason"]
 
 
 def test_fingerprints_retry_then_leave_unreadable_files_to_extraction(corpus, monkeypatch):
@@ -443,3 +444,47 @@ def test_a_users_data_file_is_part_of_the_version_and_of_the_results(corpus, tmp
     edited = run(corpus, out, settings=settings)
     assert edited.pipeline_version != own.pipeline_version
     assert edited.extracted == edited.documents_read
+
+
+def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
+    corpus = tmp_path / "dumps"
+    corpus.mkdir()
+    for name in ("dump.xml", "Super_GT.wiki"):
+        shutil.copy(FIXTURES / "formats" / name, corpus / name)
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    assert (first.new, first.documents_read, first.documents_written) == (2, 3, 3)
+    assert sorted(counted) == ["Super_GT.wiki", "dump.xml#101", "dump.xml#102"]
+    files = published(out)
+    assert {name for name in files if name.startswith("json/")} == {
+        "json/Super_GT.json", "json/dump#101.json", "json/dump#102.json"}
+    documents = pq.read_table(out / "parquet" / "documents.parquet").to_pylist()
+    by_source = {row["source"]: row for row in documents}
+    assert by_source["dump.xml#102"]["title"] == "Deutsche Tourenwagen Masters"
+    assert any("1 redirect" in w for w in by_source["dump.xml#101"]["warnings"])
+
+    counted.clear()
+    second = run(corpus, out)
+    assert counted == [] and (second.reused, second.documents_read) == (2, 3)
+    assert published(out) == files
+
+    # An edited page: the dump changed, but only that page is extracted again; the other's
+    # stored result is reused, and the outputs are those of a full run.
+    dump = corpus / "dump.xml"
+    dump.write_text(dump.read_text().replace("first held in 2000.", "first held in 2001."))
+    counted.clear()
+    third = run(corpus, out)
+    assert counted == ["dump.xml#102"]
+    assert (third.changed, third.unchanged, third.documents_written) == (1, 1, 3)
+    changed = published(out)
+    assert changed["json/dump#101.json"] == files["json/dump#101.json"]
+    assert changed["json/dump#102.json"] != files["json/dump#102.json"]
+    assert changed == full_run_files(corpus, tmp_path)
+    counted.clear()
+    assert run(corpus, out).extracted == 0 and counted == []
+
+    dump.unlink()
+    fourth = run(corpus, out)
+    assert fourth.removed == 1 and fourth.documents_read == 1
+    assert {name for name in published(out) if name.startswith("json/")} == {
+        "json/Super_GT.json"}
