@@ -128,10 +128,11 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_previous_outputs(
     tmp_path, small_disk, monkeypatch
 ):
     def plain_flow(args):  # the command's own handling, the run without Prefect
-        def flow(input_dir, output_dir, batch_size, full, max_bytes, component_settings):
+        def flow(input_dir, output_dir, batch_size, full, max_bytes, component_settings,
+                 source_format=None):
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
                                    batch_size=batch_size, full=full,
-                                   limits=InputLimits.from_options(max_bytes))
+                                   limits=InputLimits.from_options(max_bytes, source_format))
         return flow
 
     monkeypatch.setattr(commands, "_configured_flow", plain_flow)
