@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -245,8 +246,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     prefect_logger = logging.getLogger("prefect")
     level = prefect_logger.level
+    previous_env_level = os.environ.get("PREFECT_LOGGING_LEVEL")
     if args.quiet:
         prefect_logger.setLevel(logging.WARNING)
+        # Worker processes (--runner process, a Dask LocalCluster) set up their own logging
+        # from the environment they inherit.
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
     try:
         # A folder another run holds is refused here, before Prefect starts (the run takes the
         # lock itself, in run_incremental; this is only the early, quiet answer).
@@ -280,6 +285,10 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     finally:
         prefect_logger.setLevel(level)
+        if previous_env_level is None:
+            os.environ.pop("PREFECT_LOGGING_LEVEL", None)
+        else:
+            os.environ["PREFECT_LOGGING_LEVEL"] = previous_env_level
     print(summary.format())
     return summary.exit_code
 

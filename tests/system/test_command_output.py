@@ -76,3 +76,15 @@ def test_quiet_prints_the_summary_only(tmp_path):
     assert lines[0].startswith("documents read:    2"), shown
     assert lines[-9] == "rows per table:" and lines[-1].split() == ["errors", "0"], shown
     assert len(lines) == 16, shown
+
+
+@pytest.mark.slow
+def test_quiet_reaches_worker_processes(tmp_path):
+    # Process workers set up their own logging: no task run's INFO line from them.
+    status, shown = on_terminal(
+        [sys.executable, "-m", "pipeline", "run", str(RAW), "--out", str(tmp_path / "out"),
+         "--runner", "process", "--workers", "1", "--quiet"],
+        terminal_env(tmp_path / "home"), tmp_path)
+    assert status == 0, shown
+    assert "| INFO" not in shown, shown
+    assert "documents read:    2" in shown, shown
