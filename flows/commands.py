@@ -244,14 +244,16 @@ def _run(args: argparse.Namespace) -> int:
 
     if (flow := _flow_or_usage_error(args, "run")) is None:
         return 2
-    prefect_logger = logging.getLogger("prefect")
-    level = prefect_logger.level
-    previous_env_level = os.environ.get("PREFECT_LOGGING_LEVEL")
+    loggers = [logging.getLogger(name) for name in ("prefect", "distributed")]
+    levels = [logger.level for logger in loggers]
+    quiet_env = {"PREFECT_LOGGING_LEVEL": "WARNING", "DASK_LOGGING__DISTRIBUTED": "warning"}
+    previous_env = {name: os.environ.get(name) for name in quiet_env}
     if args.quiet:
-        prefect_logger.setLevel(logging.WARNING)
+        for logger in loggers:  # Prefect's, and Dask's scheduler of --runner dask
+            logger.setLevel(logging.WARNING)
         # Worker processes (--runner process, a Dask LocalCluster) set up their own logging
         # from the environment they inherit.
-        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+        os.environ.update(quiet_env)
     try:
         # A folder another run holds is refused here, before Prefect starts (the run takes the
         # lock itself, in run_incremental; this is only the early, quiet answer).
@@ -284,11 +286,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
-        prefect_logger.setLevel(level)
-        if previous_env_level is None:
-            os.environ.pop("PREFECT_LOGGING_LEVEL", None)
-        else:
-            os.environ["PREFECT_LOGGING_LEVEL"] = previous_env_level
+        for logger, logger_level in zip(loggers, levels):
+            logger.setLevel(logger_level)
+        for name, value in previous_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     print(summary.format())
     return summary.exit_code
 

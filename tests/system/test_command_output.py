@@ -79,11 +79,12 @@ def test_quiet_prints_the_summary_only(tmp_path):
 
 
 @pytest.mark.slow
-def test_quiet_reaches_worker_processes(tmp_path):
-    # Process workers set up their own logging: no task run's INFO line from them.
+@pytest.mark.parametrize("runner", ["process", "dask"])
+def test_quiet_reaches_worker_processes(tmp_path, runner):
+    # Workers set up their own logging, and Dask's scheduler logs apart: no INFO line.
     status, shown = on_terminal(
         [sys.executable, "-m", "pipeline", "run", str(RAW), "--out", str(tmp_path / "out"),
-         "--runner", "process", "--workers", "1", "--quiet"],
+         "--runner", runner, "--workers", "1", "--quiet"],
         terminal_env(tmp_path / "home"), tmp_path)
     assert status == 0, shown
     assert "| INFO" not in shown, shown
