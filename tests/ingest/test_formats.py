@@ -30,6 +30,17 @@ def _documents(name: str, **kwargs) -> dict:
     return {part.source: part.document for part in read.documents}
 
 
+def assert_super_gt_structure(doc):
+    """The headings, see-also, categories and interlanguage links of the Super GT fixture,
+    whichever format it was read from."""
+    assert [(s.heading, s.level) for s in doc.sections] == [
+        ("History", 2), ("Classes", 3), ("See also", 2), ("References", 2)]
+    assert [s.text for s in doc.see_also] == ["Super Formula", "Super Taikyu Series"]
+    assert [c.text for c in doc.categories] == ["Super GT", "Auto racing series in Japan"]
+    assert [(link.lang, link.title) for link in doc.interlanguage] == [
+        ("de", "Super GT"), ("ja", "SUPER GT")]
+
+
 @pytest.mark.parametrize("name", ["dump.xml", "dump.xml.bz2"])
 def test_a_dump_gives_one_document_per_article(name):
     read = _read(name)
@@ -95,12 +106,7 @@ def test_a_wikitext_file():
     assert [(f.key, f.value) for f in doc.infobox] == [
         ("name", "Super GT"), ("logo", "Super GT logo.png"), ("inaugural", "1993 (as JGTC)"),
         ("classes", "GT500, GT300"), ("Country", "Japan")]
-    assert [(s.heading, s.level) for s in doc.sections] == [
-        ("History", 2), ("Classes", 3), ("See also", 2), ("References", 2)]
-    assert [s.text for s in doc.see_also] == ["Super Formula", "Super Taikyu Series"]
-    assert [c.text for c in doc.categories] == ["Super GT", "Auto racing series in Japan"]
-    assert [(link.lang, link.title) for link in doc.interlanguage] == [
-        ("de", "Super GT"), ("ja", "SUPER GT")]
+    assert_super_gt_structure(doc)
     classes = next(b for b in doc.blocks if b.kind == "list")
     assert [i.text for i in classes.items] == ["GT500: factory cars", "GT300: privateer cars"]
     lead = doc.paragraphs()[0]
@@ -159,12 +165,7 @@ def test_a_wikipedia_html_page():
     assert doc.title.text == "Super GT"
     assert [(f.key, f.value) for f in doc.infobox] == [  # footnote marker [1] dropped
         ("Category", "Grand tourer"), ("Country", "Japan"), ("Inaugural season", "1993")]
-    assert [(s.heading, s.level) for s in doc.sections] == [
-        ("History", 2), ("Classes", 3), ("See also", 2), ("References", 2)]
-    assert [s.text for s in doc.see_also] == ["Super Formula", "Super Taikyu Series"]
-    assert [c.text for c in doc.categories] == ["Super GT", "Auto racing series in Japan"]
-    assert [(link.lang, link.title) for link in doc.interlanguage] == [
-        ("de", "Super GT"), ("ja", "SUPER GT")]
+    assert_super_gt_structure(doc)
     assert [doc.text[p.start_char:p.end_char] for p in doc.paragraphs()] == [
         ("Super GT is a grand tourer racing series in Japan, founded in 1993 as the All Japan "
         "Grand Touring Car Championship (JGTC)."), "The series was renamed Super GT in 2005."]

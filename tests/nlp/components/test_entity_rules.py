@@ -6,21 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.facts.entities import entity_records
 from pipeline.nlp import build_nlp
+from tests.nlp.components.test_entities import canon, ents
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_nlp(["abbreviation_detector", "motorsport_entities"])
 
-
-def ents(nlp, text) -> set[tuple[str, str]]:
-    return {(r["label"], r["text"]) for r in entity_records(nlp(text))}
-
-
-def canon(nlp, text) -> dict[str, tuple[str, str]]:
-    return {r["text"]: (r["label"], r["canonical"]) for r in entity_records(nlp(text))}
 
 
 def test_tyre_suppliers_and_broadcasters_are_organisations(nlp):
