@@ -1,20 +1,32 @@
-"""The review report: valid, self-contained HTML with every document, highlight and the timeline.
+"""The review report: valid, self-contained HTML with every document, mark and the timeline.
 
 The records are made by hand here (invented series, circuits and countries), so the report is
-tested on its own; one test at the end runs the real extraction over ``raw/`` first.
+tested on its own; the tests at the end run the real extraction over ``raw/`` and a wikitext page
+first, and one opens the report in headless Chromium when it is installed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
-from pipeline.tools.report import class_tree, highlight_spans, timeline_svg, write_report
+from pipeline.tools.report import (
+    TIMELINE_WIDTH,
+    class_tree,
+    highlight_spans,
+    marked_text,
+    timeline_svg,
+    write_report,
+)
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -22,7 +34,8 @@ HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
 class WellFormed(HTMLParser):
-    """Every element closed in order, no external resource; collects displaCy's highlights."""
+    """Every element closed in order, no external resource; collects the text as shown (the
+    ``<pre id="text">``), each marked span (its pieces joined by ``data-span``) and the tables."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -30,7 +43,10 @@ class WellFormed(HTMLParser):
         self.errors: list[str] = []
         self.tags: list[str] = []
         self.hrefs: list[str] = []
-        self.tokens: list[dict] = []  # displaCy span tokens: {"text", "labels" started here}
+        self.scripts: list[str] = []
+        self.text: str | None = None  # the content of <pre id="text">
+        self.spans: dict[str, dict] = {}  # data-span -> {"text", "label", "title", "tag", ...}
+        self.tables: dict[str, list[list[str]]] = {}  # table id -> rows of cell texts
         self.doctype = False
 
     def handle_decl(self, decl: str) -> None:
@@ -39,19 +55,33 @@ class WellFormed(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
         self.tags.append(tag)
-        for name in ("src", "href", "xlink:href"):
-            if attributes.get(name) is not None and name != "href":
+        for name in ("src", "xlink:href"):
+            if attributes.get(name) is not None:
                 self.errors.append(f"external resource attribute {name}")
         if "href" in attributes:
             self.hrefs.append(attributes["href"])
-        style = attributes.get("style") or ""
-        if tag == "span" and style.startswith("font-weight: bold; display: inline-block"):
-            self.tokens.append({"text": "", "labels": [], "open": True})
-            attributes["_token"] = True
-        elif tag == "span" and "z-index: 10" in style:
-            attributes["_label"] = True
+        if tag == "pre" and attributes.get("id") == "text":
+            self.text = ""
+        key = attributes.get("data-span")
+        if key is not None:
+            span = self.spans.setdefault(key, {"text": "", "tag": tag, "pieces": 0,
+                                               "label": attributes.get("data-label"),
+                                               "ids": [], "last": 0})
+            span["pieces"] += 1
+            span["title"] = attributes.get("title")
+            span["ids"] += [attributes["id"]] if "id" in attributes else []
+            span["last"] += "last" in (attributes.get("class") or "").split()
+        if tag == "table":
+            self.tables[attributes.get("id") or f"table{len(self.tables)}"] = []
+        elif tag == "tr":
+            self._table().append([])
+        elif tag in ("td", "th"):
+            self._table()[-1].append("")
         if tag not in VOID:
             self.stack.append((tag, attributes))
+
+    def _table(self) -> list[list[str]]:
+        return self.tables[list(self.tables)[-1]]
 
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID:
@@ -59,23 +89,29 @@ class WellFormed(HTMLParser):
         if not self.stack or self.stack[-1][0] != tag:
             self.errors.append(f"</{tag}> closes {self.stack[-1][0] if self.stack else 'nothing'}")
             return
-        _, attributes = self.stack.pop()
-        if attributes.get("_token"):
-            self.tokens[-1]["open"] = False
+        self.stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self.stack or not data.strip():
+        open_tags = [t for t, _ in self.stack]
+        if "script" in open_tags:
+            self.scripts.append(data)
             return
-        attributes = self.stack[-1][1]
-        if attributes.get("_label"):
-            self.tokens[-1]["labels"].append(data.strip())
-        elif attributes.get("_token") and self.tokens and self.tokens[-1]["open"]:
-            self.tokens[-1]["text"] += data.strip()
+        if "pre" in open_tags and self.text is not None:
+            self.text += data
+        for _, attributes in self.stack:
+            if "data-span" in attributes:
+                self.spans[attributes["data-span"]]["text"] += data
+        if "td" in open_tags or "th" in open_tags:
+            self._table()[-1][-1] += data
 
     def close(self) -> None:
         super().close()
         if self.stack:
             self.errors.append(f"unclosed: {[t for t, _ in self.stack]}")
+
+    def marked(self, text: str, label: str) -> list[dict]:
+        """The spans covering exactly ``text`` with ``label``."""
+        return [s for s in self.spans.values() if s["text"] == text and s["label"] == label]
 
 
 def parse(path: Path) -> WellFormed:
@@ -88,19 +124,7 @@ def parse(path: Path) -> WellFormed:
 
 
 def highlighted(checker: WellFormed, text: str, label: str) -> bool:
-    """Some displaCy span labelled ``label`` starts at a token and covers exactly ``text``."""
-    wanted = re.sub(r"\s+", "", text)
-    for i, token in enumerate(checker.tokens):
-        if label not in token["labels"]:
-            continue
-        joined = ""
-        for following in checker.tokens[i:]:
-            joined += following["text"]
-            if joined == wanted:
-                return True
-            if not wanted.startswith(joined):
-                break
-    return False
+    return bool(checker.marked(text, label))
 
 
 # --- a hand-made run ---------------------------------------------------------------------------
@@ -262,12 +286,15 @@ def test_document_page_shows_facts_classes_abbreviations_and_warnings(run_dirs):
 def test_everything_from_the_data_is_escaped(run_dirs):
     input_dir, output_dir, _ = run_dirs
     write_report(output_dir, input_dir)
-    html = _page(output_dir, "alpha/one.txt").read_text(encoding="utf-8")
+    page = _page(output_dir, "alpha/one.txt")
+    html = page.read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html  # warning
-    text_section = html.split("<h2>Text</h2>")[1].split("<h2>")[0]
-    assert "alert(&quot;x&quot;)" in text_section and "&lt;/" in text_section  # source text
-    assert "<script" not in html  # a document page needs no script at all
+    text_section = html.split('<h2 id="text-as-read">Text</h2>')[1].split("<h2")[0]
+    assert "&lt;script&gt;alert" in text_section and "&lt;/" in text_section  # source text
+    assert parse(page).text == TEXT_A  # ...shown as it is
+    # The only script is the report's own (sort.js, document.js): none comes from the data.
+    assert html.count("<script") == 1 and "alert" not in "".join(parse(page).scripts)
 
 
 def test_missing_source_and_stale_offsets_are_reported_not_fatal(run_dirs):
@@ -281,9 +308,11 @@ def test_missing_source_and_stale_offsets_are_reported_not_fatal(run_dirs):
     index = write_report(output_dir, input_dir)
     assert "broken.json: unreadable" in index.read_text(encoding="utf-8")
     two = parse(_page(output_dir, "two.txt"))
-    assert not two.tokens
+    assert not two.spans and two.text is None
     assert "source text not available" in _page(output_dir, "two.txt").read_text()
-    assert "1 entities or dates do not match" in _page(output_dir, "three.txt").read_text()
+    three = _page(output_dir, "three.txt").read_text()
+    assert "1 entities, dates or abbreviations do not match" in three
+    assert "not in text" in three  # the stale entity is listed, not linked to a mark
 
 
 def test_a_source_name_pointing_out_of_the_input_folder_is_not_read(run_dirs):
@@ -305,7 +334,7 @@ def test_highlight_spans_keep_only_offsets_that_index_the_text():
                             "end_char": 6}],
               "dates": [_date(text, "1995", "year", "1995", "1995")]}
     spans, stale = highlight_spans(record, text)
-    assert [(text[s["start"]:s["end"]], s["label"]) for s in spans] == [
+    assert [(text[s.start:s.end], s.label) for s in spans] == [
         ("Korrin Park", "CIRCUIT"), ("1995", "DATE")]
     assert stale == 1
 
@@ -337,10 +366,241 @@ def test_report_over_a_real_run_of_raw(raw_dir, tmp_path):
     write_outputs(results, tmp_path)
     index = write_report(tmp_path, raw_dir)
     parse(index)
+    shown = {}
     for result in results:
         assert result.record is not None
         checker = parse(_page(tmp_path, result.source))
+        assert checker.text == (raw_dir / result.source).read_text(encoding="utf-8")
+        shown[result.source] = checker.text
         for entity in result.record.entities:
             assert highlighted(checker, entity.text, entity.label), entity
+            (mark,) = [s for s in checker.marked(entity.text, entity.label)
+                       if s["ids"] and s["ids"][0] == f"e{result.record.entities.index(entity)}"]
+            assert f"{entity.label} → {entity.canonical}" in mark["title"]
         for date in result.record.dates:
             assert highlighted(checker, date.text, "DATE"), date
+    # As written, not tokens joined by spaces.
+    text = "\n".join(shown.values())
+    assert "Challenge (abbreviated JLMC)" in text and "IMSA's" in text
+    assert "( abbreviated" not in text and "IMSA 's" not in text
+
+
+# --- the text as written, tooltips, order, rejections, escaping --------------------------------
+
+
+def test_text_is_shown_as_written_with_tooltips(run_dirs):
+    input_dir, output_dir, _ = run_dirs
+    write_report(output_dir, input_dir)
+    checker = parse(_page(output_dir, "alpha/one.txt"))
+    # Character for character: no token joined by spaces ("( VSC )"), no line lost.
+    assert checker.text == TEXT_A
+    assert "The Veltria Sprint Cup (VSC) was" in checker.text
+    circuit = checker.marked("Korrin Park", "CIRCUIT")[0]
+    assert circuit["title"] == "CIRCUIT → Korrin Park"
+    (date,) = checker.marked("June 3–4, 1995", "DATE")
+    assert date["title"] == "DATE 1995-06-03 – 1995-06-04 (range, day)"
+    # The abbreviation: an <abbr> whose tooltip gives the long form.
+    (abbr,) = [s for s in checker.spans.values() if s["tag"] == "abbr"]
+    assert abbr["text"] == "VSC" and abbr["title"] == "VSC = Veltria Sprint Cup"
+    # The date inside the EVENT: nested, and its tooltip names both.
+    (inner,) = checker.marked("1995", "DATE")
+    assert inner["title"] == "EVENT → 1995 Korrin 500\nDATE 1995 (year, day)"
+
+
+def test_crossing_spans_are_cut_into_pieces_that_nest():
+    text = "ab Korrin Park Rally cd"
+    record = {"entities": [_entity(text, "Korrin Park", "CIRCUIT"),
+                           _entity(text, "Park Rally", "EVENT")]}
+    spans, stale = highlight_spans(record, text)
+    assert stale == 0
+    html = marked_text(text, spans)
+    checker = WellFormed()
+    checker.feed(f'<pre id="text">{html}</pre>')
+    checker.close()
+    assert not checker.errors and checker.text == text
+    assert checker.spans["e0"]["text"] == "Korrin Park" and checker.spans["e0"]["pieces"] == 1
+    # The EVENT crosses the CIRCUIT's end: two pieces, the first with its id, the last labelled.
+    event = checker.spans["e1"]
+    assert event["text"] == "Park Rally" and event["pieces"] == 2
+    assert event["ids"] == ["e1"] and event["last"] == 1
+
+
+def test_tables_list_entities_dates_and_abbreviations_in_text_order(run_dirs):
+    input_dir, output_dir, records = run_dirs
+    record = records["alpha/one.json"]
+    record["dates"].reverse()  # however the record lists them
+    record["entities"].reverse()
+    (output_dir / "json" / "alpha" / "one.json").write_text(json.dumps(record), encoding="utf-8")
+    write_report(output_dir, input_dir)
+    checker = parse(_page(output_dir, "alpha/one.txt"))
+    tables = list(checker.tables.values())
+    dates = next(t for t in tables if t[0][:2] == ["at", "text"] and "kind" in t[0])
+    assert [row[1] for row in dates[1:]] == ["1994", "June 3–4, 1995", "1995"]
+    offsets = [int(row[0]) for row in dates[1:]]
+    assert offsets == sorted(offsets) and offsets[0] == TEXT_A.index("1994")
+    entities = next(t for t in tables if t[0] == ["at", "text", "label", "canonical name"])
+    assert [row[1] for row in entities[1:]] == [
+        "Veltria Sprint Cup", "Norland", "Korrin Park", "GT-X", "1995 Korrin 500"]
+    # Each offset links to its mark in the text.
+    assert {f"#{key}" for key in checker.spans} <= set(checker.hrefs)
+    for key, span in checker.spans.items():
+        assert span["ids"] == [key]
+    # Every table but the series' facts sorts by a click.
+    html = _page(output_dir, "alpha/one.txt").read_text(encoding="utf-8")
+    assert html.count('class="sortable"') == 4 and "table.sortable" in html
+
+
+def _write_errors(output_dir: Path, rows: list[dict]) -> None:
+    (output_dir / "parquet").mkdir(parents=True, exist_ok=True)
+    columns = ("doc_id", "source", "stage", "field", "reason", "excerpt")
+    table = pa.table({c: [row.get(c) for row in rows] for c in columns})
+    pq.write_table(table, output_dir / "parquet" / "errors.parquet")
+
+
+def test_rejected_files_are_listed_with_their_reasons(run_dirs):
+    input_dir, output_dir, _ = run_dirs
+    _write_errors(output_dir, [
+        {"doc_id": "1", "source": "photo.png", "stage": "read", "field": "encoding",
+         "reason": "binary content (PNG image), not text", "excerpt": "\\x89PNG"},
+        {"doc_id": "2", "source": "two.txt", "stage": "validate", "field": "series.country",
+         "reason": HOSTILE, "excerpt": None},
+    ])
+    index = write_report(output_dir, input_dir)
+    checker = parse(index)
+    rows = checker.tables["errors"]
+    assert rows[0] == ["source", "stage", "field", "reason", "excerpt"]
+    assert rows[1][:4] == ["photo.png", "read", "encoding", "binary content (PNG image), not text"]
+    assert rows[2][:4] == ["two.txt", "validate", "series.country", HOSTILE]
+    assert "docs/two.html" in checker.hrefs  # a record that has a page links to it
+    html = index.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "2 error rows" in html
+
+
+def test_without_an_errors_table_the_index_says_so(run_dirs):
+    input_dir, output_dir, _ = run_dirs
+    html = write_report(output_dir, input_dir).read_text(encoding="utf-8")
+    assert "no errors table (errors.parquet)" in html
+
+
+def test_hostile_names_labels_and_values_are_escaped_everywhere(tmp_path):
+    input_dir, output_dir = tmp_path / "in", tmp_path / "out"
+    input_dir.mkdir()
+    text = f"= {HOSTILE} =\n\nThe {HOSTILE} ran in 1999 at O'Hare Ring.\n"
+    (input_dir / "evil.txt").write_text(text, encoding="utf-8")
+    mention = _entity(text, HOSTILE, "SERIES", nth=1)
+    mention["canonical"] = '"><img src=x onerror=alert(1)>'
+    record = _record("evil.txt", text, {"name": HOSTILE, "inaugural_year": 1999,
+                                        "former_names": [HOSTILE], "aliases": ["'\"<b>"]},
+                     entities=[mention, {**_entity(text, "O'Hare Ring", "<i>CIRCUIT</i>")}],
+                     dates=[{**_date(text, "1999", "year", "1999", '"><script>x</script>')}],
+                     abbreviations=[{"short": "O'Hare", "long": "</abbr><script>",
+                                     **dict(zip(("start_char", "end_char"),
+                                                _at(text, "O'Hare")))}])
+    (output_dir / "json").mkdir(parents=True)
+    (output_dir / "json" / "evil.json").write_text(json.dumps(record), encoding="utf-8")
+    _write_errors(output_dir, [{"doc_id": "x", "source": '"><script>', "stage": "read",
+                                "field": "<b>", "reason": HOSTILE, "excerpt": "</code><script>"}])
+    index = write_report(output_dir, input_dir)
+    page = _page(output_dir, "evil.txt")
+    for path in (index, page):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<script>x" not in html and "<img" not in html
+        assert html.count("<script") == 1  # the report's own
+    checker = parse(page)
+    assert checker.text == text
+    (series,) = checker.marked(HOSTILE, "SERIES")
+    assert series["title"] == 'SERIES → "><img src=x onerror=alert(1)>'
+    (circuit,) = checker.marked("O'Hare Ring", "<i>CIRCUIT</i>")
+    assert "O'Hare = </abbr><script>" in checker.spans["a0"]["title"]
+    assert circuit["title"].startswith("<i>CIRCUIT</i>")
+    (date,) = checker.marked("1999", "DATE")
+    assert date["title"] == 'DATE 1999 – "><script>x</script> (year, day)'
+
+
+# --- the timeline fits a 1400 px window --------------------------------------------------------
+
+
+def test_timeline_is_drawn_to_fit_1400_px(run_dirs):
+    _, output_dir, _ = run_dirs
+    from pipeline.tools.report import _load_documents
+
+    documents, _ = _load_documents(output_dir, None)
+    # A name and notes far longer than their columns: shortened, in full in their tooltips.
+    documents[0].record["series"]["name"] = "Very Long Series Name " * 6
+    documents[0].record["series"]["former_names"] = ["A Former Name Of Some Length"] * 5
+    svg = timeline_svg(documents)
+    width = int(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
+    assert width == TIMELINE_WIDTH <= 1400 - 2 * 32 - 20  # the page's padding, a scrollbar
+    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+    for text in re.findall(r"</title>([^<]*)</text>", svg):
+        assert len(text) <= 50, text
+    assert ("A Former Name Of Some Length; " * 4) in svg  # in full in the tooltip
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _chromium_dom(page: Path, probe: str, tmp_path: Path, width: int = 1400) -> str:
+    """The DOM of ``page`` in headless Chromium ``width`` px wide after ``probe`` (JS) ran."""
+    copy = page.with_name("_probe.html")
+    copy.write_text(page.read_text(encoding="utf-8").replace(
+        "</body>", f"<script>{probe}</script></body>"), encoding="utf-8")
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'chromium-profile'}",
+               f"--window-size={width},1000", "--dump-dom", copy.as_uri()]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    finally:
+        copy.unlink()
+    return done.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+def test_in_chromium_the_index_fits_1400_px_and_tables_sort(run_dirs, tmp_path):
+    input_dir, output_dir, _ = run_dirs
+    index = write_report(output_dir, input_dir)
+    probe = (
+        "var th = document.querySelector('#documents th:nth-child(3)');"  # inaugural
+        "th.click(); th.click();"  # descending
+        "var years = Array.from(document.querySelectorAll('#documents tbody tr'))"
+        ".map(function (r) { return r.cells[2].textContent.trim(); });"
+        "var svg = document.querySelector('.timeline svg').getBoundingClientRect();"
+        "document.body.setAttribute('data-probe', JSON.stringify({"
+        "scroll: document.documentElement.scrollWidth, svg: svg.right, years: years}));"
+    )
+    dom = _chromium_dom(index, probe, tmp_path)
+    probed = json.loads(html_unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+    assert probed["scroll"] <= 1400 and probed["svg"] <= 1400
+    assert probed["years"] == ["2000", "1994", "—"]
+
+
+def html_unescape(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+# --- real extraction ---------------------------------------------------------------------------
+
+
+def test_report_of_a_wikitext_page_marks_the_rendered_text(tmp_path):
+    """A wiki page's offsets index the text it is rendered to: the report reads it the same way."""
+    from pipeline.extract import process_file
+    from pipeline.store.writer import write_outputs
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "formats" / "Super_GT.wiki"
+    input_dir = tmp_path / "in"
+    input_dir.mkdir()
+    shutil.copy(fixture, input_dir / "Super_GT.wiki")
+    (result,) = process_file((input_dir / "Super_GT.wiki").read_bytes(), "Super_GT.wiki")
+    assert result.record is not None and result.record.entities
+    write_outputs([result], tmp_path / "out")
+    write_report(tmp_path / "out", input_dir)
+    page = (tmp_path / "out" / "report" / "docs" / "Super_GT.wiki.html")
+    checker = parse(page)
+    assert "do not match" not in page.read_text(encoding="utf-8")
+    assert "{{" not in checker.text and "[[" not in checker.text  # rendered, not the markup
+    for entity in result.record.entities:
+        assert highlighted(checker, entity.text, entity.label), entity
