@@ -638,6 +638,10 @@ def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -
 # --- index -------------------------------------------------------------------------------------
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _num(value: int) -> Cell:
     return (f'<span class="num">{value}</span>', value)
 
@@ -662,12 +666,13 @@ def _index_page(documents: list[_ReportDocument], problems: list[str],
                if _year(d.series.get("inaugural_year")) is None
                and _year(d.series.get("folded_year")) is None]
     warned = sum(1 for d in documents if d.record.get("warnings"))
-    rejected_sources = len({e["source"] for e in errors})
+    sources = len({e["source"] for e in errors})
+    rejected = (f'rejected: <a href="#rejected">{_plural(len(errors), "error row")} for '
+                f'{_plural(sources, "source")}</a>' if errors else "nothing rejected")
     parts = [
         "<h1>Extraction review</h1>",
-        (f'<p class="meta">{len(documents)} documents; {warned} with warnings; '
-         f"{len(undated)} without any year; {rejected_sources} sources with rejections "
-         f'(<a href="#rejected">{len(errors)} error rows</a>).</p>'),
+        (f'<p class="meta">{_plural(len(documents), "document")}; {warned} with warnings; '
+         f"{len(undated)} without any year; {rejected}.</p>"),
     ]
     if problems:
         parts.append('<ul class="warnings">' + "".join(f"<li>{_escape(p)}</li>" for p in problems)

@@ -473,7 +473,7 @@ def test_rejected_files_are_listed_with_their_reasons(run_dirs):
     assert rows[2][:4] == ["two.txt", "validate", "series.country", HOSTILE]
     assert "docs/two.html" in checker.hrefs  # a record that has a page links to it
     html = index.read_text(encoding="utf-8")
-    assert "<script>alert" not in html and "2 error rows" in html
+    assert "<script>alert" not in html and "2 error rows for 2 sources" in html
 
 
 def test_without_an_errors_table_the_index_says_so(run_dirs):
