@@ -63,8 +63,10 @@ NOTE_WIDTH = 320
 TIMELINE_WIDTH = NAME_WIDTH + CHART_WIDTH + NOTE_WIDTH
 TOP = 30
 # Characters that fit the name column (12 px) and the note column (11 px) of the system font.
-NAME_CHARS = 37
+NAME_CHARS = 38
 NOTE_CHARS = 50
+NOTE_LINES = 2  # lines of notes at most beside a bar
+NOTE_LINE = 13
 
 
 def _escape(value: object) -> str:
@@ -543,10 +545,25 @@ def _shorten(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
 
 
+def _note_lines(notes: list[str], chars: int = NOTE_CHARS, most: int = NOTE_LINES) -> list[str]:
+    """The notes of a row on at most ``most`` lines of ``chars``: a note starts a new line when
+    it does not fit the current one; what does not fit ends in "…"."""
+    lines: list[str] = []
+    for note in notes:
+        if lines and len(lines[-1]) + 2 + len(note) <= chars:
+            lines[-1] += ", " + note
+        else:
+            lines.append(note)
+    shown = [_shorten(line, chars) for line in lines[:most]]
+    if len(lines) > most and not shown[-1].endswith("…"):
+        shown[-1] = _shorten(shown[-1], chars - 1).removesuffix("…") + "…"
+    return shown
+
+
 def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -> str:
     """Every series with a year as a bar from inaugural to folded year; an end not found fades
     out. Successors and predecessors found in the corpus are joined by arrows, others are noted
-    beside the bar with the former names."""
+    beside the bar with the former names (on up to two lines, in full in their tooltip)."""
     rows = []
     for doc in documents:
         start, end = _year(doc.series.get("inaugural_year")), _year(doc.series.get("folded_year"))
@@ -563,7 +580,33 @@ def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -
     def x(year: int) -> float:
         return NAME_WIDTH + (year - first) / span * CHART_WIDTH
 
-    height = TOP + ROW * len(rows) + 10
+    row_of: dict[str, int] = {}
+    for i, (doc, _, _) in enumerate(rows):
+        for name in _names(doc):
+            row_of.setdefault(name, i)
+    links: set[tuple[int, int]] = set()
+    notes_of: list[list[str]] = []
+    for i, (doc, _, _) in enumerate(rows):
+        notes = []
+        if doc.series.get("former_names"):
+            notes.append("formerly " + "; ".join(map(str, doc.series["former_names"])))
+        if doc.series.get("renamed_to"):
+            notes.append("renamed " + "; ".join(map(str, doc.series["renamed_to"])))
+        for relation, names in (("→", doc.series.get("successors")),
+                                ("←", doc.series.get("predecessors"))):
+            for name in names or []:
+                j = row_of.get(str(name).casefold())
+                if j is None or j == i:
+                    notes.append(f"{relation} {name}")
+                else:
+                    links.add((i, j) if relation == "→" else (j, i))
+        notes_of.append(notes)
+    # A row is one line high, more when its notes take more lines.
+    tops, y = [], TOP
+    for notes in notes_of:
+        tops.append(y)
+        y += ROW + NOTE_LINE * max(len(_note_lines(notes)) - 1, 0)
+    height = y + 10
     width = TIMELINE_WIDTH
     parts = [
         (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -585,14 +628,8 @@ def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -
                      f'y2="{height}"/><text class="axis" x="{x(year):.1f}" y="{TOP - 12}" '
                      f'text-anchor="middle">{year}</text>')
 
-    row_of: dict[str, int] = {}
-    for i, (doc, _, _) in enumerate(rows):
-        for name in _names(doc):
-            row_of.setdefault(name, i)
     bounds = []
-    links: set[tuple[int, int]] = set()
-    for i, (doc, start, end) in enumerate(rows):
-        y = TOP + i * ROW
+    for (doc, start, end), y, notes in zip(rows, tops, notes_of, strict=True):
         x0 = x(start) if start is not None else x(first)
         x1 = x(end + 1) if end is not None else x(last)
         bounds.append((x0, x1, y))
@@ -605,24 +642,13 @@ def timeline_svg(documents: list[_ReportDocument], href_prefix: str = "docs/") -
             f'text-anchor="end">{_escape(label)}</text><rect class="{css}" x="{x0:.1f}" '
             f'y="{y + 5}" width="{max(x1 - x0, 3):.1f}" height="{ROW - 10}" rx="2"/></a>'
         )
-        notes = []
-        if doc.series.get("former_names"):
-            notes.append("formerly " + "; ".join(doc.series["former_names"]))
-        if doc.series.get("renamed_to"):
-            notes.append("renamed " + "; ".join(doc.series["renamed_to"]))
-        for relation, names in (("→", doc.series.get("successors")),
-                                ("←", doc.series.get("predecessors"))):
-            for name in names or []:
-                j = row_of.get(str(name).casefold())
-                if j is None or j == i:
-                    notes.append(f"{relation} {name}")
-                else:
-                    links.add((i, j) if relation == "→" else (j, i))
         if notes:
-            note = ", ".join(notes)
-            parts.append(f'<text class="note" x="{NAME_WIDTH + CHART_WIDTH + 8}" y="{y + 15}">'
-                         f'<title>{_escape(note)}</title>'
-                         f'{_escape(_shorten(note, NOTE_CHARS))}</text>')
+            note_x = NAME_WIDTH + CHART_WIDTH + 8
+            lines = "".join(
+                f'<tspan x="{note_x}" dy="{0 if k == 0 else NOTE_LINE}">{_escape(line)}</tspan>'
+                for k, line in enumerate(_note_lines(notes)))
+            parts.append(f'<text class="note" x="{note_x}" y="{y + 15}">'
+                         f'<title>{_escape(", ".join(notes))}</title>{lines}</text>')
     for i, j in sorted(links):
         (_, x1, y1), (x2, _, y2) = bounds[i], bounds[j]
         y1, y2 = y1 + ROW / 2, y2 + ROW / 2

@@ -532,9 +532,30 @@ def test_timeline_is_drawn_to_fit_1400_px(run_dirs):
     width = int(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
     assert width == TIMELINE_WIDTH <= 1400 - 2 * 32 - 20  # the page's padding, a scrollbar
     assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
-    for text in re.findall(r"</title>([^<]*)</text>", svg):
-        assert len(text) <= 50, text
+    names = re.findall(r'<text class="name"[^>]*>([^<]*)</text>', svg)
+    assert names[0].endswith("…") and all(len(n) <= 38 for n in names)
+    # The notes take two lines at most, each shortened to its column.
+    notes = re.findall(r'<text class="note"[^>]*>(.*?)</text>', svg)
+    lines = [re.findall(r"<tspan[^>]*>([^<]*)</tspan>", note) for note in notes]
+    assert max(len(n) for n in lines) == 2 and all(len(x) <= 50 for n in lines for x in n)
+    assert any(n[-1].endswith("…") for n in lines)
     assert ("A Former Name Of Some Length; " * 4) in svg  # in full in the tooltip
+    # The Trophy's notes take two lines (its row is taller), the Cup's one line.
+    assert lines[0] == ["formerly A Former Name Of Some Length; A Former N…"]
+    assert lines[1] == ["formerly Norland Saloon Series", "renamed Norland GT Trophy"]
+    assert re.search(r'<svg[^>]* height="(\d+)"', svg).group(1) == str(30 + 22 + 22 + 13 + 10)
+
+
+def test_notes_wrap_onto_two_lines_and_say_what_is_cut():
+    from pipeline.tools.report import _note_lines
+
+    assert _note_lines(["formerly A", "→ B"], chars=20) == ["formerly A, → B"]
+    assert _note_lines(["formerly Aaaa Bbbb", "→ Cccc Dddd"], chars=20) == [
+        "formerly Aaaa Bbbb", "→ Cccc Dddd"]
+    assert _note_lines(["formerly Aaaa Bbbb", "→ Cccc Dddd", "← Eeee"], chars=20) == [
+        "formerly Aaaa Bbbb", "→ Cccc Dddd, ← Eeee"]
+    assert _note_lines(["a" * 15, "b" * 15, "c" * 15], chars=20) == ["a" * 15, "b" * 15 + "…"]
+    assert _note_lines(["x" * 30], chars=20) == ["x" * 19 + "…"]
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
