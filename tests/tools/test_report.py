@@ -597,6 +597,25 @@ def test_in_chromium_the_index_fits_1400_px_and_tables_sort(run_dirs, tmp_path):
     assert probed["years"] == ["2000", "1994", "—"]
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+def test_in_chromium_a_document_page_with_a_long_line_fits_1400_px(run_dirs, tmp_path):
+    input_dir, output_dir, records = run_dirs
+    token = "https://example.org/" + "x" * 400  # no space to wrap at
+    text = f"The Long Line Cup is listed at {token} since 2001.\n"
+    (input_dir / "two.txt").write_text(text, encoding="utf-8")
+    record = records["two.json"]
+    record["entities"] = [_entity(text, "Long Line Cup", "SERIES")]
+    record["dates"] = [_date(text, "2001", "year", "2001", "2001")]
+    (output_dir / "json" / "two.json").write_text(json.dumps(record), encoding="utf-8")
+    write_report(output_dir, input_dir)
+    probe = ("document.body.setAttribute('data-probe', JSON.stringify({"
+             "scroll: document.documentElement.scrollWidth,"
+             "marks: document.querySelectorAll('#text mark').length}));")
+    dom = _chromium_dom(_page(output_dir, "two.txt"), probe, tmp_path)
+    probed = json.loads(html_unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+    assert probed == {"scroll": probed["scroll"], "marks": 2} and probed["scroll"] <= 1400
+
+
 def html_unescape(value: str) -> str:
     import html
 
