@@ -128,23 +128,22 @@ class _SourceTexts:
     def __init__(self, input_dir: Path, source_format: str = "auto") -> None:
         self.input_dir = Path(input_dir)
         self.limits = InputLimits.from_options(source_format=source_format)
-        self._files: dict[str, dict[str, str] | Exception] = {}
+        self._files: dict[str, dict[str, str | ReaderError] | Exception] = {}
 
     def _file_of(self, source: str) -> str:
         if "#" in source and not (self.input_dir / source).is_file():
             return source.rsplit("#", 1)[0]
         return source
 
-    def _read(self, name: str) -> dict[str, str]:
+    def _read(self, name: str) -> dict[str, str | ReaderError]:
         read = read_source(self.input_dir / name, self.input_dir, self.limits.max_bytes)
         if read.data is None:
             raise ValueError(f"{read.size:,} bytes, larger than the limit of "
                              f"{self.limits.max_bytes:,}")
         documents = read_source_documents(read.data, name, self.limits).documents
-        texts = {d.source: d.document.text for d in documents if d.document is not None}
-        errors = {d.source: d.error for d in documents if d.error is not None}
-        texts.update({source: error for source, error in errors.items()})
-        return texts
+        # A page that could not be read has its reason instead of its text.
+        return {d.source: d.document.text if d.document is not None else d.error
+                for d in documents}
 
     def text(self, source: str) -> str:
         """The text, or raise OSError, ValueError (ReaderError) or SourceRejected saying why
