@@ -644,3 +644,22 @@ def test_report_of_a_wikitext_page_marks_the_rendered_text(tmp_path):
     assert "{{" not in checker.text and "[[" not in checker.text  # rendered, not the markup
     for entity in result.record.entities:
         assert highlighted(checker, entity.text, entity.label), entity
+
+
+def test_report_lists_the_hostile_files_a_real_run_rejected(tmp_path):
+    """The errors table as the run writes it: every rejected fixture listed with its reason."""
+    from pipeline.extract import process_file
+    from pipeline.ingest.sources import list_sources, source_name
+    from pipeline.store.writer import write_outputs
+
+    hostile = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+    results = [r for p in list_sources(hostile)
+               for r in process_file(p.read_bytes(), source_name(p, hostile))]
+    rejected = {e.source: e.reason for r in results for e in r.errors}
+    assert "image.png" in rejected and "empty.txt" in rejected
+    write_outputs(results, tmp_path)
+    checker = parse(write_report(tmp_path, hostile))
+    rows = {row[0]: row for row in checker.tables["errors"][1:]}
+    assert set(rows) == set(rejected)
+    for source, reason in rejected.items():
+        assert rows[source][3] == reason
