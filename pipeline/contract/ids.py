@@ -25,6 +25,7 @@ whitespace runs collapsed to one space and trimmed. So "Automobile Club de l’O
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 
@@ -40,6 +41,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names recur across rows and documents
 def name_key(name: str) -> str:
     """The normalised form of a name that its id hashes (see the module's documentation)."""
     folded = unicodedata.normalize("NFKC", name).casefold()
@@ -48,16 +50,19 @@ def name_key(name: str) -> str:
     return " ".join(folded.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_id(name: str) -> str:
     """The id of a name: ``series_id`` of a series, ``entity_id`` of an entity."""
     return _digest(name_key(name))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def class_id(series_id: str, name: str) -> str:
     """The id of the class ``name`` of the series ``series_id``."""
     return _digest(f"{series_id}/{name_key(name)}")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # every row of a document asks for it
 def article_id(source: str) -> str:
     """The id of an article, from its source name (with its page id for a page of a dump)."""
     return _digest("article:" + unicodedata.normalize("NFC", source))

@@ -13,6 +13,7 @@ Ids (``article_id``, ``series_id``, ``class_id``, ``entity_id``) are the hashes 
 from __future__ import annotations
 
 import calendar
+import functools
 import types
 import typing
 from collections import Counter
@@ -83,7 +84,9 @@ class DocumentKey(Record):
     @classmethod
     def _drop_computed(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+            computed = _computed_names(cls)
+            if not computed.isdisjoint(data):
+                data = {k: v for k, v in data.items() if k not in computed}
         return data
 
     @computed_field(description=(
@@ -537,10 +540,20 @@ def arrow_schema(model: type[BaseModel], pipeline_version: str | None = None) ->
     return pa.schema(key + rest + _fields(RunColumns), metadata=metadata)
 
 
+@functools.cache
+def _computed_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_computed_fields)
+
+
+@functools.cache
+def _map_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in model.model_fields.items()
+                 if typing.get_origin(info.annotation) is dict)
+
+
 def to_arrow_row(row: BaseModel) -> dict:
     """Dump a row as Arrow takes it: dicts become (key, value) lists for map columns."""
     data = row.model_dump(mode="python")
-    for name, info in type(row).model_fields.items():
-        if typing.get_origin(info.annotation) is dict:
-            data[name] = list(data[name].items())
+    for name in _map_fields(type(row)):
+        data[name] = list(data[name].items())
     return data

@@ -124,10 +124,9 @@ class TableWriters:
 
     def _extend(self, name: str, rows: Sequence) -> None:
         columns = self.buffers[name]
-        for row in rows:
-            data = to_arrow_row(row)
-            for column, values in columns.items():
-                values.append(data[column])
+        dumped = [to_arrow_row(row) for row in rows]
+        for column, values in columns.items():
+            values.extend([data[column] for data in dumped])
         self.counts[name] += len(rows)
         if len(next(iter(columns.values()))) >= self.ROW_GROUP_ROWS:
             self._flush(name)
