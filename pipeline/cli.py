@@ -48,6 +48,8 @@ COMMANDS: dict[str, Command] = {
                      "pipeline.tools.bench.command:define_bench"),
     "report": Command("write an HTML review report of the extraction output",
                       "pipeline.tools.report:define_report"),
+    "schema": Command("write the JSON Schema of the documents and the reference of every "
+                      "Parquet column (docs/schema/)", "pipeline.tools.schema:define_schema"),
 }
 
 

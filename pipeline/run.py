@@ -313,7 +313,7 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     written: set[str] = set()
     staged: list[tuple[Path, Path]] = []  # (temporary, final) JSON files, renamed at the end
     try:
-        with TableWriters(output_dir) as tables:
+        with TableWriters(output_dir, version) as tables:
             for source in sorted(sources):
                 stored = unstored.get(source) or store.load(source)
                 if stored is None:

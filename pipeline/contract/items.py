@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from .ids import article_id as article_id_of
+
 __all__ = [
     "SCHEMA_VERSION",
     "Abbreviation",
@@ -106,8 +108,10 @@ class SourceSpan(Record):
     (``model_validate(data, context={"source": text})``).
     """
 
-    start_char: int = Field(ge=0)
-    end_char: int = Field(ge=0)
+    start_char: int = Field(ge=0, description=(
+        "Offset of the item's first character in the document's text (its decoded source, or "
+        "the plain text rendered from wikitext or HTML): text == source[start_char:end_char]."))
+    end_char: int = Field(ge=0, description="Offset just past the item's last character.")
 
     @model_validator(mode="after")
     def _offsets_index_the_source(self, info: ValidationInfo) -> SourceSpan:
@@ -127,45 +131,66 @@ class SourceSpan(Record):
 
 
 class Section(Record):
-    heading: str = Field(min_length=1)
-    level: int = Field(ge=1, le=6)
-    start_char: int = Field(ge=0)
-    end_char: int = Field(ge=0)
+    heading: str = Field(min_length=1, description="The section's heading, as written.")
+    level: int = Field(ge=1, le=6, description=(
+        "Heading level, as the = signs of wikitext count it: 2 for \"==History==\", up to 6."))
+    start_char: int = Field(ge=0, description="Offset where the section's heading line starts.")
+    end_char: int = Field(ge=0, description=(
+        "Offset where the section ends: at the next heading of the same or a higher level, or "
+        "the end of its text."))
 
 
 class Abbreviation(SourceSpan):
     """``start_char``/``end_char`` locate the short form where it is defined."""
 
-    short: str = Field(min_length=1)
-    long: str = Field(min_length=2)
+    short: str = Field(min_length=1, description=(
+        "The short form (\"ACO\"), as written at start_char:end_char."))
+    long: str = Field(min_length=2, description=(
+        "The long form it stands for (\"Automobile Club de l'Ouest\")."))
     # Where the long form stands beside it, when it does ("the JAF" linked by initials to a
     # long form elsewhere has none).
-    long_start_char: int | None = Field(default=None, ge=0)
-    long_end_char: int | None = Field(default=None, ge=0)
+    long_start_char: int | None = Field(default=None, ge=0, description=(
+        "Offset of the long form where it stands beside the short one; null when the short "
+        "form is linked to a long form written elsewhere."))
+    long_end_char: int | None = Field(default=None, ge=0, description=(
+        "Offset just past the long form; null with long_start_char."))
 
 
 class RacingClass(Record):
-    name: str = Field(min_length=1)
-    parent: str | None = None
-    category: str | None = None
-    equivalents: list[str] = []
-    description: str | None = None
+    name: str = Field(min_length=1, description="The class's name (\"LMP1\", \"Class A\").")
+    parent: str | None = Field(default=None, description=(
+        "The class it belongs to (\"LMP\" for \"LMP1\"), or null."))
+    category: str | None = Field(default=None, description=(
+        "The kind of car it is for (\"prototype\", \"production\", ...), or null."))
+    equivalents: list[str] = Field(default=[], description=(
+        "Classes of other series or rules it corresponds to (\"Group C\")."))
+    description: str | None = Field(default=None, description=(
+        "What the text says the class is for, or null."))
 
 
 class SeriesFacts(Record):
     """The series' own facts; ``Series`` adds its classes (a table of their own in Parquet)."""
 
-    name: str | None
-    aliases: list[str] = []
-    inaugural_year: Year | None = None
-    folded_year: Year | None = None
-    country: str | None = None
-    sanctioning_bodies: list[str] = []
-    rule_bodies: list[str] = []
-    former_names: list[str] = []
-    renamed_to: list[str] = []  # later names other than ``name`` ("was renamed X")
-    predecessors: list[str] = []
-    successors: list[str] = []
+    name: str | None = Field(description=(
+        "The series' name: the article's title (written or inferred), or null when none."))
+    aliases: list[str] = Field(default=[], description=(
+        "Other names of the series, such as its abbreviation (\"JLMC\")."))
+    inaugural_year: Year | None = Field(default=None, description=(
+        "The year of its first season, or null when the text does not say."))
+    folded_year: Year | None = Field(default=None, description=(
+        "The year of its last season, or null (still running, or not said)."))
+    country: str | None = Field(default=None, description=(
+        "The country it is held in, or null (several, or not said)."))
+    sanctioning_bodies: list[str] = Field(default=[], description=(
+        "Bodies that sanction or organise it."))
+    rule_bodies: list[str] = Field(default=[], description=(
+        "Bodies whose rules or regulations it runs to."))
+    former_names: list[str] = Field(default=[], description="Names it had before its name.")
+    # later names other than ``name`` ("was renamed X")
+    renamed_to: list[str] = Field(default=[], description=(
+        "Later names other than its name (\"was renamed X\")."))
+    predecessors: list[str] = Field(default=[], description="Series it replaced or continues.")
+    successors: list[str] = Field(default=[], description="Series that replaced it.")
 
     @model_validator(mode="after")
     def _folds_after_it_starts(self) -> SeriesFacts:
@@ -177,22 +202,36 @@ class SeriesFacts(Record):
 
 
 class Series(SeriesFacts):
-    classes: list[RacingClass] = []
+    classes: list[RacingClass] = Field(default=[], description="The series' own classes.")
 
 
 class Entity(SourceSpan):
-    text: str = Field(min_length=1)
-    label: EntityLabel
-    canonical: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="The mention, as written at start_char:end_char.")
+    label: EntityLabel = Field(description=(
+        "What it is: ORG (bodies, federations, organisers), SERIES, EVENT, TEAM, MANUFACTURER, "
+        "CAR, CIRCUIT, PERSON, LOCATION or CLASS."))
+    canonical: str = Field(min_length=1, description=(
+        "The name it refers to: its full name for a short form or alias (\"ACO\" -> "
+        "\"Automobile Club de l'Ouest\"), else the text."))
 
 
 class DateMention(SourceSpan):
-    text: str = Field(min_length=1)
-    kind: DateKind
-    value_start: str | None
-    value_end: str | None
-    granularity: Granularity | None
-    mod: DateMod | None = None
+    text: str = Field(min_length=1, description=(
+        "The date as written at start_char:end_char, with its modifier (\"late 1944\")."))
+    kind: DateKind = Field(description=(
+        "year, date, month, range, decade, season or relative (\"two years later\")."))
+    value_start: str | None = Field(description=(
+        "ISO 8601 at the granularity written (\"2008\", \"2008-11\", \"2008-11-01\"; "
+        "\"BC0480\" for 480 BC): the start of a range, or the point itself; null when it "
+        "could not be resolved."))
+    value_end: str | None = Field(description=(
+        "As value_start, the end of a range (equal to value_start for a point); null when "
+        "unresolved or open-ended (\"2006–present\")."))
+    granularity: Granularity | None = Field(description=(
+        "day, month, year or decade: how precise the values are; null when unresolved."))
+    mod: DateMod | None = Field(default=None, description=(
+        "How the text qualifies the period: start, mid, end, approx, before, after; null when "
+        "it does not."))
 
     @model_validator(mode="after")
     def _values_match_granularity(self) -> DateMention:
@@ -220,18 +259,49 @@ class DateMention(SourceSpan):
 class DocumentRecord(Record):
     """One JSON document per source file. Field order is the key order written."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
-    doc_id: str = Field(pattern=r"^[0-9a-f]{64}$")
-    source: str
-    title: str | None
-    title_source: TitleSource | None
-    infobox: dict[str, str] = {}
-    sections: list[Section] = []
-    abbreviations: list[Abbreviation] = []
-    series: Series
-    entities: list[Entity] = []
-    dates: list[DateMention] = []
-    see_also: list[str] = []
-    categories: list[str] = []
-    interlanguage: dict[str, str] = {}
-    warnings: list[str] = []
+    schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description=(
+        "Version of the output contract the document follows."))
+    doc_id: str = Field(pattern=r"^[0-9a-f]{64}$", description=(
+        "sha256 of the document's content (a file's bytes; a dump page's title and text): "
+        "changes whenever the content does."))
+    source: str = Field(description=(
+        "The source file's path relative to the input folder; for one of many documents of a "
+        "file (a dump's page), the file's path, \"#\" and the page or block id."))
+    article_id: str = Field(pattern=r"^[0-9a-f]{16}$", description=(
+        "Stable id of the article: a hash of its source name (pipeline/contract/ids.py), the "
+        "same when its text is edited. Set from source when not given."))
+    title: str | None = Field(description=(
+        "The article's title: written, or inferred from the text (see title_source); null "
+        "when none."))
+    title_source: TitleSource | None = Field(description=(
+        "Where the title came from: heading, infobox, lead or inferred; null without title."))
+    infobox: dict[str, str] = Field(default={}, description=(
+        "The infobox's fields as written: key -> value."))
+    sections: list[Section] = Field(default=[], description="The sections, in text order.")
+    abbreviations: list[Abbreviation] = Field(default=[], description=(
+        "Short forms the text defines, with their long forms."))
+    series: Series = Field(description="Facts about the series the article is about.")
+    entities: list[Entity] = Field(default=[], description="Named things, in text order.")
+    dates: list[DateMention] = Field(default=[], description=(
+        "Dates, normalised, in text order."))
+    see_also: list[str] = Field(default=[], description=(
+        "The titles listed under \"See also\"."))
+    categories: list[str] = Field(default=[], description="The article's categories.")
+    interlanguage: dict[str, str] = Field(default={}, description=(
+        "The article in other languages: language code -> title."))
+    warnings: list[str] = Field(default=[], description=(
+        "What was doubtful or dropped while reading and extracting the article."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _article_id_from_source(cls, data: object) -> object:
+        if isinstance(data, dict) and "article_id" not in data \
+                and isinstance(data.get("source"), str):
+            data = {**data, "article_id": article_id_of(data["source"])}
+        return data
+
+    @model_validator(mode="after")
+    def _article_id_is_of_source(self) -> DocumentRecord:
+        if self.article_id != article_id_of(self.source):
+            raise ValueError(f"article_id {self.article_id} is not the id of {self.source!r}")
+        return self

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from .. import data as resources
 from ..contract.tables import DocumentResult
 from ..ingest.decoding import InputLimits
-from .writer import atomic_write_bytes
+from .files import atomic_write_bytes
 
 __all__ = [
     "RESULT_PARTS", "Manifest", "ManifestEntry", "Plan", "ResultStore", "Status", "StoredResult",

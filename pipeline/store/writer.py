@@ -20,50 +20,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import crash_points
-from ..contract.items import DocumentRecord
-from ..contract.tables import TABLES, DocumentResult, arrow_schema, document_rows, to_arrow_row
+from ..contract.items import SCHEMA_VERSION, DocumentRecord
+from ..contract.tables import (
+    TABLES,
+    DocumentResult,
+    SeriesIndex,
+    arrow_schema,
+    document_rows,
+    to_arrow_row,
+)
+from .files import FILE_MODE, atomic_write_bytes, write_temporary
+from .incremental import pipeline_version as current_pipeline_version
 
 __all__ = [
     "FILE_MODE", "TableWriters", "atomic_write_bytes", "document_json", "json_names",
     "write_outputs", "write_temporary",
 ]
-
-
-def _file_mode() -> int:
-    # mkstemp creates files readable by their owner only; outputs get the mode a plain
-    # open() would give them (0o666 less the process umask).
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-FILE_MODE = _file_mode()
-
-
-def write_temporary(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, on disk; ``os.replace`` it into place.
-    Nothing is left behind when writing fails (a full disk)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = write_temporary(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def document_json(record: DocumentRecord) -> bytes:
@@ -113,19 +85,29 @@ class TableWriters:
 
     Each table is written to a temporary file beside its final path with ``pq.ParquetWriter``
     (a row group every ``ROW_GROUP_ROWS`` rows, so the layout depends on the data only and the
-    bytes are deterministic); ``finish`` writes the last rows and closes them (a full disk shows
-    here, before anything is renamed), ``commit`` finishes and renames each into place,
-    ``abort`` removes them. Use as a context manager: leaving it by an exception aborts.
+    bytes are deterministic); ``finish`` writes the last rows and the ``series_index`` (built
+    from every document added) and closes them (a full disk shows here, before anything is
+    renamed), ``commit`` finishes and renames each into place, ``abort`` removes them. Use as
+    a context manager: leaving it by an exception aborts.
+
+    Rows are buffered column by column; the run columns (``pipeline_version``,
+    ``schema_version``) are added when a row group is written, and are in each file's metadata.
     """
 
     ROW_GROUP_ROWS = 50_000
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, pipeline_version: str) -> None:
         self.dir = Path(out_dir) / "parquet"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.schemas = {name: arrow_schema(model) for name, model in TABLES.items()}
-        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.pipeline_version = pipeline_version
+        self.schemas = {name: arrow_schema(model, pipeline_version)
+                        for name, model in TABLES.items()}
+        # The columns a row gives (all but the run columns), each a list of values.
+        self.buffers: dict[str, dict[str, list]] = {
+            name: {column: [] for column in schema.names[:-2]}
+            for name, schema in self.schemas.items()}
         self.counts = dict.fromkeys(TABLES, 0)
+        self.series_index = SeriesIndex()
         self.temps: dict[str, Path] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         for name in TABLES:
@@ -136,19 +118,39 @@ class TableWriters:
 
     def add(self, result: DocumentResult) -> None:
         for name, rows in document_rows(result).items():
-            self.buffers[name].extend(to_arrow_row(r) for r in rows)
-            self.counts[name] += len(rows)
-            if len(self.buffers[name]) >= self.ROW_GROUP_ROWS:
-                self._flush(name)
+            self._extend(name, rows)
+        if result.record is not None:
+            self.series_index.add(result.record)
+
+    def _extend(self, name: str, rows: Sequence) -> None:
+        columns = self.buffers[name]
+        dumped = [to_arrow_row(row) for row in rows]
+        for column, values in columns.items():
+            values.extend([data[column] for data in dumped])
+        self.counts[name] += len(rows)
+        if len(next(iter(columns.values()))) >= self.ROW_GROUP_ROWS:
+            self._flush(name)
 
     def _flush(self, name: str) -> None:
-        rows, self.buffers[name] = self.buffers[name], []
-        if rows:
-            table = pa.Table.from_pylist(rows, schema=self.schemas[name])
-            self.writers[name].write_table(table, row_group_size=self.ROW_GROUP_ROWS)
+        columns = self.buffers[name]
+        size = len(next(iter(columns.values())))
+        if not size:
+            return
+        schema = self.schemas[name]
+        arrays = [pa.array(values, type=schema.field(column).type)
+                  for column, values in columns.items()]
+        arrays.append(pa.array([self.pipeline_version] * size, pa.string()))
+        arrays.append(pa.array([SCHEMA_VERSION] * size, pa.int64()))
+        for values in columns.values():
+            values.clear()
+        table = pa.Table.from_arrays(arrays, schema=schema)
+        self.writers[name].write_table(table, row_group_size=self.ROW_GROUP_ROWS)
 
     def finish(self) -> dict[str, int]:
-        """Every table complete in its temporary file; rows per table."""
+        """Every table complete in its temporary file; rows per table. Called again (by
+        ``commit``), it does nothing more."""
+        if self.writers:
+            self._extend("series_index", self.series_index.rows())
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()
@@ -181,19 +183,25 @@ class TableWriters:
             self.abort()
 
 
-def _write_tables(results: Iterable[DocumentResult], out_dir: Path) -> dict[str, int]:
+def _write_tables(results: Iterable[DocumentResult], out_dir: Path,
+                  pipeline_version: str) -> dict[str, int]:
     """Write every table (empty ones too, with their schema); return rows per table."""
-    with TableWriters(out_dir) as tables:
+    with TableWriters(out_dir, pipeline_version) as tables:
         for result in sorted(results, key=lambda r: r.source):
             tables.add(result)
         return tables.commit()
 
 
-def write_outputs(results: Sequence[DocumentResult], out_dir: Path) -> dict[str, int]:
-    """Every JSON file and table of ``results`` (a whole run's, so names are chosen once)."""
+def write_outputs(results: Sequence[DocumentResult], out_dir: Path,
+                  pipeline_version: str | None = None) -> dict[str, int]:
+    """Every JSON file and table of ``results`` (a whole run's, so names are chosen once).
+    ``pipeline_version``: the version that produced them (default: this installation's, with
+    the default input limits and settings)."""
+    if pipeline_version is None:
+        pipeline_version = current_pipeline_version()
     names = json_names(r.source for r in results)
     for result in results:
         if result.record is not None:
             atomic_write_bytes(Path(out_dir) / "json" / names[result.source],
                                document_json(result.record))
-    return _write_tables(results, out_dir)
+    return _write_tables(results, out_dir, pipeline_version)

@@ -161,7 +161,11 @@ def test_removing_a_file_drops_its_rows_json_and_stored_result(corpus, tmp_path)
     assert (summary.removed, summary.extracted, summary.documents_read) == (1, 0, 4)
     assert not (out / "json" / "nested").exists()
     for table in (out / "parquet").glob("*.parquet"):
-        assert "nested/northern.txt" not in pq.read_table(table).column("source").to_pylist()
+        rows = pq.read_table(table)
+        if "source" in rows.column_names:
+            assert "nested/northern.txt" not in rows.column("source").to_pylist()
+        else:  # the series index: the sources of each name
+            assert not any("nested/northern.txt" in s for s in rows.column("sources").to_pylist())
     assert ResultStore(out).load("nested/northern.txt") is None
     assert published(out) == full_run_files(corpus, tmp_path)
 
@@ -475,6 +479,12 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     counted.clear()
     third = run(corpus, out)
     assert counted == ["dump.xml#102"]
+    # The page keeps its article_id (its source name and page id); its doc_id is new.
+    edited = {row["source"]: row for row in
+              pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}
+    assert edited["dump.xml#102"]["article_id"] == by_source["dump.xml#102"]["article_id"]
+    assert edited["dump.xml#102"]["doc_id"] != by_source["dump.xml#102"]["doc_id"]
+    assert edited["dump.xml#101"]["article_id"] != edited["dump.xml#102"]["article_id"]
     assert (third.changed, third.unchanged, third.documents_written) == (1, 1, 3)
     changed = published(out)
     assert changed["json/dump#101.json"] == files["json/dump#101.json"]
@@ -488,3 +498,51 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     assert fourth.removed == 1 and fourth.documents_read == 1
     assert {name for name in published(out) if name.startswith("json/")} == {
         "json/Super_GT.json"}
+
+
+def _rows(out: Path, table: str) -> list[dict]:
+    return pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist()
+
+
+def test_an_edited_article_keeps_its_article_id_and_gets_a_new_doc_id(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    before = {r["source"]: r for r in _rows(out, "documents")}
+    eastern = corpus / "eastern.txt"
+    eastern.write_text(eastern.read_text() + "\nIt was renamed the Eastern Touring Cup in 2001.\n")
+
+    assert run(corpus, out).extracted == 1
+    after = {r["source"]: r for r in _rows(out, "documents")}
+    assert after["eastern.txt"]["article_id"] == before["eastern.txt"]["article_id"]
+    assert after["eastern.txt"]["doc_id"] != before["eastern.txt"]["doc_id"]
+    assert {s: r["doc_id"] for s, r in after.items() if s != "eastern.txt"} == {
+        s: r["doc_id"] for s, r in before.items() if s != "eastern.txt"}
+    # Every table's rows of the article carry the same article_id.
+    for table in ("series", "entities", "dates", "relations"):
+        assert {r["article_id"] for r in _rows(out, table) if r["source"] == "eastern.txt"} \
+            == {before["eastern.txt"]["article_id"]}, table
+
+
+def test_the_series_index_is_rebuilt_from_every_current_article(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    index = {r["name"]: r for r in _rows(out, "series_index")}
+    eastern = index["Eastern Touring Trophy"]
+    assert eastern["sources"] == ["eastern.txt"] and eastern["first_year"] == 1987
+    assert index["ETT"]["series_ids"] == eastern["series_ids"] == [eastern["name_id"]]
+    assert "Northern Formula Cup" in index
+
+    # One article changed (its first year), one removed: only the changed one is extracted,
+    # but the index holds the kept articles' names too, and is what a full run writes.
+    text = (corpus / "eastern.txt").read_text()
+    (corpus / "eastern.txt").write_text(text.replace("since 1987", "since 1989"))
+    (corpus / "nested" / "northern.txt").unlink()
+    summary = run(corpus, out)
+    assert (summary.extracted, summary.removed) == (1, 1)
+    index = {r["name"]: r for r in _rows(out, "series_index")}
+    assert index["Eastern Touring Trophy"]["first_year"] == 1989
+    assert index["Harbour Endurance Series"]["sources"] == ["harbour.txt"]  # kept, not re-read
+    assert "Northern Formula Cup" not in index
+    assert not any("nested/northern.txt" in r["sources"] for r in index.values())
+    assert summary.rows["series_index"] == len(index)
+    assert published(out) == full_run_files(corpus, tmp_path)

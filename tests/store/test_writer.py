@@ -4,12 +4,14 @@ import hashlib
 import json
 import os
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.contract.items import DocumentRecord
+from pipeline.contract.ids import article_id, class_id, name_id
+from pipeline.contract.items import SCHEMA_VERSION, DocumentRecord
 from pipeline.contract.tables import TABLES, DocumentResult, ErrorRow, arrow_schema
-from pipeline.store.writer import FILE_MODE, json_names, write_outputs
+from pipeline.store.writer import FILE_MODE, TableWriters, json_names, write_outputs
 
 TEXT = "The Baltic Touring Trophy (BTT) began in 1998 at Vastervik Raceway."
 DOC_ID = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -55,8 +57,9 @@ def test_json_round_trip_and_key_order(tmp_path):
     write_outputs(_results(), tmp_path)
     path = tmp_path / "json" / "sub" / "btt.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert list(data)[:6] == ["schema_version", "doc_id", "source", "title", "title_source",
-                              "infobox"]
+    assert list(data)[:7] == ["schema_version", "doc_id", "source", "article_id", "title",
+                              "title_source", "infobox"]
+    assert data["article_id"] == article_id("sub/btt.txt")
     assert DocumentRecord.model_validate(data) == _record()
     assert not (tmp_path / "json" / "broken.json").exists()
 
@@ -64,7 +67,8 @@ def test_json_round_trip_and_key_order(tmp_path):
 def test_parquet_tables_read_back_with_declared_types(tmp_path):
     counts = write_outputs(_results(), tmp_path)
     assert counts == {"documents": 1, "series": 1, "classes": 1, "abbreviations": 1,
-                      "entities": 1, "dates": 1, "relations": 5, "errors": 1}
+                      "entities": 1, "dates": 1, "relations": 5, "errors": 1,
+                      "series_index": 2}
     for name, model in TABLES.items():
         table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
         assert table.schema.equals(arrow_schema(model)), name
@@ -146,3 +150,73 @@ def test_outputs_hold_no_executable_and_no_pickle(tmp_path):
     for table in (tmp_path / "parquet").glob("*.parquet"):
         metadata = pq.read_schema(table).metadata or {}
         assert b"pandas" not in metadata  # no pandas metadata, let alone pickled objects
+
+
+def test_every_row_carries_its_ids_and_the_run_columns(tmp_path):
+    write_outputs(_results(), tmp_path, pipeline_version="0123456789abcdef")
+    tables = {name: pq.read_table(tmp_path / "parquet" / f"{name}.parquet").to_pylist()
+              for name in TABLES}
+    series_id = name_id("Baltic Touring Trophy")
+    assert tables["series"][0]["series_id"] == series_id
+    assert tables["documents"][0]["article_id"] == article_id("sub/btt.txt")
+    assert tables["errors"][0]["article_id"] == article_id("broken.txt")
+    assert tables["classes"][0]["class_id"] == class_id(series_id, "T1")
+    assert tables["entities"][0]["entity_id"] == name_id("Vastervik Raceway")
+    for name, rows in tables.items():
+        assert {(r["pipeline_version"], r["schema_version"]) for r in rows} == {
+            ("0123456789abcdef", SCHEMA_VERSION)}, name
+        metadata = pq.read_schema(tmp_path / "parquet" / f"{name}.parquet").metadata
+        assert metadata[b"pipeline_version"] == b"0123456789abcdef"
+        assert metadata[b"schema_version"] == str(SCHEMA_VERSION).encode()
+
+
+def test_relations_carry_ids_of_both_ends_and_where_the_object_is_named(tmp_path):
+    write_outputs(_results(), tmp_path, pipeline_version="v")
+    relations = {r["relation"]: r for r in
+                 pq.read_table(tmp_path / "parquet" / "relations.parquet").to_pylist()}
+    series_id = name_id("Baltic Touring Trophy")
+    alias = relations["alias"]
+    assert (alias["subject_kind"], alias["subject_id"]) == ("series", series_id)
+    assert (alias["object_kind"], alias["object_id"]) == ("series", name_id("BTT"))
+    # The alias is named where the abbreviation defines it.
+    assert TEXT[alias["object_start_char"]:alias["object_end_char"]] == "BTT"
+    body = relations["sanctioned_by"]
+    assert (body["object_kind"], body["object_id"]) == ("entity",
+                                                        name_id("Baltic Motor Federation"))
+    assert body["object_start_char"] is None  # no mention of it in the text
+    assert relations["has_class"]["object_id"] == class_id(series_id, "T1")
+    parent = relations["class_parent"]
+    assert (parent["subject_id"], parent["object_id"]) == (class_id(series_id, "T1"),
+                                                           class_id(series_id, "T"))
+    assert relations["class_equivalent"]["object_id"] == name_id("Group A")
+
+
+def test_every_column_has_a_description_in_the_parquet_schema(tmp_path):
+    write_outputs([], tmp_path, pipeline_version="v")
+
+    def undescribed(fields, prefix=""):
+        for f in fields:
+            if not (f.metadata or {}).get(b"description"):
+                yield prefix + f.name
+            child = f.type
+            while isinstance(child, (pa.ListType, pa.MapType)):
+                child = child.value_type if isinstance(child, pa.ListType) else child.item_type
+            if isinstance(child, pa.StructType):
+                yield from undescribed(list(child), f"{prefix}{f.name}.")
+
+    for name in TABLES:
+        schema = pq.read_schema(tmp_path / "parquet" / f"{name}.parquet")
+        assert not list(undescribed(schema)), name
+
+
+def test_tables_are_written_in_row_groups_column_by_column(tmp_path, monkeypatch):
+    monkeypatch.setattr(TableWriters, "ROW_GROUP_ROWS", 2)
+    results = [DocumentResult.rejected(f"bad{i}.txt", None, "read", "size", "empty")
+               for i in range(5)]
+    write_outputs(results, tmp_path, pipeline_version="v")
+    table = pq.ParquetFile(tmp_path / "parquet" / "errors.parquet")
+    assert [table.metadata.row_group(i).num_rows for i in range(table.num_row_groups)] == [
+        2, 2, 1]
+    rows = table.read().to_pylist()
+    assert [r["source"] for r in rows] == [f"bad{i}.txt" for i in range(5)]
+    assert {r["pipeline_version"] for r in rows} == {"v"}

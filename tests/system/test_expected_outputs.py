@@ -32,9 +32,15 @@ def write_seed_outputs(out: Path) -> None:
 
 
 def table_dump(path: Path) -> str:
-    """A Parquet table as reviewable text: its schema, then one JSON line per row."""
+    """A Parquet table as reviewable text: its schema, then one JSON line per row.
+
+    Left out: ``pipeline_version`` (a hash of the code, so it changes with any edit; its
+    column and metadata are tested in tests/store/test_writer.py) and the column
+    descriptions (docs/schema/tables.md, kept current by tests/test_schema_docs.py).
+    """
     table = pq.read_table(path)
-    lines = [str(table.schema)]
+    table = table.drop_columns(["pipeline_version"])
+    lines = [table.schema.to_string(show_field_metadata=False, show_schema_metadata=False)]
     lines += [json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
               for row in table.to_pylist()]
     return "\n".join(lines) + "\n"

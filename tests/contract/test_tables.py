@@ -1,0 +1,133 @@
+"""The rows of the tables: ids of series, classes and relations, and the series index built
+across documents (on invented articles)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.contract.ids import article_id, class_id, name_id
+from pipeline.contract.items import DocumentRecord
+from pipeline.contract.tables import DocumentResult, SeriesIndex, document_rows
+
+
+def _record(source: str, text: str, series: dict, entities: list[tuple[str, str, str]] = ()
+            ) -> DocumentRecord:
+    """A record of ``text`` whose entities are (text, label, canonical) found in it."""
+    spans = []
+    for mention, label, canonical in entities:
+        at = text.index(mention)
+        spans.append({"text": mention, "label": label, "canonical": canonical,
+                      "start_char": at, "end_char": at + len(mention)})
+    return DocumentRecord.model_validate(
+        {"doc_id": hashlib.sha256(text.encode()).hexdigest(), "source": source,
+         "title": series.get("name"), "title_source": "heading" if series.get("name") else None,
+         "series": series, "entities": spans},
+        context={"source": text},
+    )
+
+
+NORDIC = _record(
+    "nordic.txt",
+    "The Nordic Rally Cup (NRC), formerly the Nordic Rally Trophy, succeeded the Baltic Rally "
+    "Series.",
+    {"name": "Nordic Rally Cup", "aliases": ["NRC"], "inaugural_year": 1995,
+     "folded_year": 2010, "former_names": ["Nordic Rally Trophy"],
+     "predecessors": ["Baltic Rally Series"], "classes": [{"name": "Class A", "parent": "A"}]},
+    [("Nordic Rally Cup", "SERIES", "Nordic Rally Cup"),
+     ("Baltic Rally Series", "SERIES", "Baltic Rally Series")],
+)
+BALTIC = _record(
+    "baltic.txt",
+    "The Baltic Rally Series ran from 1980 to 1994; the NRC replaced it.",
+    {"name": "Baltic Rally Series", "inaugural_year": 1980, "folded_year": 1994,
+     "successors": ["Nordic Rally Cup"], "classes": [{"name": "Class A"}]},
+    [("NRC", "SERIES", "Nordic Rally Cup")],
+)
+
+
+def _index(*records: DocumentRecord) -> dict[str, dict]:
+    index = SeriesIndex()
+    for record in records:
+        index.add(record)
+    return {row.name: row.model_dump() for row in index.rows()}
+
+
+def test_series_index_has_a_row_per_name_with_every_article_naming_it():
+    index = _index(NORDIC, BALTIC)
+    nordic_id, baltic_id = name_id("Nordic Rally Cup"), name_id("Baltic Rally Series")
+    assert sorted(index) == ["Baltic Rally Series", "NRC", "Nordic Rally Cup",
+                             "Nordic Rally Trophy"]
+    nordic = index["Nordic Rally Cup"]
+    assert nordic["name_id"] == nordic_id
+    assert nordic["sources"] == ["baltic.txt", "nordic.txt"]
+    assert nordic["article_ids"] == [article_id("baltic.txt"), article_id("nordic.txt")]
+    assert nordic["roles"] == ["mention", "name", "successor"]
+    assert (nordic["series_ids"], nordic["first_year"], nordic["last_year"]) == (
+        [nordic_id], 1995, 2010)
+    # An alias and a former name point to the series that goes by them, with its years.
+    for name in ("NRC", "Nordic Rally Trophy"):
+        assert index[name]["series_ids"] == [nordic_id]
+        assert index[name]["first_year"] == 1995
+    baltic = index["Baltic Rally Series"]
+    assert baltic["roles"] == ["mention", "name", "predecessor"]
+    assert (baltic["series_ids"], baltic["first_year"]) == ([baltic_id], 1980)
+
+
+def test_a_name_only_mentioned_has_no_series_and_no_years():
+    index = _index(BALTIC)
+    nordic = index["Nordic Rally Cup"]  # named as a successor and mentioned, not described
+    assert (nordic["series_ids"], nordic["first_year"], nordic["last_year"]) == ([], None, None)
+
+
+def test_series_index_does_not_depend_on_the_order_of_articles():
+    assert _index(NORDIC, BALTIC) == _index(BALTIC, NORDIC)
+
+
+def test_spellings_of_one_name_share_a_row_written_as_most_articles_write_it():
+    other = _record("other.txt", "The nordic rally cup and the Nordic Rally Cup.",
+                    {"name": "Other Cup"},
+                    [("nordic rally cup", "SERIES", "nordic rally cup")])
+    index = _index(NORDIC, BALTIC, other)
+    assert "nordic rally cup" not in index
+    assert index["Nordic Rally Cup"]["sources"] == ["baltic.txt", "nordic.txt", "other.txt"]
+
+
+def test_classes_of_two_series_with_one_name_have_two_ids():
+    nordic = document_rows(DocumentResult(source="nordic.txt", record=NORDIC))
+    baltic = document_rows(DocumentResult(source="baltic.txt", record=BALTIC))
+    (nordic_a,), (baltic_a,) = nordic["classes"], baltic["classes"]
+    assert nordic_a.name == baltic_a.name == "Class A"
+    assert nordic_a.class_id == class_id(name_id("Nordic Rally Cup"), "Class A")
+    assert nordic_a.class_id != baltic_a.class_id
+    has_class = [r for r in nordic["relations"] if r.relation == "has_class"]
+    assert [r.object_id for r in has_class] == [nordic_a.class_id]
+
+
+def test_relation_objects_join_the_series_and_entities_they_name():
+    rows = document_rows(DocumentResult(source="nordic.txt", record=NORDIC))
+    predecessor = next(r for r in rows["relations"] if r.relation == "predecessor")
+    assert predecessor.object_kind == "series"
+    assert predecessor.object_id == name_id("Baltic Rally Series")
+    baltic_mention = next(e for e in rows["entities"] if e.canonical == "Baltic Rally Series")
+    assert predecessor.object_id == baltic_mention.entity_id
+    assert (predecessor.object_start_char, predecessor.object_end_char) == (
+        baltic_mention.start_char, baltic_mention.end_char)
+    assert rows["series"][0].series_id == name_id("Nordic Rally Cup")
+
+
+def test_a_series_without_a_name_is_identified_by_its_source_as_relations_name_it():
+    record = _record("untitled.txt", "A rally series, also called the URS.",
+                     {"name": None, "aliases": ["URS"]})
+    rows = document_rows(DocumentResult(source="untitled.txt", record=record))
+    (series,), (alias,) = rows["series"], rows["relations"]
+    assert alias.subject == "untitled.txt"
+    assert series.series_id == alias.subject_id == name_id("untitled.txt")
+    index = _index(record)
+    assert sorted(index) == ["URS"]  # no name to index, its alias points to it
+    assert index["URS"]["series_ids"] == [series.series_id]
+
+
+def test_rows_validate_back_from_their_dumps_with_computed_ids():
+    for rows in document_rows(DocumentResult(source="nordic.txt", record=NORDIC)).values():
+        for row in rows:
+            assert type(row).model_validate(row.model_dump()) == row
