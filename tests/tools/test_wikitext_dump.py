@@ -64,8 +64,9 @@ def _read_back(document, title=None):
     data = dump_bytes([WikiPage(7, title or document.title.text,
                                 article_wikitext(document, title))])
     read = read_source_documents(data, "dump.xml", source_format="mediawiki-xml")
-    assert [part.error for part in read.documents] == [None]
-    return read.documents[0].document
+    documents = list(read.documents)
+    assert [part.error for part in documents] == [None]
+    return documents[0].document
 
 
 def _structure(document):
