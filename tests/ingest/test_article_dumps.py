@@ -38,23 +38,33 @@ def _articles() -> tuple[tuple[str, SourceDocument, str], ...]:
     return tuple(out)
 
 
-def article_pages() -> list[WikiPage]:
-    return [WikiPage(FIRST_PAGE_ID + n, title, article_wikitext(document, title))
-            for n, (_, document, title) in enumerate(_articles())]
+def article_pages(headless_titles: dict[str, str] | None = None) -> list[WikiPage]:
+    """A page per article, page ids from FIRST_PAGE_ID in file order; ``headless_titles``
+    (stem -> title) replaces the gold's name as a headless article's page title."""
+    pages = []
+    for n, (stem, document, title) in enumerate(_articles()):
+        if document.title is None and headless_titles:
+            title = headless_titles[stem]
+        pages.append(WikiPage(FIRST_PAGE_ID + n, title, article_wikitext(document, title)))
+    return pages
 
 
-def write_article_dump(path: Path) -> Path:
-    write_dump(article_pages(), path)
+def write_article_dump(path: Path, headless_titles: dict[str, str] | None = None) -> Path:
+    write_dump(article_pages(headless_titles), path)
     return path
 
 
+def stem_of(source: str) -> str:
+    """The article of a page or block (``articles.xml#1003``), by its page id."""
+    return _articles()[int(source.rsplit("#", 1)[1]) - FIRST_PAGE_ID][0]
+
+
 def _by_stem(read) -> dict[str, SourceDocument]:
-    stems = [stem for stem, _, _ in _articles()]
     out = {}
     for part in read.documents:
         assert part.error is None, part.error
         _spans_slice_back(part.document)
-        out[stems[int(part.source.rsplit("#", 1)[1]) - FIRST_PAGE_ID]] = part.document
+        out[stem_of(part.source)] = part.document
     return out
 
 
