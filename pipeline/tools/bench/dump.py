@@ -30,6 +30,8 @@ from .measure import log, machine, peak_rss_bytes
 
 __all__ = ["dump_figures", "dump_pages", "measure_dump", "write_synthetic_dump"]
 
+PROGRESS_EVERY = 5_000
+
 
 def _small_templates(raw_dir: Path):
     """Each article of ``raw_dir`` cut to its title, infobox and lead paragraph, as a template
@@ -105,12 +107,24 @@ def dump_child(dump: str, results: str, mode: str) -> None:
     before = peak_rss_bytes()
     started = time.perf_counter()
     documents = failed = 0
+    progress = Path(results + ".progress")
+
+    def note_progress() -> None:
+        # Every PROGRESS_EVERY documents: how far, how long, how much memory so far (a long
+        # measurement can be read while it runs).
+        with progress.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"documents": documents, "peak_rss": peak_rss_bytes(),
+                                     "seconds": round(time.perf_counter() - started, 1)})
+                         + "\n")
+
     with open(results, "w", encoding="utf-8") as out:
         if mode == "extract":
             for result in iter_file_results(large, path.name, limits, nlp):
                 out.write(result.model_dump_json() + "\n")
                 documents += 1
                 failed += result.record is None
+                if documents % PROGRESS_EVERY == 0:
+                    note_progress()
         else:
             for part in read_source_documents(large, path.name, limits).documents:
                 out.write(json.dumps({"source": part.source, "chars": len(part.document.text)
@@ -131,6 +145,10 @@ def measure_dump(dump: Path, mode: str, work: Path) -> dict:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["results_bytes"] = results.stat().st_size
     results.unlink()
+    progress = Path(f"{results}.progress")
+    if progress.exists():
+        figures["progress"] = [json.loads(line) for line in progress.read_text().splitlines()]
+        progress.unlink()
     return figures
 
 
