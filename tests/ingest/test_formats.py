@@ -158,6 +158,52 @@ def test_the_real_wikiextractor_on_our_dump_reads_back(tmp_path):
         assert titles == DUMP_TITLES
 
 
+ESCAPED_BLOCK = (
+    '<doc id="7" url="https://en.wikipedia.org/wiki?curid=7" title="Alpha &amp; Beta Cup">\n'
+    "Alpha &amp; Beta Cup\n\n"
+    'Alpha &amp; Beta Cup is a &lt;a href="touring%20car"&gt;touring car&lt;/a&gt; series in '
+    '&lt;a href="Valdoria"&gt;the Valdoria republic&lt;/a&gt;.\n'
+    "History.\n"
+    "It began in 1990 with R&amp;D at Northmoor &lt;North&gt;.\n"
+    "</doc>\n"
+)
+
+
+def test_wikiextractor_escapes_and_link_anchors_are_text_again():
+    # wikiextractor escapes &, < and > in its output and writes --links as anchors.
+    (part,) = read_source_documents(ESCAPED_BLOCK.encode(), "wiki_00").documents
+    doc = part.document
+    assert doc.title.text == "Alpha & Beta Cup"
+    assert [doc.text[b.start_char:b.end_char] for b in doc.paragraphs()] == [
+        "Alpha & Beta Cup is a touring car series in the Valdoria republic.",
+        "It began in 1990 with R&D at Northmoor <North>."]
+    assert [s.heading for s in doc.sections] == ["History"]
+    body = ESCAPED_BLOCK.split("\n", 1)[1].rsplit("</doc>", 1)[0]
+    as_json = json.dumps({"id": "7", "title": "Alpha & Beta Cup", "text": body})
+    (json_part,) = read_source_documents(as_json.encode(), "wiki_00.json").documents
+    assert json_part.document.text == doc.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags", [(), ("--links",), ("--json", "--links")])
+def test_the_real_wikiextractor_escaped_text_and_links_read_back(tmp_path, flags):
+    pytest.importorskip("wikiextractor")
+    from pipeline.tools.wikitext_dump import WikiPage, write_dump
+
+    write_dump([WikiPage(1, "Alpha Cup", (
+        "'''Alpha Cup''' is a [[touring car]] series in [[Valdoria|the Valdoria republic]] "
+        "& more.\n\n== History ==\n\nIt began in 1990 with R&amp;D at [[Northmoor]].\n"))],
+        tmp_path / "d.xml")
+    subprocess.run([sys.executable, "-m", "wikiextractor.WikiExtractor", *flags, "--quiet",
+                    "-o", str(tmp_path / "out"), str(tmp_path / "d.xml")],
+                   check=True, capture_output=True, timeout=120)
+    (path,) = sorted((tmp_path / "out").rglob("wiki_*"))
+    (part,) = read_source_documents(path.read_bytes(), path.name).documents
+    assert [part.document.text[b.start_char:b.end_char] for b in part.document.paragraphs()] == [
+        "Alpha Cup is a touring car series in the Valdoria republic & more.",
+        "It began in 1990 with R&D at Northmoor."]
+
+
 def test_a_wikipedia_html_page():
     read = _read("Super_GT.html")
     assert read.format == "html" and read.warnings == []
