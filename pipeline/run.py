@@ -13,6 +13,7 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from . import crash_points, progress
 from .contract.tables import TABLES, DocumentResult
 from .ingest import sources
-from .ingest.decoding import InputLimits, ReaderError, check_size
+from .ingest.decoding import InputLimits
 from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
 from .store import incremental
 from .store.incremental import (
@@ -152,6 +153,7 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     input_limits = InputLimits(**limits) if limits else InputLimits.default()
     version = incremental.pipeline_version(input_limits, settings)
     contents: dict[str, SourceBytes | SourceRejected | OSError] = {}
+    paths_by_source = {source_name(path, root): path for path in paths}
     for path in paths:
         if _stop_requested.is_set():
             raise RunStopped("the run is being stopped")
@@ -164,7 +166,9 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
             if not final_attempt:
                 raise
             contents[source_name(path, root)] = exc
-    readable = any(isinstance(c, SourceBytes) and c.data for c in contents.values())
+    # A file beyond the limit (data None) may be a dump, read page by page.
+    readable = any(isinstance(c, SourceBytes) and (c.data or c.data is None)
+                   for c in contents.values())
     nlp_builds = _ensure_nlp(settings) if readable else 0
     documents = []
     for source, content in contents.items():
@@ -180,7 +184,8 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 results=[DocumentResult.rejected(source, None, "read", "path", content.reason)])
         else:
             stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  results=_extract(content, source, input_limits, settings,
+                                  results=_extract(content, paths_by_source[source], root,
+                                                   source, input_limits, settings,
                                                    unchanged.get(source)))
             crash_points.reached("extracting")
         documents.append(stored)
@@ -210,23 +215,24 @@ def _ensure_nlp(settings: dict | None = None) -> int:
         return 1
 
 
-def _extract(content: SourceBytes, source: str, limits: InputLimits,
+def _extract(content: SourceBytes, path: str, root: str, source: str, limits: InputLimits,
              settings: dict | None = None,
              unchanged: dict[str, str] | None = None) -> list[DocumentResult]:
-    """The results of the documents of one file (a dump or a wikiextractor file holds many)."""
+    """The results of the documents of one file (a dump or a wikiextractor file holds many).
+
+    A file beyond ``--max-bytes`` was not loaded: a MediaWiki dump is read from the file page by
+    page (each page within the limit); any other such file is rejected as too large."""
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
     from .extract import process_file
-
-    if content.data is None:  # beyond the limit: not even loaded
-        try:
-            check_size(content.size, limits)
-        except ReaderError as exc:
-            return [DocumentResult.rejected(source, content.sha256, "read", exc.field,
-                                            exc.reason)]
+    from .ingest.formats import LargeFile
     from .nlp import get_nlp
 
-    return process_file(content.data, source, limits, get_nlp(settings), unchanged)
+    data = content.data
+    if data is None:  # beyond the limit: not loaded
+        data = LargeFile(size=content.size, sha256=content.sha256,
+                         open=functools.partial(sources.open_source, path, root))
+    return process_file(data, source, limits, get_nlp(settings), unchanged)
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:

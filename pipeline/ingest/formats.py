@@ -19,20 +19,23 @@ from __future__ import annotations
 import bz2
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import get_args
+from typing import BinaryIO, get_args
 
-from .decoding import InputLimits, ReaderError, SourceFormat, decode_source
+from .decoding import InputLimits, ReaderError, SourceFormat, check_size, decode_source, printable
 from .document import SourceDocument
 from .html import render_html
-from .mediawiki_xml import BZIP2_MAGIC, SkippedPages, decompress, iter_articles
+from .mediawiki_xml import BZIP2_MAGIC, DumpOpener, bytes_opener, iter_articles, survey
 from .reader import read_text
 from .wikiextractor import DOC_HEADER, is_json_lines, render_article
 from .wikiextractor import iter_articles as iter_extracted
 from .wikitext import render_wikitext
 
-__all__ = ["FORMATS", "DocumentRead", "SourceRead", "detect_format", "read_source_documents"]
+__all__ = ["FORMATS", "DocumentRead", "LargeFile", "SourceRead", "detect_format",
+           "read_source_documents"]
 
 FORMATS: tuple[str, ...] = get_args(SourceFormat)
 WIKITEXT_EXTENSIONS = (".wiki", ".wikitext", ".mediawiki")
@@ -58,11 +61,26 @@ class DocumentRead:
 @dataclass
 class SourceRead:
     """What a source file held: its layout, its documents, and warnings about the file that
-    every one of its documents carries (a layout auto could not recognise, pages skipped)."""
+    every one of its documents carries (a layout auto could not recognise, pages skipped).
+
+    A dump's ``documents`` are read lazily, one page at a time, as they are iterated (each
+    iteration reads the dump again): a :class:`ReaderError` can then still arise (the file
+    changed since it was surveyed)."""
 
     format: str
-    documents: list[DocumentRead]
+    documents: Iterable[DocumentRead]
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LargeFile:
+    """A source file larger than ``--max-bytes``, not loaded: its size, sha256, and a way to
+    open its bytes as a stream. Only a MediaWiki dump is read from it (page by page, each page
+    within the limit); any other file is rejected as too large."""
+
+    size: int
+    sha256: str
+    open: Callable[[], AbstractContextManager[BinaryIO]]
 
 
 def _sha256(data: bytes | str) -> str:
@@ -101,30 +119,72 @@ def detect_format(text: str, name: str) -> tuple[str, str | None]:
     return "plain", None
 
 
-def read_source_documents(data: bytes, source: str, limits: InputLimits | None = None,
+def _decompressing(open_raw: Callable[[], AbstractContextManager[BinaryIO]]) -> DumpOpener:
+    """An opener of a file's bytes that decompresses them when they are bzip2."""
+    @contextmanager
+    def opened() -> Iterator[BinaryIO]:
+        with open_raw() as raw:
+            if hasattr(raw, "peek"):  # a buffered file: looked at, not consumed
+                magic = raw.peek(len(BZIP2_MAGIC))[:len(BZIP2_MAGIC)]
+            else:
+                magic = raw.read(len(BZIP2_MAGIC))
+                raw.seek(0)
+            if magic == BZIP2_MAGIC:
+                with bz2.BZ2File(raw) as stream:
+                    yield stream
+            else:
+                yield raw
+    return opened
+
+
+def _large_dump(data: LargeFile, chosen: str) -> DumpOpener | None:
+    """The opener of a large file that is a dump (auto: ``<mediawiki`` in its first KB)."""
+    opener = _decompressing(data.open)
+    if chosen == "mediawiki-xml":
+        return opener
+    if chosen == "auto":
+        try:
+            with opener() as stream:
+                head = stream.read(HEAD_CHARS)
+        except (OSError, EOFError):
+            return None
+        return opener if b"<mediawiki" in head else None
+    return None
+
+
+def read_source_documents(data: bytes | LargeFile, source: str,
+                          limits: InputLimits | None = None,
                           source_format: str | None = None) -> SourceRead:
     """Read a source file's documents in ``source_format`` (default: ``limits.source_format``).
 
     A file that cannot be read at all (not text, too large, not the layout asked for) raises
     :class:`ReaderError`; a page or block that cannot be read is a :class:`DocumentRead` with
-    its error, so the other documents of the file are kept.
+    its error, so the other documents of the file are kept. A dump is streamed (never held
+    whole, however large: ``data`` may be a :class:`LargeFile`), each page within
+    ``--max-bytes``.
     """
     limits = limits or InputLimits.default()
     chosen = source_format or limits.source_format
     if chosen not in FORMATS:
         raise ValueError(f"unknown format {chosen!r}: one of {', '.join(FORMATS)}")
     warnings: list[str] = []
-    compressed = chosen in ("auto", "mediawiki-xml") and (
-        _is_bzip2_dump(data) or (chosen == "mediawiki-xml"
-                                         and data.startswith(BZIP2_MAGIC)))
-    raw = decompress(data, limits.max_bytes) if compressed else data
-    text = decode_source(raw, limits)
+    if isinstance(data, LargeFile):
+        opener = _large_dump(data, chosen)
+        if opener is None:
+            check_size(data.size, limits)  # raises: too large
+        return _dump_documents(opener, source, limits, warnings)
+    if chosen in ("auto", "mediawiki-xml") and (
+            _is_bzip2_dump(data) or (chosen == "mediawiki-xml"
+                                     and data.startswith(BZIP2_MAGIC))):
+        return _dump_documents(bytes_opener(data), source, limits, warnings)
+    text = decode_source(data, limits)
     if chosen == "auto":
         chosen, warning = detect_format(text, source)
         if warning:
             warnings.append(warning)
     if chosen == "mediawiki-xml":
-        return _dump_documents(raw, source, warnings)
+        del text  # the dump is parsed from its bytes, page by page
+        return _dump_documents(bytes_opener(data), source, limits, warnings)
     if chosen == "wikiextractor":
         return _extracted_documents(text, source, warnings)
     doc_id = _sha256(data)
@@ -160,19 +220,41 @@ def _one_of_many(source: str, key: str, content: str, rendered: str, origin) -> 
     return DocumentRead(name, doc_id, document=document)
 
 
-def _dump_documents(xml: bytes, source: str, warnings: list[str]) -> SourceRead:
-    skipped = SkippedPages()
-    documents = []
-    for page in iter_articles(xml, skipped):
-        rendered = render_wikitext(page.wikitext, title=page.title)
-        documents.append(_one_of_many(source, str(page.page_id), page.title + "\n" + page.wikitext,
-                                      rendered.text, rendered.origin))
+def _dump_documents(opener: DumpOpener, source: str, limits: InputLimits,
+                    warnings: list[str]) -> SourceRead:
+    """A dump's articles, read lazily. A first pass over the stream (keeping nothing) counts
+    the skipped pages, which every document's warnings name, and rejects a dump that cannot be
+    parsed to its end before any page is extracted; the second reads the pages one by one."""
+    skipped = survey(opener)
     if skipped.counts:
         warnings.append(f"pages of the dump skipped (not articles): {skipped.describe()}")
-    if not documents:
+    if not skipped.articles:
         raise ReaderError("no articles in the dump (namespace 0, not a redirect)"
                           + (f"; skipped {skipped.describe()}" if skipped.counts else ""), "body")
-    return SourceRead("mediawiki-xml", documents, warnings)
+    return SourceRead("mediawiki-xml", _DumpPages(opener, source, limits.max_bytes), warnings)
+
+
+@dataclass(frozen=True)
+class _DumpPages:
+    """A dump's documents: each iteration reads the dump again, a page at a time."""
+
+    opener: DumpOpener
+    source: str
+    max_bytes: int
+
+    def __iter__(self) -> Iterator[DocumentRead]:
+        for page in iter_articles(self.opener):
+            content = page.title + "\n" + page.wikitext
+            if page.size > self.max_bytes:
+                yield DocumentRead(f"{self.source}#{page.page_id}", _sha256(content),
+                                   error=ReaderError(
+                                       f"too large: the page's text is {page.size:,} bytes, the "
+                                       f"limit is {self.max_bytes:,} (--max-bytes)", "size",
+                                       printable(page.title)))
+                continue
+            rendered = render_wikitext(page.wikitext, title=page.title)
+            yield _one_of_many(self.source, str(page.page_id), content, rendered.text,
+                               rendered.origin)
 
 
 def _extracted_documents(text: str, source: str, warnings: list[str]) -> SourceRead:

@@ -29,6 +29,8 @@ ATTRIBUTE = re.compile(r'(?P<k>\w+)="(?P<v>[^"]*)"')
 # A heading as wikiextractor writes it: a short line ending in the full stop it appended, or
 # "## Heading." with --section-hierarchy; no other sentence punctuation inside.
 HEADING = re.compile(r"^(?P<marks>#{1,6} )?(?P<t>[A-Z0-9][^.,;:!?]*?)\.$")
+# A link as ``--links`` writes it (once unescaped): its text is kept.
+ANCHOR = re.compile(r'<a\s+href="[^"<>]*">(?P<t>[^<>]*)</a>')
 
 
 @cache
@@ -111,6 +113,13 @@ def _json_articles(text: str) -> Iterator[ExtractedArticle]:
                                body_start=None)
 
 
+def _unescaped(line: str) -> str:
+    """A line of text as wikiextractor meant it: it escapes ``&``, ``<`` and ``>`` in its output
+    (``R&amp;D``, in ``<doc>`` blocks and ``--json`` records alike, whatever ``--html-safe``
+    says), and ``--links`` writes links as anchors, of which the text is kept."""
+    return ANCHOR.sub(lambda m: m.group("t"), html.unescape(line))
+
+
 def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ...]]:
     """The article in the titled layout and where each rendered line lies in the file (for a
     ``--json`` record, the record's whole line, since its text was escaped there)."""
@@ -118,10 +127,11 @@ def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ..
     length = sum(len(p) for p in parts)
     origin: list[OriginSpan] = []
     offset = 0
-    lines = article.body.split("\n")
-    for number, raw in enumerate(lines):
+    raw_lines = article.body.split("\n")
+    lines = [_unescaped(raw) for raw in raw_lines]
+    for number, (raw, line) in enumerate(zip(raw_lines, lines, strict=True)):
         start, offset = offset, offset + len(raw) + 1
-        line = raw.strip()
+        line = line.strip()
         if not line or (number == 0 and line == article.title):
             continue  # the title repeated as the first line
         following = lines[number + 1].strip() if number + 1 < len(lines) else ""

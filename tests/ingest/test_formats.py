@@ -158,6 +158,52 @@ def test_the_real_wikiextractor_on_our_dump_reads_back(tmp_path):
         assert titles == DUMP_TITLES
 
 
+ESCAPED_BLOCK = (
+    '<doc id="7" url="https://en.wikipedia.org/wiki?curid=7" title="Alpha &amp; Beta Cup">\n'
+    "Alpha &amp; Beta Cup\n\n"
+    'Alpha &amp; Beta Cup is a &lt;a href="touring%20car"&gt;touring car&lt;/a&gt; series in '
+    '&lt;a href="Valdoria"&gt;the Valdoria republic&lt;/a&gt;.\n'
+    "History.\n"
+    "It began in 1990 with R&amp;D at Northmoor &lt;North&gt;.\n"
+    "</doc>\n"
+)
+
+
+def test_wikiextractor_escapes_and_link_anchors_are_text_again():
+    # wikiextractor escapes &, < and > in its output and writes --links as anchors.
+    (part,) = read_source_documents(ESCAPED_BLOCK.encode(), "wiki_00").documents
+    doc = part.document
+    assert doc.title.text == "Alpha & Beta Cup"
+    assert [doc.text[b.start_char:b.end_char] for b in doc.paragraphs()] == [
+        "Alpha & Beta Cup is a touring car series in the Valdoria republic.",
+        "It began in 1990 with R&D at Northmoor <North>."]
+    assert [s.heading for s in doc.sections] == ["History"]
+    body = ESCAPED_BLOCK.split("\n", 1)[1].rsplit("</doc>", 1)[0]
+    as_json = json.dumps({"id": "7", "title": "Alpha & Beta Cup", "text": body})
+    (json_part,) = read_source_documents(as_json.encode(), "wiki_00.json").documents
+    assert json_part.document.text == doc.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags", [(), ("--links",), ("--json", "--links")])
+def test_the_real_wikiextractor_escaped_text_and_links_read_back(tmp_path, flags):
+    pytest.importorskip("wikiextractor")
+    from pipeline.tools.wikitext_dump import WikiPage, write_dump
+
+    write_dump([WikiPage(1, "Alpha Cup", (
+        "'''Alpha Cup''' is a [[touring car]] series in [[Valdoria|the Valdoria republic]] "
+        "& more.\n\n== History ==\n\nIt began in 1990 with R&amp;D at [[Northmoor]].\n"))],
+        tmp_path / "d.xml")
+    subprocess.run([sys.executable, "-m", "wikiextractor.WikiExtractor", *flags, "--quiet",
+                    "-o", str(tmp_path / "out"), str(tmp_path / "d.xml")],
+                   check=True, capture_output=True, timeout=120)
+    (path,) = sorted((tmp_path / "out").rglob("wiki_*"))
+    (part,) = read_source_documents(path.read_bytes(), path.name).documents
+    assert [part.document.text[b.start_char:b.end_char] for b in part.document.paragraphs()] == [
+        "Alpha Cup is a touring car series in the Valdoria republic & more.",
+        "It began in 1990 with R&D at Northmoor."]
+
+
 def test_a_wikipedia_html_page():
     read = _read("Super_GT.html")
     assert read.format == "html" and read.warnings == []
@@ -213,12 +259,16 @@ def test_a_format_given_that_the_file_is_not_in_is_a_reason_not_a_guess():
     assert "[[grand tourer]]" in doc.text
 
 
-def test_a_compressed_dump_is_limited_by_what_it_expands_to():
-    data = bz2.compress((FORMATS / "dump.xml").read_bytes())
-    limits = InputLimits(**{**InputLimits.default().model_dump(), "max_bytes": 2048})
-    assert len(data) < 2048
-    with pytest.raises(ReaderError, match="expands to more than 2,048 bytes"):
-        read_source_documents(data, "dump.xml.bz2", limits)
+def test_a_compressed_dump_expanding_beyond_the_limit_is_streamed():
+    # The limit applies to each page's text, not to the whole dump (tests of the streaming
+    # and of pages beyond the limit: tests/ingest/test_dump_streaming.py).
+    xml = (FORMATS / "dump.xml").read_bytes()
+    data = bz2.compress(xml)
+    limits = InputLimits(**{**InputLimits.default().model_dump(), "max_bytes": 1200})
+    assert len(data) < 1200 < len(xml)
+    read = read_source_documents(data, "dump.xml.bz2", limits)
+    assert [(d.source, d.error) for d in read.documents] == [
+        ("dump.xml.bz2#101", None), ("dump.xml.bz2#102", None)]
 
 
 def test_a_dump_without_articles_is_rejected_with_what_it_skipped():

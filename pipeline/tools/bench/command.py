@@ -1,4 +1,5 @@
-"""The ``bench`` command and its kinds ``scaling`` and ``largest``: arguments and handlers."""
+"""The ``bench`` command and its kinds ``scaling``, ``largest`` and ``dump``: arguments and
+handlers."""
 
 from __future__ import annotations
 
@@ -71,6 +72,27 @@ def define_bench(bench: argparse.ArgumentParser) -> None:
     largest.add_argument("--max-bytes", type=positive_int, default=None, metavar="N",
                          help="size of the document (default: the run's --max-bytes default)")
     largest.set_defaults(handler=_bench_largest)
+    dump = kinds.add_parser(
+        "dump",
+        help="peak memory of a MediaWiki dump streamed through reading and extraction",
+        description="Write dumps of N and K*N small synthetic pages (articles of INPUT_DIR "
+        "varied and cut to title, infobox and lead, as wikitext) and stream each, in a fresh "
+        "interpreter, through the reader alone and through reading and extraction "
+        "(iter_file_results, each result written out, not kept); print peak RSS, time and the "
+        "ratio of peak memory. Nothing is asserted (exit 0).",
+    )
+    dump.add_argument("--pages", type=positive_int, default=10_000, metavar="N",
+                      help="pages of the smaller dump (default: 10000)")
+    dump.add_argument("--scale", type=positive_int, default=10, metavar="K",
+                      help="the larger dump has K*N pages (default: 10)")
+    dump.add_argument("--seed", type=int, default=0, help="pages seed (default: 0)")
+    dump.add_argument("--read-only", action="store_true",
+                      help="measure the reader alone, without extraction")
+    dump.add_argument("--input", dest="raw_dir", default="raw", type=existing_dir,
+                      metavar="INPUT_DIR", help="articles to vary (default: raw/)")
+    dump.add_argument("--json", dest="json_path", default=None, metavar="PATH",
+                      help="also write the figures as JSON to PATH")
+    dump.set_defaults(handler=_bench_dump)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -97,6 +119,17 @@ def _write_figures(figures: dict, json_path: str | None) -> None:
 def _bench_scaling(args: argparse.Namespace) -> int:
     figures = scaling_figures(size=args.size, repeat=args.repeat)
     print(format_scaling(figures))
+    _write_figures(figures, args.json_path)
+    return 0
+
+
+def _bench_dump(args: argparse.Namespace) -> int:
+    from .dump import dump_figures, format_dump
+
+    modes = ("read",) if args.read_only else ("read", "extract")
+    figures = dump_figures(Path(args.raw_dir), pages=args.pages, scale=args.scale,
+                           seed=args.seed, modes=modes)
+    print(format_dump(figures))
     _write_figures(figures, args.json_path)
     return 0
 

@@ -1,0 +1,203 @@
+"""``python -m pipeline bench dump``: peak memory of a MediaWiki dump streamed through the
+reader and the extraction, at N and 10xN pages.
+
+A dump of small synthetic pages is written (each page is one of the articles of ``raw/``,
+varied as the benchmark's corpus is, cut to its title, infobox and lead paragraph and written as
+wikitext by :mod:`pipeline.tools.wikitext_dump`), then read and extracted in a fresh interpreter
+with ``iter_file_results``, the path a run takes for a dump beyond ``--max-bytes``: the file is
+opened as a stream, surveyed, then read and extracted page by page, each result written to a
+JSON-lines file as soon as it is made and not kept. The child reports its peak RSS (``VmHWM``),
+its time and its counts. Pages are small so that 100,000 of them extract in minutes; their size
+does not change what is measured: whether memory grows with the number of pages.
+
+The ``run`` command's own bookkeeping is not measured here: a run keeps one stored result per
+source file, so a dump's results are held together until its file is done
+(``docs/benchmark.md``, "Dump streaming").
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .measure import log, machine, peak_rss_bytes
+
+__all__ = ["dump_figures", "dump_pages", "measure_dump", "write_synthetic_dump"]
+
+PROGRESS_EVERY = 5_000
+
+
+def _small_templates(raw_dir: Path):
+    """Each article of ``raw_dir`` cut to its title, infobox and lead paragraph, as a template
+    of :mod:`pipeline.tools.synthetic` (its variations apply)."""
+    from ...ingest.reader import read_text
+    from ..synthetic import Template, load_templates
+
+    small = []
+    for template in load_templates(raw_dir):
+        document = read_text(template.text, source=template.name, doc_id=template.name)
+        lead = next((b for b in document.paragraphs() if b.section is None), None)
+        if lead is None or document.title is None:
+            continue
+        lines = [f"= {document.title.text} =", ""]
+        if document.infobox:
+            lines += ["Infobox", *(f"- {f.key}: {f.value}" for f in document.infobox), ""]
+        paragraph = document.text[lead.start_char:lead.end_char]
+        lines += [paragraph, ""]
+        lines += [f"Category:{c.text}" for c in document.categories]
+        text = "\n".join(lines) + "\n"
+        start = text.index(paragraph)
+        small.append(Template(template.name, text, (((start, start + len(paragraph)),),)))
+    if not small:
+        raise ValueError(f"no titled article with a lead paragraph in {raw_dir}")
+    return small
+
+
+def dump_pages(raw_dir: Path, n_pages: int, seed: int = 0) -> Iterator:
+    """``n_pages`` synthetic wiki pages, the same for the same seed (the first N of a larger
+    dump are the pages of the dump of N)."""
+    from ...ingest.reader import read_text
+    from ..synthetic import vary
+    from ..wikitext_dump import WikiPage, article_wikitext
+
+    templates = _small_templates(raw_dir)
+    rng = random.Random(seed)
+    for index in range(n_pages):
+        text = vary(templates[index % len(templates)], rng)
+        document = read_text(text, source="page", doc_id="page")
+        yield WikiPage(index + 1, document.title.text, article_wikitext(document))
+
+
+def write_synthetic_dump(path: Path, raw_dir: Path, n_pages: int, seed: int = 0) -> Path:
+    from ..wikitext_dump import write_dump
+
+    write_dump(dump_pages(raw_dir, n_pages, seed), path)
+    return path
+
+
+def dump_child(dump: str, results: str, mode: str) -> None:
+    """In a fresh interpreter: stream ``dump`` through the reader (``read``) or the reader and
+    the extraction (``extract``), writing each result to ``results``; print the figures."""
+    import functools
+    import hashlib
+    import os
+
+    from ...extract import iter_file_results
+    from ...ingest.decoding import InputLimits
+    from ...ingest.formats import LargeFile, read_source_documents
+    from ...ingest.sources import open_source
+    from ...nlp import get_nlp
+
+    path = Path(dump)
+    root = path.parent
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    large = LargeFile(size=path.stat().st_size, sha256=digest.hexdigest(),
+                      open=functools.partial(open_source, path, root))
+    limits = InputLimits.default()
+    nlp = get_nlp() if mode == "extract" else None
+    before = peak_rss_bytes()
+    started = time.perf_counter()
+    documents = failed = 0
+    progress = Path(results + ".progress")
+
+    def note_progress() -> None:
+        # Every PROGRESS_EVERY documents: how far, how long, how much memory so far (a long
+        # measurement can be read while it runs).
+        with progress.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"documents": documents, "peak_rss": peak_rss_bytes(),
+                                     "seconds": round(time.perf_counter() - started, 1)})
+                         + "\n")
+
+    with open(results, "w", encoding="utf-8") as out:
+        if mode == "extract":
+            for result in iter_file_results(large, path.name, limits, nlp):
+                out.write(result.model_dump_json() + "\n")
+                documents += 1
+                failed += result.record is None
+                if documents % PROGRESS_EVERY == 0:
+                    note_progress()
+        else:
+            for part in read_source_documents(large, path.name, limits).documents:
+                out.write(json.dumps({"source": part.source, "chars": len(part.document.text)
+                                      if part.document else None}) + "\n")
+                documents += 1
+                failed += part.document is None
+    print(json.dumps({"pid": os.getpid(), "documents": documents, "failed": failed,
+                      "seconds": round(time.perf_counter() - started, 2),
+                      "peak_rss_before": before, "peak_rss": peak_rss_bytes()}))
+
+
+def measure_dump(dump: Path, mode: str, work: Path) -> dict:
+    """Run :func:`dump_child` on ``dump`` in a fresh interpreter; its figures."""
+    results = work / f"{dump.stem}.{mode}.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.tools.bench.dump", "--child", str(dump), str(results),
+         mode], check=True, capture_output=True, text=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["results_bytes"] = results.stat().st_size
+    results.unlink()
+    progress = Path(f"{results}.progress")
+    if progress.exists():
+        figures["progress"] = [json.loads(line) for line in progress.read_text().splitlines()]
+        progress.unlink()
+    return figures
+
+
+def dump_figures(raw_dir: Path, pages: int = 10_000, scale: int = 10, seed: int = 0,
+                 modes: tuple[str, ...] = ("read", "extract"), keep: Path | None = None) -> dict:
+    """Peak memory and time of reading (and extracting) a dump of ``pages`` and of
+    ``scale * pages`` pages; their ratio."""
+    with tempfile.TemporaryDirectory(prefix="bench-dump-") as tmp:
+        work = Path(keep) if keep else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        sizes = []
+        for n in (pages, pages * scale):
+            dump = work / f"dump-{n}.xml"
+            started = time.perf_counter()
+            write_synthetic_dump(dump, raw_dir, n, seed)
+            log(f"wrote a dump of {n:,} pages ({dump.stat().st_size:,} bytes) in "
+                f"{time.perf_counter() - started:.1f} s")
+            entry = {"pages": n, "bytes": dump.stat().st_size}
+            for mode in modes:
+                entry[mode] = measure_dump(dump, mode, work)
+                log(f"{mode} {n:,} pages: peak RSS {entry[mode]['peak_rss'] / 2**20:.0f} MB, "
+                    f"{entry[mode]['seconds']:.0f} s")
+            if not keep:
+                dump.unlink()
+            sizes.append(entry)
+    ratios = {mode: sizes[1][mode]["peak_rss"] / sizes[0][mode]["peak_rss"] for mode in modes}
+    return {"machine": machine(), "seed": seed, "scale": scale, "sizes": sizes,
+            "ratios": ratios, "target": 1.2}
+
+
+def format_dump(figures: dict) -> str:
+    lines = [(f"Dump streaming: peak memory at {figures['sizes'][0]['pages']:,} and "
+             f"{figures['sizes'][1]['pages']:,} pages (target: ratio <= {figures['target']})"),
+             "", "| pages | dump bytes | mode | documents | failed | seconds | peak RSS (MB) |",
+             "| ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+    for entry in figures["sizes"]:
+        for mode, measured in entry.items():
+            if not isinstance(measured, dict):
+                continue
+            lines.append(
+                f"| {entry['pages']:,} | {entry['bytes']:,} | {mode} | {measured['documents']:,}"
+                f" | {measured['failed']:,} | {measured['seconds']:.1f} |"
+                f" {measured['peak_rss'] / 2**20:.0f} |")
+    lines.append("")
+    lines += [f"peak memory ratio ({mode}): {ratio:.3f}"
+              f" ({'met' if ratio <= figures['target'] else 'missed'})"
+              for mode, ratio in figures["ratios"].items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
+    dump_child(*sys.argv[2:5])
