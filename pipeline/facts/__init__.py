@@ -31,7 +31,7 @@ def document_facts(doc: Doc) -> dict:
         abbreviations.append(lost_pair)
     return {
         "abbreviations": abbreviations,
-        "entities": entity_records(doc),
+        "entities": entity_records(doc, context=context),
         "dates": dates,
         "classes": class_records(doc, context=context, own_names=[
             n for n in [series.get("name"), *series.get("aliases", []),
