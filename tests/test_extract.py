@@ -26,8 +26,8 @@ def test_bad_input_becomes_an_error_row(data, field):
 def test_invalid_record_is_dropped_and_reported_while_the_document_is_kept(monkeypatch):
     real = facts.entity_records
 
-    def with_a_bad_offset(doc):
-        found = list(real(doc))
+    def with_a_bad_offset(doc, **kwargs):
+        found = list(real(doc, **kwargs))
         return found + [{"text": "Sweden", "label": "LOCATION", "start_char": 3,
                          "end_char": 9, "canonical": "Sweden"}]
 

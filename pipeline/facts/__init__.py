@@ -23,7 +23,7 @@ def document_facts(doc: Doc) -> dict:
     """The document's abbreviations, entities, dates, own classes and series facts (with its
     name and where the name came from), as plain records."""
     context = FactContext(doc)
-    dates = date_records(doc)
+    dates = date_records(doc, context.tokens)
     series = series_record(doc, dates=dates, context=context)
     abbreviations = abbreviation_records(doc)
     lost_pair = lost_long_form_pair(doc, series)
@@ -31,7 +31,7 @@ def document_facts(doc: Doc) -> dict:
         abbreviations.append(lost_pair)
     return {
         "abbreviations": abbreviations,
-        "entities": entity_records(doc),
+        "entities": entity_records(doc, context=context),
         "dates": dates,
         "classes": class_records(doc, context=context, own_names=[
             n for n in [series.get("name"), *series.get("aliases", []),

@@ -114,9 +114,13 @@ class FactContext:
         self.text = self.document.body if self.document is not None else doc.text
         if len(doc) and self.text[self.token_starts[-1]:self.token_ends[-1]] != doc[-1].text:
             self.text = doc.text
-        self.has_entities = bool(doc.ents)
+        # ``Doc.ents`` builds a Span per entity on every call: read once.
+        self.ents = doc.ents
+        self.has_entities = bool(self.ents)
         # Only the labels the rules read (cars and classes are many and unused).
-        self.entities = [ent for ent in doc.ents if ent.label_ in USED_LABELS]
+        self.entities = [ent for ent in self.ents if ent.label_ in USED_LABELS]
+        # What rule families read once per document (see ownership.Ownership), by key.
+        self.once: dict = {}
         self.series_spans = _series_name_spans(self)
         self.series_by_start: dict[int, Span] = first_by_start(self.series_spans)
         # Read once, from the text: Span.text builds a Token per word on every call.

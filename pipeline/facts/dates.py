@@ -33,6 +33,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 from ..nlp.components.dates import is_calendar_day, iso_value, year_text
+from ..nlp.tokens import TokenTable
 
 __all__ = ["date_records"]
 
@@ -264,12 +265,20 @@ def _resolve_relative(mention: _Mention, anchor: _Mention | None) -> dict:
     return value
 
 
-def date_records(doc: Doc) -> list[dict]:
+def date_records(doc: Doc, tokens: TokenTable | None = None) -> list[dict]:
     """The document's dates as contract records, in document order, with missing years and
     relative expressions resolved from the paragraphs and sections of the reader's document
-    (``doc._.source_document``; a plain doc is read as one paragraph-less text)."""
+    (``doc._.source_document``; a plain doc is read as one paragraph-less text). ``tokens``:
+    the doc's token table when the caller has one."""
     document = doc._.source_document
     spans = doc.spans.get("dates", [])
+    # Offsets from the token table, each span's extension values read once: a Span's offsets
+    # build a Token each, and every ``span._`` an accessor object.
+    if spans:
+        tokens = tokens if tokens is not None else TokenTable(doc)
+        token_starts, token_ends = tokens.starts, tokens.ends
+        spans = sorted(((token_starts[s.start], token_ends[s.end - 1], s.start, s._)
+                        for s in spans), key=lambda found: found[:2])
     # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
     # span's sentence starts at the last sentence start at or before its first token.
     sentence_starts = (
@@ -292,18 +301,19 @@ def date_records(doc: Doc) -> list[dict]:
                  anchors=False)
         for start, end, value, mod, relative in doc._.infobox_dates or ()
     ]
-    for span in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
-        if span._.date_value is None:
+    for start_char, end_char, first, extensions in spans:
+        value = extensions.date_value
+        if value is None:
             continue
-        block, section = _locate(document, starts, heading_starts, span.start_char)
+        block, section = _locate(document, starts, heading_starts, start_char)
         if sentence_starts is None:
             sentence = -1
         else:
-            i = bisect_right(sentence_starts, span.start) - 1
+            i = bisect_right(sentence_starts, first) - 1
             sentence = sentence_starts[i] if i >= 0 else 0
         mentions.append(_Mention(
-            span.start_char, span.end_char, span._.date_modifier, span._.date_relative,
-            dict(span._.date_value), block, section, sentence,
+            start_char, end_char, extensions.date_modifier, extensions.date_relative,
+            dict(value), block, section, sentence,
         ))
     anchors = _Anchors(mentions)
     for index, mention in enumerate(mentions):

@@ -7,15 +7,28 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from .context import canonical
+from ..nlp.tokens import TokenTable
+from .context import FactContext
 
 __all__ = ["entity_records"]
 
 
-def entity_records(doc: Doc) -> list[dict]:
-    """The resolved entities, in document order."""
-    records = [{"text": ent.text, "label": ent.label_, "start_char": ent.start_char,
-                "end_char": ent.end_char, "canonical": canonical(ent)} for ent in doc.ents]
+def entity_records(doc: Doc, context: FactContext | None = None) -> list[dict]:
+    """The resolved entities, in document order (``context``: the doc's fact context when the
+    caller has one)."""
+    # Texts and offsets from the token table: a Span's text and offsets build a Token per word.
+    if context is not None:
+        ents, starts, ends, text = (context.ents, context.token_starts, context.token_ends,
+                                    context.text)
+    else:
+        tokens = TokenTable(doc)
+        ents, starts, ends, text = doc.ents, tokens.starts, tokens.ends, doc.text
+    records = []
+    for ent in ents:
+        start_char, end_char = starts[ent.start], ends[ent.end - 1]
+        written = text[start_char:end_char]
+        records.append({"text": written, "label": ent.label_, "start_char": start_char,
+                        "end_char": end_char, "canonical": ent.kb_id_ or written})
     infobox = doc._.infobox_entities
     document = doc._.source_document
     if infobox and document is not None:

@@ -202,14 +202,26 @@ class Ownership:
 
     def __init__(self, ctx: FactContext) -> None:
         self.ctx = ctx
-        self._generic: list[Span] | None = None
-        self._other_subjects: list[Span] | None = None
-        self._clause_breaks: list[int] | None = None
+        # What is read once per document lives on the context, so that every Ownership of the
+        # document (the series facts', the classes', the title's) shares it.
+        self._once = ctx.once
+
+    def _read_once(self, key, build):
+        value = self._once.get(key)
+        if value is None:
+            value = self._once[key] = build()
+        return value
 
     # --- references -------------------------------------------------------------------
 
     def references(self, own_names: list[str]) -> References:
-        """The subject's references (its names, "the series", "It") and other named things."""
+        """The subject's references (its names, "the series", "It") and other named things:
+        built once per document and set of names (the passes of the series facts and the own
+        classes ask for the same sets)."""
+        return self._read_once(("references", tuple(own_names)),
+                               lambda: self._references(own_names))
+
+    def _references(self, own_names: list[str]) -> References:
         ctx = self.ctx
         doc = ctx.doc
         own = {norm(n) for n in own_names if n}
@@ -248,26 +260,27 @@ class Ownership:
     def _generic_references(self) -> list[Span]:
         """Generic references: "the series", "this championship", a clause-initial "It"; for a
         race, "the race", "the current 1000 km event" (a determiner within a few words)."""
-        if self._generic is None:
-            ctx = self.ctx
-            doc = ctx.doc
-            cues = series_cues()
-            generic = {word_ids(doc.vocab, *words) for words in cues["generic_refs"]}
-            lower = ctx.tokens.lower_list
-            found = []
-            for i in _generic_heads(doc.vocab).positions(ctx.tokens):
-                if (lower[i],) in generic:
-                    if self.opens_clause(i):
-                        found.append(doc[i:i + 1])  # "it" after a noun refers to too much
-                elif i > 0 and (lower[i - 1], lower[i]) in generic:
-                    found.append(doc[i - 1:i + 1])
-            heads = {"race": "race_generic_heads",
-                     "category": "category_generic_heads"}.get(ctx.lead_kind)
-            if heads is not None:
-                found += self._kind_references(heads)
-                found.sort(key=lambda s: s.start)
-            self._generic = found
-        return self._generic
+        return self._read_once("generic references", self._find_generic_references)
+
+    def _find_generic_references(self) -> list[Span]:
+        ctx = self.ctx
+        doc = ctx.doc
+        cues = series_cues()
+        generic = {word_ids(doc.vocab, *words) for words in cues["generic_refs"]}
+        lower = ctx.tokens.lower_list
+        found = []
+        for i in _generic_heads(doc.vocab).positions(ctx.tokens):
+            if (lower[i],) in generic:
+                if self.opens_clause(i):
+                    found.append(doc[i:i + 1])  # "it" after a noun refers to too much
+            elif i > 0 and (lower[i - 1], lower[i]) in generic:
+                found.append(doc[i - 1:i + 1])
+        heads = {"race": "race_generic_heads",
+                 "category": "category_generic_heads"}.get(ctx.lead_kind)
+        if heads is not None:
+            found += self._kind_references(heads)
+            found.sort(key=lambda s: s.start)
+        return found
 
     def _kind_references(self, heads: str) -> list[Span]:
         """"the race", "the current 1000 km event", "this class": a head noun of the subject's
@@ -302,10 +315,9 @@ class Ownership:
 
     def _others(self) -> list[Span]:
         """Named things other than series that can be a sentence's subject."""
-        if self._other_subjects is None:
-            self._other_subjects = [span for span in self.ctx.entities_of(OTHER_SUBJECT_LABELS)
-                                    if span.label_ not in SERIES_LABELS]
-        return self._other_subjects
+        return self._read_once("other subjects", lambda: [
+            span for span in self.ctx.entities_of(OTHER_SUBJECT_LABELS)
+            if span.label_ not in SERIES_LABELS])
 
     def opens_clause(self, i: int) -> bool:
         """Token ``i`` is the sentence's subject position: only an opening adverbial ("Since
@@ -318,12 +330,13 @@ class Ownership:
     def clause_breaks(self) -> list[int]:
         """Positions of the clause-breaking words (",", "and", "while"...), read once: the
         clause of a cue is found by bisection, not by walking back through a long sentence."""
-        if self._clause_breaks is None:
+        def find() -> list[int]:
             lower_ids = self.ctx.tokens.lower
             wanted = np.array(sorted(cue_word_ids(self.ctx.doc.vocab, "clause_breaks")),
                               dtype=lower_ids.dtype)
-            self._clause_breaks = np.flatnonzero(np.isin(lower_ids, wanted)).tolist()
-        return self._clause_breaks
+            return np.flatnonzero(np.isin(lower_ids, wanted)).tolist()
+
+        return self._read_once("clause breaks", find)
 
     # --- the series facts ---------------------------------------------------------------
 

@@ -103,7 +103,7 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     json_path = tmp_path / "bench.json"
     code = main(["bench", "--docs", "4", "--repeat", "1", "--memory-scale", "3",
-                 "--input", str(raw_dir), "--json", str(json_path)])
+                 "--naive-docs", "2", "--input", str(raw_dir), "--json", str(json_path)])
     assert code == 0
     printed = capsys.readouterr().out
     figures = json.loads(json_path.read_text())
@@ -141,9 +141,23 @@ def test_bench_command_produces_every_figure(raw_dir, tmp_path, monkeypatch, cap
     assert all(isinstance(t["met"], bool) for t in figures["targets"].values())
     assert figures["machine"]["cpus"] >= 1
 
+    naive = figures["naive"]
+    assert naive["entity_ruler"]["docs"] == 4 and naive["dateparser_search_dates"]["docs"] == 2
+    assert naive["entity_ruler"]["patterns"] > 100
+    assert naive["dateparser_search_dates"]["dates_found"] > 0  # the seeds are full of years
+    assert all(_positive(r) for r in figures["naive_ratios"].values())
+
     for label in ("(a) tokenizer floor", "(b) extraction", "(c) run end to end",
-                  "(d) unchanged re-run", "start-up", "(e) peak memory", "b_over_a"):
+                  "(d) unchanged re-run", "start-up", "(e) peak memory", "b_over_a",
+                  "EntityRuler", "search_dates"):
         assert label in printed
+
+
+def test_naive_entity_ruler_reads_the_gazetteer():
+    from pipeline.tools.bench.naive import entity_ruler
+
+    doc = entity_ruler()("Entries were sanctioned by the FIA and included two Ferrari cars.")
+    assert {(e.text, e.label_) for e in doc.ents} >= {("FIA", "ORG"), ("Ferrari", "MANUFACTURER")}
 
 
 def test_bench_largest_builds_one_article_shaped_document_at_the_limit(raw_dir, capsys):

@@ -9,8 +9,10 @@ import os
 from pathlib import Path
 
 from ...arguments import existing_dir, positive_int
+from ..synthetic import synthetic_texts
 from .corpus import run_benchmark
 from .formatting import format_figures, format_largest, format_scaling
+from .naive import format_naive, naive_figures, naive_ratios
 from .sizes import largest_input_figures, scaling_figures
 
 __all__ = ["define_bench"]
@@ -42,6 +44,10 @@ def define_bench(bench: argparse.ArgumentParser) -> None:
                        "(default: output/benchmark.json)")
     bench.add_argument("--keep", action="store_true",
                        help="keep the temporary corpus and outputs")
+    bench.add_argument("--naive-docs", type=int, default=200, metavar="S",
+                       help="documents of the corpus dateparser's search_dates is timed on "
+                       "(about 0.1 s each; the EntityRuler runs on all; 0: no naive "
+                       "baselines; default: 200)")
     bench.set_defaults(handler=_bench)
 
     kinds = bench.add_subparsers(dest="bench_command", metavar="KIND")
@@ -103,7 +109,14 @@ def _bench(args: argparse.Namespace) -> int:
         memory_scale=args.memory_scale, batch_size=args.batch_size, keep=args.keep,
         memory_docs=args.memory_docs,
     )
+    if args.naive_docs > 0:
+        # The same corpus again (the same seed gives the same texts), after the run's figures.
+        texts = [text for _, text in synthetic_texts(Path(args.raw_dir), args.docs, args.seed)]
+        figures["naive"] = naive_figures(texts, args.repeat, args.naive_docs)
+        figures["naive_ratios"] = naive_ratios(figures)
     print(format_figures(figures))
+    if "naive" in figures:
+        print(format_naive(figures))
     _write_figures(figures, args.json_path)
     return 0
 
