@@ -47,6 +47,12 @@ def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int 
     ("Years active: 1983–1992") gives both ends, but "2006–present" has no last year."""
     field = document.infobox_value(*keys)
     if field is None:
+        # A template's numbered variant of the key ("Inaugural2: 2015").
+        wanted = {k.casefold() for k in keys}
+        field = next((f for f in document.infobox
+                      if f.key[-1:].isdigit() and f.key.rstrip("0123456789").casefold()
+                      in wanted), None)
+    if field is None:
         return None
     years = YEAR.findall(field.value)
     if not years:
@@ -265,6 +271,16 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             verdict = refs.nearest_before(sent.start, start, possessors=False)
             if verdict is None:
                 verdict = ownership.subject_after(refs, sent, end)
+            if not verdict:
+                continue
+        elif subject == "before_or_within":
+            # "... and, for its first two seasons, was known as X" (the subject before, bodies
+            # in between keep it); "For its first seasons, the series was known as X" (nothing
+            # named before: the subject inside the phrase).
+            if refs.nearest_before(sent.start, start) is not None:
+                verdict = ownership.about_subject(refs, sent, start, in_lead, nearest=False)
+            else:
+                verdict = refs.nearest_before(start, end, possessors=False)
             if not verdict:
                 continue
         elif subject == "first":
