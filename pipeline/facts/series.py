@@ -205,6 +205,23 @@ def _named_between(ctx: FactContext, refs: References, values: CueValues, sent: 
     return False
 
 
+def _renamed_to_subject(ctx: FactContext, refs: References, sent: Span, start: int,
+                        end: int) -> str | None:
+    """The series named right before a rename cue whose new name is the subject's: "the X
+    Cup was (later) renamed the <subject>" gives X as a former name."""
+    doc, cues = ctx.doc, series_cues()
+    j = end
+    while j < sent.end and doc[j].lower_ in cues["determiners"]:
+        j += 1
+    if refs.ours_at(j) is None:
+        return None
+    k = start
+    while k > sent.start and doc[k - 1].lower_ in cues["auxiliaries"]:
+        k -= 1
+    before = next((s for s in ctx.series_spans if s.end == k), None)
+    return written(before) if before is not None else None
+
+
 def _name_variants(name: str, short_forms: dict[str, str]) -> list[str]:
     """Other names of the subject: the title without a body's short form opening it ("FIA X
     Championship" -> "X Championship"), and the short forms defined for either."""
@@ -248,6 +265,12 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
         in_lead = lead is not None and (sent.start == lead.start or (
             sent.start == lead.end and doc[sent.start].is_lower))
         subject = rule["subject"]
+        if rule["relation"] == cues["rename_relation"]:
+            # "In 2005 the X Cup was renamed the <subject>": X is a former name, whoever the
+            # sentence is about.
+            former = _renamed_to_subject(ctx, refs, sent, start, end)
+            if former:
+                facts.setdefault("former_name", []).append(former)
         if subject == "before":
             nearest = not rule["value"].startswith(("org", "location"))
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (

@@ -726,3 +726,24 @@ def test_a_run_with_its_body_between_verb_and_years(nlp):
 def test_infobox_first_race_and_numbered_keys(nlp, infobox, year):
     text = f"= Kent 6 Hours =\n\nInfobox\n{infobox}\n\nThe Kent 6 Hours is an endurance race.\n"
     assert record(nlp, text)["inaugural_year"] == year
+
+
+def test_a_rename_to_the_subject_gives_the_old_name(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. In 2005, the Kent Saloon "
+            "Cup was renamed the Kent GT Cup. In 2007 the Weald Cup was renamed the Sussex Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Kent Saloon Cup", "SERIES", None),
+                                   ("Weald Cup", "SERIES", None), ("Sussex Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == ["Kent Saloon Cup"]
+
+
+def test_a_name_it_had_been_called_is_a_former_one(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was rebranded as the "
+            "Kent GT Cup in 2001, having been called the Weald Saloon Trophy since 1990.\n")
+    assert record(nlp, text)["former_names"] == ["Weald Saloon Trophy"]
+
+
+def test_a_series_that_ceased_to_exist(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup was a sports car series. The series ceased to "
+            "exist in 1999. Its rival ceased to be televised in 2003.\n")
+    assert record(nlp, text)["folded_year"] == 1999
