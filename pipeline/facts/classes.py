@@ -199,7 +199,8 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
                     or j + 1 in taken):
                 continue
             found = _parse_list(tokens, j + 1, sent_end, by_start)
-            strong = opener in cues["strong_openers"] or count == len(found)
+            strong = opener in cues["strong_openers"] or count == len(found) or (
+                opener == "into" and tokens.words[j - 1].lower_ in cues["split_verbs"])
             # One class a singular noun names outright: "a new category: GTX", "a class
             # called Supersport".
             named_one = (len(found) == 1 and opener in cues["strong_openers"]
@@ -328,6 +329,11 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
                 end += 1
             name = class_name_at(tokens, i, end)
             item = ClassItem(name, "NAME", class_category(name) or "CLASS", i, end)
+            tail = by_start.get(end)
+            if tail is not None and (coded := _coded_name(tokens, i, tail, limit)) is not None:
+                # "All American Grand Touring (AAGT)": words before a known long form, with
+                # the code of the whole name after it.
+                item = coded
             code = by_start.get(end + 1)
             if (end + 1 < limit and words[end].text == "(" and code
                     and words[code.end].text == ")"):
@@ -339,6 +345,14 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         found.append(item)
         # Separators: ",", "and", "or", ", and".
         i = item.end
+        if i < limit and words[i].text == "(":
+            # A description in brackets after an item: "GT (closed bodywork) and Sports".
+            close = next((k for k in range(i + 1, min(limit, i + 8)) if words[k].text == ")"),
+                         None)
+            if close is not None and close > i + 1 and all(
+                    words[k].is_alpha and words[k].text == words[k].lower_ or words[k].text == "-"
+                    for k in range(i + 1, close)):
+                i = close + 1
         if i < limit and words[i].text == ",":
             i += 1
         if i < limit and words[i].lower_ in conjunctions:
@@ -346,6 +360,20 @@ def _parse_list(tokens: TokenTable, i: int, limit: int,
         if i == item.end:
             break
     return found
+
+
+def _coded_name(tokens: TokenTable, start: int, tail: ClassItem,
+                limit: int) -> ClassItem | None:
+    """The class named from ``start`` through the known long form ``tail`` when a bracketed
+    code spelling the initials of the whole name follows it."""
+    words, k = tokens.words, tail.end
+    if tail.code is not None or k + 2 >= limit or words[k].text != "(" or (
+            words[k + 2].text != ")") or not words[k + 1].is_upper:
+        return None
+    name = class_name_at(tokens, start, tail.end)
+    if "".join(w[0] for w in name.split()).upper() != words[k + 1].text:
+        return None
+    return ClassItem(name, tail.family, tail.label, start, k + 3, code=words[k + 1].text)
 
 
 def _with_coded_tail(tokens: TokenTable, item: ClassItem, limit: int,

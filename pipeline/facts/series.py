@@ -47,6 +47,12 @@ def _infobox_year(document: SourceDocument, keys: list[str], last: bool) -> int 
     ("Years active: 1983–1992") gives both ends, but "2006–present" has no last year."""
     field = document.infobox_value(*keys)
     if field is None:
+        # A template's numbered variant of the key ("Inaugural2: 2015").
+        wanted = {k.casefold() for k in keys}
+        field = next((f for f in document.infobox
+                      if f.key[-1:].isdigit() and f.key.rstrip("0123456789").casefold()
+                      in wanted), None)
+    if field is None:
         return None
     years = YEAR.findall(field.value)
     if not years:
@@ -199,6 +205,23 @@ def _named_between(ctx: FactContext, refs: References, values: CueValues, sent: 
     return False
 
 
+def _renamed_to_subject(ctx: FactContext, refs: References, sent: Span, start: int,
+                        end: int) -> str | None:
+    """The series named right before a rename cue whose new name is the subject's: "the X
+    Cup was (later) renamed the <subject>" gives X as a former name."""
+    doc, cues = ctx.doc, series_cues()
+    j = end
+    while j < sent.end and doc[j].lower_ in cues["determiners"]:
+        j += 1
+    if refs.ours_at(j) is None:
+        return None
+    k = start
+    while k > sent.start and doc[k - 1].lower_ in cues["auxiliaries"]:
+        k -= 1
+    before = next((s for s in ctx.series_spans if s.end == k), None)
+    return written(before) if before is not None else None
+
+
 def _name_variants(name: str, short_forms: dict[str, str]) -> list[str]:
     """Other names of the subject: the title without a body's short form opening it ("FIA X
     Championship" -> "X Championship"), and the short forms defined for either."""
@@ -242,6 +265,12 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
         in_lead = lead is not None and (sent.start == lead.start or (
             sent.start == lead.end and doc[sent.start].is_lower))
         subject = rule["subject"]
+        if rule["relation"] == cues["rename_relation"]:
+            # "In 2005 the X Cup was renamed the <subject>": X is a former name, whoever the
+            # sentence is about.
+            former = _renamed_to_subject(ctx, refs, sent, start, end)
+            if former:
+                facts.setdefault("former_name", []).append(former)
         if subject == "before":
             nearest = not rule["value"].startswith(("org", "location"))
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
@@ -265,6 +294,16 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             verdict = refs.nearest_before(sent.start, start, possessors=False)
             if verdict is None:
                 verdict = ownership.subject_after(refs, sent, end)
+            if not verdict:
+                continue
+        elif subject == "before_or_within":
+            # "... and, for its first two seasons, was known as X" (the subject before, bodies
+            # in between keep it); "For its first seasons, the series was known as X" (nothing
+            # named before: the subject inside the phrase).
+            if refs.nearest_before(sent.start, start) is not None:
+                verdict = ownership.about_subject(refs, sent, start, in_lead, nearest=False)
+            else:
+                verdict = refs.nearest_before(start, end, possessors=False)
             if not verdict:
                 continue
         elif subject == "first":

@@ -207,3 +207,23 @@ def test_a_class_in_apposition_after_the_noun_and_its_series(nlp):
     other = ("= Kestrel GT =\n\nKestrel GT is a grand touring series. The top class in the "
              "Ostra Touring Championship, GT500, is made up of works teams.\n")
     assert records(nlp, other) == {}
+
+
+def test_a_formula_and_a_classification_name_what_the_cars_race_to(nlp):
+    text = ("= Coastal Sports Car Series =\n\nThe Coastal Sports Car Series is a sports car "
+            "series. Initially the series used the Group 7 formula. Today the cars run fall "
+            "under the GT3 and GT4 classifications.\n")
+    assert set(records(nlp, text)) == {"Group 7", "GT3", "GT4"}
+
+
+def test_a_list_item_may_carry_a_description_in_brackets(nlp):
+    text = ("= Coastal Sports Car Series =\n\nThe Coastal Sports Car Series is a sports car "
+            "series. Its classes were split into GT (closed bodywork) and Sports (open "
+            "bodywork), and further divided by engine size.\n")
+    assert set(records(nlp, text)) == {"GT", "Sports"}
+
+
+def test_words_before_a_known_long_form_with_the_whole_name_s_code(nlp):
+    text = ("= Coastal Sports Car Series =\n\nThe Coastal Sports Car Series is a sports car "
+            "series. In 1975 it introduced a new category: Pacific Coast Grand Touring (PCGT).\n")
+    assert set(records(nlp, text)) == {"Pacific Coast Grand Touring"}

@@ -655,3 +655,95 @@ def test_a_race_dates_back_and_was_last_held(nlp):
             "dates back to 1923. It was last held in 2019.\n")
     rec = record(nlp, text)
     assert (rec["inaugural_year"], rec["folded_year"]) == (1923, 2019)
+
+
+def test_a_founding_under_a_name_gives_a_former_name(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was founded in 1988 "
+            "under the name Weald Sports Trophy.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["former_names"]) == (1988, ["Weald Sports Trophy"])
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup replaced the Weald Series, which was founded in "
+            "1980 under the name Sussex Trophy.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Series", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == []
+
+
+@pytest.mark.parametrize("sentence, former", [
+    (("The series was created by the Kent Motor Club in 1990 and, for its first two seasons, "
+      "was known as the Weald Sports Challenge."), ["Weald Sports Challenge"]),
+    ("For its first three seasons, the series was known as the Weald Sports Challenge.",
+     ["Weald Sports Challenge"]),
+    # The relative clause's "its" is the other series'.
+    (("The Kent GT Cup replaced the Weald Series, which for its first two seasons was known "
+      "as the Sussex Trophy."), []),
+])
+def test_the_name_of_its_first_seasons_is_a_former_name(nlp, sentence, former):
+    text = f"= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. {sentence}\n"
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Series", "SERIES", None),
+                                   ("Kent Motor Club", "ORG", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == former
+
+
+def test_names_it_was_then_known_by_and_founded_as(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. In 1995 the series, then "
+            "known as the Weald Trophy, moved to Brands Hatch. The series was established in "
+            "1980, as the Sussex Saloon Cup, for club racers.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Sussex Saloon Cup", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Weald Trophy", "Sussex Saloon Cup"]
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The Weald Trophy, as it "
+            "was then known, ran at Brands Hatch.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Trophy", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == ["Weald Trophy"]
+
+
+def test_a_year_of_inception_is_the_first(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The championship has "
+            "been run by the Kent Motor Club since its inception in 1988.\n")
+    assert record(nlp, text)["inaugural_year"] == 1988
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It replaced the Weald "
+            "Series, which had used GT4 cars since its inception in 1980.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Series", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["inaugural_year"] is None
+
+
+def test_a_run_with_its_body_between_verb_and_years(nlp):
+    text = ("= Kent Saloon Cup =\n\nThe Kent Saloon Cup was the series run for saloons by the "
+            "Kent Club from 1961 to 1979.\n")
+    rec = record(nlp, text)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1961, 1979)
+
+
+@pytest.mark.parametrize("infobox, year", [
+    ("- First race: 1962", 1962),  # a race's infobox
+    ("- Inaugural2: 2015", 2015),  # a template's numbered key
+])
+def test_infobox_first_race_and_numbered_keys(nlp, infobox, year):
+    text = f"= Kent 6 Hours =\n\nInfobox\n{infobox}\n\nThe Kent 6 Hours is an endurance race.\n"
+    assert record(nlp, text)["inaugural_year"] == year
+
+
+def test_a_rename_to_the_subject_gives_the_old_name(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. In 2005, the Kent Saloon "
+            "Cup was renamed the Kent GT Cup. In 2007 the Weald Cup was renamed the Sussex Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Kent Saloon Cup", "SERIES", None),
+                                   ("Weald Cup", "SERIES", None), ("Sussex Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == ["Kent Saloon Cup"]
+
+
+def test_a_name_it_had_been_called_is_a_former_one(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was rebranded as the "
+            "Kent GT Cup in 2001, having been called the Weald Saloon Trophy since 1990.\n")
+    assert record(nlp, text)["former_names"] == ["Weald Saloon Trophy"]
+
+
+def test_a_series_that_ceased_to_exist(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup was a sports car series. The series ceased to "
+            "exist in 1999. Its rival ceased to be televised in 2003.\n")
+    assert record(nlp, text)["folded_year"] == 1999

@@ -404,3 +404,12 @@ if __name__ == "__main__":  # print the per-label table
     total = [sum(c[i] for c in table.values()) for i in range(3)]
     p, r, f = _f1(*total)
     print(f"{'micro':13} {total[0]:3} {total[1]:3} {total[2]:3}  {p:5.2f} {r:5.2f} {f:5.2f}")
+
+
+def test_drivers_clubs_are_bodies_not_teams(nlp):
+    # "British Racing" alone reads as a team; the club's full name is a body.
+    c = canon(nlp, "The trophy was created by the British Racing Drivers' Club in 1971. "
+                   "Sprint races were organised by the Automobilclub von Deutschland.")
+    assert c["British Racing Drivers' Club"] == ("ORG", "British Racing Drivers' Club")
+    assert c["Automobilclub von Deutschland"][0] == "ORG"
+    assert "British Racing" not in c
