@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from pipeline.cli import main
 from pipeline.contract.items import DocumentRecord
 from pipeline.contract.tables import TABLES, arrow_schema
 from pipeline.tools.schema import SCHEMA_FILES, schema_files, tables_markdown
+from tests.conftest import FIXTURES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -55,3 +57,16 @@ def test_the_tables_reference_lists_every_column_with_type_and_description():
     assert "| `start_date` | `date32[day]` | yes |" in markdown
     assert "| `roles` | `list<string>` | no |" in markdown
     assert pa.int64() == arrow_schema(TABLES["series"]).field("inaugural_year").type
+
+
+def test_the_seed_documents_are_valid_under_the_json_schema():
+    # jsonschema comes with Prefect; the expected seed outputs are real documents.
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(schema_files()["schema/document.schema.json"])
+    validator = jsonschema.Draft202012Validator(schema)
+    documents = sorted((FIXTURES / "expected" / "json").glob("*.json"))
+    assert documents
+    for path in documents:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert not list(validator.iter_errors(document)), path.name
+    assert list(validator.iter_errors({**document, "article_id": "not hex"}))
