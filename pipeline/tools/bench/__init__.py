@@ -3,6 +3,8 @@
 * :mod:`.corpus`: figures (a) to (e) over a synthetic corpus, their ratios and targets;
 * :mod:`.sizes`: ``bench scaling`` (pathological inputs at growing sizes) and ``bench largest``
   (one document at the input size limit);
+* :mod:`.dump`: ``bench dump`` (peak memory of a dump streamed through reading and
+  extraction, at N and 10xN pages);
 * :mod:`.measure`: the timers, memory probes and profiles they measure with;
 * :mod:`.formatting`: the figures as text; :mod:`.command`: the command line.
 
