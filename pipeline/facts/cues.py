@@ -75,22 +75,25 @@ def name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -
 
 
 def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[int, Span],
-                capitalised: bool = False) -> list[tuple[str, int]]:
+                capitalised: bool = False, quoted: bool = False) -> list[tuple[str, int]]:
     """The series names listed right after the cue, with the token each ends at: "formerly
     known as X prior to 2005 and Y prior to 1995", "evolved from X by way of Y and Z". Between
     two names: linking words, a generic noun ("the X series and ..."), an "until/prior to YEAR".
     With ``capitalised``, a capitalised name stands where no series name is found: after "known
-    as" a name is plain, whatever the entity set made of it."""
+    as" a name is plain, whatever the entity set made of it. With ``quoted``, only a
+    capitalised name opened by a quote mark does ('established as the "X Trophy"')."""
     doc = tokens.doc
     cues = series_cues()
     skip = cues["determiners"] | frozenset(cues["name_links"]) | frozenset(cues["until_words"])
     found: list[tuple[str, int]] = []
     while i < limit:
+        opened = False
         while i < limit and (doc[i].lower_ in cues["determiners"] or doc[i].is_space
                              or doc[i].is_quote):
+            opened = opened or doc[i].is_quote
             i += 1
         span = series_by_start.get(i)
-        if span is None and capitalised and i < limit:
+        if span is None and (capitalised or quoted and opened) and i < limit:
             span = capitalised_after(tokens, i, limit)
             # A name has a title-case word: "ST-GT3" is a class code.
             span = span if span is not None and span.start == i and any(

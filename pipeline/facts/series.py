@@ -344,7 +344,8 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             # "formerly known as X prior to 2005 and Y prior to 1995"; "evolved from X by way
             # of Y and Z": every name listed.
             found = names_after(ctx.tokens, end, sent.end, ctx.series_by_start,
-                                capitalised=rule.get("capitalised", False))
+                                capitalised=rule.get("capitalised", False),
+                                quoted=rule.get("quoted", False))
             if rule.get("name_then"):
                 found = found[:1] if found and found[0][1] < sent.end and (
                     doc[found[0][1]].lower_ in rule["name_then"]) else []

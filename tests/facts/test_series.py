@@ -747,3 +747,13 @@ def test_a_series_that_ceased_to_exist(nlp):
     text = ("= Kent GT Cup =\n\nThe Kent GT Cup was a sports car series. The series ceased to "
             "exist in 1999. Its rival ceased to be televised in 2003.\n")
     assert record(nlp, text)["folded_year"] == 1999
+
+
+def test_a_quoted_name_it_was_founded_as(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The series was "
+            "established in 1990, as the \"Weald Saloon Trophy\", for club racers.\n")
+    assert record(nlp, text)["former_names"] == ["Weald Saloon Trophy"]
+    # Unquoted, a capitalised name after "as" is no name the series had.
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was created in 2004, "
+            "as Peter Hale wanted a GT series in Kent.\n")
+    assert record(nlp, text)["former_names"] == []
