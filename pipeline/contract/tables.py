@@ -286,7 +286,12 @@ DOCUMENT_TABLES: dict[str, type[DocumentKey]] = {
     "relations": RelationRow,
     "errors": ErrorRow,
 }
-TABLES: dict[str, type[Record]] = {**DOCUMENT_TABLES, "series_index": SeriesIndexRow}
+# Every table, in the order summaries list them (errors last, where people look for them).
+TABLES: dict[str, type[Record]] = {
+    **{name: model for name, model in DOCUMENT_TABLES.items() if name != "errors"},
+    "series_index": SeriesIndexRow,
+    "errors": ErrorRow,
+}
 
 
 class RunColumns(Record):
@@ -427,6 +432,7 @@ class _IndexedName:
     roles: set[str] = dataclass_field(default_factory=set)
     articles: dict[str, str] = dataclass_field(default_factory=dict)  # source -> article_id
     series_ids: set[str] = dataclass_field(default_factory=set)
+    described_in: set[str] = dataclass_field(default_factory=set)  # sources of own series
     first_years: list[int] = dataclass_field(default_factory=list)
     last_years: list[int] = dataclass_field(default_factory=list)
 
@@ -456,7 +462,10 @@ class SeriesIndex:
             entry.spellings[name] += 1
             entry.roles.add(role)
             entry.articles[record.source] = article_id
-            if role in OWN_ROLES and series_id not in entry.series_ids:
+            if role in OWN_ROLES and record.source not in entry.described_in:
+                # Years once per article whose series goes by the name (two articles about
+                # one series both count).
+                entry.described_in.add(record.source)
                 entry.series_ids.add(series_id)
                 if s.inaugural_year is not None:
                     entry.first_years.append(s.inaugural_year)

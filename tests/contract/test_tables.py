@@ -131,3 +131,12 @@ def test_rows_validate_back_from_their_dumps_with_computed_ids():
     for rows in document_rows(DocumentResult(source="nordic.txt", record=NORDIC)).values():
         for row in rows:
             assert type(row).model_validate(row.model_dump()) == row
+
+
+def test_two_articles_about_one_series_both_give_their_years():
+    later = _record("nordic-2.txt", "The Nordic Rally Cup ran until 2012.",
+                    {"name": "Nordic Rally Cup", "folded_year": 2012})
+    nordic = _index(NORDIC, later)["Nordic Rally Cup"]
+    assert nordic["sources"] == ["nordic-2.txt", "nordic.txt"]
+    assert nordic["series_ids"] == [name_id("Nordic Rally Cup")]
+    assert (nordic["first_year"], nordic["last_year"]) == (1995, 2012)

@@ -74,8 +74,8 @@ def test_quiet_prints_the_summary_only(tmp_path):
     assert status == 0, shown
     lines = shown.strip("\n").splitlines()
     assert lines[0].startswith("documents read:    2"), shown
-    assert lines[-9] == "rows per table:" and lines[-1].split() == ["errors", "0"], shown
-    assert len(lines) == 16, shown
+    assert lines[-10] == "rows per table:" and lines[-1].split() == ["errors", "0"], shown
+    assert len(lines) == 17, shown
 
 
 @pytest.mark.slow
