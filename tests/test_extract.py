@@ -42,7 +42,7 @@ def test_invalid_record_is_dropped_and_reported_while_the_document_is_kept(monke
 
 
 def test_an_exception_in_extraction_is_an_error_row(monkeypatch):
-    def broken(doc):
+    def broken(doc, **kwargs):
         raise RuntimeError("rule blew up")
 
     monkeypatch.setattr(facts, "date_records", broken)

@@ -23,7 +23,7 @@ def document_facts(doc: Doc) -> dict:
     """The document's abbreviations, entities, dates, own classes and series facts (with its
     name and where the name came from), as plain records."""
     context = FactContext(doc)
-    dates = date_records(doc, context.tokens)
+    dates = date_records(doc, tokens=context.tokens)
     series = series_record(doc, dates=dates, context=context)
     abbreviations = abbreviation_records(doc)
     lost_pair = lost_long_form_pair(doc, series)
