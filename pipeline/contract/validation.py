@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..ingest.decoding import EXCERPT_CHARS, printable
 from ..ingest.document import SourceDocument
+from .ids import article_id as article_id_of
 from .items import (
     Abbreviation,
     DateMention,
@@ -139,6 +140,7 @@ def validated_result(document: SourceDocument, facts: dict) -> DocumentResult:
     record = DocumentRecord.model_construct(
         doc_id=document.doc_id,
         source=document.source,
+        article_id=article_id_of(document.source),
         title=title,
         title_source=title_source,
         infobox={f.key: f.value for f in document.infobox},
