@@ -37,7 +37,7 @@ from .cues import (
 )
 from .dates import date_records
 from .ownership import Ownership, References, foreign_sections
-from .title import defined_short_form, infer_title, initials_fit, short_form_name
+from .title import defined_short_form, infer_title, initials_fit, lead_name, short_form_name
 
 __all__ = ["series_record"]
 
@@ -90,6 +90,12 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     # Names the subject goes by besides its title: "World X Championship" for "FIA World X
     # Championship" (a body's prefix dropped), the long forms the text defines for them.
     variants = _name_variants(name, short_forms)
+    # A page titled otherwise than the name its lead opens with ("Super X Championship" whose
+    # lead opens "Super X, formerly known as ..."): the lead's name is the subject's too.
+    if title_source in ("heading", "infobox"):
+        opening = lead_name(ctx.tokens, lead)
+        if opening and norm(opening) != norm(name):
+            variants.append(opening)
     places = ctx.entities_of(PLACE_LABELS)
     foreign = foreign_sections(document, [name, *aliases])
 

@@ -29,7 +29,10 @@ from .context import (
 from .cues import cue_hits, name_after
 from .ownership import Ownership
 
-__all__ = ["article_title", "defined_short_form", "infer_title", "initials_fit", "short_form_name"]
+__all__ = [
+    "article_title", "defined_short_form", "infer_title", "initials_fit", "lead_name",
+    "short_form_name",
+]
 
 
 def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
@@ -58,7 +61,7 @@ def defined_short_form(tokens: TokenTable, sentence: Span | None) -> str | None:
     return None
 
 
-def _lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
+def lead_name(tokens: TokenTable, sentence: Span | None) -> str | None:
     """"The X (abbreviated Y) is/was a ...": the capitalised words opening the definition,
     followed by a bracket, a comma or the copula. "In 1990, ..." opens no name. A race or a
     season may open with a number: "The 24 Hours of X", "The 1000 km X", "The 2011 X Cup"."""
@@ -182,7 +185,7 @@ def infer_title(ctx: FactContext, ownership: Ownership,
     if field is not None and field.value.strip() and "." not in field.value[-5:]:
         return field.value.strip(), "infobox"
     sentence = ctx.lead
-    lead = _lead_name(ctx.tokens, sentence)
+    lead = lead_name(ctx.tokens, sentence)
     if lead:
         return lead, "lead"
     short = defined_short_form(ctx.tokens, sentence)

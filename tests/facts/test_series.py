@@ -415,6 +415,23 @@ def test_a_person_after_a_body_cue_is_no_body(nlp):
     assert record(nlp, text, entities=entities)["sanctioning_bodies"] == []
 
 
+def test_a_lead_naming_the_subject_otherwise_than_its_title_is_about_it(nlp):
+    # A page titled "X Championship" whose lead opens "X, formerly known as ...".
+    text = ("= Osprey Formula Championship =\n\nOsprey Formula, formerly known as the Gull "
+            "Cup, is a single-seater series that began in 1981. It was sanctioned by the "
+            "Northern Motor Federation.\n")
+    lead = text.index("Osprey Formula,")
+    entities = [{"text": "Osprey Formula", "label": "SERIES", "start_char": lead,
+                 "end_char": lead + len("Osprey Formula"), "canonical": "Osprey Formula"},
+                *entities_for(text, [("Northern Motor Federation", "ORG", None),
+                                     ("Gull Cup", "SERIES", None)])]
+    rec = record(nlp, text, entities=entities)
+    assert rec["name"] == "Osprey Formula Championship"
+    assert rec["former_names"] == ["Gull Cup"]
+    assert rec["inaugural_year"] == 1981
+    assert rec["sanctioning_bodies"] == ["Northern Motor Federation"]
+
+
 def test_former_names_listed_and_changed(nlp):
     text = (", formerly known as the Kestrel N2 Series prior to 2005 and Kestrel Saloon Series "
             "prior to 1995, and currently named the Acme Kestrel Series for sponsorship "
