@@ -57,3 +57,19 @@ def gold() -> dict[str, dict]:
     return {
         p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))
     }
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """Sources that went through extraction, in order (a counter that is not timing)."""
+    import pipeline.extract
+
+    calls: list[str] = []
+    real = pipeline.extract.extract_document
+
+    def counting(document, nlp=None):
+        calls.append(document.source)
+        return real(document, nlp)
+
+    monkeypatch.setattr(pipeline.extract, "extract_document", counting)
+    return calls

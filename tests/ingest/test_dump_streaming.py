@@ -11,7 +11,6 @@ from contextlib import contextmanager
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.extract
 from pipeline.extract import iter_file_results
 from pipeline.ingest.decoding import InputLimits, ReaderError
 from pipeline.ingest.formats import LargeFile, read_source_documents
@@ -106,15 +105,7 @@ def test_documents_are_read_lazily_as_they_are_iterated():
 
 
 def test_a_run_over_a_dump_beyond_the_limit_keeps_its_pages_and_rejects_the_large_one(
-        tmp_path, monkeypatch):
-    extracted: list[str] = []
-    real = pipeline.extract.extract_document
-
-    def counting(document, nlp=None):
-        extracted.append(document.source)
-        return real(document, nlp)
-
-    monkeypatch.setattr(pipeline.extract, "extract_document", counting)
+        tmp_path, counted):
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "dump.xml").write_bytes(_dump(big_page=3, pages=4))
@@ -123,7 +114,7 @@ def test_a_run_over_a_dump_beyond_the_limit_keeps_its_pages_and_rejects_the_larg
     assert (summary.documents_read, summary.documents_written, summary.documents_failed) == (
         4, 3, 1)
     assert summary.exit_code == 3
-    assert extracted == ["dump.xml#1", "dump.xml#2", "dump.xml#4"]
+    assert counted == ["dump.xml#1", "dump.xml#2", "dump.xml#4"]
     errors = pq.read_table(out / "parquet" / "errors.parquet").to_pylist()
     assert [(e["source"], e["stage"], e["field"]) for e in errors] == [
         ("dump.xml#3", "read", "size")]

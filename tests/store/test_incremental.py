@@ -84,20 +84,6 @@ def corpus(tmp_path, raw_dir) -> Path:
     return make_corpus(tmp_path / "in", raw_dir)
 
 
-@pytest.fixture
-def counted(monkeypatch) -> list[str]:
-    """Sources that went through extraction, in order (a counter that is not timing)."""
-    calls: list[str] = []
-    real = pipeline.extract.extract_document
-
-    def counting(document, nlp=None):
-        calls.append(document.source)
-        return real(document, nlp)
-
-    monkeypatch.setattr(pipeline.extract, "extract_document", counting)
-    return calls
-
-
 def test_first_run_extracts_everything_and_a_rerun_nothing(corpus, tmp_path, counted):
     out = tmp_path / "out"
     first = run(corpus, out)
