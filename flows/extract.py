@@ -62,11 +62,13 @@ def _fingerprint_task(paths: list[str], root: str) -> dict[str, str | None]:
 @task(name="extract-batch", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=_retry_on_os_error)
 def extract_batch(paths: list[str], root: str, limits: dict, settings: dict | None,
-                  unchanged: dict[str, dict[str, str]] | None = None) -> dict:
+                  unchanged: dict[str, dict[str, str]] | None = None,
+                  store_dir: str | None = None) -> dict:
     # One task per batch, not per document: Prefect's cost per task run is more than one
     # document's extraction.
     output = extract_paths(paths, root, limits=limits, settings=settings,
-                           final_attempt=_final_attempt(), unchanged=unchanged)
+                           final_attempt=_final_attempt(), unchanged=unchanged,
+                           store_dir=store_dir)
     batch = BatchOutput.model_validate(output)
     get_run_logger().info(
         "%d files, %d documents, %d failed, %.2f s in process %d%s", len(batch.documents),
@@ -90,7 +92,8 @@ class _PrefectTasks:
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
                 settings: dict | None,
-                unchanged: dict[str, dict[str, str]] | None = None) -> Iterator[dict]:
+                unchanged: dict[str, dict[str, str]] | None = None,
+                store_dir: str | None = None) -> Iterator[dict]:
         try:
             for start in range(0, len(work), self.WAVE):
                 batches = work[start:start + self.WAVE]
@@ -99,7 +102,8 @@ class _PrefectTasks:
                           if name in (unchanged or {})} for batch in batches]
                 futures = extract_batch.map(batches, root=unmapped(root),
                                             limits=unmapped(limits),
-                                            settings=unmapped(settings), unchanged=known)
+                                            settings=unmapped(settings), unchanged=known,
+                                            store_dir=unmapped(store_dir))
                 for future in as_completed(futures):
                     yield future.result()
                 del futures

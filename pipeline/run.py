@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +37,8 @@ from .store import incremental
 from .store.incremental import (
     Manifest,
     ManifestEntry,
+    MissingChunk,
+    PagedResults,
     Plan,
     ResultStore,
     StoredResult,
@@ -108,11 +111,13 @@ class BatchOutput(BaseModel):
     def failed(self) -> int:
         # A rejected document has an error row; an unchanged page left to be taken from the
         # store (pipeline.extract.is_placeholder) has neither record nor error.
-        return sum(1 for d in self.documents for r in d.results if r.record is None and r.errors)
+        return sum(d.documents - len(d.written) if d.paged else
+                   sum(1 for r in d.results if r.record is None and r.errors)
+                   for d in self.documents)
 
     @property
     def document_count(self) -> int:
-        return sum(len(d.results) for d in self.documents)
+        return sum(d.documents for d in self.documents)
 
 
 def fingerprint_sources(
@@ -134,7 +139,8 @@ def fingerprint_sources(
 
 def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None,
                   settings: dict | None = None, final_attempt: bool = True,
-                  unchanged: dict[str, dict[str, str]] | None = None) -> dict:
+                  unchanged: dict[str, dict[str, str]] | None = None,
+                  store_dir: str | None = None) -> dict:
     """Read and extract one batch; the plain-data result of a task.
 
     Every file is read before any is extracted, so a retry after a transient read error costs a
@@ -147,6 +153,13 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
     by source file, the documents (source -> doc_id) whose stored results are still valid; they
     are not extracted again but sent back as placeholders, which the run replaces with the
     stored results (a dump whose pages change one at a time).
+
+    ``store_dir``: the run's output folder. When given, a file holding more documents than
+    ``CHUNK_DOCUMENTS`` (a dump) has its results written to that folder's result store in
+    chunks as they are extracted (its unchanged documents taken from the stored results there),
+    and only what the manifest needs of them is sent back, so neither this batch nor the run
+    holds all of a dump's results (the worker must see the output folder, as it sees the
+    input folder).
     """
     unchanged = unchanged or {}
     started = time.perf_counter()
@@ -183,10 +196,14 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
                 version=version,
                 results=[DocumentResult.rejected(source, None, "read", "path", content.reason)])
         else:
-            stored = StoredResult(source=source, sha256=content.sha256, version=version,
-                                  results=_extract(content, paths_by_source[source], root,
-                                                   source, input_limits, settings,
-                                                   unchanged.get(source)))
+            results = _extract(content, paths_by_source[source], root, source, input_limits,
+                               settings, unchanged.get(source))
+            if store_dir is None:
+                stored = StoredResult(source=source, sha256=content.sha256, version=version,
+                                      results=list(results))
+            else:
+                stored = _store_in_chunks(results, ResultStore(store_dir), source,
+                                          content.sha256, version)
             crash_points.reached("extracting")
         documents.append(stored)
     return BatchOutput(
@@ -217,14 +234,15 @@ def _ensure_nlp(settings: dict | None = None) -> int:
 
 def _extract(content: SourceBytes, path: str, root: str, source: str, limits: InputLimits,
              settings: dict | None = None,
-             unchanged: dict[str, str] | None = None) -> list[DocumentResult]:
-    """The results of the documents of one file (a dump or a wikiextractor file holds many).
+             unchanged: dict[str, str] | None = None) -> Iterator[DocumentResult]:
+    """The results of the documents of one file (a dump or a wikiextractor file holds many),
+    yielded as each is extracted.
 
     A file beyond ``--max-bytes`` was not loaded: a MediaWiki dump is read from the file page by
     page (each page within the limit); any other such file is rejected as too large."""
     # Imported here: spaCy is loaded only where extraction runs, not by `--help` or the driver
     # of a process or Dask run.
-    from .extract import process_file
+    from .extract import iter_file_results
     from .ingest.formats import LargeFile
     from .nlp import get_nlp
 
@@ -232,7 +250,88 @@ def _extract(content: SourceBytes, path: str, root: str, source: str, limits: In
     if data is None:  # beyond the limit: not loaded
         data = LargeFile(size=content.size, sha256=content.sha256,
                          open=functools.partial(sources.open_source, path, root))
-    return process_file(data, source, limits, get_nlp(settings), unchanged)
+    return iter_file_results(data, source, limits, get_nlp(settings), unchanged)
+
+
+def _store_in_chunks(results: Iterable[DocumentResult], store: ResultStore, source: str,
+                     sha256: str, version: str) -> StoredResult:
+    """The stored result of one file's ``results`` (read as they are extracted): as they are
+    when the file holds at most ``CHUNK_DOCUMENTS`` documents; else written to ``store`` in
+    chunks of that many as they come, and only what the manifest needs of them kept.
+
+    Placeholders (unchanged documents) are replaced by their stored results, read from the
+    file's previous stored result one chunk at a time. When one is not found there, it is
+    left out and the file's hash dropped, so that the file is not stored and the next run
+    extracts it again (as ``_with_stored_documents`` does)."""
+    from .extract import is_placeholder
+
+    previous = _PreviousResults(store, source, version)
+    token = uuid.uuid4().hex[:12]
+    buffer: list[DocumentResult] = []
+    chunks = documents = 0
+    written: list[str] = []
+    ok = complete = True
+    for result in results:
+        if is_placeholder(result):
+            found = previous.find(result.source, result.doc_id)
+            if found is None:
+                complete = False
+                continue
+            result = found
+        buffer.append(result)
+        documents += 1
+        ok = ok and result.ok
+        if result.ok:
+            written.append(result.source)
+        if len(buffer) > incremental.CHUNK_DOCUMENTS:
+            store.save_chunk(source, token, chunks, buffer[:-1])
+            chunks += 1
+            del buffer[:-1]
+    sha256 = sha256 if complete else ""
+    if not chunks:
+        return StoredResult(source=source, sha256=sha256, version=version, results=buffer)
+    store.save_chunk(source, token, chunks, buffer)
+    return StoredResult(source=source, sha256=sha256, version=version, results=[],
+                        paged=PagedResults(token=token, chunks=chunks + 1,
+                                           documents=documents, ok=ok, written=written))
+
+
+class _PreviousResults:
+    """The stored results of a file from a run of the same pipeline version, found by
+    (document source, doc_id) with at most one chunk in memory: chunks are searched from the
+    one of the last document found on, as a dump's pages mostly keep their order."""
+
+    def __init__(self, store: ResultStore, source: str, version: str) -> None:
+        self.store, self.source, self.version = store, source, version
+        self.stored: StoredResult | None = None  # read when first needed
+        self.index = -1  # the chunk in ``self.loaded``
+        self.loaded: dict[tuple[str, str | None], DocumentResult] = {}
+
+    def find(self, source: str, doc_id: str | None) -> DocumentResult | None:
+        if self.stored is None:
+            stored = self.store.load(self.source)
+            if stored is None or stored.version != self.version:
+                return None
+            self.stored = stored
+        if self.stored.paged is None:
+            if self.index < 0:
+                self.index = 0
+                self.loaded = {(r.source, r.doc_id): r for r in self.stored.results}
+            return self.loaded.get((source, doc_id))
+        chunks = self.stored.paged.chunks
+        start = max(self.index, 0)
+        for step in range(chunks):
+            index = (start + step) % chunks
+            if index != self.index:
+                try:
+                    results = self.store.load_chunk(self.stored, index)
+                except MissingChunk:
+                    continue
+                self.index = index
+                self.loaded = {(r.source, r.doc_id): r for r in results}
+            if (found := self.loaded.get((source, doc_id))) is not None:
+                return found
+        return None
 
 
 def _unreadable(source: str, error: OSError) -> DocumentResult:
@@ -246,7 +345,8 @@ class Executor(Protocol):
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
                 settings: dict | None,
-                unchanged: dict[str, dict[str, str]] | None = None) -> Iterable[dict]:
+                unchanged: dict[str, dict[str, str]] | None = None,
+                store_dir: str | None = None) -> Iterable[dict]:
         """Run :func:`extract_paths` on every batch; yield outputs as they complete."""
         ...
 
@@ -257,10 +357,11 @@ class SerialExecutor:
 
     def extract(self, work: list[list[str]], root: str, limits: dict,
                 settings: dict | None = None,
-                unchanged: dict[str, dict[str, str]] | None = None) -> Iterator[dict]:
+                unchanged: dict[str, dict[str, str]] | None = None,
+                store_dir: str | None = None) -> Iterator[dict]:
         for batch in work:
             yield extract_paths(batch, root, limits=limits, settings=settings,
-                                unchanged=unchanged)
+                                unchanged=unchanged, store_dir=store_dir)
 
 
 def _unchanged_documents(plan: Plan, store: ResultStore) -> dict[str, dict[str, str]]:
@@ -272,8 +373,11 @@ def _unchanged_documents(plan: Plan, store: ResultStore) -> dict[str, dict[str, 
         previous = store.load(source)
         if previous is None or previous.version != plan.version:
             continue
-        documents = {r.source: r.doc_id for r in previous.results
-                     if r.source != source and r.doc_id}
+        try:
+            documents = {r.source: r.doc_id for r in store.iter_results(previous)
+                         if r.source != source and r.doc_id}
+        except MissingChunk:
+            continue
         if documents:
             out[source] = documents
     return out
@@ -288,7 +392,11 @@ def _with_stored_documents(stored: StoredResult, store: ResultStore) -> StoredRe
     if not any(is_placeholder(r) for r in stored.results):
         return stored
     previous = store.load(stored.source)
-    kept = {(r.source, r.doc_id): r for r in previous.results} if previous else {}
+    try:
+        kept = {(r.source, r.doc_id): r for r in store.iter_results(previous)} \
+            if previous else {}
+    except MissingChunk:
+        kept = {}
     results = [kept.get((r.source, r.doc_id), r) if is_placeholder(r) else r
                for r in stored.results]
     if any(is_placeholder(r) for r in results):
@@ -305,11 +413,13 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     """Write the outputs a full run would write for ``sources``; return rows per table.
 
     Results are streamed one document at a time from the store (``unstored`` holds the few
-    that are not stored, such as unreadable files), so memory is bounded by a batch of table
-    rows, not by the corpus. Order matters for interruptions: every new JSON file and table is
-    first written to a temporary file, and only when all are written (so a full disk fails the
-    run before any published file changes) are they renamed into place; the manifest last (the
-    commit point), then stored results of removed sources are pruned. A run stopped anywhere
+    that are not stored, such as unreadable files; a dump's are read a chunk at a time), so
+    memory is bounded by a batch of table rows, not by the corpus; what grows with it is a
+    name per document (the JSON files written, to remove the others). Order matters for
+    interruptions: every new JSON file and table is first written to a temporary file, and
+    only when all are written (so a full disk fails the run before any published file changes)
+    are they renamed into place; the manifest last (the commit point), then stored results of
+    removed sources are pruned. A run stopped anywhere
     leaves readable files, and the next run publishes everything again.
     """
     output_dir = Path(output_dir)
@@ -317,32 +427,34 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     entries: dict[str, ManifestEntry] = {}
     names = json_names(sources)
     written: set[str] = set()
-    staged: list[tuple[Path, Path]] = []  # (temporary, final) JSON files, renamed at the end
+    # JSON files (names under json/) written to their temporaries (_staged_path), renamed at
+    # the end; names, not paths, so that a dump's many pages cost little memory here.
+    staged: list[str] = []
     try:
         with TableWriters(output_dir, version) as tables:
             for source in sorted(sources):
                 stored = unstored.get(source) or store.load(source)
                 if stored is None:
                     raise RuntimeError(f"the stored result of {source} vanished during the run")
-                for result in stored.results:
+                for result in store.iter_results(stored):
                     if result.record is not None:
                         name = _document_json_name(names[source], source, result.source)
-                        path = json_dir / name
-                        if (tmp := _stage_if_changed(path, document_json(result.record))) \
-                                is not None:
-                            staged.append((tmp, path))
+                        if _stage_if_changed(json_dir / name, document_json(result.record)):
+                            staged.append(name)
                         written.add(name)
                     tables.add(result)
                 entries[source] = manifest_entry(stored)
             tables.finish()
             while staged:
-                os.replace(*staged.pop())
+                path = json_dir / staged[-1]
+                os.replace(_staged_path(path), path)
+                staged.pop()
                 crash_points.reached("publishing-json")
             _remove_stale_json(json_dir, written)
             counts = tables.commit()
     finally:
-        for tmp, _ in staged:  # not renamed: the run failed before publishing
-            tmp.unlink(missing_ok=True)
+        for name in staged:  # not renamed: the run failed before publishing
+            _staged_path(json_dir / name).unlink(missing_ok=True)
     _remove_stale_temporaries(output_dir / "parquet")
     store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
     crash_points.reached("manifest")
@@ -394,14 +506,22 @@ def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]
     return tables and documents and bool(manifest.rows)
 
 
-def _stage_if_changed(path: Path, data: bytes) -> Path | None:
-    """A temporary file of ``data`` to rename onto ``path``; None when ``path`` holds it."""
+def _staged_path(path: Path) -> Path:
+    """The temporary file of ``path`` while a run publishes (one run at a time writes an
+    output folder, so one name will do; a killed run's is removed as a stale temporary)."""
+    return path.with_name(f".{path.name}.staged.tmp")
+
+
+def _stage_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to the temporary file of ``path`` (:func:`_staged_path`), to be renamed
+    onto it; False (nothing written) when ``path`` holds it."""
     try:
         if path.read_bytes() == data:
-            return None
+            return False
     except OSError:
         pass
-    return write_temporary(path, data)
+    os.replace(write_temporary(path, data), _staged_path(path))
+    return True
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
@@ -554,7 +674,8 @@ def run_incremental(
         bar.start(total=len(fingerprints), completed=len(ok))
         try:
             for number, output in enumerate(
-                    executor.extract(work, root, limits.model_dump(), settings, unchanged),
+                    executor.extract(work, root, limits.model_dump(), settings, unchanged,
+                                     store_dir=str(output_dir)),
                     start=1):
                 batch = BatchOutput.model_validate(output)
                 for stored in batch.documents:

@@ -8,6 +8,12 @@ bump it). Results live under ``OUTPUT_DIR/.state/``:
 * ``results/<hash of source>.json``: one :class:`StoredResult` per source file (with a result
   per document it holds: a dump has one per article), written as soon as
   its batch is done (a checkpoint: an interrupted run's work is reused by the next run);
+* ``results/<hash of source>.<token>.<n>.jsonl``: the results of a file holding more documents
+  than :data:`CHUNK_DOCUMENTS` (a dump), written by the worker in chunks of that many as they
+  are extracted, one JSON line per document, so that no process holds all of a dump's results;
+  the file's ``.json`` then holds no results, only :class:`PagedResults` naming its chunks.
+  ``token`` is new for each extraction, so a run that is killed while writing a dump's chunks
+  never overwrites the chunks the stored ``.json`` names; chunks no ``.json`` names are pruned;
 * ``manifest.json``: what the published outputs (``json/``, ``parquet/``) were built from,
   written last, so it is the commit point of a run. New, changed, unchanged and removed are
   counted against it.
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -32,13 +38,17 @@ from ..ingest.decoding import InputLimits
 from .files import atomic_write_bytes
 
 __all__ = [
-    "RESULT_PARTS", "Manifest", "ManifestEntry", "Plan", "ResultStore", "Status", "StoredResult",
+    "CHUNK_DOCUMENTS", "RESULT_PARTS", "Manifest", "ManifestEntry", "MissingChunk",
+    "PagedResults", "Plan", "ResultStore", "Status", "StoredResult",
     "manifest_entry", "pipeline_version", "plan_run", "version_files",
 ]
 
 STATE_DIR = ".state"
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
+# Results of one source file kept together in memory (and in one chunk file): a file with more
+# documents than this is stored in chunks of this many (a few MB of results at most).
+CHUNK_DOCUMENTS = 256
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 # The parts of the package a document's result depends on, named by the layout: the folders
@@ -97,24 +107,42 @@ def pipeline_version(limits: InputLimits | None = None, settings: dict | None = 
     return digest.hexdigest()[:16]
 
 
+class PagedResults(BaseModel):
+    """Where the results of a file stored in chunks are, and what the manifest needs of them
+    (so that they are not read again to know it)."""
+
+    token: str  # names this extraction's chunk files
+    chunks: int
+    documents: int
+    ok: bool  # every document produced a record
+    written: list[str]  # the document sources that produced a record
+
+
 class StoredResult(BaseModel):
     """One source file's results and what they were computed from: one result for a file
-    holding one article, one per article for a dump or a wikiextractor file."""
+    holding one article, one per article for a dump or a wikiextractor file. A file with more
+    than :data:`CHUNK_DOCUMENTS` documents has its results in chunk files (``paged``; read them
+    with :meth:`ResultStore.iter_results`) and none here."""
 
     source: str
     sha256: str
     version: str
     results: list[DocumentResult]
+    paged: PagedResults | None = None
 
     @property
     def ok(self) -> bool:
         """Every document of the file produced a record."""
-        return all(r.ok for r in self.results)
+        return self.paged.ok if self.paged else all(r.ok for r in self.results)
 
     @property
     def written(self) -> list[str]:
         """The document sources that produced a record (``dump.xml#101``, or the file's)."""
-        return [r.source for r in self.results if r.ok]
+        return self.paged.written if self.paged else [r.source for r in self.results if r.ok]
+
+    @property
+    def documents(self) -> int:
+        return self.paged.documents if self.paged else len(self.results)
 
 
 class ManifestEntry(BaseModel):
@@ -154,15 +182,52 @@ class ResultStore:
     def save(self, stored: StoredResult) -> None:
         atomic_write_bytes(self.path(stored.source), stored.model_dump_json().encode("utf-8"))
 
+    def chunk_path(self, source: str, token: str, index: int) -> Path:
+        return self.path(source).with_suffix(f".{token}.{index}.jsonl")
+
+    def save_chunk(self, source: str, token: str, index: int,
+                   results: Iterable[DocumentResult]) -> None:
+        """One chunk of a paged file's results (see :class:`PagedResults`), a JSON line each."""
+        lines = b"".join(r.model_dump_json().encode("utf-8") + b"\n" for r in results)
+        atomic_write_bytes(self.chunk_path(source, token, index), lines)
+
+    def iter_results(self, stored: StoredResult) -> Iterator[DocumentResult]:
+        """The results of ``stored`` in document order, one chunk in memory at a time.
+        ``MissingChunk`` when a chunk file is gone or unreadable."""
+        if stored.paged is None:
+            yield from stored.results
+            return
+        for index in range(stored.paged.chunks):
+            yield from self.load_chunk(stored, index)
+
+    def load_chunk(self, stored: StoredResult, index: int) -> list[DocumentResult]:
+        path = self.chunk_path(stored.source, stored.paged.token, index)
+        try:
+            return [DocumentResult.model_validate_json(line)
+                    for line in path.read_bytes().splitlines()]
+        except (OSError, ValidationError, ValueError) as exc:
+            raise MissingChunk(f"stored results of {stored.source}: {path.name}: {exc}") \
+                from exc
+
     def prune(self, keep: Iterable[str]) -> int:
-        """Delete the results of every source not in ``keep``; return how many."""
+        """Delete the results of every source not in ``keep``, and every chunk file its
+        source's stored result does not name; return how many files."""
         wanted = {self.path(source).name for source in keep}
         removed = 0
-        if self.results.is_dir():
-            for path in self.results.glob("*.json"):
-                if path.name not in wanted:
-                    path.unlink(missing_ok=True)
-                    removed += 1
+        if not self.results.is_dir():
+            return removed
+        for path in self.results.glob("*.json"):
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+        named: dict[str, str | None] = {}  # stored result's file -> the token it names
+        for path in self.results.glob("*.jsonl"):
+            header, token = path.name.split(".")[0] + ".json", path.name.split(".")[1]
+            if header not in named:
+                named[header] = _paged_token(self.results / header)
+            if named[header] != token:
+                path.unlink(missing_ok=True)
+                removed += 1
         return removed
 
     def remove_temporaries(self) -> None:
@@ -184,11 +249,25 @@ class ResultStore:
         atomic_write_bytes(self.root / MANIFEST, payload.encode("utf-8") + b"\n")
 
 
+class MissingChunk(Exception):
+    """A chunk of a stored result is missing or unreadable."""
+
+
+def _paged_token(path: Path) -> str | None:
+    """The chunk token the stored result at ``path`` names (None: none, or unreadable)."""
+    try:
+        stored = StoredResult.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+    return stored.paged.token if stored.paged else None
+
+
 def manifest_entry(stored: StoredResult) -> ManifestEntry:
     """What the manifest records of a stored result."""
-    many = len(stored.results) > 1 or any(r.source != stored.source for r in stored.results)
+    many = (stored.paged is not None or len(stored.results) > 1
+            or any(r.source != stored.source for r in stored.results))
     return ManifestEntry(sha256=stored.sha256, version=stored.version, ok=stored.ok,
-                         documents=len(stored.results),
+                         documents=stored.documents,
                          written=stored.written if many else [])
 
 

@@ -250,8 +250,8 @@ class InterruptAfter(SerialExecutor):
     def __init__(self, batches: int) -> None:
         self.left = batches
 
-    def extract(self, work, root, limits, settings=None, unchanged=None):
-        for output in super().extract(work, root, limits, settings, unchanged):
+    def extract(self, work, root, limits, settings=None, unchanged=None, store_dir=None):
+        for output in super().extract(work, root, limits, settings, unchanged, store_dir):
             if self.left == 0:
                 raise Interrupted
             self.left -= 1
@@ -436,7 +436,20 @@ def test_a_users_data_file_is_part_of_the_version_and_of_the_results(corpus, tmp
     assert edited.extracted == edited.documents_read
 
 
-def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
+@pytest.fixture(params=["inline", "chunks of one"])
+def chunked(request, monkeypatch) -> bool:
+    """Both ways a file of many documents is stored: its results together (the fixtures' dumps
+    are smaller than CHUNK_DOCUMENTS), and in chunk files (here of one document each)."""
+    if request.param == "chunks of one":
+        monkeypatch.setattr(incremental, "CHUNK_DOCUMENTS", 1)
+    return request.param != "inline"
+
+
+def _chunk_files(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / ".state" / "results").glob("*.jsonl"))
+
+
+def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted, chunked):
     corpus = tmp_path / "dumps"
     corpus.mkdir()
     for name in ("dump.xml", "Super_GT.wiki"):
@@ -452,6 +465,14 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     by_source = {row["source"]: row for row in documents}
     assert by_source["dump.xml#102"]["title"] == "Deutsche Tourenwagen Masters"
     assert any("1 redirect" in w for w in by_source["dump.xml#101"]["warnings"])
+    # Stored page by page: the dump's stored result names its chunks and holds no result.
+    stored = ResultStore(out).load("dump.xml")
+    assert len(_chunk_files(out)) == (2 if chunked else 0)
+    assert (stored.paged is not None, len(stored.results)) == ((True, 0) if chunked
+                                                               else (False, 2))
+    assert [r.source for r in ResultStore(out).iter_results(stored)] == [
+        "dump.xml#101", "dump.xml#102"]
+    first_chunks = _chunk_files(out)
 
     counted.clear()
     second = run(corpus, out)
@@ -476,6 +497,9 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     assert changed["json/dump#101.json"] == files["json/dump#101.json"]
     assert changed["json/dump#102.json"] != files["json/dump#102.json"]
     assert changed == full_run_files(corpus, tmp_path)
+    # The dump's new chunks replaced the old ones (pruned once the run was published).
+    assert len(_chunk_files(out)) == len(first_chunks)
+    assert not set(_chunk_files(out)) & set(first_chunks)
     counted.clear()
     assert run(corpus, out).extracted == 0 and counted == []
 
@@ -484,6 +508,7 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted):
     assert fourth.removed == 1 and fourth.documents_read == 1
     assert {name for name in published(out) if name.startswith("json/")} == {
         "json/Super_GT.json"}
+    assert _chunk_files(out) == []
 
 
 def _rows(out: Path, table: str) -> list[dict]:

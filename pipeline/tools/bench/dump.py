@@ -10,15 +10,20 @@ JSON-lines file as soon as it is made and not kept. The child reports its peak R
 its time and its counts. Pages are small so that 100,000 of them extract in minutes; their size
 does not change what is measured: whether memory grows with the number of pages.
 
-The ``run`` command's own bookkeeping is not measured here: a run keeps one stored result per
-source file, so a dump's results are held together until its file is done
-(``docs/benchmark.md``, "Dump streaming").
+``run`` measures the ``run`` command end to end over a folder holding only the dump (``python
+-m pipeline run FOLDER --out OUT --runner thread --quiet``, in the child's own process: the
+thread runner extracts in the process that stores and publishes, so its peak RSS is the whole
+run's but for Prefect's temporary API server, which is sampled apart with the process tree):
+listing, hashing, reading and extracting, storing the results (a dump's in chunks of
+``CHUNK_DOCUMENTS`` pages), and publishing a JSON file per page and the tables.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +31,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .measure import log, machine, peak_rss_bytes
+from .measure import REPO_ROOT, log, machine, peak_rss_bytes
 
 __all__ = ["dump_figures", "dump_pages", "measure_dump", "write_synthetic_dump"]
 
@@ -86,7 +91,6 @@ def dump_child(dump: str, results: str, mode: str) -> None:
     the extraction (``extract``), writing each result to ``results``; print the figures."""
     import functools
     import hashlib
-    import os
 
     from ...extract import iter_file_results
     from ...ingest.decoding import InputLimits
@@ -96,6 +100,9 @@ def dump_child(dump: str, results: str, mode: str) -> None:
 
     path = Path(dump)
     root = path.parent
+    if mode == "run":
+        _run_child(path, Path(results))
+        return
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -136,15 +143,72 @@ def dump_child(dump: str, results: str, mode: str) -> None:
                       "peak_rss_before": before, "peak_rss": peak_rss_bytes()}))
 
 
+def _run_child(dump: Path, out: Path) -> None:
+    """``run`` over the folder of ``dump`` into ``out`` with the thread runner, in this
+    process; print its figures (this process's peak RSS, and its process tree's sampled)."""
+    import argparse
+    import contextlib
+    import io
+    import os
+    import threading
+
+    import pyarrow.parquet as pq
+
+    from flows.commands import define_run
+
+    tree_peak = [0]
+    done = threading.Event()
+
+    def sample_tree() -> None:
+        # The run's process tree (Prefect's temporary server is a child process), every 0.2 s.
+        import psutil
+
+        me = psutil.Process()
+        while not done.wait(0.2):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss
+            tree_peak[0] = max(tree_peak[0], total)
+
+    sampler = threading.Thread(target=sample_tree, daemon=True)
+    sampler.start()
+    parser = argparse.ArgumentParser(prog="python -m pipeline run")
+    define_run(parser)
+    args = parser.parse_args([str(dump.parent), "--out", str(out), "--runner", "thread",
+                              "--quiet"])
+    before = peak_rss_bytes()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        exit_code = args.handler(args)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    documents = pq.read_metadata(out / "parquet" / "documents.parquet").num_rows
+    errors = pq.read_metadata(out / "parquet" / "errors.parquet").num_rows
+    chunks = len(list((out / ".state" / "results").glob("*.jsonl")))
+    print(json.dumps({"pid": os.getpid(), "documents": documents, "failed": errors,
+                      "exit_code": exit_code, "chunk_files": chunks,
+                      "json_files": sum(1 for _ in (out / "json").iterdir()),
+                      "seconds": round(seconds, 2), "peak_rss_before": before,
+                      "peak_rss": peak_rss_bytes(), "tree_peak_rss": tree_peak[0]}))
+
+
 def measure_dump(dump: Path, mode: str, work: Path) -> dict:
     """Run :func:`dump_child` on ``dump`` in a fresh interpreter; its figures."""
-    results = work / f"{dump.stem}.{mode}.jsonl"
+    results = work / (f"{dump.stem}.run" if mode == "run" else f"{dump.stem}.{mode}.jsonl")
+    env = dict(os.environ)  # the run command's flows/ package is beside pipeline/
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     done = subprocess.run(
         [sys.executable, "-m", "pipeline.tools.bench.dump", "--child", str(dump), str(results),
-         mode], check=True, capture_output=True, text=True)
+         mode], check=True, capture_output=True, text=True, env=env)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    figures["results_bytes"] = results.stat().st_size
-    results.unlink()
+    if mode == "run":
+        shutil.rmtree(results)
+    else:
+        figures["results_bytes"] = results.stat().st_size
+        results.unlink()
     progress = Path(f"{results}.progress")
     if progress.exists():
         figures["progress"] = [json.loads(line) for line in progress.read_text().splitlines()]
@@ -154,14 +218,15 @@ def measure_dump(dump: Path, mode: str, work: Path) -> dict:
 
 def dump_figures(raw_dir: Path, pages: int = 10_000, scale: int = 10, seed: int = 0,
                  modes: tuple[str, ...] = ("read", "extract"), keep: Path | None = None) -> dict:
-    """Peak memory and time of reading (and extracting) a dump of ``pages`` and of
-    ``scale * pages`` pages; their ratio."""
+    """Peak memory and time of reading (and extracting, and running ``run`` over) a dump of
+    ``pages`` and of ``scale * pages`` pages; their ratio."""
     with tempfile.TemporaryDirectory(prefix="bench-dump-") as tmp:
         work = Path(keep) if keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         sizes = []
         for n in (pages, pages * scale):
-            dump = work / f"dump-{n}.xml"
+            dump = work / f"dump-{n}" / f"dump-{n}.xml"  # alone in its folder, for `run`
+            dump.parent.mkdir(exist_ok=True)
             started = time.perf_counter()
             write_synthetic_dump(dump, raw_dir, n, seed)
             log(f"wrote a dump of {n:,} pages ({dump.stat().st_size:,} bytes) in "
