@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 
-__all__ = ["PHASES", "reached"]
+__all__ = ["CHUNK_STORED", "PHASES", "reached"]
 
 PHASES = (
     "listed",  # the sources are listed and hashed, nothing extracted yet
@@ -21,6 +21,11 @@ PHASES = (
     "publishing-parquet",  # the first table is in place, the others are not
     "manifest",  # the manifest is written, stale stored results not yet pruned
 )
+
+# Reached only by a run over a file stored in chunks (a dump with more documents than
+# pipeline.store.incremental.CHUNK_DOCUMENTS): in the process extracting it, after its first
+# chunk is stored and before the rest are.
+CHUNK_STORED = "chunk-stored"
 
 _KILL_AT = os.environ.get("PIPELINE_TEST_KILL_AT")
 

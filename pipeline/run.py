@@ -287,6 +287,7 @@ def _store_in_chunks(results: Iterable[DocumentResult], store: ResultStore, sour
             store.save_chunk(source, token, chunks, buffer[:-1])
             chunks += 1
             del buffer[:-1]
+            crash_points.reached(crash_points.CHUNK_STORED)
     sha256 = sha256 if complete else ""
     if not chunks:
         return StoredResult(source=source, sha256=sha256, version=version, results=buffer)

@@ -18,10 +18,11 @@ import pytest
 
 from flows import commands
 from pipeline.cli import main
-from pipeline.crash_points import PHASES
+from pipeline.crash_points import CHUNK_STORED, PHASES
 from pipeline.ingest.decoding import InputLimits
 from pipeline.run import SerialExecutor, run_incremental
-from tests.conftest import RAW, ROOT
+from pipeline.store import incremental
+from tests.conftest import FIXTURES, RAW, ROOT
 from tests.store.test_incremental import make_corpus, published, run
 
 # The run without Prefect, in a process of its own so that it can be killed.
@@ -65,6 +66,8 @@ def assert_every_published_file_parses(out) -> None:
     for path in files:
         if path.suffix == ".json":
             json.loads(path.read_bytes())
+        elif path.suffix == ".jsonl":  # a chunk of a dump's stored results
+            assert all(json.loads(line) for line in path.read_bytes().splitlines())
         elif path.suffix == ".parquet":
             pq.read_table(path)
         else:
@@ -116,6 +119,51 @@ def test_a_killed_worker_process_fails_the_run_and_the_next_run_completes(tmp_pa
     assert published(out) == before
     run(corpus, out)
     assert published(out) == expected
+
+
+# The same, with a dump's results stored in chunks of one page.
+RUN_IN_CHUNKS_OF_ONE = """
+import sys
+from pipeline.store import incremental
+incremental.CHUNK_DOCUMENTS = 1
+from pipeline.run import SerialExecutor, run_incremental
+run_incremental(sys.argv[1], sys.argv[2], executor=SerialExecutor())
+"""
+
+
+def test_a_run_killed_while_storing_a_dump_in_chunks_loses_nothing(
+    tmp_path, monkeypatch, counted
+):
+    monkeypatch.setattr(incremental, "CHUNK_DOCUMENTS", 1)
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    dump = corpus / "dump.xml"
+    shutil.copy(FIXTURES / "formats" / "dump.xml", dump)
+    out = tmp_path / "out"
+    run(corpus, out)
+    before = published(out)
+    chunks = sorted((out / ".state" / "results").glob("*.jsonl"))
+    assert len(chunks) == 2
+    dump.write_text(dump.read_text().replace("first held in 2000.", "first held in 2001."))
+
+    killed = subprocess.run(
+        [sys.executable, "-c", RUN_IN_CHUNKS_OF_ONE, str(corpus), str(out)], cwd=ROOT,
+        capture_output=True, env={**os.environ, "PIPELINE_TEST_KILL_AT": CHUNK_STORED},
+        timeout=300, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # it did reach the phase
+    assert_every_published_file_parses(out)
+    assert published(out) == before
+    # The killed run's first chunk is there beside the stored ones, which it did not touch.
+    assert len(list((out / ".state" / "results").glob("*.jsonl"))) == 3
+    assert all(chunk.exists() for chunk in chunks)
+
+    counted.clear()
+    run(corpus, out)
+    assert counted == ["dump.xml#102"]  # the unchanged page taken from the stored chunks
+    clean = tmp_path / "clean"
+    run(corpus, clean, full=True)
+    assert published(out) == published(clean)
+    assert len(list((out / ".state" / "results").glob("*.jsonl"))) == 2  # the orphan pruned
 
 
 @pytest.fixture
