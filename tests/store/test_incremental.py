@@ -511,6 +511,24 @@ def test_a_dump_is_one_source_with_a_document_per_article(tmp_path, counted, chu
     assert _chunk_files(out) == []
 
 
+def test_a_batch_sends_back_no_result_of_a_dump_it_stored_in_chunks(tmp_path, monkeypatch):
+    # What crosses from a worker to the run for a dump is what the manifest needs (its pages'
+    # names), not its results: those are in the store's chunk files, a chunk in memory at once.
+    monkeypatch.setattr(incremental, "CHUNK_DOCUMENTS", 1)
+    corpus = tmp_path / "dumps"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "formats" / "dump.xml", corpus / "dump.xml")
+    out = tmp_path / "out"
+    output = extract_paths([str(corpus / "dump.xml")], str(corpus), store_dir=str(out))
+    (stored,) = output["documents"]
+    assert stored["results"] == []
+    assert stored["paged"]["chunks"] == stored["paged"]["documents"] == 2
+    assert stored["paged"]["written"] == ["dump.xml#101", "dump.xml#102"]
+    lines = [path.read_bytes().splitlines()
+             for path in sorted((out / ".state" / "results").glob("*.jsonl"))]
+    assert [len(chunk) for chunk in lines] == [1, 1]
+
+
 def _rows(out: Path, table: str) -> list[dict]:
     return pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist()
 

@@ -40,3 +40,11 @@ def test_the_bench_dump_command(capsys):
     assert main(["bench", "dump", "--pages", "2", "--scale", "2", "--read-only"]) == 0
     out = capsys.readouterr().out
     assert "peak memory ratio (read):" in out and "| 4 |" in out
+
+
+def test_the_run_row_runs_the_command_over_the_dump(tmp_path):
+    figures = dump_figures(RAW, pages=2, scale=2, modes=("run",))
+    small, large = figures["sizes"]
+    assert (small["run"]["documents"], large["run"]["documents"]) == (2, 4)
+    assert (small["run"]["json_files"], large["run"]["exit_code"]) == (2, 0)
+    assert small["run"]["peak_rss"] > 0 and small["run"]["tree_peak_rss"] > 0

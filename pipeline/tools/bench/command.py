@@ -80,12 +80,13 @@ def define_bench(bench: argparse.ArgumentParser) -> None:
     largest.set_defaults(handler=_bench_largest)
     dump = kinds.add_parser(
         "dump",
-        help="peak memory of a MediaWiki dump streamed through reading and extraction",
+        help="peak memory of a MediaWiki dump streamed through reading, extraction and run",
         description="Write dumps of N and K*N small synthetic pages (articles of INPUT_DIR "
         "varied and cut to title, infobox and lead, as wikitext) and stream each, in a fresh "
-        "interpreter, through the reader alone and through reading and extraction "
-        "(iter_file_results, each result written out, not kept); print peak RSS, time and the "
-        "ratio of peak memory. Nothing is asserted (exit 0).",
+        "interpreter, through the reader alone, through reading and extraction "
+        "(iter_file_results, each result written out, not kept), and through the run command "
+        "end to end (--runner thread, into a fresh output folder); print peak RSS, time and "
+        "the ratio of peak memory. Nothing is asserted (exit 0).",
     )
     dump.add_argument("--pages", type=positive_int, default=10_000, metavar="N",
                       help="pages of the smaller dump (default: 10000)")
@@ -93,7 +94,9 @@ def define_bench(bench: argparse.ArgumentParser) -> None:
                       help="the larger dump has K*N pages (default: 10)")
     dump.add_argument("--seed", type=int, default=0, help="pages seed (default: 0)")
     dump.add_argument("--read-only", action="store_true",
-                      help="measure the reader alone, without extraction")
+                      help="measure the reader alone, without extraction or run")
+    dump.add_argument("--no-run", action="store_true",
+                      help="measure reading and extraction, not the run command")
     dump.add_argument("--input", dest="raw_dir", default="raw", type=existing_dir,
                       metavar="INPUT_DIR", help="articles to vary (default: raw/)")
     dump.add_argument("--json", dest="json_path", default=None, metavar="PATH",
@@ -139,7 +142,8 @@ def _bench_scaling(args: argparse.Namespace) -> int:
 def _bench_dump(args: argparse.Namespace) -> int:
     from .dump import dump_figures, format_dump
 
-    modes = ("read",) if args.read_only else ("read", "extract")
+    modes = ("read",) if args.read_only else \
+        ("read", "extract") if args.no_run else ("read", "extract", "run")
     figures = dump_figures(Path(args.raw_dir), pages=args.pages, scale=args.scale,
                            seed=args.seed, modes=modes)
     print(format_dump(figures))

@@ -258,6 +258,11 @@ def format_dump(figures: dict) -> str:
                 f" | {measured['failed']:,} | {measured['seconds']:.1f} |"
                 f" {measured['peak_rss'] / 2**20:.0f} |")
     lines.append("")
+    for entry in figures["sizes"]:
+        if "run" in entry:  # the run's own process above; here with Prefect's server too
+            lines.append(f"run, {entry['pages']:,} pages: process tree peak RSS (sampled) "
+                         f"{entry['run']['tree_peak_rss'] / 2**20:.0f} MB, "
+                         f"{entry['run']['chunk_files']:,} chunk files of stored results")
     lines += [f"peak memory ratio ({mode}): {ratio:.3f}"
               f" ({'met' if ratio <= figures['target'] else 'missed'})"
               for mode, ratio in figures["ratios"].items()]
