@@ -231,6 +231,36 @@ def _sigterm_stops_the_run() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _already_up_to_date(args: argparse.Namespace):
+    """The run's summary when its outputs are already up to date, found without Prefect; None
+    when the flow must run.
+
+    An unchanged re-run has nothing to extract or publish, and the temporary API server a flow
+    run needs cost it nearly all its time (docs/benchmark.md, "Issue 16: the flow"). So when
+    the run would start that server (no ``PREFECT_API_URL``), the sources are hashed and
+    checked against the manifest first, in this process, as the flow's first steps do (same
+    summary, exit status and clean-up of stale files), and no flow run is made: its record
+    would go to a server that is gone when the command exits. With a Prefect server of the
+    user's, every run goes through the flow and is recorded there. ``--full`` always runs.
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    from pipeline.ingest.decoding import InputLimits
+    from pipeline.run import SerialExecutor, run_incremental
+    from pipeline.store.incremental import ResultStore
+
+    if args.full or PREFECT_API_URL.value():
+        return None
+    if not ResultStore(args.output_dir).read_manifest().documents:
+        return None  # a first run: everything to extract
+    parameters = _flow_parameters(args)
+    return run_incremental(
+        parameters["input_dir"], parameters["output_dir"], executor=SerialExecutor(),
+        batch_size=parameters["batch_size"],
+        limits=InputLimits.from_options(args.max_bytes, args.source_format),
+        settings=args.component_settings, only_if_up_to_date=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     import logging
 
@@ -259,9 +289,10 @@ def _run(args: argparse.Namespace) -> int:
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        with (_sigterm_stops_the_run(), shared_api(),
-              progress.reporting(progress.wanted(args.quiet))):
-            summary = flow(**_flow_parameters(args))
+        if (summary := _already_up_to_date(args)) is None:
+            with (_sigterm_stops_the_run(), shared_api(),
+                  progress.reporting(progress.wanted(args.quiet))):
+                summary = flow(**_flow_parameters(args))
     except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)

@@ -624,12 +624,16 @@ def run_incremental(
     limits: InputLimits | None = None,
     settings: dict | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
-) -> RunSummary:
+    only_if_up_to_date: bool = False,
+) -> RunSummary | None:
     """Bring ``output_dir`` up to date with ``input_dir``, extracting only what changed.
 
     ``limits`` bounds what is accepted (default: ``InputLimits.default()``); ``settings``: the
     components' settings, by component (default: the packaged data files). One run at a time
     per output folder: ``OutputInUse`` when another run holds it (:mod:`pipeline.store.lock`).
+    ``only_if_up_to_date``: return the run's summary only when the outputs are already up to
+    date (nothing to extract or publish); otherwise None, having extracted and published
+    nothing (the command line then runs the flow).
     """
     with output_lock(output_dir):
         _stop_requested.clear()
@@ -655,6 +659,8 @@ def run_incremental(
             plan.count("unchanged"), len(plan.removed), len(plan.to_extract), len(plan.reused),
             plan.version, ", --full" if full else "",
         )
+        if only_if_up_to_date and (plan.to_extract or plan.removed):
+            return None
 
         # Only a lightweight index is kept: results live in the store and are streamed when
         # publishing, so memory does not grow with the corpus.
@@ -711,6 +717,8 @@ def run_incremental(
             _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
             _remove_stale_temporaries(Path(output_dir) / "parquet")
             log.info("nothing changed: the published outputs are up to date")
+        elif only_if_up_to_date:
+            return None
         else:
             rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
         counts = [_document_counts(entry) for entry in ok.values()]

@@ -146,6 +146,60 @@ def test_run_exits_0_when_every_document_is_written(raw_dir, tmp_path, plain_flo
     assert "extracted:         0  (reused 2)" in capsys.readouterr().out
 
 
+@pytest.fixture
+def flow_runs(plain_flow, monkeypatch) -> list[str]:
+    """One item per run that started the run's API server and went through the flow."""
+    started = []
+
+    @contextlib.contextmanager
+    def counted_api():
+        started.append(True)
+        yield "http://127.0.0.1:4200/api"
+
+    monkeypatch.setattr(flows.api, "shared_api", counted_api)
+    return started
+
+
+@pytest.fixture
+def no_api_url(monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
+
+
+def test_an_unchanged_rerun_starts_no_flow_and_prints_what_the_flow_would(
+    raw_dir, tmp_path, flow_runs, no_api_url, capsys
+):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from tests.store.test_incremental import make_corpus, published
+
+    corpus, out = make_corpus(tmp_path / "in", raw_dir), str(tmp_path / "out")
+    status = main(["run", str(corpus), "--out", out, "--quiet"])
+    assert len(flow_runs) == 1
+    capsys.readouterr()
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        # A server of the user's: every run is a flow run, recorded there.
+        assert main(["run", str(corpus), "--out", out, "--quiet"]) == status
+    through_the_flow = capsys.readouterr().out
+    assert len(flow_runs) == 2
+    before = published(Path(out))
+
+    (Path(out) / "json" / "stale.json").write_text("{}")  # a file no run published
+    assert main(["run", str(corpus), "--out", out, "--quiet"]) == status
+    assert len(flow_runs) == 2  # no server, no flow
+    assert capsys.readouterr().out == through_the_flow
+    assert published(Path(out)) == before  # the stale file is gone, as the flow removes it
+
+    for changed in (["--full"], []):
+        if not changed:
+            (corpus / "added.txt").write_text((corpus / "harbour.txt").read_text() + "\nMore.\n")
+        main(["run", str(corpus), "--out", out, "--quiet", *changed])
+    assert len(flow_runs) == 4  # --full, and a changed input, go through the flow
+
+
 def test_run_exits_3_when_a_document_is_rejected(tmp_path, plain_flow, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_bytes(b"")

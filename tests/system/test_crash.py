@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -109,10 +110,14 @@ def test_a_killed_worker_process_fails_the_run_and_the_next_run_completes(tmp_pa
         start_new_session=True)
     try:
         done.wait(timeout=600)
+        # Nothing the run started outlives it (a Prefect server started by a thread of the
+        # run without the run's API URL did); Python's resource tracker gets a moment to exit.
+        left = session_processes(done.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(done.pid, signal.SIGKILL)
     _, stderr = done.communicate()
+    assert not left, left
     assert done.returncode == 1, stderr[-3000:]
     assert "run failed" in stderr
     assert_every_published_file_parses(out)
@@ -164,6 +169,24 @@ def test_a_run_killed_while_storing_a_dump_in_chunks_loses_nothing(
     run(corpus, clean, full=True)
     assert published(out) == published(clean)
     assert len(list((out / ".state" / "results").glob("*.jsonl"))) == 2  # the orphan pruned
+
+
+def session_processes(session: int, grace: float = 10.0) -> list[str]:
+    """The command lines of the live processes of ``session``, once none is left or after
+    ``grace`` seconds."""
+    import psutil
+
+    deadline = time.monotonic() + grace
+    while True:
+        left = []
+        for process in psutil.process_iter(["pid", "cmdline", "status"]):
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                if (os.getsid(process.info["pid"]) == session
+                        and process.info["status"] != psutil.STATUS_ZOMBIE):
+                    left.append(" ".join(process.info["cmdline"] or []))
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
 
 
 @pytest.fixture
