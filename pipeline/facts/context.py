@@ -105,7 +105,7 @@ class FactContext:
 
     def __init__(self, doc: Doc, tokens: TokenTable | None = None) -> None:
         self.doc = doc
-        self.tokens = tokens if tokens is not None else TokenTable(doc)
+        self.tokens = tokens if tokens is not None else TokenTable.of(doc)
         self.document: SourceDocument = doc._.source_document
         self.sents = self.tokens.sentences
         self.token_starts = self.tokens.starts

@@ -275,7 +275,7 @@ def date_records(doc: Doc, tokens: TokenTable | None = None) -> list[dict]:
     # Offsets from the token table, each span's extension values read once: a Span's offsets
     # build a Token each, and every ``span._`` an accessor object.
     if spans:
-        tokens = tokens if tokens is not None else TokenTable(doc)
+        tokens = tokens if tokens is not None else TokenTable.of(doc)
         token_starts, token_ends = tokens.starts, tokens.ends
         spans = sorted(((token_starts[s.start], token_ends[s.end - 1], s.start, s._)
                         for s in spans), key=lambda found: found[:2])

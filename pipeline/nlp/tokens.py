@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from bisect import bisect_right
 from functools import cached_property
 from typing import NamedTuple
@@ -124,12 +125,36 @@ class Sentences:
         return self.starts[n], end
 
 
+# Where a doc keeps its shared table (see TokenTable.of).
+_SHARED_TABLE = "pipeline.token_table"
+
+
 class TokenTable:
     """The columns of one doc's tokens, each read from the doc when first asked for."""
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+        self._doc: Doc | None = doc
+        self._doc_ref: weakref.ref | None = None
         self.length = len(doc)
+
+    @property
+    def doc(self) -> Doc:
+        return self._doc if self._doc is not None else self._doc_ref()
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenTable:
+        """The one table of ``doc``, shared by every component and fact builder that reads it
+        (each made its own, and read the same columns again). Kept in ``doc.user_data``, made
+        when first asked for; no component retokenizes, so the columns stay true, and the
+        sentence bounds are read when first asked for, after the sentence components. The table
+        refers to its doc weakly: the doc's own reference to it would otherwise be a cycle that
+        keeps every doc until the cyclic collector runs."""
+        table = doc.user_data.get(_SHARED_TABLE)
+        if table is None or table.doc is not doc or table.length != len(doc):
+            table = cls(doc)
+            table._doc, table._doc_ref = None, weakref.ref(doc)
+            doc.user_data[_SHARED_TABLE] = table
+        return table
 
     def ids(self, attr: int) -> np.ndarray:
         """The ORTH or LOWER column as an array."""
