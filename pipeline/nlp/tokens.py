@@ -46,6 +46,7 @@ class WordFacts(NamedTuple):
 
 
 _WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+_TEXTS: dict[int, str] = {}  # orth id -> the word's text, shared by every doc
 
 # Held while a table learnt per word type grows (word numbers, the matchers' word classes): a
 # thread runner extracts documents in several threads, and two of them numbering new words at
@@ -180,13 +181,25 @@ class TokenTable:
     def words(self) -> list[WordFacts]:
         """Per token, its word type's facts: ``words[i].lower_`` reads what ``doc[i].lower_``
         does without building a Token."""
-        get, vocab = _WORD_FACTS.get, self.doc.vocab
-        return [get(o) or word_facts(vocab, o) for o in self.orth_list]
+        orths = self.orth_list
+        words = list(map(_WORD_FACTS.get, orths))
+        if None in words:
+            vocab = self.doc.vocab
+            words = [w or word_facts(vocab, o) for w, o in zip(words, orths)]
+        return words
 
     @cached_property
     def texts(self) -> list[str]:
-        strings = self.doc.vocab.strings
-        return [strings[orth] for orth in self.orth_list]
+        # The words' texts kept by orth id: a StringStore look-up decodes a new string each
+        # time, and the same words recur in every document.
+        orths = self.orth_list
+        texts = list(map(_TEXTS.get, orths))
+        if None in texts:
+            strings = self.doc.vocab.strings
+            for i, text in enumerate(texts):
+                if text is None:
+                    texts[i] = _TEXTS[orths[i]] = strings[orths[i]]
+        return texts
 
     @cached_property
     def space(self) -> list[int]:
