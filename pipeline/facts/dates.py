@@ -28,8 +28,6 @@ import datetime
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 from ..nlp.components.dates import is_calendar_day, iso_value, year_text
@@ -282,8 +280,7 @@ def date_records(doc: Doc, tokens: TokenTable | None = None) -> list[dict]:
     # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
     # span's sentence starts at the last sentence start at or before its first token.
     sentence_starts = (
-        numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
-        if spans and doc.has_annotation("SENT_START") else None
+        tokens.sentences.starts if spans and doc.has_annotation("SENT_START") else None
     )
     blocks = document.blocks if document is not None else ()
     sections = document.sections if document is not None else ()
