@@ -528,7 +528,7 @@ def class_structure(doc: Doc, tokens: TokenTable | None = None) -> dict:
     """Enumerations, definitions and aliases the text states about the class mentions of
     ``doc.spans["classes"]``, as plain data with offsets. ``tokens``: the doc's token table
     when the caller has one."""
-    tokens = tokens if tokens is not None else TokenTable(doc)
+    tokens = tokens if tokens is not None else TokenTable.of(doc)
     items = _items(tokens, list(tokens.doc.spans.get(SPAN_KEY, [])))
     sents = tokens.sentences
     runs = _runs(tokens, items, sents)

@@ -105,7 +105,7 @@ class FactContext:
 
     def __init__(self, doc: Doc, tokens: TokenTable | None = None) -> None:
         self.doc = doc
-        self.tokens = tokens if tokens is not None else TokenTable(doc)
+        self.tokens = tokens if tokens is not None else TokenTable.of(doc)
         self.document: SourceDocument = doc._.source_document
         self.sents = self.tokens.sentences
         self.token_starts = self.tokens.starts
@@ -118,7 +118,10 @@ class FactContext:
         self.ents = doc.ents
         self.has_entities = bool(self.ents)
         # Only the labels the rules read (cars and classes are many and unused).
-        self.entities = [ent for ent in self.ents if ent.label_ in USED_LABELS]
+        # Each label read once (``Span.label_`` decodes a string on every call).
+        labelled = [(ent, ent.label_) for ent in self.ents]
+        self._labelled = [(ent, label) for ent, label in labelled if label in USED_LABELS]
+        self.entities = [ent for ent, _ in self._labelled]
         # What rule families read once per document (see ownership.Ownership), by key.
         self.once: dict = {}
         self.series_spans = _series_name_spans(self)
@@ -131,7 +134,7 @@ class FactContext:
         self.lead_kind = _lead_kind(self)
 
     def entities_of(self, labels) -> list[Span]:
-        return [ent for ent in self.entities if ent.label_ in labels]
+        return [ent for ent, label in self._labelled if label in labels]
 
     def text_of(self, span: Span) -> str:
         """``span.text`` read from the doc's text by the token offsets."""

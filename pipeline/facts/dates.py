@@ -28,8 +28,6 @@ import datetime
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 from ..nlp.components.dates import is_calendar_day, iso_value, year_text
@@ -275,15 +273,14 @@ def date_records(doc: Doc, tokens: TokenTable | None = None) -> list[dict]:
     # Offsets from the token table, each span's extension values read once: a Span's offsets
     # build a Token each, and every ``span._`` an accessor object.
     if spans:
-        tokens = tokens if tokens is not None else TokenTable(doc)
+        tokens = tokens if tokens is not None else TokenTable.of(doc)
         token_starts, token_ends = tokens.starts, tokens.ends
         spans = sorted(((token_starts[s.start], token_ends[s.end - 1], s.start, s._)
                         for s in spans), key=lambda found: found[:2])
     # Sentence starts read once as an array (Span.sent walks the tokens for every span): a
     # span's sentence starts at the last sentence start at or before its first token.
     sentence_starts = (
-        numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
-        if spans and doc.has_annotation("SENT_START") else None
+        tokens.sentences.starts if spans and doc.has_annotation("SENT_START") else None
     )
     blocks = document.blocks if document is not None else ()
     sections = document.sections if document is not None else ()

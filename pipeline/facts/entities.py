@@ -21,7 +21,7 @@ def entity_records(doc: Doc, context: FactContext | None = None) -> list[dict]:
         ents, starts, ends, text = (context.ents, context.token_starts, context.token_ends,
                                     context.text)
     else:
-        tokens = TokenTable(doc)
+        tokens = TokenTable.of(doc)
         ents, starts, ends, text = doc.ents, tokens.starts, tokens.ends, doc.text
     records = []
     for ent in ents:

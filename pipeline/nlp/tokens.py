@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from bisect import bisect_right
 from functools import cached_property
 from typing import NamedTuple
@@ -45,6 +46,7 @@ class WordFacts(NamedTuple):
 
 
 _WORD_FACTS: dict[int, WordFacts] = {}  # orth id -> facts, shared by every doc
+_TEXTS: dict[int, str] = {}  # orth id -> the word's text, shared by every doc
 
 # Held while a table learnt per word type grows (word numbers, the matchers' word classes): a
 # thread runner extracts documents in several threads, and two of them numbering new words at
@@ -124,12 +126,36 @@ class Sentences:
         return self.starts[n], end
 
 
+# Where a doc keeps its shared table (see TokenTable.of).
+_SHARED_TABLE = "pipeline.token_table"
+
+
 class TokenTable:
     """The columns of one doc's tokens, each read from the doc when first asked for."""
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+        self._doc: Doc | None = doc
+        self._doc_ref: weakref.ref | None = None
         self.length = len(doc)
+
+    @property
+    def doc(self) -> Doc:
+        return self._doc if self._doc is not None else self._doc_ref()
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenTable:
+        """The one table of ``doc``, shared by every component and fact builder that reads it
+        (each made its own, and read the same columns again). Kept in ``doc.user_data``, made
+        when first asked for; no component retokenizes, so the columns stay true, and the
+        sentence bounds are read when first asked for, after the sentence components. The table
+        refers to its doc weakly: the doc's own reference to it would otherwise be a cycle that
+        keeps every doc until the cyclic collector runs."""
+        table = doc.user_data.get(_SHARED_TABLE)
+        if table is None or table.doc is not doc or table.length != len(doc):
+            table = cls(doc)
+            table._doc, table._doc_ref = None, weakref.ref(doc)
+            doc.user_data[_SHARED_TABLE] = table
+        return table
 
     def ids(self, attr: int) -> np.ndarray:
         """The ORTH or LOWER column as an array."""
@@ -155,13 +181,25 @@ class TokenTable:
     def words(self) -> list[WordFacts]:
         """Per token, its word type's facts: ``words[i].lower_`` reads what ``doc[i].lower_``
         does without building a Token."""
-        get, vocab = _WORD_FACTS.get, self.doc.vocab
-        return [get(o) or word_facts(vocab, o) for o in self.orth_list]
+        orths = self.orth_list
+        words = list(map(_WORD_FACTS.get, orths))
+        if None in words:
+            vocab = self.doc.vocab
+            words = [w or word_facts(vocab, o) for w, o in zip(words, orths)]
+        return words
 
     @cached_property
     def texts(self) -> list[str]:
-        strings = self.doc.vocab.strings
-        return [strings[orth] for orth in self.orth_list]
+        # The words' texts kept by orth id: a StringStore look-up decodes a new string each
+        # time, and the same words recur in every document.
+        orths = self.orth_list
+        texts = list(map(_TEXTS.get, orths))
+        if None in texts:
+            strings = self.doc.vocab.strings
+            for i, text in enumerate(texts):
+                if text is None:
+                    texts[i] = _TEXTS[orths[i]] = strings[orths[i]]
+        return texts
 
     @cached_property
     def space(self) -> list[int]:

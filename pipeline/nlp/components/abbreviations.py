@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 
 import numpy
-from spacy.attrs import IS_PUNCT, ORTH
+from spacy.attrs import IS_PUNCT
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -34,7 +34,8 @@ from ...data import parse_json
 from ..acronyms import AcronymRules, initial, letters, long_form_start
 from ..data_files import RuleComponent, data_file_config
 from ..extensions import register_extensions
-from ..lexeme_flags import LexemeFlags, lexeme_flag
+from ..lexeme_flags import lexeme_flag
+from ..tokens import TokenTable
 
 __all__ = ["DATA_FILES", "AbbreviationDetector", "make_abbreviation_detector", "match_long_form",
            "parse_rules"]
@@ -223,17 +224,18 @@ class AbbreviationDetector(RuleComponent):
             self.name_flag,
             self.connector_flag,
         )
-        self.lexeme_flags = LexemeFlags(vocab)
         self.open_orth, self.close_orth = vocab.strings.add("("), vocab.strings.add(")")
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
         rules = self.rules
         # The columns ORTH, trigger, undefined short form, name word, connector: the flags are
-        # read from the lexemes once per word type (one to_array pass per flag costs more).
-        orths = doc.to_array(ORTH)
-        orth_list = orths.tolist()
-        lexeme_flags = numpy.array(self.lexeme_flags.of(orth_list), dtype=numpy.uint64)
+        # read from the lexemes once per word type (one to_array pass per flag costs more), as
+        # columns of the doc's token table, which the later components read too.
+        tokens = TokenTable.of(doc)
+        orths = tokens.orth
+        orth_list = tokens.orth_list
+        lexeme_flags = tokens.flag_array
         flags = numpy.empty((len(orths), 5), dtype=numpy.uint64)
         flags[:, 0] = orths
         for column, flag in enumerate(self.flag_ids, 1):

@@ -184,7 +184,7 @@ class RacingClasses(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
         cues = self.cues
-        tokens = TokenTable(doc)
+        tokens = TokenTable.of(doc)
         words = tokens.words
         claimed = _claimed_by_other_entities(doc)
         candidates: list[tuple[Span, _Rule]] = []
@@ -333,7 +333,7 @@ def _matches_of(vocab, text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int
     classifier = _classifier(vocab)
     doc = Doc(vocab, words=list(words))
     matches = []
-    for match_id, start, end in classifier.matcher(TokenTable(doc)):
+    for match_id, start, end in classifier.matcher(TokenTable.of(doc)):
         rule = classifier.rules[match_id]
         if rule.code is None or rule.code.match(doc[start].text):
             matches.append((start, end, rule.label))
@@ -351,7 +351,7 @@ def split_class_names(vocab, value: str) -> list[str]:
     spans = filter_spans([doc[start:end] for start, end, _ in matches])
     if len(spans) < 2 or sum(len(s) for s in spans) != len(doc):
         return [value]
-    return [class_name_at(TokenTable(doc), s.start, s.end) for s in spans]
+    return [class_name_at(TokenTable.of(doc), s.start, s.end) for s in spans]
 
 
 def name_label(vocab, name: str) -> str | None:
@@ -363,7 +363,7 @@ def name_label(vocab, name: str) -> str | None:
     return None
     classifier = _classifier(vocab)
     doc = Doc(vocab, words=words)
-    for match_id, start, end in classifier.matcher(TokenTable(doc)):
+    for match_id, start, end in classifier.matcher(TokenTable.of(doc)):
         rule = classifier.rules[match_id]
         if rule.code is not None and not rule.code.match(doc[start].text):
             continue

@@ -644,7 +644,7 @@ class DateMatcher(RuleComponent):
         found: dict[tuple[int, int, int], tuple[int, int] | None] = {}
         if not len(doc):
             return []
-        tokens = TokenTable(doc)
+        tokens = TokenTable.of(doc)
         for match_id, start, end in self.matcher(tokens):
             rule = self.rules[match_id]
             found[rule.order, start, end] = self._core(doc, match_id, rule, start, end)

@@ -166,7 +166,7 @@ class MotorsportEntities(RuleComponent):
     # ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
-        tokens = TokenTable(doc)
+        tokens = TokenTable.of(doc)
         candidates = self._candidates(tokens)
         # The canonical name rides as the span's kb_id, which spaCy keeps per token, so
         # doc.ents and the span group carry it (read as span._.canonical, see extensions).
