@@ -278,7 +278,10 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             if former:
                 facts.setdefault("former_name", []).append(former)
         if subject == "before":
-            nearest = not rule["value"].startswith(("org", "location"))
+            # Bodies are the objects of a body's relation and the agents of a change of name
+            # ("taken over by X to become the Y Cup"): a body in between keeps the subject.
+            nearest = not (rule["value"].startswith(("org", "location"))
+                           or rule.get("bodies_keep_subject"))
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
                     rule.get("unreferenced")
                     and refs.nearest_before(sent.start, start, series=True) is None) and not (

@@ -774,3 +774,53 @@ def test_a_quoted_name_it_was_founded_as(nlp):
     text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was created in 2004, "
             "as Peter Hale wanted a GT series in Kent.\n")
     assert record(nlp, text)["former_names"] == []
+
+
+def test_a_name_it_was_known_by_in_the_past_tense(nlp):
+    # The "it" after a fronted clause's comma is the main clause's subject.
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. Before it was "
+            "sanctioned by the Kent Motor Club, it was known as the Weald Saloon Trophy. The "
+            "series was advertised as the Harbour Lights Series from 1991 to 1995.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Kent Motor Club", "ORG", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Harbour Lights Series", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Weald Saloon Trophy", "Harbour Lights Series"]
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
+
+
+def test_a_past_name_of_another_series_or_an_alias_is_none_of_its_former_names(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The Weald Saloon Trophy, "
+            "its rival, was known as the Downs Cup. The Kent GT Cup was also known as the Kent "
+            "Cup. In 2003, it was marketed as a cheaper Kent Sportscar series.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Cup", "SERIES", None), ("Kent Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == []
+
+
+def test_a_series_taken_over_to_become_another_name_then_renamed(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. Originating from the "
+            "Downs Touring Trophy, the series was taken over by the Kent Motor Club in 2001 to "
+            "become the Weald Saloon Cup, before renaming once more prior to the start of the "
+            "2006 season as the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Downs Touring Trophy", "SERIES", None),
+                                   ("Kent Motor Club", "ORG", None),
+                                   ("Weald Saloon Cup", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Downs Touring Trophy", "Weald Saloon Cup"]
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]  # who took it over runs it
+
+
+def test_another_series_becoming_a_name_is_not_the_subjects(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. In 2003 the Downs "
+            "Touring Trophy became the Weald Saloon Cup. In 2010, the series became the first "
+            "to race at night.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Downs Touring Trophy", "SERIES", None),
+                                   ("Weald Saloon Cup", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == []
+    assert rec["renamed_to"] == []
