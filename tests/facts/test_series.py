@@ -824,3 +824,55 @@ def test_another_series_becoming_a_name_is_not_the_subjects(nlp):
     rec = record(nlp, text, entities=entities)
     assert rec["former_names"] == []
     assert rec["renamed_to"] == []
+
+
+def test_bodies_written_before_the_series_noun_sanction_it(nlp):
+    text = ("= Kent Sports Cup =\n\nThe Kent Sports Cup was a KMC/WMC sports car racing series "
+            "from 1970 to 1980.\n")
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None),
+                                   ("WMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC", "WMC"]
+    # A body's style is no sanction: "a KMC-style series" names no body for the series.
+    text = "= Kent Sports Cup =\n\nThe Kent Sports Cup is a KMC-style sports car series.\n"
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == []
+
+
+def test_a_race_s_years_at_one_venue_are_not_its_own(nlp):
+    text = ("= Kent 500 =\n\nThe Kent 500 is an endurance race held every year since 1960. "
+            "The race was held at Brands Hatch from 1960 to 1990.\n")
+    rec = record(nlp, text)
+    assert rec["inaugural_year"] == 1960
+    assert rec["folded_year"] is None
+    text = "= Kent 500 =\n\nThe Kent 500 was an endurance race. It was held from 1960 to 1990.\n"
+    assert record(nlp, text)["folded_year"] == 1990
+
+
+def test_a_rename_with_no_subject_is_the_articles(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was founded in 1990 "
+            "as the Weald Saloon Trophy. In 1996, renamed to the Downs Touring Cup. In 2004 the "
+            "series was renamed the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Touring Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == [
+        "Weald Saloon Trophy", "Downs Touring Cup"]
+
+
+def test_switching_to_a_quoted_name(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The series was "
+            "established in 1990, as the \"Weald Saloon Trophy\", before switching to the "
+            "\"Downs Touring Cup\" name in 1994. In 2001 it was renamed the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Touring Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == [
+        "Weald Saloon Trophy", "Downs Touring Cup"]
+
+
+def test_two_former_names_joined_by_an_ampersand(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup, historically known as Kent Saloons & Weald "
+            "Touring Car Championship, is a racing series. It was formerly known as Rod & Gun "
+            "Cup.\n")
+    assert record(nlp, text)["former_names"] == [
+        "Kent Saloons", "Weald Touring Car Championship", "Rod & Gun Cup"]
