@@ -137,6 +137,8 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
         # ("2011 X Cup") is one year of its series, whose first and last are not its own.
         facts.pop("inaugural", None)
         facts.pop("folded", None)
+        if ctx.lead_kind == "body":
+            inaugural = None  # "Founded: 1963" in a body's infobox: no first season either
     # The earliest start and the latest end the text gives: "a single season in 1987 ... and
     # most recently a championship that has run between 2005 and 2017".
     inaugural = inaugural or min(facts.get("inaugural", []), default=None)

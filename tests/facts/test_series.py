@@ -876,3 +876,19 @@ def test_two_former_names_joined_by_an_ampersand(nlp):
             "Cup.\n")
     assert record(nlp, text)["former_names"] == [
         "Kent Saloons", "Weald Touring Car Championship", "Rod & Gun Cup"]
+
+
+def test_a_clubs_racing_division_has_no_first_season(nlp):
+    text = ("= Kent Pro Racing =\n\nInfobox\n- Founded: 1970\n\nKent Pro Racing is the "
+            "professional racing division of the Kent Motor Club. It has sanctioned the Weald "
+            "Cup since 1975.\n")
+    assert record(nlp, text)["inaugural_year"] is None
+    text = ("= Kent GT Cup =\n\nInfobox\n- Founded: 1970\n\nThe Kent GT Cup is a sports car "
+            "series run by the Kent Motor Club.\n")
+    assert record(nlp, text)["inaugural_year"] == 1970
+
+
+def test_a_body_hyphenated_before_sanctioned(nlp):
+    text = "= Kent Sports Cup =\n\nThe Kent Sports Cup is a KMC-sanctioned sports car series.\n"
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC"]
