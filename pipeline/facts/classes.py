@@ -100,6 +100,12 @@ def _items(tokens: TokenTable, spans: list[Span]) -> list[ClassItem]:
     while n < len(spans):
         span = spans[n]
         mention = span._
+        if items and _glosses(tokens, items[-1], span):
+            # "GT1 Grand Touring", "GT1, or Grand Touring Cars": the family's long name after
+            # a code spells the code out; the code is the class.
+            items[-1].end = span.end
+            n += 1
+            continue
         item = ClassItem(mention.class_name, mention.class_family, span.label_, span.start,
                          span.end)
         if span.end < tokens.length and tokens.words[span.end].text == "(":
@@ -124,6 +130,20 @@ def _items(tokens: TokenTable, spans: list[Span]) -> list[ClassItem]:
         items.append(item)
         n += 1
     return _ranges(tokens, items)
+
+
+def _glosses(tokens: TokenTable, code: ClassItem, span: Span) -> bool:
+    """Whether the long-name mention ``span`` spells out the code item just before it: same
+    family, the code a short one, nothing between but a comma, "or" and capitalised words
+    ("GT2, or Series Grand Touring Cars")."""
+    mention = span._
+    if not mention.class_long_form or mention.class_family != code.family or code.code or (
+            code.name.casefold() == mention.class_name.casefold()
+            or not code.name[:1].isupper() or " " in code.name):
+        return False
+    gap = tokens.words[code.end:span.start]
+    return len(gap) <= 3 and all(
+        t.text == "," or t.lower_ == "or" or (t.is_title and t.is_alpha) for t in gap)
 
 
 def _ranges(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
@@ -608,6 +628,22 @@ def _item_dicts(items: list[ClassItem]) -> list[dict]:
 
 
 
+def _kind_of_rules(words, enumeration: dict) -> bool:
+    """A family's bare name before "regulations"/"rules" ("a consolidation of GT regulations")
+    names a kind of rules, not a class of the series (nor the group of its classes); a class
+    named so ("Group 5 regulations") still is one."""
+    end = enumeration["end"]
+    return (end < len(words) and words[end].lower_ in _word_set("rule_nouns")
+            and all(i["name"] == i["family"] for i in enumeration["items"]))
+
+
+def _names_a_series(words, enumeration: dict) -> bool:
+    """A class name before a series' noun ("the former Division 1 championship") is part of
+    that series' name, not a class named in passing."""
+    end = enumeration["end"]
+    return end < len(words) and words[end].lower_ in class_cues()["series_keywords"]
+
+
 def _infobox_classes(document: SourceDocument, vocab) -> list[dict]:
     """The classes of the infobox class keys. A value "Long Name (CODE)" is the long name with
     its code; values run together ("LMP2 LMGTE Pro") are split where known names cover them.
@@ -717,21 +753,29 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
     # the cars its classes admit by other bodies' classes: those are equivalents, not its own.
     bound = _word_set("series_bound_families")
     defines_own = any(f in bound for d in structure["definitions"] for f in d["families"])
+    words = context.tokens.words
+    long_names = structure["aliases"]  # code -> the long name written before it in brackets
     for enumeration in structure["enumerations"]:
         if enumeration["kind"] == "described":
             if defines_own and all(i["family"] not in bound for i in enumeration["items"]):
+                continue
+            if _kind_of_rules(words, enumeration) or _names_a_series(words, enumeration):
                 continue
             owned = ownership.owns_class_mention(refs, enumeration["start"], enumeration["end"])
         else:
             owned = ownership.owns_class_list(refs, enumeration["start"], enumeration["opened"],
                                               enumeration["end"])
         if owned and ours(enumeration["start_char"]):
+            # A code the text spells out elsewhere ("Le Mans Prototypes (LMP) ... three
+            # classes: LMP, GTS and GT") is the class of that long name.
+            named = [(long_names[item["name"]], item["name"])
+                     if not item["code"] and item["name"] in long_names
+                     else (item["name"], item["code"]) for item in enumeration["items"]]
             if enumeration["kind"] != "described":
-                listed_together.append({item["name"] for item in enumeration["items"]})
-            for item in enumeration["items"]:
-                add(item["name"], equivalents=item["equivalents"], code=item["code"],
-                    parent=item["parent"])
-                labels.setdefault(item["name"], item["label"])
+                listed_together.append({n for pair in named for n in pair if n})
+            for item, (name, code) in zip(enumeration["items"], named):
+                add(name, equivalents=item["equivalents"], code=code, parent=item["parent"])
+                labels.setdefault(name, item["label"])
                 if item["parent"]:
                     groups.add(item["parent"])
     for definition in structure["definitions"]:

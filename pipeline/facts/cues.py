@@ -68,7 +68,8 @@ def cue_hits(tokens: TokenTable) -> list[tuple[dict, int, int]]:
 
 def name_after(doc: Doc, i: int, limit: int, series_by_start: dict[int, Span]) -> str | None:
     """The series name starting right after the cue (determiners skipped)."""
-    while i < limit and (doc[i].lower_ in series_cues()["determiners"] or doc[i].is_space):
+    while i < limit and (doc[i].lower_ in series_cues()["determiners"] or doc[i].is_space
+                         or doc[i].is_quote):
         i += 1
     span = series_by_start.get(i)
     return canonical(span) if span is not None else None

@@ -271,8 +271,10 @@ class Ownership:
         found = []
         for i in _generic_heads(doc.vocab).positions(ctx.tokens):
             if (lower[i],) in generic:
-                if self.opens_clause(i):
-                    found.append(doc[i:i + 1])  # "it" after a noun refers to too much
+                # "it" after a noun refers to too much; opening the sentence, or the main
+                # clause after a fronted one, it is the subject.
+                if self.opens_clause(i) or self.after_fronted_clause(i):
+                    found.append(doc[i:i + 1])
             elif i > 0 and (lower[i - 1], lower[i]) in generic:
                 found.append(doc[i - 1:i + 1])
         heads = {"race": "race_generic_heads",
@@ -326,6 +328,15 @@ class Ownership:
         start = self.ctx.sents.bounds(i)[0]
         return all(t.lower_ in openers or t.like_num or t.is_punct or t.is_space
                    for t in self.ctx.tokens.words[start:i])
+
+    def after_fronted_clause(self, i: int) -> bool:
+        """Token ``i`` follows the comma that closes a fronted clause or phrase: "Before it
+        was sanctioned by X, it was known as Y", "At the height of its popularity, it ..."."""
+        words = self.ctx.tokens.words
+        start = self.ctx.sents.bounds(i)[0]
+        return (i - 1 > start and words[i - 1].text == ","
+                and words[start].lower_ in series_cues()["fronted_clause_openers"]
+                and "," not in {t.text for t in words[start:i - 1]})
 
     def clause_breaks(self) -> list[int]:
         """Positions of the clause-breaking words (",", "and", "while"...), read once: the

@@ -128,6 +128,7 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
     ended = [n for n in facts.get("ended_name", []) if norm(n) not in {norm(name)}]
     former = [n for n in history if norm(n) not in current]
     former += [n for n in ended if n not in former]
+    former = list(dict.fromkeys(part for n in former for part in _joined_names(n)))
 
     inaugural = _infobox_year(document, cues["infobox_inaugural"], last=False)
     folded = _infobox_year(document, cues["infobox_folded"], last=True)
@@ -136,6 +137,8 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
         # ("2011 X Cup") is one year of its series, whose first and last are not its own.
         facts.pop("inaugural", None)
         facts.pop("folded", None)
+        if ctx.lead_kind == "body":
+            inaugural = None  # "Founded: 1963" in a body's infobox: no first season either
     # The earliest start and the latest end the text gives: "a single season in 1987 ... and
     # most recently a championship that has run between 2005 and 2017".
     inaugural = inaugural or min(facts.get("inaugural", []), default=None)
@@ -240,6 +243,16 @@ def _name_variants(name: str, short_forms: dict[str, str]) -> list[str]:
     return variants
 
 
+def _joined_names(name: str) -> list[str]:
+    """Two names joined by "&" read as one ("historically as X Supercars & Y Touring Car
+    Championship"): each side of two words or more is a name of its own; "Rod & Gun Club"
+    stays whole."""
+    parts = [p.strip() for p in name.split(" & ")]
+    if len(parts) > 1 and all(len(p.split()) >= 2 and p[:1].isupper() for p in parts):
+        return parts
+    return [name]
+
+
 def _parent_name(name: str) -> str | None:
     """A season's series: "2011 X Cup" -> "X Cup"."""
     words = name.split()
@@ -278,10 +291,15 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
             if former:
                 facts.setdefault("former_name", []).append(former)
         if subject == "before":
-            nearest = not rule["value"].startswith(("org", "location"))
+            # Bodies are the objects of a body's relation and the agents of a change of name
+            # ("taken over by X to become the Y Cup"): a body in between keeps the subject.
+            nearest = not (rule["value"].startswith(("org", "location"))
+                           or rule.get("bodies_keep_subject"))
             if not ownership.about_subject(refs, sent, start, in_lead, nearest=nearest) and not (
                     rule.get("unreferenced")
                     and refs.nearest_before(sent.start, start, series=True) is None) and not (
+                    # "In 2000, renamed to X": a clause with no subject at all is the article's.
+                    rule.get("subjectless") and ownership.opens_clause(start)) and not (
                     # A fronted participle ("Originally titled X, the series was ..."): its
                     # subject is the main clause's, after the phrase.
                     ownership.opens_clause(start)
@@ -341,6 +359,11 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
         elif value in ("year_range_start", "year_range_end"):
             # The years the pattern itself holds: "ran from 1994 to 1996", "end of 2009".
             years = [int(t.text) for t in doc[start:end] if YEAR.fullmatch(t.text)]
+            first_year = next(t.i for t in doc[start:end] if YEAR.fullmatch(t.text))
+            if any(t.lower_ in cues["venue_prepositions"] for t in doc[start + 1:first_year]):
+                # "The race was held at Interlagos from 1956 to 1996": its years at one venue,
+                # not its own first and last.
+                continue
             fact = years[0] if value == "year_range_start" else (
                 years[-1] if len(years) > 1 else None)
         elif value == "name_before":
@@ -377,6 +400,20 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                               values.others_by_start)
             facts.setdefault(rule["relation"], []).extend(
                 f for f in fact if norm(f) not in ctx.series_names)
+            continue
+        elif value == "org_inside":
+            # The bodies the pattern itself names: "an SCCA/CASC sports car series".
+            found = []
+            for token in doc[start:end]:
+                if not (token.is_upper and token.is_alpha and len(token) > 1):
+                    continue
+                body = values.bodies_by_start.get(token.i)
+                if body is not None:
+                    found.append(written(body))
+                elif use_fallback:
+                    found.append(token.text)
+            facts.setdefault(rule["relation"], []).extend(
+                f for f in found if norm(f) not in ctx.series_names)
             continue
         elif value == "org_before":
             # The pattern may hold the body itself ("under ACO rules"): look inside it first;

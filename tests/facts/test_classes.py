@@ -227,3 +227,47 @@ def test_words_before_a_known_long_form_with_the_whole_name_s_code(nlp):
     text = ("= Coastal Sports Car Series =\n\nThe Coastal Sports Car Series is a sports car "
             "series. In 1975 it introduced a new category: Pacific Coast Grand Touring (PCGT).\n")
     assert set(records(nlp, text)) == {"Pacific Coast Grand Touring"}
+
+
+@pytest.mark.parametrize("phrase", [
+    "GT1 Grand Touring and GT2 Grand Touring cars",
+    "GT1, or Grand Touring Cars, and GT2, or Series Grand Touring Cars",
+])
+def test_a_long_name_after_a_code_spells_the_code_out(nlp, phrase):
+    text = (f"= Northern GT Trophy =\n\nThe Northern GT Trophy was a series of races for "
+            f"{phrase}.\n")
+    found = records(nlp, text)
+    assert "Grand Touring" not in found
+    assert {"GT1", "GT2"} <= set(found)
+
+
+def test_a_long_name_listed_beside_a_code_stays_a_class(nlp):
+    text = ("= Northern GT Trophy =\n\nThe Northern GT Trophy has two classes: GT3 and Grand "
+            "Touring.\n")
+    assert set(records(nlp, text)) == {"GT3", "Grand Touring"}
+
+
+def test_a_family_before_regulations_is_no_class_and_no_group(nlp):
+    text = ("= Northern GT Trophy =\n\nThe Northern GT Trophy has two classes: GT3 and GT4. "
+            "A move to GT regulations in 2004 brought makers to the series.\n")
+    found = records(nlp, text)
+    assert set(found) == {"GT3", "GT4"}
+    assert {r["parent"] for r in found.values()} == {None}
+    # A numbered class before the word still is one: cars raced to it.
+    text = ("= Northern GT Trophy =\n\nThe Northern GT Trophy was run to Group 5 regulations "
+            "from 1976.\n")
+    assert set(records(nlp, text)) == {"Group 5"}
+
+
+def test_a_class_name_opening_a_series_name_is_no_class(nlp):
+    text = ("= Northern Saloon Cup =\n\nThe Northern Saloon Cup replaced the former Division 2 "
+            "championship in 1985.\n")
+    assert records(nlp, text) == {}
+
+
+def test_listed_codes_take_the_long_names_the_text_gives_them(nlp):
+    text = ("= 2004 Northern Endurance Cup =\n\nThe 2004 Northern Endurance Cup was a series "
+            "for Le Mans Prototypes (LMP) and Grand Touring (GT) cars, in three classes: LMP, "
+            "GTS and GT.\n")
+    found = records(nlp, text)
+    assert set(found) == {"Le Mans Prototypes", "GTS", "Grand Touring"}

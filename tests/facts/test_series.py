@@ -774,3 +774,121 @@ def test_a_quoted_name_it_was_founded_as(nlp):
     text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was created in 2004, "
             "as Peter Hale wanted a GT series in Kent.\n")
     assert record(nlp, text)["former_names"] == []
+
+
+def test_a_name_it_was_known_by_in_the_past_tense(nlp):
+    # The "it" after a fronted clause's comma is the main clause's subject.
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. Before it was "
+            "sanctioned by the Kent Motor Club, it was known as the Weald Saloon Trophy. The "
+            "series was advertised as the Harbour Lights Series from 1991 to 1995.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Kent Motor Club", "ORG", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Harbour Lights Series", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Weald Saloon Trophy", "Harbour Lights Series"]
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
+
+
+def test_a_past_name_of_another_series_or_an_alias_is_none_of_its_former_names(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The Weald Saloon Trophy, "
+            "its rival, was known as the Downs Cup. The Kent GT Cup was also known as the Kent "
+            "Cup. In 2003, it was marketed as a cheaper Kent Sportscar series.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Cup", "SERIES", None), ("Kent Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == []
+
+
+def test_a_series_taken_over_to_become_another_name_then_renamed(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. Originating from the "
+            "Downs Touring Trophy, the series was taken over by the Kent Motor Club in 2001 to "
+            "become the Weald Saloon Cup, before renaming once more prior to the start of the "
+            "2006 season as the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Downs Touring Trophy", "SERIES", None),
+                                   ("Kent Motor Club", "ORG", None),
+                                   ("Weald Saloon Cup", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == ["Downs Touring Trophy", "Weald Saloon Cup"]
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]  # who took it over runs it
+
+
+def test_another_series_becoming_a_name_is_not_the_subjects(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. In 2003 the Downs "
+            "Touring Trophy became the Weald Saloon Cup. In 2010, the series became the first "
+            "to race at night.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Downs Touring Trophy", "SERIES", None),
+                                   ("Weald Saloon Cup", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == []
+    assert rec["renamed_to"] == []
+
+
+def test_bodies_written_before_the_series_noun_sanction_it(nlp):
+    text = ("= Kent Sports Cup =\n\nThe Kent Sports Cup was a KMC/WMC sports car racing series "
+            "from 1970 to 1980.\n")
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None),
+                                   ("WMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC", "WMC"]
+    # A body's style is no sanction: "a KMC-style series" names no body for the series.
+    text = "= Kent Sports Cup =\n\nThe Kent Sports Cup is a KMC-style sports car series.\n"
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == []
+
+
+def test_a_race_s_years_at_one_venue_are_not_its_own(nlp):
+    text = ("= Kent 500 =\n\nThe Kent 500 is an endurance race held every year since 1960. "
+            "The race was held at Brands Hatch from 1960 to 1990.\n")
+    rec = record(nlp, text)
+    assert rec["inaugural_year"] == 1960
+    assert rec["folded_year"] is None
+    text = "= Kent 500 =\n\nThe Kent 500 was an endurance race. It was held from 1960 to 1990.\n"
+    assert record(nlp, text)["folded_year"] == 1990
+
+
+def test_a_rename_with_no_subject_is_the_articles(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. It was founded in 1990 "
+            "as the Weald Saloon Trophy. In 1996, renamed to the Downs Touring Cup. In 2004 the "
+            "series was renamed the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Touring Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == [
+        "Weald Saloon Trophy", "Downs Touring Cup"]
+
+
+def test_switching_to_a_quoted_name(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup is a sports car series. The series was "
+            "established in 1990, as the \"Weald Saloon Trophy\", before switching to the "
+            "\"Downs Touring Cup\" name in 1994. In 2001 it was renamed the Kent GT Cup.\n")
+    entities = entities_for(text, [("Kent GT Cup", "SERIES", None),
+                                   ("Weald Saloon Trophy", "SERIES", None),
+                                   ("Downs Touring Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["former_names"] == [
+        "Weald Saloon Trophy", "Downs Touring Cup"]
+
+
+def test_two_former_names_joined_by_an_ampersand(nlp):
+    text = ("= Kent GT Cup =\n\nThe Kent GT Cup, historically known as Kent Saloons & Weald "
+            "Touring Car Championship, is a racing series. It was formerly known as Rod & Gun "
+            "Cup.\n")
+    assert record(nlp, text)["former_names"] == [
+        "Kent Saloons", "Weald Touring Car Championship", "Rod & Gun Cup"]
+
+
+def test_a_clubs_racing_division_has_no_first_season(nlp):
+    text = ("= Kent Pro Racing =\n\nInfobox\n- Founded: 1970\n\nKent Pro Racing is the "
+            "professional racing division of the Kent Motor Club. It has sanctioned the Weald "
+            "Cup since 1975.\n")
+    assert record(nlp, text)["inaugural_year"] is None
+    text = ("= Kent GT Cup =\n\nInfobox\n- Founded: 1970\n\nThe Kent GT Cup is a sports car "
+            "series run by the Kent Motor Club.\n")
+    assert record(nlp, text)["inaugural_year"] == 1970
+
+
+def test_a_body_hyphenated_before_sanctioned(nlp):
+    text = "= Kent Sports Cup =\n\nThe Kent Sports Cup is a KMC-sanctioned sports car series.\n"
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC"]
