@@ -220,3 +220,26 @@ def test_tables_are_written_in_row_groups_column_by_column(tmp_path, monkeypatch
     rows = table.read().to_pylist()
     assert [r["source"] for r in rows] == [f"bad{i}.txt" for i in range(5)]
     assert {r["pipeline_version"] for r in rows} == {"v"}
+
+
+def test_rows_kept_as_arrow_arrays_before_their_row_group_give_the_same_bytes(
+    tmp_path, monkeypatch
+):
+    # Buffered rows become Arrow arrays every ARROW_BATCH_ROWS rows (memory), and are joined
+    # when their row group is written: the files are byte for byte those of rows written at
+    # once, row groups included.
+    monkeypatch.setattr(TableWriters, "ROW_GROUP_ROWS", 5)
+    results = [DocumentResult.rejected(f"bad{i:02}.txt", None, "read", "size", f"empty {i}")
+               for i in range(12)]
+    results.append(DocumentResult(source="sub/btt.txt", doc_id=DOC_ID, record=_record()))
+    files = {}
+    for batch_rows in (1_000_000, 2):
+        monkeypatch.setattr(TableWriters, "ARROW_BATCH_ROWS", batch_rows)
+        out = tmp_path / str(batch_rows)
+        write_outputs(results, out, pipeline_version="v")
+        files[batch_rows] = {name: (out / "parquet" / f"{name}.parquet").read_bytes()
+                             for name in TABLES}
+    assert files[2] == files[1_000_000]
+    errors = pq.ParquetFile(tmp_path / "2" / "parquet" / "errors.parquet")
+    assert [errors.metadata.row_group(i).num_rows for i in range(errors.num_row_groups)] == [
+        5, 5, 2]
