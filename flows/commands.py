@@ -289,7 +289,9 @@ def _run(args: argparse.Namespace) -> int:
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        if (summary := _already_up_to_date(args)) is None:
+        with _sigterm_stops_the_run():
+            summary = _already_up_to_date(args)
+        if summary is None:
             with (_sigterm_stops_the_run(), shared_api(),
                   progress.reporting(progress.wanted(args.quiet))):
                 summary = flow(**_flow_parameters(args))
