@@ -194,6 +194,7 @@ class WordClasses:
         self.masks: list[int] = [0]  # slot -> bit mask of the tests accepting its words
         self._slot_of_mask: dict[int, int] = {0: 0}
         self._table = np.zeros((1, self.width), dtype=bool)  # see table
+        self._counting_table: np.ndarray | None = None  # see counting_table
         self._mask_array: np.ndarray | None = None
         # The tests of one plain condition by kind; tests on flags only; the others.
         self._in: dict[str, dict] = {}  # field -> value -> bits of the IN tests holding it
@@ -297,6 +298,15 @@ class WordClasses:
             rows = [[mask >> n & 1 for n in range(self.width)] for mask in self.masks[learnt:]]
             self._table = np.concatenate([self._table, np.array(rows, dtype=bool)])
         return self._table
+
+    def counting_table(self) -> np.ndarray:
+        """:meth:`table` as 0.0 and 1.0, for counting the tokens each test accepts with one
+        product: numpy multiplies floats with BLAS, booleans and integers in a slow generic
+        loop (several times the time for the tables here); the counts are exact."""
+        table = self.table()
+        if self._counting_table is None or len(self._counting_table) != len(table):
+            self._counting_table = table.astype(np.float64)
+        return self._counting_table
 
 
 # --- patterns ----------------------------------------------------------------------------------
@@ -435,11 +445,12 @@ class WindowedMatcher:
             words = self._word_classes(tokens.doc.vocab)
             slots = words.slots(tokens)
             table = words.table()
+            counting = words.counting_table()
             mask_array = words.mask_array()
         masks = mask_array[slots].tolist()
         # How many tokens each test accepts; each pattern is anchored on its rarest required
         # test, and skipped when one of them accepts none.
-        counts = np.bincount(slots, minlength=len(table)) @ table
+        counts = np.bincount(slots, minlength=len(table)) @ counting
         options = counts[self._anchor_tests()]
         feasible = np.flatnonzero((options > 0).all(axis=1)).tolist()
         rarest = options.argmin(axis=1).tolist()

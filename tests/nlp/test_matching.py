@@ -224,3 +224,16 @@ def test_doc_of_another_vocab_is_matched_in_its_own(nlp):
     own, foreign = nlp.make_doc(DATE_TEXT), other.make_doc(DATE_TEXT)
     assert engine(TokenTable(foreign)) == engine(TokenTable(own))
     assert engine(TokenTable(own))
+
+
+def test_counting_table_is_the_slot_table_as_numbers(nlp):
+    engine = WindowedMatcher(nlp.vocab)
+    engine.add("CUP", [[{"IS_TITLE": True, "OP": "+"}, {"LOWER": "cup"}]])
+    doc = nlp.make_doc("The Northland Cup and the Valdoria cup ran .")
+    # The counts pick each pattern's anchor: the matches are still the Matcher's.
+    assert engine(TokenTable(doc)) == sorted(engine.spacy_matcher()(doc),
+                                             key=lambda m: (m[1], m[2]))
+    assert engine(TokenTable(doc))
+    words = engine._word_classes(nlp.vocab)
+    assert (words.counting_table() == words.table()).all()
+    assert words.counting_table().dtype.kind == "f"

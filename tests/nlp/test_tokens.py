@@ -18,3 +18,31 @@ def test_word_types_are_numbered_once_per_vocabulary_in_the_order_first_seen():
     other = spacy.blank("en")
     assert word_numbers(other) is not numbers
     assert TokenTable(other.make_doc("returned")).numbers.tolist() == [0]
+
+
+def test_a_doc_has_one_shared_table_which_does_not_keep_the_doc_alive():
+    import gc
+    import weakref
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The Valdoria Cup ran in 1990 .")
+    table = TokenTable.of(doc)
+    assert TokenTable.of(doc) is table
+    assert table.doc is doc
+    assert table.texts == [t.text for t in doc]
+    assert TokenTable.of(nlp.make_doc("The Valdoria Cup")) is not table
+    # A copy of the doc gets a table of its own, not the original's.
+    copy = doc.copy()
+    assert TokenTable.of(copy).doc is copy
+    alive = weakref.ref(doc)
+    del doc, table, copy
+    gc.collect()
+    assert alive() is None
+
+
+def test_texts_of_words_seen_before_are_those_of_the_doc():
+    nlp = spacy.blank("en")
+    TokenTable(nlp.make_doc("Northland Trophy")).texts  # noqa: B018 - learns the words
+    doc = nlp.make_doc("the Northland Trophy and Northland")
+    assert TokenTable(doc).texts == [t.text for t in doc]
+    assert [w.text for w in TokenTable(doc).words] == [t.text for t in doc]
