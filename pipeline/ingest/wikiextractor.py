@@ -4,7 +4,9 @@ One file holds many articles; each block (or JSON line) is one document, titled 
 The text wikiextractor leaves has no markup left: the first line repeats the title, section
 headings are lines of their own ending in a full stop it added ("History."), directly followed
 by the section's first paragraph, and lists, infoboxes, categories and interlanguage links are
-gone. A block is rendered to the titled layout (``= Title =``, ``==Heading==``, one paragraph per
+gone. With ``--html`` each heading is also written as ``<h2>History</h2>`` where it stands, with
+its level, and the "History." lines are only the headings repeated before a paragraph. A block
+is rendered to the titled layout (``= Title =``, ``==Heading==``, one paragraph per
 line) for the reader, with a map of each rendered line back to the file.
 """
 
@@ -29,6 +31,8 @@ ATTRIBUTE = re.compile(r'(?P<k>\w+)="(?P<v>[^"]*)"')
 # A heading as wikiextractor writes it: a short line ending in the full stop it appended, or
 # "## Heading." with --section-hierarchy; no other sentence punctuation inside.
 HEADING = re.compile(r"^(?P<marks>#{1,6} )?(?P<t>[A-Z0-9][^.,;:!?]*?)\.$")
+# A heading as ``--html`` writes it, with its level.
+HTML_HEADING = re.compile(r"^<h(?P<level>[1-6])>(?P<t>.*?)</h(?P=level)>$")
 # A link as ``--links`` writes it (once unescaped): its text is kept.
 ANCHOR = re.compile(r'<a\s+href="[^"<>]*">(?P<t>[^<>]*)</a>')
 
@@ -128,19 +132,34 @@ def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ..
     origin: list[OriginSpan] = []
     offset = 0
     raw_lines = article.body.split("\n")
+    html_headings = any(HTML_HEADING.match(raw.strip()) for raw in raw_lines)
+    repeated: set[str] = set()  # with --html: the headings' lines still to come, "History."
     lines = [_unescaped(raw) for raw in raw_lines]
     for number, (raw, line) in enumerate(zip(raw_lines, lines, strict=True)):
         start, offset = offset, offset + len(raw) + 1
         line = line.strip()
         if not line or (number == 0 and line == article.title):
             continue  # the title repeated as the first line
-        following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-        heading = HEADING.match(line)
-        if heading and following and len(line.split()) <= _max_heading_words():
-            marks = "=" * max(2, len((heading.group("marks") or "").strip()))
-            rendered = f"{marks}{heading.group('t')}{marks}"
+        if html_headings:
+            if line in repeated:
+                repeated.discard(line)
+                continue
+            if heading := HTML_HEADING.match(raw.strip()):
+                title = _unescaped(heading.group("t")).strip()
+                marks = "=" * max(2, int(heading.group("level")))
+                rendered = f"{marks}{title}{marks}"
+                repeated.add(title if title.endswith(("!", "?")) else f"{title}.")
+            else:
+                repeated.clear()
+                rendered = line
         else:
-            rendered = line
+            following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+            heading = HEADING.match(line)
+            if heading and following and len(line.split()) <= _max_heading_words():
+                marks = "=" * max(2, len((heading.group("marks") or "").strip()))
+                rendered = f"{marks}{heading.group('t')}{marks}"
+            else:
+                rendered = line
         if article.body_start is not None:
             source = (article.body_start + start, article.body_start + start + len(raw))
         else:

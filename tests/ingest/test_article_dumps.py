@@ -110,7 +110,8 @@ def run_wikiextractor(dump: Path, out: Path, *flags: str) -> list[Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("flags", [(), ("--json",), ("--links",)], ids=["blocks", "json", "links"])
+@pytest.mark.parametrize("flags", [(), ("--json",), ("--links",), ("--html",)],
+                         ids=["blocks", "json", "links", "html"])
 def test_the_articles_through_the_real_wikiextractor(tmp_path, flags):
     pytest.importorskip("wikiextractor")
     dump = write_article_dump(tmp_path / "articles.xml")
@@ -124,8 +125,13 @@ def test_the_articles_through_the_real_wikiextractor(tmp_path, flags):
         extracted = docs[stem]
         assert extracted.title.text == title, stem
         assert _paragraphs(extracted) == _paragraphs(plain), stem
-        # wikiextractor writes headings without their level ("History."), and none for a
-        # section with no prose of its own or below it.
-        assert [s.heading for s in extracted.sections] == wikiextractor_headings(plain), stem
+        if "--html" in flags:  # every heading, with its level, as <hN>
+            assert [(s.heading, s.level) for s in extracted.sections] == [
+                (s.heading, s.level) for s in plain.sections], stem
+        else:
+            # wikiextractor writes headings without their level ("History."), and none for a
+            # section with no prose of its own or below it.
+            assert [s.heading for s in extracted.sections] == wikiextractor_headings(
+                plain), stem
         # ... and keeps no infobox, category or interlanguage link, by design.
         assert not (extracted.infobox or extracted.categories or extracted.interlanguage)

@@ -184,6 +184,35 @@ def test_wikiextractor_escapes_and_link_anchors_are_text_again():
     assert json_part.document.text == doc.text
 
 
+# wikiextractor --html: each heading as <hN> where it stands (also one with no prose of its
+# own), and the pending headings repeated as "X." lines before the next paragraph.
+HTML_BLOCK = (
+    '<doc id="9" url="https://en.wikipedia.org/wiki?curid=9" title="Northmoor Trophy">\n'
+    "Northmoor Trophy\n\n"
+    "The Northmoor Trophy is a hill climb series.\n"
+    "<h2>History</h2>\n"
+    "<h3>Early years</h3>\n"
+    "History.\n"
+    "Early years.\n"
+    "It began in 1971.\n"
+    "<h2>Results</h2>\n"
+    "<h2>Why race?</h2>\n"
+    "Why race?\n"
+    "For the Fun &amp; Glory.\n"
+    "</doc>\n"
+)
+
+
+def test_wikiextractor_html_headings_keep_their_levels_and_their_repeats_are_dropped():
+    (part,) = read_source_documents(HTML_BLOCK.encode(), "wiki_00").documents
+    doc = part.document
+    assert [(s.heading, s.level) for s in doc.sections] == [
+        ("History", 2), ("Early years", 3), ("Results", 2), ("Why race?", 2)]
+    assert [doc.text[b.start_char:b.end_char] for b in doc.paragraphs()] == [
+        "The Northmoor Trophy is a hill climb series.", "It began in 1971.",
+        "For the Fun & Glory."]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("flags", [(), ("--links",), ("--json", "--links")])
 def test_the_real_wikiextractor_escaped_text_and_links_read_back(tmp_path, flags):
