@@ -537,12 +537,16 @@ def _remove_stale_json(json_dir: Path, expected: set[str]) -> None:
     files of removed or now-failing sources, and temporary files of a killed run, go."""
     if not json_dir.is_dir():
         return
-    for path in sorted(json_dir.rglob("*"), reverse=True):  # children before their folders
-        name = path.relative_to(json_dir).as_posix()
-        if path.is_file() and name not in expected:
-            path.unlink(missing_ok=True)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    # A folder at a time, children before their folders (not every path of the tree at once:
+    # a dump's pages are as many files).
+    for folder, _, files in os.walk(json_dir, topdown=False):
+        base = Path(folder)
+        relative = base.relative_to(json_dir).as_posix()
+        for file in files:
+            if (file if relative == "." else f"{relative}/{file}") not in expected:
+                (base / file).unlink(missing_ok=True)
+        if base != json_dir and not any(base.iterdir()):
+            base.rmdir()
 
 
 # --- the run --------------------------------------------------------------------------------
