@@ -20,6 +20,7 @@ from pipeline.ingest.sources import source_name
 from pipeline.run import (
     DEFAULT_BATCH_SIZE,
     RunSummary,
+    describe_batch,
     extract_paths,
     fingerprint_sources,
     request_stop,
@@ -68,23 +69,9 @@ def extract_batch(paths: list[str], root: str, limits: dict, settings: dict | No
     output = extract_paths(paths, root, limits=limits, settings=settings,
                            final_attempt=_final_attempt(), unchanged=unchanged,
                            store_dir=store_dir)
-    # Counted from the plain data: validating the whole batch again for a log line cost as
-    # much as the run's own validation of it. A dump stored in chunks sends back only its
-    # counts (``paged``), not its results.
-    documents = failed = 0
-    for stored in output["documents"]:
-        if paged := stored.get("paged"):
-            documents += paged["documents"]
-            failed += paged["documents"] - len(paged["written"])
-        else:
-            documents += len(stored["results"])
-            failed += sum(1 for r in stored["results"]
-                          if r.get("record") is None and r.get("errors"))
-    get_run_logger().info(
-        "%d files, %d documents, %d failed, %.2f s in process %d%s", len(output["documents"]),
-        documents, failed, output["seconds"], output["pid"],
-        " (built the spaCy pipeline)" if output["nlp_builds"] else "",
-    )
+    # Described from the plain data: validating the whole batch again for a log line cost as
+    # much as the run's own validation of it.
+    get_run_logger().info(describe_batch(output))
     return output
 
 

@@ -51,7 +51,8 @@ from .store.writer import TableWriters, document_json, json_names, write_tempora
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
     "RunStopped", "RunSummary", "SerialExecutor",
-    "extract_paths", "fingerprint_sources", "request_stop", "run_incremental", "split_work",
+    "describe_batch", "extract_paths", "fingerprint_sources", "request_stop", "run_incremental",
+    "split_work",
 ]
 
 DEFAULT_BATCH_SIZE = 64
@@ -107,17 +108,25 @@ class BatchOutput(BaseModel):
     nlp_builds: int  # 1 when this batch had to build the spaCy pipeline in its process
     seconds: float
 
-    @property
-    def failed(self) -> int:
-        # A rejected document has an error row; an unchanged page left to be taken from the
-        # store (pipeline.extract.is_placeholder) has neither record nor error.
-        return sum(d.documents - len(d.written) if d.paged else
-                   sum(1 for r in d.results if r.record is None and r.errors)
-                   for d in self.documents)
 
-    @property
-    def document_count(self) -> int:
-        return sum(d.documents for d in self.documents)
+def describe_batch(output: Mapping) -> str:
+    """A batch's log line, read from its plain data (``BatchOutput`` dumped): the flow's task
+    logs it without validating the batch, the run after validating it. A rejected document has
+    an error row; an unchanged page left to be taken from the store
+    (pipeline.extract.is_placeholder) has neither record nor error; a dump stored in chunks
+    sends back only its counts (``paged``)."""
+    documents = failed = 0
+    for stored in output["documents"]:
+        if paged := stored.get("paged"):
+            documents += paged["documents"]
+            failed += paged["documents"] - len(paged["written"])
+        else:
+            documents += len(stored["results"])
+            failed += sum(1 for r in stored["results"]
+                          if r.get("record") is None and r.get("errors"))
+    built = " (built the spaCy pipeline)" if output["nlp_builds"] else ""
+    return (f"{len(output['documents'])} files, {documents} documents, {failed} failed, "
+            f"{output['seconds']:.2f} s in process {output['pid']}{built}")
 
 
 def fingerprint_sources(
@@ -700,12 +709,7 @@ def run_incremental(
                 crash_points.reached("checkpointed")
                 extracted += len(batch.documents)
                 nlp_builds += batch.nlp_builds
-                log.info(
-                    "batch %d/%d: %d files, %d documents, %d failed, %.2f s in process %d%s",
-                    number, len(work), len(batch.documents), batch.document_count, batch.failed,
-                    batch.seconds, batch.pid,
-                    " (built the spaCy pipeline)" if batch.nlp_builds else "",
-                )
+                log.info("batch %d/%d: %s", number, len(work), describe_batch(output))
                 bar.advance(len(batch.documents))
                 del batch, output
         finally:
