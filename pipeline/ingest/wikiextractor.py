@@ -132,9 +132,9 @@ def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ..
     origin: list[OriginSpan] = []
     offset = 0
     raw_lines = article.body.split("\n")
-    html_headings = any(HTML_HEADING.match(raw.strip()) for raw in raw_lines)
-    repeated: set[str] = set()  # with --html: the headings' lines still to come, "History."
     lines = [_unescaped(raw) for raw in raw_lines]
+    html_headings = any(HTML_HEADING.match(line.strip()) for line in lines)
+    repeated: set[str] = set()  # with --html: the headings' lines still to come, "History."
     for number, (raw, line) in enumerate(zip(raw_lines, lines, strict=True)):
         start, offset = offset, offset + len(raw) + 1
         line = line.strip()
@@ -144,8 +144,8 @@ def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ..
             if line in repeated:
                 repeated.discard(line)
                 continue
-            if heading := HTML_HEADING.match(raw.strip()):
-                title = _unescaped(heading.group("t")).strip()
+            if heading := HTML_HEADING.match(line):
+                title = heading.group("t").strip()
                 marks = "=" * max(2, int(heading.group("level")))
                 rendered = f"{marks}{title}{marks}"
                 repeated.add(title if title.endswith(("!", "?")) else f"{title}.")
