@@ -183,10 +183,10 @@ def _lead_kind(ctx: FactContext) -> str | None:
     cues = series_cues()
     race, kinds, copulas = (frozenset(cues["race_nouns"]), frozenset(cues["lead_kind_nouns"]),
                             frozenset(cues["copulas"]))
-    bodies = frozenset(cues["body_kind_nouns"])
+    bodies, parts = frozenset(cues["body_kind_nouns"]), frozenset(cues["body_part_nouns"])
     categories = frozenset(cues["category_kind_nouns"])
     words = ctx.tokens.words[ctx.lead.start:ctx.lead.end]
-    every = race | kinds | bodies | categories
+    every = race | kinds | bodies | parts | categories
     seen_copula = False
     stops = frozenset(cues["lead_kind_stops"])
     for n, word in enumerate(words):
@@ -196,10 +196,27 @@ def _lead_kind(ctx: FactContext) -> str | None:
             return None  # past the definition's noun phrase: "was founded in 1994 by X Club"
         elif seen_copula and word.text.islower() and word.lower_ in every and not (
                 n + 1 < len(words) and words[n + 1].lower_ in every):
+            if word.lower_ in parts:
+                if _part_of_a_body(words[n + 1:], bodies, stops):
+                    return "body"
+                continue  # "the premier division of touring car racing": not the kind
             # The head noun: "a club series" is a series, "an endurance race" a race.
             return ("race" if word.lower_ in race else "body" if word.lower_ in bodies
                     else "category" if word.lower_ in categories else "series")
     return None
+
+
+def _part_of_a_body(after: list, bodies: frozenset, stops: frozenset) -> bool:
+    """Whether the "of" phrase after a part noun ("division", "arm") names a body: "of the Kent
+    Motor Club" does, "of touring car racing" does not."""
+    if not after or after[0].lower_ != "of":
+        return False
+    for word in after[1:]:
+        if word.lower_ in bodies:
+            return True
+        if word.lower_ in stops or not word.text.isalnum():
+            return False
+    return False
 
 
 def _series_name_spans(ctx: FactContext) -> list[Span]:

@@ -886,6 +886,10 @@ def test_a_clubs_racing_division_has_no_first_season(nlp):
     text = ("= Kent GT Cup =\n\nInfobox\n- Founded: 1970\n\nThe Kent GT Cup is a sports car "
             "series run by the Kent Motor Club.\n")
     assert record(nlp, text)["inaugural_year"] == 1970
+    # A division of a sport, not of a body: the series keeps its first season.
+    text = ("= Kent Touring Series =\n\nThe Kent Touring Series is the premier division of "
+            "touring car racing in Kent. The series was founded in 1994.\n")
+    assert record(nlp, text)["inaugural_year"] == 1994
 
 
 def test_a_body_hyphenated_before_sanctioned(nlp):
