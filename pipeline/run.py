@@ -22,7 +22,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -46,6 +46,7 @@ from .store.incremental import (
     plan_run,
 )
 from .store.lock import output_lock
+from .store.spill import JsonFiles, Spill
 from .store.writer import TableWriters, document_json, json_names, write_temporary
 
 __all__ = [
@@ -419,52 +420,58 @@ def _with_stored_documents(stored: StoredResult, store: ResultStore) -> StoredRe
 
 
 def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], version: str,
-            store: ResultStore, output_dir: Path) -> dict[str, int]:
+             store: ResultStore, output_dir: Path) -> dict[str, int]:
     """Write the outputs a full run would write for ``sources``; return rows per table.
 
     Results are streamed one document at a time from the store (``unstored`` holds the few
     that are not stored, such as unreadable files; a dump's are read a chunk at a time), so
-    memory is bounded by a batch of table rows, not by the corpus; what grows with it is a
-    name per document (the JSON files written, to remove the others). Order matters for
+    memory is bounded by a batch of table rows, not by the corpus. What must be known of every
+    document at the end (the JSON files written, to remove the others; the ones staged; each
+    series name's articles) is spilled to an SQLite file under ``.state/``
+    (:mod:`pipeline.store.spill`), deleted once the outputs are published. What still grows
+    with the documents here is the manifest's list of a dump's pages. Order matters for
     interruptions: every new JSON file and table is first written to a temporary file, and
     only when all are written (so a full disk fails the run before any published file changes)
     are they renamed into place; the manifest last (the commit point), then stored results of
-    removed sources are pruned. A run stopped anywhere
-    leaves readable files, and the next run publishes everything again.
+    removed sources are pruned. A run stopped anywhere leaves readable files (and a spill file,
+    removed with the other temporaries by the next run), and the next run publishes everything
+    again.
     """
     output_dir = Path(output_dir)
     json_dir = output_dir / JSON_DIR
     entries: dict[str, ManifestEntry] = {}
     names = json_names(sources)
-    written: set[str] = set()
-    # JSON files (names under json/) written to their temporaries (_staged_path), renamed at
-    # the end; names, not paths, so that a dump's many pages cost little memory here.
-    staged: list[str] = []
-    try:
-        with TableWriters(output_dir, version) as tables:
-            for source in sorted(sources):
-                stored = unstored.get(source) or store.load(source)
-                if stored is None:
-                    raise RuntimeError(f"the stored result of {source} vanished during the run")
-                for result in store.iter_results(stored):
-                    if result.record is not None:
-                        name = _document_json_name(names[source], source, result.source)
-                        if _stage_if_changed(json_dir / name, document_json(result.record)):
-                            staged.append(name)
-                        written.add(name)
-                    tables.add(result)
-                entries[source] = manifest_entry(stored)
-            tables.finish()
-            while staged:
-                path = json_dir / staged[-1]
-                os.replace(_staged_path(path), path)
-                staged.pop()
-                crash_points.reached("publishing-json")
-            _remove_stale_json(json_dir, written)
-            counts = tables.commit()
-    finally:
-        for name in staged:  # not renamed: the run failed before publishing
-            _staged_path(json_dir / name).unlink(missing_ok=True)
+    renamed = False  # every staged JSON file is in place
+    with Spill(store.root) as spill:
+        # JSON files (names under json/) written, and those written to their temporaries
+        # (_staged_path) to be renamed at the end.
+        json_files = JsonFiles(spill)
+        try:
+            with TableWriters(output_dir, version, spill) as tables:
+                for source in sorted(sources):
+                    stored = unstored.get(source) or store.load(source)
+                    if stored is None:
+                        raise RuntimeError(
+                            f"the stored result of {source} vanished during the run")
+                    for result in store.iter_results(stored):
+                        if result.record is not None:
+                            name = _document_json_name(names[source], source, result.source)
+                            json_files.add(name, staged=_stage_if_changed(
+                                json_dir / name, document_json(result.record)))
+                        tables.add(result)
+                    entries[source] = manifest_entry(stored)
+                tables.finish()
+                for name in json_files.staged():
+                    path = json_dir / name
+                    os.replace(_staged_path(path), path)
+                    crash_points.reached("publishing-json")
+                renamed = True
+                _remove_stale_json(json_dir, json_files)
+                counts = tables.commit()
+        finally:
+            if not renamed:  # the run failed before publishing
+                for name in json_files.staged():
+                    _staged_path(json_dir / name).unlink(missing_ok=True)
     _remove_stale_temporaries(output_dir / "parquet")
     store.write_manifest(Manifest(version=version, documents=entries, rows=counts))
     crash_points.reached("manifest")
@@ -541,7 +548,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _remove_stale_json(json_dir: Path, expected: set[str]) -> None:
+def _remove_stale_json(json_dir: Path, expected: Container[str]) -> None:
     """Make ``json_dir`` hold exactly one file per successful document, as a full run would:
     files of removed or now-failing sources, and temporary files of a killed run, go."""
     if not json_dir.is_dir():

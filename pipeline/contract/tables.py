@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import calendar
 import functools
+import sqlite3
 import types
 import typing
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -430,19 +432,26 @@ OWN_ROLES = ("name", "alias", "former_name", "renamed_to")
 class _IndexedName:
     spellings: Counter = dataclass_field(default_factory=Counter)
     roles: set[str] = dataclass_field(default_factory=set)
-    articles: dict[str, str] = dataclass_field(default_factory=dict)  # source -> article_id
     series_ids: set[str] = dataclass_field(default_factory=set)
-    described_in: set[str] = dataclass_field(default_factory=set)  # sources of own series
-    first_years: list[int] = dataclass_field(default_factory=list)
-    last_years: list[int] = dataclass_field(default_factory=list)
+    first_year: int | None = None
+    last_year: int | None = None
 
 
 class SeriesIndex:
-    """Builds the ``series_index`` table from every document of a run, added one at a time
-    (memory grows with the distinct names, not with the documents)."""
+    """Builds the ``series_index`` table from every document of a run, added one at a time.
 
-    def __init__(self) -> None:
+    What grows with the documents, the articles that name each name, is kept in a table of
+    ``database`` (the run's spill file, :mod:`pipeline.store.spill`; by default a database in
+    memory) and read back a name at a time; the rest grows with the distinct names only."""
+
+    def __init__(self, database: sqlite3.Connection | None = None) -> None:
         self.names: dict[str, _IndexedName] = {}
+        self.db = database if database is not None else sqlite3.connect(":memory:")
+        # Sorted by (key, source) as the key is: SQLite compares text as UTF-8 bytes, which
+        # orders it by code point, as Python's sort of str does.
+        self.db.execute("CREATE TABLE series_index_articles (key TEXT NOT NULL, "
+                        "source TEXT NOT NULL, article_id TEXT NOT NULL, "
+                        "PRIMARY KEY (key, source)) WITHOUT ROWID")
 
     def add(self, record: DocumentRecord) -> None:
         s = record.series
@@ -457,36 +466,42 @@ class SeriesIndex:
             + [(n, "successor") for n in s.successors]
             + [(e.canonical, "mention") for e in record.entities if e.label == "SERIES"]
         )
+        keys = set()
         for name, role in named:
-            entry = self.names.setdefault(ids.name_key(name), _IndexedName())
+            key = ids.name_key(name)
+            keys.add(key)
+            entry = self.names.setdefault(key, _IndexedName())
             entry.spellings[name] += 1
             entry.roles.add(role)
-            entry.articles[record.source] = article_id
-            if role in OWN_ROLES and record.source not in entry.described_in:
-                # Years once per article whose series goes by the name (two articles about
-                # one series both count).
-                entry.described_in.add(record.source)
+            if role in OWN_ROLES:
+                # The years of every article whose series goes by the name.
                 entry.series_ids.add(series_id)
-                if s.inaugural_year is not None:
-                    entry.first_years.append(s.inaugural_year)
-                if s.folded_year is not None:
-                    entry.last_years.append(s.folded_year)
+                entry.first_year = _either(entry.first_year, s.inaugural_year, min)
+                entry.last_year = _either(entry.last_year, s.folded_year, max)
+        self.db.executemany("INSERT OR IGNORE INTO series_index_articles VALUES (?, ?, ?)",
+                            [(key, record.source, article_id) for key in sorted(keys)])
 
-    def rows(self) -> list[SeriesIndexRow]:
+    def rows(self) -> Iterator[SeriesIndexRow]:
         """One row per name, in the order of their normalised forms."""
-        out = []
         for key in sorted(self.names):
             entry = self.names[key]
             spelling = min(entry.spellings.items(), key=lambda item: (-item[1], item[0]))[0]
-            sources = sorted(entry.articles)
-            out.append(SeriesIndexRow(
+            articles = self.db.execute(
+                "SELECT source, article_id FROM series_index_articles WHERE key = ? "
+                "ORDER BY source", (key,)).fetchall()
+            sources = [source for source, _ in articles]
+            article_ids = [article_id for _, article_id in articles]
+            del articles
+            yield SeriesIndexRow(
                 name_id=ids.name_id(spelling), name=spelling, roles=sorted(entry.roles),
-                article_ids=[entry.articles[s] for s in sources], sources=sources,
-                series_ids=sorted(entry.series_ids),
-                first_year=min(entry.first_years, default=None),
-                last_year=max(entry.last_years, default=None),
-            ))
-        return out
+                article_ids=article_ids, sources=sources, series_ids=sorted(entry.series_ids),
+                first_year=entry.first_year, last_year=entry.last_year,
+            )
+
+
+def _either(kept: int | None, year: int | None, pick) -> int | None:
+    """``pick`` (min or max) of two years, either of which may be unknown."""
+    return kept if year is None else year if kept is None else pick(kept, year)
 
 
 # --- Arrow schema from the models --------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..contract.tables import (
 )
 from .files import FILE_MODE, atomic_write_bytes, write_temporary
 from .incremental import pipeline_version as current_pipeline_version
+from .spill import Spill
 
 __all__ = [
     "FILE_MODE", "TableWriters", "atomic_write_bytes", "document_json", "json_names",
@@ -86,7 +87,8 @@ class TableWriters:
     Each table is written to a temporary file beside its final path with ``pq.ParquetWriter``
     (a row group every ``ROW_GROUP_ROWS`` rows, so the layout depends on the data only and the
     bytes are deterministic); ``finish`` writes the last rows and the ``series_index`` (built
-    from every document added) and closes them (a full disk shows here, before anything is
+    from every document added, its article lists kept in ``spill`` when one is given) and
+    closes them (a full disk shows here, before anything is
     renamed), ``commit`` finishes and renames each into place, ``abort`` removes them. Use as
     a context manager: leaving it by an exception aborts.
 
@@ -104,7 +106,7 @@ class TableWriters:
     ROW_GROUP_ROWS = 10_000
     ARROW_BATCH_ROWS = 2_048
 
-    def __init__(self, out_dir: Path, pipeline_version: str) -> None:
+    def __init__(self, out_dir: Path, pipeline_version: str, spill: Spill | None = None) -> None:
         self.dir = Path(out_dir) / "parquet"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.pipeline_version = pipeline_version
@@ -119,7 +121,8 @@ class TableWriters:
             name: {column: [] for column in columns} for name, columns in self.buffers.items()}
         self.arrow_rows = dict.fromkeys(TABLES, 0)
         self.counts = dict.fromkeys(TABLES, 0)
-        self.series_index = SeriesIndex()
+        # Its articles in ``spill`` (a run's file, see pipeline.store.spill), else in memory.
+        self.series_index = SeriesIndex(spill.connection if spill else None)
         self.temps: dict[str, Path] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         for name in TABLES:
@@ -178,7 +181,11 @@ class TableWriters:
         """Every table complete in its temporary file; rows per table. Called again (by
         ``commit``), it does nothing more."""
         if self.writers:
-            self._extend("series_index", self.series_index.rows())
+            # A row at a time, made Arrow arrays at once: a name's row lists every article
+            # naming it, so the Python values of all of them would grow with the documents.
+            for row in self.series_index.rows():
+                self._extend("series_index", [row])
+                self._to_arrow("series_index")
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()

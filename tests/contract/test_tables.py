@@ -8,6 +8,7 @@ import hashlib
 from pipeline.contract.ids import article_id, class_id, name_id
 from pipeline.contract.items import DocumentRecord
 from pipeline.contract.tables import DocumentResult, SeriesIndex, document_rows
+from pipeline.store.spill import Spill
 
 
 def _record(source: str, text: str, series: dict, entities: list[tuple[str, str, str]] = ()
@@ -90,6 +91,47 @@ def test_spellings_of_one_name_share_a_row_written_as_most_articles_write_it():
     index = _index(NORDIC, BALTIC, other)
     assert "nordic rally cup" not in index
     assert index["Nordic Rally Cup"]["sources"] == ["baltic.txt", "nordic.txt", "other.txt"]
+
+
+def test_years_are_the_earliest_start_and_latest_end_of_the_series_going_by_a_name():
+    # Two articles about series of one name (the second restarted it): the earliest start and
+    # the latest end, whichever article gives them, and no year from an article that only
+    # names it as a predecessor.
+    later = _record("later.txt", "The Nordic Rally Cup returned.",
+                    {"name": "Nordic Rally Cup", "inaugural_year": 2015})
+    earlier = _record("earlier.txt", "The Nordic Rally Cup ran.",
+                      {"name": "Nordic Rally Cup", "inaugural_year": 1990, "folded_year": 1999})
+    named = _record("named.txt", "It replaced the Nordic Rally Cup.",
+                    {"name": "Other Cup", "inaugural_year": 1970, "folded_year": 2030,
+                     "predecessors": ["Nordic Rally Cup"]})
+    index = _index(later, named, earlier)
+    assert (index["Nordic Rally Cup"]["first_year"], index["Nordic Rally Cup"]["last_year"]) == (
+        1990, 1999)
+
+
+# Source names whose code-point order is not their order by UTF-16 units, by case folding or
+# by locale ("𝔸" is beyond the BMP, "Z" < "a" < "é").
+UNSORTED_SOURCES = ["é.txt", "𝔸.txt", "a.txt", "Z.txt", "ｚ.txt", "a b.txt", "a#10.txt",
+                    "a#9.txt"]
+
+
+def test_series_index_lists_articles_in_the_order_of_their_sources_as_python_sorts_them(
+    tmp_path
+):
+    records = [_record(source, "It raced in the Nordic Rally Cup.", {"name": None},
+                       [("Nordic Rally Cup", "SERIES", "Nordic Rally Cup")])
+               for source in UNSORTED_SOURCES]
+    # The articles spilled to a file, as a run keeps them, and in memory: the same rows.
+    with Spill(tmp_path) as spill:
+        index = SeriesIndex(spill.connection)
+        for record in records:
+            index.add(record)
+        spilled = [row.model_dump() for row in index.rows()]
+    in_memory = _index(*records)
+    (row,) = spilled
+    assert row["sources"] == sorted(UNSORTED_SOURCES)
+    assert row["article_ids"] == [article_id(s) for s in sorted(UNSORTED_SOURCES)]
+    assert in_memory == {row["name"]: row}
 
 
 def test_classes_of_two_series_with_one_name_have_two_ids():

@@ -575,3 +575,72 @@ def test_the_series_index_is_rebuilt_from_every_current_article(corpus, tmp_path
     assert not any("nested/northern.txt" in r["sources"] for r in index.values())
     assert summary.rows["series_index"] == len(index)
     assert published(out) == full_run_files(corpus, tmp_path)
+
+
+# --- publishing in bounded memory: what grows with the pages is spilled to disk ---------------
+
+
+def _spill_files(out: Path) -> list[Path]:
+    return sorted((out / ".state").glob(".publishing.*.tmp"))
+
+
+def test_publishing_a_dump_in_chunks_writes_what_its_results_in_memory_give(
+    tmp_path, monkeypatch
+):
+    # A run publishes from the store a chunk at a time, with the JSON files it wrote and the
+    # series index's articles in a spill file; writing the same results at once, all in
+    # memory, gives the same files.
+    import pipeline.run as run_module
+    from pipeline.store.writer import write_outputs
+
+    corpus = tmp_path / "dumps"
+    corpus.mkdir()
+    for name in ("dump.xml", "Super_GT.wiki"):
+        shutil.copy(FIXTURES / "formats" / name, corpus / name)
+    seen = []
+    real_finish = run_module.TableWriters.finish
+
+    def finish(self):  # the spill file, while publishing (finish is called again by commit)
+        seen.extend(set(_spill_files(tmp_path / "chunked")) - set(seen))
+        return real_finish(self)
+
+    monkeypatch.setattr(run_module.TableWriters, "finish", finish)
+    monkeypatch.setattr(incremental, "CHUNK_DOCUMENTS", 1)
+    summary = run(corpus, tmp_path / "chunked")
+    assert len(_chunk_files(tmp_path / "chunked")) == 2
+    assert len(seen) == 1 and not seen[0].exists()  # there while publishing, then deleted
+    assert _spill_files(tmp_path / "chunked") == []
+
+    store = ResultStore(tmp_path / "chunked")
+    results = [result for source in ("Super_GT.wiki", "dump.xml")
+               for result in store.iter_results(store.load(source))]
+    assert len(results) == 3
+    write_outputs(results, tmp_path / "at-once", summary.pipeline_version)
+    chunked, at_once = published(tmp_path / "chunked"), published(tmp_path / "at-once")
+    tables = sorted(name for name in chunked if name.startswith("parquet/"))
+    assert len(tables) == 9 and tables == sorted(n for n in at_once if n.startswith("parquet/"))
+    assert all(chunked[name] == at_once[name] for name in tables)
+    # The same documents (write_outputs names a page's file by its source, a run by its dump).
+    assert sorted(data for name, data in chunked.items() if name.startswith("json/")) == sorted(
+        data for name, data in at_once.items() if name.startswith("json/"))
+
+
+def test_a_failed_publish_leaves_no_spill_file_and_no_staged_json(corpus, tmp_path,
+                                                                 monkeypatch):
+    import pipeline.run as run_module
+
+    out = tmp_path / "out"
+    run(corpus, out)
+    before = published(out)
+    (corpus / "harbour.txt").write_text(INVENTED["harbour.txt"] + "\nIt ended in 2020.\n")
+
+    def crash(*args, **kwargs):
+        raise Interrupted
+
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module.TableWriters, "finish", crash)
+        with pytest.raises(Interrupted):
+            run(corpus, out)
+    assert published(out) == before
+    assert _spill_files(out) == []
+    assert not list((out / "json").rglob("*.tmp"))

@@ -87,9 +87,15 @@ def test_a_run_killed_at_any_phase_loses_nothing(phase, tmp_path, expected):
     assert_every_published_file_parses(out)
     if PHASES.index(phase) < PHASES.index("publishing-json"):
         assert published(out) == before  # nothing published yet
+    # Publishing's spill file (pipeline/store/spill.py) is left by a kill while publishing, and
+    # only then; the next run removes it with the other temporaries and makes its own.
+    spilled = sorted((out / ".state").glob(".publishing.*.tmp"))
+    assert len(spilled) == (phase in ("publishing-json", "publishing-parquet"))
 
     summary = run(corpus, out)
     assert published(out) == expected
+    assert not any(path.exists() for path in spilled)
+    assert not list((out / ".state").glob(".publishing.*.tmp"))
     # Two documents to extract (one changed, one added), one per batch: what the killed run
     # stored is not extracted again.
     assert summary.extracted == {"listed": 2, "extracting": 2, "checkpointed": 1}.get(phase, 0)

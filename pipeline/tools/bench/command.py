@@ -15,6 +15,9 @@ from .formatting import format_figures, format_largest, format_scaling
 from .naive import format_naive, naive_figures, naive_ratios
 from .sizes import largest_input_figures, scaling_figures
 
+# What ``bench dump`` can measure (pipeline/tools/bench/dump.py).
+DUMP_MODES = ("read", "extract", "run", "publish")
+
 __all__ = ["define_bench"]
 
 
@@ -95,6 +98,9 @@ def define_bench(bench: argparse.ArgumentParser) -> None:
     dump.add_argument("--seed", type=int, default=0, help="pages seed (default: 0)")
     dump.add_argument("--read-only", action="store_true",
                       help="measure the reader alone, without extraction or run")
+    dump.add_argument("--only", choices=DUMP_MODES, default=None, metavar="MODE",
+                      help="measure one mode: read, extract, run, or publish (publishing alone, "
+                      "from a result store of N and K*N pages repeated from a real run's)")
     dump.add_argument("--no-run", action="store_true",
                       help="measure reading and extraction, not the run command")
     dump.add_argument("--input", dest="raw_dir", default="raw", type=existing_dir,
@@ -142,7 +148,7 @@ def _bench_scaling(args: argparse.Namespace) -> int:
 def _bench_dump(args: argparse.Namespace) -> int:
     from .dump import dump_figures, format_dump
 
-    modes = ("read",) if args.read_only else \
+    modes = ("read",) if args.read_only else (args.only,) if args.only else \
         ("read", "extract") if args.no_run else ("read", "extract", "run")
     figures = dump_figures(Path(args.raw_dir), pages=args.pages, scale=args.scale,
                            seed=args.seed, modes=modes)

@@ -16,6 +16,12 @@ thread runner extracts in the process that stores and publishes, so its peak RSS
 run's but for Prefect's temporary API server, which is sampled apart with the process tree):
 listing, hashing, reading and extracting, storing the results (a dump's in chunks of
 ``CHUNK_DOCUMENTS`` pages), and publishing a JSON file per page and the tables.
+
+``publish`` measures publishing alone (``pipeline.run._publish``: a JSON file per page, the
+tables, the manifest) from a result store of N pages, which takes minutes where extracting N
+pages takes hours: the page results of a real run over a dump of ``TEMPLATE_PAGES`` pages,
+repeated under new page ids (``dump.xml#1`` ... ``#N``) and stored in chunks as a run stores
+them, in a process of its own; then the child publishes it into a fresh output folder.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ from .measure import REPO_ROOT, log, machine, peak_rss_bytes
 __all__ = ["dump_figures", "dump_pages", "measure_dump", "write_synthetic_dump"]
 
 PROGRESS_EVERY = 5_000
+# Pages of the dump whose stored results ``publish`` repeats (its template run extracts them).
+TEMPLATE_PAGES = 300
+DUMP_NAME = "dump.xml"
 
 
 def _small_templates(raw_dir: Path):
@@ -102,6 +111,9 @@ def dump_child(dump: str, results: str, mode: str) -> None:
     root = path.parent
     if mode == "run":
         _run_child(path, Path(results))
+        return
+    if mode == "publish":
+        _publish_child(Path(results))
         return
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -194,9 +206,79 @@ def _run_child(dump: Path, out: Path) -> None:
                       "peak_rss": peak_rss_bytes(), "tree_peak_rss": tree_peak[0]}))
 
 
+def write_template_store(raw_dir: Path, out: Path, seed: int = 0,
+                         pages: int = TEMPLATE_PAGES) -> Path:
+    """A run (without Prefect) over a dump of ``pages`` pages into ``out``: the page results
+    that :func:`write_page_store` repeats (the dump must be stored in chunks: more pages than
+    ``CHUNK_DOCUMENTS``)."""
+    from ...run import SerialExecutor, run_incremental
+
+    folder = out.with_name(out.name + "-input")
+    folder.mkdir(parents=True, exist_ok=True)
+    write_synthetic_dump(folder / DUMP_NAME, raw_dir, pages, seed)
+    run_incremental(folder, out, executor=SerialExecutor())
+    return out
+
+
+def write_page_store(template: Path, out: Path, n_pages: int) -> None:
+    """The result store of ``out`` holding one dump of ``n_pages`` pages, as a run leaves it
+    before publishing: the stored page results of the run in ``template``, repeated under new
+    page ids (the source and article_id of each changed), in chunks of ``CHUNK_DOCUMENTS``
+    pages; nothing published yet."""
+    from ...contract.ids import article_id
+    from ...store.files import atomic_write_bytes
+    from ...store.incremental import CHUNK_DOCUMENTS, PagedResults, ResultStore, StoredResult
+
+    stored = ResultStore(template).load(DUMP_NAME)
+    # Each page's JSON line, with its page id where its source is written.
+    pages = [(json.loads(line)["source"], line)
+             for line in b"".join(ResultStore(template).chunk_path(DUMP_NAME, stored.paged.token,
+                                                                   index).read_bytes()
+                                  for index in range(stored.paged.chunks)).splitlines()]
+    store = ResultStore(out)
+    token, chunk, chunks, written = "bench", [], 0, []
+    for index in range(n_pages):
+        source, line = pages[index % len(pages)]
+        page = f"{DUMP_NAME}#{index + 1}"
+        for old_value, new_value in ((source, page), (article_id(source), article_id(page))):
+            line = line.replace(json.dumps(old_value).encode(), json.dumps(new_value).encode())
+        chunk.append(line)
+        if b'"record":null' not in line:
+            written.append(page)
+        if len(chunk) == CHUNK_DOCUMENTS or index == n_pages - 1:
+            atomic_write_bytes(store.chunk_path(DUMP_NAME, token, chunks),
+                               b"\n".join(chunk) + b"\n")
+            chunks, chunk = chunks + 1, []
+    store.save(StoredResult(source=DUMP_NAME, sha256=stored.sha256, version=stored.version,
+                            results=[], paged=PagedResults(
+                                token=token, chunks=chunks, documents=n_pages,
+                                ok=len(written) == n_pages, written=written)))
+
+
+def _publish_child(out: Path) -> None:
+    """Publish the result store of ``out`` (:func:`write_page_store`), in this process; print
+    its figures."""
+    from ...run import _publish
+    from ...store.incremental import ResultStore, manifest_entry
+
+    store = ResultStore(out)
+    stored = store.load(DUMP_NAME)
+    entry, version = manifest_entry(stored), stored.version
+    del stored
+    before = peak_rss_bytes()
+    started = time.perf_counter()
+    rows = _publish({DUMP_NAME: entry}, {}, version, store, out)
+    print(json.dumps({"pid": os.getpid(), "documents": rows["documents"],
+                      "failed": rows["errors"], "rows": rows,
+                      "json_files": sum(1 for _ in (out / "json").iterdir()),
+                      "seconds": round(time.perf_counter() - started, 2),
+                      "peak_rss_before": before, "peak_rss": peak_rss_bytes()}))
+
+
 def measure_dump(dump: Path, mode: str, work: Path) -> dict:
     """Run :func:`dump_child` on ``dump`` in a fresh interpreter; its figures."""
-    results = work / (f"{dump.stem}.run" if mode == "run" else f"{dump.stem}.{mode}.jsonl")
+    results = work / (f"{dump.stem}.{mode}" if mode in ("run", "publish")
+                      else f"{dump.stem}.{mode}.jsonl")
     env = dict(os.environ)  # the run command's flows/ package is beside pipeline/
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -204,7 +286,7 @@ def measure_dump(dump: Path, mode: str, work: Path) -> dict:
         [sys.executable, "-m", "pipeline.tools.bench.dump", "--child", str(dump), str(results),
          mode], check=True, capture_output=True, text=True, env=env)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    if mode == "run":
+    if mode in ("run", "publish"):
         shutil.rmtree(results)
     else:
         figures["results_bytes"] = results.stat().st_size
@@ -217,31 +299,52 @@ def measure_dump(dump: Path, mode: str, work: Path) -> dict:
 
 
 def dump_figures(raw_dir: Path, pages: int = 10_000, scale: int = 10, seed: int = 0,
-                 modes: tuple[str, ...] = ("read", "extract"), keep: Path | None = None) -> dict:
+                 modes: tuple[str, ...] = ("read", "extract"), keep: Path | None = None,
+                 template_pages: int = TEMPLATE_PAGES) -> dict:
     """Peak memory and time of reading (and extracting, and running ``run`` over) a dump of
     ``pages`` and of ``scale * pages`` pages; their ratio."""
     with tempfile.TemporaryDirectory(prefix="bench-dump-") as tmp:
         work = Path(keep) if keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        template = None
+        if "publish" in modes:
+            started = time.perf_counter()
+            template = write_template_store(raw_dir, work / "template", seed, template_pages)
+            log(f"ran a dump of {template_pages} pages (the stored results to repeat) in "
+                f"{time.perf_counter() - started:.1f} s")
         sizes = []
         for n in (pages, pages * scale):
             dump = work / f"dump-{n}" / f"dump-{n}.xml"  # alone in its folder, for `run`
             dump.parent.mkdir(exist_ok=True)
-            started = time.perf_counter()
-            write_synthetic_dump(dump, raw_dir, n, seed)
-            log(f"wrote a dump of {n:,} pages ({dump.stat().st_size:,} bytes) in "
-                f"{time.perf_counter() - started:.1f} s")
-            entry = {"pages": n, "bytes": dump.stat().st_size}
+            entry = {"pages": n, "bytes": 0}
+            if set(modes) - {"publish"}:
+                started = time.perf_counter()
+                write_synthetic_dump(dump, raw_dir, n, seed)
+                entry["bytes"] = dump.stat().st_size
+                log(f"wrote a dump of {n:,} pages ({dump.stat().st_size:,} bytes) in "
+                    f"{time.perf_counter() - started:.1f} s")
             for mode in modes:
+                if mode == "publish":
+                    _write_page_store_apart(template, work / f"{dump.stem}.publish", n)
                 entry[mode] = measure_dump(dump, mode, work)
                 log(f"{mode} {n:,} pages: peak RSS {entry[mode]['peak_rss'] / 2**20:.0f} MB, "
                     f"{entry[mode]['seconds']:.0f} s")
             if not keep:
-                dump.unlink()
+                dump.unlink(missing_ok=True)
             sizes.append(entry)
     ratios = {mode: sizes[1][mode]["peak_rss"] / sizes[0][mode]["peak_rss"] for mode in modes}
     return {"machine": machine(), "seed": seed, "scale": scale, "sizes": sizes,
             "ratios": ratios, "target": 1.2}
+
+
+def _write_page_store_apart(template: Path, out: Path, n_pages: int) -> None:
+    """:func:`write_page_store` in a process of its own (its memory is not the publishing's)."""
+    started = time.perf_counter()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    subprocess.run([sys.executable, "-m", "pipeline.tools.bench.dump", "--store", str(template),
+                    str(out), str(n_pages)], check=True, env=env)
+    log(f"stored {n_pages:,} pages to publish in {time.perf_counter() - started:.1f} s")
 
 
 def format_dump(figures: dict) -> str:
@@ -271,3 +374,5 @@ def format_dump(figures: dict) -> str:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
     dump_child(*sys.argv[2:5])
+elif __name__ == "__main__" and sys.argv[1:2] == ["--store"]:
+    write_page_store(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
