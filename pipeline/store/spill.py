@@ -15,6 +15,7 @@ no sync).
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import tempfile
@@ -55,8 +56,13 @@ class Spill:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) in (
+                sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+            # Told as the run tells any full disk (an OSError: "the disk of ... is full").
+            raise OSError(errno.ENOSPC, f"No space left on device ({exc})",
+                          str(self.path)) from exc
 
 
 class JsonFiles:

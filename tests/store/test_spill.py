@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from pipeline.store.spill import JsonFiles, Spill
@@ -40,3 +42,16 @@ def test_json_files_in_memory_without_a_folder():
         files.add("a.json", staged=False)
         assert "a.json" in files and list(files.staged()) == []
         assert spill.path is None
+
+
+def test_a_full_disk_under_the_spill_is_told_as_a_full_disk(tmp_path):
+    # A spill that cannot grow (a database of one page, as on a full disk) raises what a full
+    # disk raises elsewhere in a run, which the run command reports as such.
+    with pytest.raises(OSError, match="No space left on device") as raised, \
+            Spill(tmp_path) as spill:
+        spill.connection.execute("PRAGMA max_page_count = 1")
+        files = JsonFiles(spill)
+        for number in range(10_000):
+            files.add(f"page{number}.json", staged=True)
+    assert raised.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []
