@@ -514,13 +514,13 @@ def _document_counts(entry: ManifestEntry) -> tuple[int, int]:
     return 1, int(entry.ok)
 
 
-def _outputs_complete(output_dir: Path, manifest: Manifest, json_files: set[str]) -> bool:
-    """Every file the manifest says was published (``json_files``: its JSON files) is still
-    there."""
+def _outputs_complete(output_dir: Path, rows: Mapping[str, int], json_files: set[str]) -> bool:
+    """Every file the last manifest says was published (``rows``: its rows per table,
+    ``json_files``: its JSON files) is still there."""
     output_dir = Path(output_dir)
     tables = all((output_dir / "parquet" / f"{name}.parquet").is_file() for name in TABLES)
     documents = all((output_dir / JSON_DIR / name).is_file() for name in json_files)
-    return tables and documents and bool(manifest.rows)
+    return tables and documents and bool(rows)
 
 
 def _staged_path(path: Path) -> Path:
@@ -722,19 +722,24 @@ def run_incremental(
         finally:
             bar.stop()
 
+        # The last manifest's JSON files, only when nothing changed (they are as many as a
+        # dump's pages, not to be held while publishing).
         manifest = store.read_manifest()
-        json_files = _published_json(manifest)
-        if (not extracted and not plan.removed and manifest.version == plan.version
-                and set(manifest.documents) == set(ok)
-                and _outputs_complete(output_dir, manifest, json_files)):
+        json_files = _published_json(manifest) if (
+            not extracted and not plan.removed and manifest.version == plan.version
+            and set(manifest.documents) == set(ok)) else None
+        published_rows = manifest.rows
+        del manifest
+        if json_files is not None and _outputs_complete(output_dir, published_rows, json_files):
             # Nothing changed since the last completed run and its outputs are all there.
-            rows = {name: manifest.rows.get(name, 0) for name in TABLES}
+            rows = {name: published_rows.get(name, 0) for name in TABLES}
             _remove_stale_json(Path(output_dir) / JSON_DIR, json_files)
             _remove_stale_temporaries(Path(output_dir) / "parquet")
             log.info("nothing changed: the published outputs are up to date")
         elif only_if_up_to_date:
             return None
         else:
+            json_files = None  # not held while publishing
             rows = _publish(ok, unstored, plan.version, store, Path(output_dir))
         counts = [_document_counts(entry) for entry in ok.values()]
         read, written = sum(c[0] for c in counts), sum(c[1] for c in counts)

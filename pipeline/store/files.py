@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["FILE_MODE", "atomic_write_bytes", "write_temporary"]
@@ -21,15 +22,17 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def write_temporary(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, on disk; ``os.replace`` it into place.
-    Nothing is left behind when writing fails (a full disk)."""
+def write_temporary(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """``data`` (or its parts, written as they come) in a new temporary file beside ``path``,
+    on disk; ``os.replace`` it into place. Nothing is left behind when writing fails (a full
+    disk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in [data] if isinstance(data, bytes) else data:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -38,7 +41,7 @@ def write_temporary(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
     tmp = write_temporary(path, data)
     try:
         os.replace(tmp, path)

@@ -22,6 +22,7 @@ bump it). Results live under ``OUTPUT_DIR/.state/``:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -245,8 +246,11 @@ class ResultStore:
             return Manifest()
 
     def write_manifest(self, manifest: Manifest) -> None:
-        payload = json.dumps(manifest.model_dump(mode="json"), indent=1, sort_keys=True)
-        atomic_write_bytes(self.root / MANIFEST, payload.encode("utf-8") + b"\n")
+        # Written as it is encoded: json.dumps would first hold a string per page of a dump.
+        parts = json.JSONEncoder(indent=1, sort_keys=True).iterencode(
+            manifest.model_dump(mode="json"))
+        atomic_write_bytes(self.root / MANIFEST,
+                           itertools.chain((part.encode("utf-8") for part in parts), [b"\n"]))
 
 
 class MissingChunk(Exception):
