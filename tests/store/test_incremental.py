@@ -644,3 +644,20 @@ def test_a_failed_publish_leaves_no_spill_file_and_no_staged_json(corpus, tmp_pa
     assert published(out) == before
     assert _spill_files(out) == []
     assert not list((out / "json").rglob("*.tmp"))
+
+
+def test_the_manifest_is_written_as_indented_json_with_sorted_keys(tmp_path):
+    # Written as it is encoded (a dump's pages are many): the bytes json.dumps gives.
+    import json
+
+    from pipeline.store.incremental import Manifest, ManifestEntry
+
+    manifest = Manifest(version="v1", rows={"documents": 3, "errors": 0}, documents={
+        "b.txt": ManifestEntry(sha256="b", version="v1", ok=True),
+        "a.xml": ManifestEntry(sha256="a", version="v1", ok=False, documents=3,
+                               written=["a.xml#1", "a.xml#é"])})
+    store = ResultStore(tmp_path)
+    store.write_manifest(manifest)
+    assert (tmp_path / ".state" / "manifest.json").read_text(encoding="utf-8") == json.dumps(
+        manifest.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
+    assert store.read_manifest() == manifest
