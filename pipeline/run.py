@@ -551,18 +551,27 @@ def _remove_stale_temporaries(folder: Path) -> None:
 def _remove_stale_json(json_dir: Path, expected: Container[str]) -> None:
     """Make ``json_dir`` hold exactly one file per successful document, as a full run would:
     files of removed or now-failing sources, and temporary files of a killed run, go."""
-    if not json_dir.is_dir():
-        return
-    # A folder at a time, children before their folders (not every path of the tree at once:
-    # a dump's pages are as many files).
-    for folder, _, files in os.walk(json_dir, topdown=False):
-        base = Path(folder)
-        relative = base.relative_to(json_dir).as_posix()
-        for file in files:
-            if (file if relative == "." else f"{relative}/{file}") not in expected:
-                (base / file).unlink(missing_ok=True)
-        if base != json_dir and not any(base.iterdir()):
-            base.rmdir()
+    if json_dir.is_dir():
+        _remove_unexpected(json_dir, "", expected)
+
+
+def _remove_unexpected(folder: Path, relative: str, expected: Container[str]) -> None:
+    """Remove the files under ``folder`` (``relative`` to json/: "" or "sub/") not in
+    ``expected``, then its emptied subfolders. Entries are read as the folder is scanned, not
+    listed first: a dump's pages are as many files in one folder. Symlinked folders are left
+    as they are (not descended into)."""
+    subfolders = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    subfolders.append(entry.name)
+            elif relative + entry.name not in expected:
+                Path(entry.path).unlink(missing_ok=True)
+    for name in subfolders:
+        _remove_unexpected(folder / name, f"{relative}{name}/", expected)
+        if not any((folder / name).iterdir()):
+            (folder / name).rmdir()
 
 
 # --- the run --------------------------------------------------------------------------------
