@@ -272,8 +272,23 @@ def _run(args: argparse.Namespace) -> int:
 
     from .api import shared_api
 
-    if (flow := _flow_or_usage_error(args, "run")) is None:
+    try:
+        runner = _runner_options(args)[0]
+    except _UsageError as exc:
+        print(f"python -m pipeline run: error: {exc}", file=sys.stderr)
         return 2
+    prepared = []
+
+    def prepare() -> None:
+        # What the flow needs and the server does not, done while the server starts: the
+        # flow's imports (Prefect's engine, the pipeline) and, for threads, which extract in
+        # this process, its spaCy pipeline (docs/benchmark.md, "Issue 16: the run command").
+        prepared.append(_configured_flow(args))
+        if runner == "thread":
+            from pipeline.run import build_nlp_ahead
+
+            build_nlp_ahead(args.component_settings)
+
     loggers = [logging.getLogger(name) for name in ("prefect", "distributed")]
     levels = [logger.level for logger in loggers]
     quiet_env = {"PREFECT_LOGGING_LEVEL": "WARNING", "DASK_LOGGING__DISTRIBUTED": "warning"}
@@ -292,9 +307,9 @@ def _run(args: argparse.Namespace) -> int:
         with _sigterm_stops_the_run():
             summary = _already_up_to_date(args)
         if summary is None:
-            with (_sigterm_stops_the_run(), shared_api(),
+            with (_sigterm_stops_the_run(), shared_api(while_starting=prepare),
                   progress.reporting(progress.wanted(args.quiet))):
-                summary = flow(**_flow_parameters(args))
+                summary = prepared[0](**_flow_parameters(args))
     except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)

@@ -46,11 +46,17 @@ from .store.incremental import (
     plan_run,
 )
 from .store.lock import output_lock
-from .store.writer import TableWriters, document_json, json_names, write_temporary
+from .store.writer import (
+    ConcurrentWrites,
+    TableWriters,
+    document_json,
+    json_names,
+    write_temporary,
+)
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
-    "RunStopped", "RunSummary", "SerialExecutor",
+    "RunStopped", "RunSummary", "SerialExecutor", "build_nlp_ahead",
     "describe_batch", "extract_paths", "fingerprint_sources", "request_stop", "run_incremental",
     "split_work",
 ]
@@ -224,17 +230,33 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
 
 
 _nlp_lock = threading.Lock()
+# Settings whose pipeline build_nlp_ahead built and no batch has counted yet.
+_built_ahead: list[dict | None] = []
+
+
+def build_nlp_ahead(settings: dict | None = None) -> None:
+    """Build this process's spaCy pipeline before the run's batches need it (the command line
+    does, while Prefect's server starts); the first batch of this process counts the build."""
+    from .nlp import get_nlp, is_built
+
+    with _nlp_lock:
+        if not is_built(settings):
+            get_nlp(settings)
+            _built_ahead.append(settings)
 
 
 def _ensure_nlp(settings: dict | None = None) -> int:
     """Build this process's spaCy pipeline (for ``settings``) unless it is built; 1 if this
-    call built it.
+    call built it, or is the first to use the one ``build_nlp_ahead`` built.
 
     Under a lock, so that concurrent batches of a thread runner do not both build it.
     """
     from .nlp import get_nlp, is_built
 
     with _nlp_lock:
+        if settings in _built_ahead:
+            _built_ahead.remove(settings)
+            return 1
         if is_built(settings):
             return 0
         get_nlp(settings)
@@ -440,8 +462,13 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     # JSON files (names under json/) written to their temporaries (_staged_path), renamed at
     # the end; names, not paths, so that a dump's many pages cost little memory here.
     staged: list[str] = []
+
+    def stage(name: str, data: bytes) -> None:  # on a thread of ``writes``
+        if _stage_if_changed(json_dir / name, data):
+            staged.append(name)
+
     try:
-        with TableWriters(output_dir, version) as tables:
+        with TableWriters(output_dir, version) as tables, ConcurrentWrites() as writes:
             for source in sorted(sources):
                 stored = unstored.get(source) or store.load(source)
                 if stored is None:
@@ -449,11 +476,12 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
                 for result in store.iter_results(stored):
                     if result.record is not None:
                         name = _document_json_name(names[source], source, result.source)
-                        if _stage_if_changed(json_dir / name, document_json(result.record)):
-                            staged.append(name)
+                        writes.submit(stage, name, document_json(result.record))
                         written.add(name)
                     tables.add(result)
                 entries[source] = manifest_entry(stored)
+            writes.wait()  # every JSON file staged before any is renamed
+            staged.sort()
             tables.finish()
             while staged:
                 path = json_dir / staged[-1]
@@ -693,25 +721,28 @@ def run_incremental(
         bar = progress.current()
         bar.start(total=len(fingerprints), completed=len(ok))
         try:
-            for number, output in enumerate(
-                    executor.extract(work, root, limits.model_dump(), settings, unchanged,
-                                     store_dir=str(output_dir)),
-                    start=1):
-                batch = BatchOutput.model_validate(output)
-                for stored in batch.documents:
-                    if stored.source in unchanged:
-                        stored = _with_stored_documents(stored, store)
-                    if stored.sha256:
-                        store.save(stored)  # checkpoint: an interrupted run's work is kept
-                    else:
-                        unstored[stored.source] = stored  # unreadable: not stored, retried next run
-                    ok[stored.source] = manifest_entry(stored)
-                crash_points.reached("checkpointed")
-                extracted += len(batch.documents)
-                nlp_builds += batch.nlp_builds
-                log.info("batch %d/%d: %s", number, len(work), describe_batch(output))
-                bar.advance(len(batch.documents))
-                del batch, output
+            with ConcurrentWrites() as writes:
+                for number, output in enumerate(
+                        executor.extract(work, root, limits.model_dump(), settings, unchanged,
+                                         store_dir=str(output_dir)),
+                        start=1):
+                    batch = BatchOutput.model_validate(output)
+                    for stored in batch.documents:
+                        if stored.source in unchanged:
+                            stored = _with_stored_documents(stored, store)
+                        if stored.sha256:
+                            # checkpoint: an interrupted run's work is kept
+                            writes.submit(store.save, stored)
+                        else:
+                            unstored[stored.source] = stored  # unreadable: retried next run
+                        ok[stored.source] = manifest_entry(stored)
+                    writes.wait()
+                    crash_points.reached("checkpointed")
+                    extracted += len(batch.documents)
+                    nlp_builds += batch.nlp_builds
+                    log.info("batch %d/%d: %s", number, len(work), describe_batch(output))
+                    bar.advance(len(batch.documents))
+                    del batch, output
         finally:
             bar.stop()
 

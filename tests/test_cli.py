@@ -30,7 +30,9 @@ from pipeline.run import SerialExecutor, run_incremental
 def no_server(monkeypatch):
     """No Prefect API is started by these tests."""
     @contextlib.contextmanager
-    def fake_api():
+    def fake_api(while_starting=None):
+        if while_starting is not None:
+            while_starting()
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", fake_api)
@@ -152,8 +154,10 @@ def flow_runs(plain_flow, monkeypatch) -> list[str]:
     started = []
 
     @contextlib.contextmanager
-    def counted_api():
+    def counted_api(while_starting=None):
         started.append(True)
+        if while_starting is not None:
+            while_starting()
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", counted_api)
