@@ -575,3 +575,22 @@ def test_the_series_index_is_rebuilt_from_every_current_article(corpus, tmp_path
     assert not any("nested/northern.txt" in r["sources"] for r in index.values())
     assert summary.rows["series_index"] == len(index)
     assert published(out) == full_run_files(corpus, tmp_path)
+
+
+def test_a_pipeline_built_ahead_is_counted_once_by_the_first_batch(monkeypatch):
+    # The command line builds the pipeline while Prefect's server starts; the run's summary
+    # still says one was built, and by this process.
+    import pipeline.nlp
+    from pipeline import run as run_module
+
+    built: list = []
+    monkeypatch.setattr(pipeline.nlp, "is_built", lambda settings=None: settings in built)
+    monkeypatch.setattr(pipeline.nlp, "get_nlp", lambda settings=None: built.append(settings))
+    monkeypatch.setattr(run_module, "_built_ahead", [])
+    settings = {"motorsport_entities": {"gazetteer": "mine.jsonl"}}
+    run_module.build_nlp_ahead(settings)
+    run_module.build_nlp_ahead(settings)  # built already: not counted twice
+    assert built == [settings]
+    assert run_module._ensure_nlp(settings) == 1
+    assert run_module._ensure_nlp(settings) == 0
+    assert run_module._ensure_nlp(None) == 1 and built == [settings, None]
