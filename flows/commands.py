@@ -267,7 +267,7 @@ def _run(args: argparse.Namespace) -> int:
     from prefect.exceptions import TerminationSignal
 
     from pipeline import progress
-    from pipeline.run import EXIT_OUTPUT_IN_USE
+    from pipeline.run import EXIT_OUTPUT_IN_USE, remembered_fingerprints
     from pipeline.store.lock import OutputInUse, output_lock
 
     from .api import shared_api
@@ -304,12 +304,14 @@ def _run(args: argparse.Namespace) -> int:
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        with _sigterm_stops_the_run():
-            summary = _already_up_to_date(args)
-        if summary is None:
-            with (_sigterm_stops_the_run(), shared_api(while_starting=prepare),
-                  progress.reporting(progress.wanted(args.quiet))):
-                summary = prepared[0](**_flow_parameters(args))
+        # The up-to-date check and the flow both hash the sources: each is read once.
+        with remembered_fingerprints():
+            with _sigterm_stops_the_run():
+                summary = _already_up_to_date(args)
+            if summary is None:
+                with (_sigterm_stops_the_run(), shared_api(while_starting=prepare),
+                      progress.reporting(progress.wanted(args.quiet))):
+                    summary = prepared[0](**_flow_parameters(args))
     except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)

@@ -13,6 +13,7 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -57,8 +58,8 @@ from .store.writer import (
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
     "RunStopped", "RunSummary", "SerialExecutor", "build_nlp_ahead",
-    "describe_batch", "extract_paths", "fingerprint_sources", "request_stop", "run_incremental",
-    "split_work",
+    "describe_batch", "extract_paths", "fingerprint_sources", "remembered_fingerprints",
+    "request_stop", "run_incremental", "split_work",
 ]
 
 DEFAULT_BATCH_SIZE = 64
@@ -135,6 +136,44 @@ def describe_batch(output: Mapping) -> str:
             f"{output['seconds']:.2f} s in process {output['pid']}{built}")
 
 
+# While set (remembered_fingerprints): path -> (its stat signature, its fingerprint), so that a
+# command hashing the sources twice (its up-to-date check, then the flow) reads them once.
+_remembered: dict[str, tuple[tuple[int, ...], str]] | None = None
+
+
+@contextlib.contextmanager
+def remembered_fingerprints() -> Iterator[None]:
+    """Within the block, a source whose size, inode and modification and change times are
+    those it had when this process last hashed it is not read again."""
+    global _remembered
+    previous, _remembered = _remembered, {}
+    try:
+        yield
+    finally:
+        _remembered = previous
+
+
+def _signature(path: str) -> tuple[int, ...] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _fingerprint(path: str, root: str) -> str:
+    memo = _remembered
+    if memo is None:
+        return sources.fingerprint(path, root)
+    signature = _signature(path)
+    if signature is not None and (known := memo.get(path)) and known[0] == signature:
+        return known[1]
+    value = sources.fingerprint(path, root)
+    if signature is not None and signature == _signature(path):  # not changed while read
+        memo[path] = (signature, value)
+    return value
+
+
 def fingerprint_sources(
     paths: Iterable[str], root: str, *, final_attempt: bool = True
 ) -> dict[str, str | None]:
@@ -144,7 +183,7 @@ def fingerprint_sources(
     out: dict[str, str | None] = {}
     for path in paths:
         try:
-            out[source_name(path, root)] = sources.fingerprint(path, root)
+            out[source_name(path, root)] = _fingerprint(path, root)
         except OSError:
             if not final_attempt:
                 raise
