@@ -284,6 +284,8 @@ def _run(args: argparse.Namespace) -> int:
         # flow's imports (Prefect's engine, the pipeline) and, for threads, which extract in
         # this process, its spaCy pipeline (docs/benchmark.md, "Issue 16: the run command").
         prepared.append(_configured_flow(args))
+        # Importing Prefect's flow engine the first time sets its logging up, levels included.
+        quiet()
         if runner == "thread":
             from pipeline.run import build_nlp_ahead
 
@@ -293,12 +295,16 @@ def _run(args: argparse.Namespace) -> int:
     levels = [logger.level for logger in loggers]
     quiet_env = {"PREFECT_LOGGING_LEVEL": "WARNING", "DASK_LOGGING__DISTRIBUTED": "warning"}
     previous_env = {name: os.environ.get(name) for name in quiet_env}
-    if args.quiet:
-        for logger in loggers:  # Prefect's, and Dask's scheduler of --runner dask
-            logger.setLevel(logging.WARNING)
-        # Worker processes (--runner process, a Dask LocalCluster) set up their own logging
-        # from the environment they inherit.
-        os.environ.update(quiet_env)
+
+    def quiet() -> None:
+        if args.quiet:
+            for logger in loggers:  # Prefect's, and Dask's scheduler of --runner dask
+                logger.setLevel(logging.WARNING)
+            # Worker processes (--runner process, a Dask LocalCluster) set up their own
+            # logging from the environment they inherit.
+            os.environ.update(quiet_env)
+
+    quiet()
     try:
         # A folder another run holds is refused here, before Prefect starts (the run takes the
         # lock itself, in run_incremental; this is only the early, quiet answer).
