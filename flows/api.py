@@ -28,7 +28,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,7 +41,9 @@ from prefect.settings import (
     temporary_settings,
 )
 
-__all__ = ["NoSchedulingServer", "TemporaryServer", "scheduling_api", "shared_api"]
+__all__ = [
+    "NoSchedulingServer", "ServerDidNotStart", "TemporaryServer", "scheduling_api", "shared_api",
+]
 
 # Prefect's default (20 s) is short for a cold start on a busy small machine: a first start
 # creates and migrates the SQLite database.
@@ -52,14 +54,22 @@ DRAIN_SECONDS = 2
 # server used them all (it waits for the run's open connections): 5 s more on every run.
 # Killing it loses nothing: the run is recorded, and SQLite's journal keeps its file whole.
 STOP_SECONDS = 1
-# uvicorn's exit status when it cannot bind its port (taken between our probe and its bind).
-_PORT_IN_USE = 3
-# Seconds between two health checks while the server starts.
+# Seconds between two health checks while a server starts.
 _POLL_SECONDS = 0.1
+# Launches on another port when the free port found was taken before the server bound it.
+_MAX_RELAUNCHES = 3
 
 
-class TemporaryServer:
-    """Prefect's temporary API server in a subprocess of its own process group."""
+class ServerDidNotStart(RuntimeError):
+    """A server subprocess exited, or did not answer ``/health``, while starting."""
+
+
+class _LocalServer:
+    """A Prefect API server in a subprocess of its own process group, on a free local port.
+
+    ``launch`` starts it and returns at once (the caller can do other work while it starts);
+    ``wait_until_healthy`` returns when it answers. One health check for both servers of this
+    module (the run's temporary one and ``serve``'s scheduling one)."""
 
     def __init__(self) -> None:
         self.port: int | None = None
@@ -69,45 +79,58 @@ class TemporaryServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self, timeout: float) -> None:
-        """Start the server and return once it answers ``/health``; RuntimeError when it does
-        not within ``timeout`` seconds or exits (stopped first)."""
+    def _popen(self, port: int) -> subprocess.Popen:
+        raise NotImplementedError
+
+    def launch(self) -> None:
+        self.port = _free_port()
+        self.process = self._popen(self.port)
+
+    def wait_until_healthy(self, timeout: float) -> None:
+        """Return once the server answers ``/health``. A server that exited because its free
+        port was taken between our probe and its bind is launched again on another port.
+        ``ServerDidNotStart`` (the server stopped first) when it exits otherwise or does not
+        answer within ``timeout`` seconds."""
         import httpx  # Prefect's own HTTP client, already loaded by Prefect
 
         deadline = time.monotonic() + timeout
-        self._launch()
+        relaunches = 0
         try:
             with httpx.Client(timeout=2) as client:
-                while time.monotonic() < deadline:
-                    if (status := self.process.poll()) == _PORT_IN_USE:
-                        self._launch()  # the free port was taken meanwhile: another one
-                        continue
-                    if status is not None:
-                        raise RuntimeError(
-                            f"Prefect's temporary API server exited with status {status} "
-                            "while starting")
+                while True:
+                    if (status := self.process.poll()) is not None:
+                        if relaunches == _MAX_RELAUNCHES or not _port_taken(self.port):
+                            raise ServerDidNotStart(f"it exited with status {status}")
+                        relaunches += 1
+                        self.launch()  # the free port was taken meanwhile: another one
                     try:
                         if client.get(f"{self.api_url}/health").status_code == 200:
                             return
                     except httpx.HTTPError:
                         pass
+                    if time.monotonic() >= deadline:
+                        raise ServerDidNotStart(f"it did not answer within {timeout:.0f} s")
                     time.sleep(_POLL_SECONDS)
-            raise RuntimeError(f"Prefect's temporary API server did not answer within "
-                               f"{timeout:.0f} s")
         except BaseException:
             self.stop()
             raise
 
-    def _launch(self) -> None:
-        self.port = _free_port()
+    def stop(self) -> None:
+        raise NotImplementedError
+
+
+class TemporaryServer(_LocalServer):
+    """Prefect's temporary API server."""
+
+    def _popen(self, port: int) -> subprocess.Popen:
         # Prefect's own command and environment (SubprocessASGIServer._run_uvicorn_command),
         # plus process_group=0: a Ctrl-C on the terminal reaches the run, which stops the
         # server after sending its last logs, and not the server first.
-        self.process = subprocess.Popen(
+        return subprocess.Popen(
             args=[sys.executable, "-m", "uvicorn", "--app-dir",
                   str(Path(prefect.__file__).parent.parent), "--factory",
                   "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
-                  str(self.port), "--log-level", "error", "--lifespan", "on"],
+                  str(port), "--log-level", "error", "--lifespan", "on"],
             env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                  "PREFECT__SERVER_FINAL": "1",
                  **get_current_settings().to_environment_variables(exclude_unset=True)},
@@ -132,6 +155,18 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _port_taken(port: int) -> bool:
+    """Whether another process now listens on ``port``."""
+    with socket.socket() as probe:
+        # Connections of the server that exited, left in TIME_WAIT, do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
 
 
 def _drain_logs_and_events() -> None:
@@ -168,16 +203,32 @@ def _process_wide_settings(overrides: dict) -> Iterator[None]:
 
 
 @contextmanager
-def shared_api() -> Iterator[str]:
+def shared_api(while_starting: Callable[[], object] | None = None) -> Iterator[str]:
     """Yield the API URL every process of the run uses, starting a temporary server if none
-    (stopped at the end of the block)."""
+    (stopped at the end of the block).
+
+    ``while_starting``: work that needs no API (the run's imports, its spaCy pipeline), done
+    while the server starts, in the seconds it would otherwise only wait (the server is a
+    subprocess: on a machine of two cores or more both go on at once)."""
     url = PREFECT_API_URL.value()
     if url:
+        if while_starting is not None:
+            while_starting()
         yield url
         return
     server = TemporaryServer()
-    server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(),
-                             MIN_STARTUP_TIMEOUT))
+    server.launch()
+    try:
+        if while_starting is not None:
+            while_starting()
+        server.wait_until_healthy(max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(),
+                                      MIN_STARTUP_TIMEOUT))
+    except ServerDidNotStart as exc:
+        raise ServerDidNotStart(f"Prefect's temporary API server did not start: {exc}") \
+            from None
+    except BaseException:
+        server.stop()
+        raise
     # An empty UI URL: the flow engine prints no "View at" link to a server that is gone when
     # the command exits.
     overrides = {"PREFECT_API_URL": server.api_url, "PREFECT_UI_URL": ""}
@@ -221,60 +272,62 @@ def scheduling_api() -> Iterator[tuple[str, int | None]]:
     if url:
         yield url, None
         return
-    import signal
-
-    import httpx
     from prefect.settings import PREFECT_HOME
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    log_path = PREFECT_HOME.value() / "serve-server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-             "--port", str(port)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PREFECT_API_URL": url}, process_group=0,
-        )
+    server = _SchedulingServer(PREFECT_HOME.value() / "serve-server.log")
+    server.launch()
     try:
-        _wait_until_healthy(server, url, log_path, httpx)
+        server.wait_until_healthy(SERVER_STARTUP_SECONDS)
+    except ServerDidNotStart as exc:
+        raise NoSchedulingServer(
+            f"PREFECT_API_URL is not set and the local Prefect server this command starts in "
+            f"its place did not come up ({exc}; its log: {server.log_path}). Start a server "
+            "(`prefect server start`) and set PREFECT_API_URL, e.g. "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api") from None
+    url, pid = server.api_url, server.process.pid
+    try:
         previous = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = url  # the served runs' subprocesses report here
         try:
             with temporary_settings({PREFECT_API_URL: url}):
-                yield url, server.pid
+                yield url, pid
         finally:
             if previous is None:
                 os.environ.pop("PREFECT_API_URL", None)
             else:
                 os.environ["PREFECT_API_URL"] = previous
     finally:
-        _stop_group(server, signal)
+        server.stop()
 
 
-def _wait_until_healthy(server: subprocess.Popen, url: str, log_path, httpx) -> None:
-    deadline = time.monotonic() + SERVER_STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    why = (f"it exited with status {server.returncode}" if server.poll() is not None
-           else f"it did not answer in {SERVER_STARTUP_SECONDS} s")
-    raise NoSchedulingServer(
-        f"PREFECT_API_URL is not set and the local Prefect server this command starts in its "
-        f"place did not come up ({why}; its log: {log_path}). Start a server "
-        "(`prefect server start`) and set PREFECT_API_URL, e.g. "
-        "PREFECT_API_URL=http://127.0.0.1:4200/api")
+class _SchedulingServer(_LocalServer):
+    """``prefect server start`` (with its scheduler), logging to ``log_path``."""
+
+    def __init__(self, log_path: Path) -> None:
+        super().__init__()
+        self.log_path = log_path
+
+    def _popen(self, port: int) -> subprocess.Popen:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                 "--port", str(port)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"},
+                process_group=0,
+            )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop_group(self.process)
+            self.process = None
 
 
-def _stop_group(server: subprocess.Popen, signal) -> None:
+def _stop_group(server: subprocess.Popen) -> None:
     """SIGTERM to the server's process group; SIGKILL to whatever is left of it after 10 s."""
+    import signal
+
     try:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

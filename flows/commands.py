@@ -267,34 +267,57 @@ def _run(args: argparse.Namespace) -> int:
     from prefect.exceptions import TerminationSignal
 
     from pipeline import progress
-    from pipeline.run import EXIT_OUTPUT_IN_USE
+    from pipeline.run import EXIT_OUTPUT_IN_USE, remembered_fingerprints
     from pipeline.store.lock import OutputInUse, output_lock
 
     from .api import shared_api
 
-    if (flow := _flow_or_usage_error(args, "run")) is None:
+    try:
+        runner = _runner_options(args)[0]
+    except _UsageError as exc:
+        print(f"python -m pipeline run: error: {exc}", file=sys.stderr)
         return 2
+    prepared = []
+
+    def prepare() -> None:
+        # What the flow needs and the server does not, done while the server starts: the
+        # flow's imports (Prefect's engine, the pipeline) and, for threads, which extract in
+        # this process, its spaCy pipeline (docs/benchmark.md, "Issue 16: the run command").
+        prepared.append(_configured_flow(args))
+        # Importing Prefect's flow engine the first time sets its logging up, levels included.
+        quiet()
+        if runner == "thread":
+            from pipeline.run import build_nlp_ahead
+
+            build_nlp_ahead(args.component_settings)
+
     loggers = [logging.getLogger(name) for name in ("prefect", "distributed")]
     levels = [logger.level for logger in loggers]
     quiet_env = {"PREFECT_LOGGING_LEVEL": "WARNING", "DASK_LOGGING__DISTRIBUTED": "warning"}
     previous_env = {name: os.environ.get(name) for name in quiet_env}
-    if args.quiet:
-        for logger in loggers:  # Prefect's, and Dask's scheduler of --runner dask
-            logger.setLevel(logging.WARNING)
-        # Worker processes (--runner process, a Dask LocalCluster) set up their own logging
-        # from the environment they inherit.
-        os.environ.update(quiet_env)
+
+    def quiet() -> None:
+        if args.quiet:
+            for logger in loggers:  # Prefect's, and Dask's scheduler of --runner dask
+                logger.setLevel(logging.WARNING)
+            # Worker processes (--runner process, a Dask LocalCluster) set up their own
+            # logging from the environment they inherit.
+            os.environ.update(quiet_env)
+
+    quiet()
     try:
         # A folder another run holds is refused here, before Prefect starts (the run takes the
         # lock itself, in run_incremental; this is only the early, quiet answer).
         with output_lock(args.output_dir):
             pass
-        with _sigterm_stops_the_run():
-            summary = _already_up_to_date(args)
-        if summary is None:
-            with (_sigterm_stops_the_run(), shared_api(),
-                  progress.reporting(progress.wanted(args.quiet))):
-                summary = flow(**_flow_parameters(args))
+        # The up-to-date check and the flow both hash the sources: each is read once.
+        with remembered_fingerprints():
+            with _sigterm_stops_the_run():
+                summary = _already_up_to_date(args)
+            if summary is None:
+                with (_sigterm_stops_the_run(), shared_api(while_starting=prepare),
+                      progress.reporting(progress.wanted(args.quiet))):
+                    summary = prepared[0](**_flow_parameters(args))
     except (KeyboardInterrupt, TerminationSignal) as stop:
         print("interrupted: the previous outputs are unchanged; run again to finish",
               file=sys.stderr)

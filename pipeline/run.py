@@ -13,6 +13,7 @@ each batch reports whether it had to build it, so this is observable.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -47,13 +48,19 @@ from .store.incremental import (
 )
 from .store.lock import output_lock
 from .store.spill import JsonFiles, Spill
-from .store.writer import TableWriters, document_json, json_names, write_temporary
+from .store.writer import (
+    ConcurrentWrites,
+    TableWriters,
+    document_json,
+    json_names,
+    write_temporary,
+)
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "EXIT_OUTPUT_IN_USE", "EXIT_PARTIAL", "BatchOutput", "Executor",
-    "RunStopped", "RunSummary", "SerialExecutor",
-    "describe_batch", "extract_paths", "fingerprint_sources", "request_stop", "run_incremental",
-    "split_work",
+    "RunStopped", "RunSummary", "SerialExecutor", "build_nlp_ahead",
+    "describe_batch", "extract_paths", "fingerprint_sources", "remembered_fingerprints",
+    "request_stop", "run_incremental", "split_work",
 ]
 
 DEFAULT_BATCH_SIZE = 64
@@ -130,6 +137,44 @@ def describe_batch(output: Mapping) -> str:
             f"{output['seconds']:.2f} s in process {output['pid']}{built}")
 
 
+# While set (remembered_fingerprints): path -> (its stat signature, its fingerprint), so that a
+# command hashing the sources twice (its up-to-date check, then the flow) reads them once.
+_remembered: dict[str, tuple[tuple[int, ...], str]] | None = None
+
+
+@contextlib.contextmanager
+def remembered_fingerprints() -> Iterator[None]:
+    """Within the block, a source whose size, inode and modification and change times are
+    those it had when this process last hashed it is not read again."""
+    global _remembered
+    previous, _remembered = _remembered, {}
+    try:
+        yield
+    finally:
+        _remembered = previous
+
+
+def _signature(path: str) -> tuple[int, ...] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _fingerprint(path: str, root: str) -> str:
+    memo = _remembered
+    if memo is None:
+        return sources.fingerprint(path, root)
+    signature = _signature(path)
+    if signature is not None and (known := memo.get(path)) and known[0] == signature:
+        return known[1]
+    value = sources.fingerprint(path, root)
+    if signature is not None and signature == _signature(path):  # not changed while read
+        memo[path] = (signature, value)
+    return value
+
+
 def fingerprint_sources(
     paths: Iterable[str], root: str, *, final_attempt: bool = True
 ) -> dict[str, str | None]:
@@ -139,7 +184,7 @@ def fingerprint_sources(
     out: dict[str, str | None] = {}
     for path in paths:
         try:
-            out[source_name(path, root)] = sources.fingerprint(path, root)
+            out[source_name(path, root)] = _fingerprint(path, root)
         except OSError:
             if not final_attempt:
                 raise
@@ -225,17 +270,33 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
 
 
 _nlp_lock = threading.Lock()
+# Settings whose pipeline build_nlp_ahead built and no batch has counted yet.
+_built_ahead: list[dict | None] = []
+
+
+def build_nlp_ahead(settings: dict | None = None) -> None:
+    """Build this process's spaCy pipeline before the run's batches need it (the command line
+    does, while Prefect's server starts); the first batch of this process counts the build."""
+    from .nlp import get_nlp, is_built
+
+    with _nlp_lock:
+        if not is_built(settings):
+            get_nlp(settings)
+            _built_ahead.append(settings)
 
 
 def _ensure_nlp(settings: dict | None = None) -> int:
     """Build this process's spaCy pipeline (for ``settings``) unless it is built; 1 if this
-    call built it.
+    call built it, or is the first to use the one ``build_nlp_ahead`` built.
 
     Under a lock, so that concurrent batches of a thread runner do not both build it.
     """
     from .nlp import get_nlp, is_built
 
     with _nlp_lock:
+        if settings in _built_ahead:
+            _built_ahead.remove(settings)
+            return 1
         if is_built(settings):
             return 0
         get_nlp(settings)
@@ -444,10 +505,12 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
     renamed = False  # every staged JSON file is in place
     with Spill(store.root) as spill:
         # JSON files (names under json/) written, and those written to their temporaries
-        # (_staged_path) to be renamed at the end.
+        # (_staged_path) to be renamed at the end; staged on the threads of ``writes``,
+        # recorded here as each write is collected (the spill is this thread's).
         json_files = JsonFiles(spill)
         try:
-            with TableWriters(output_dir, version, spill) as tables:
+            with TableWriters(output_dir, version, spill) as tables, \
+                    ConcurrentWrites() as writes:
                 for source in sorted(sources):
                     stored = unstored.get(source) or store.load(source)
                     if stored is None:
@@ -456,10 +519,12 @@ def _publish(sources: Iterable[str], unstored: Mapping[str, StoredResult], versi
                     for result in store.iter_results(stored):
                         if result.record is not None:
                             name = _document_json_name(names[source], source, result.source)
-                            json_files.add(name, staged=_stage_if_changed(
-                                json_dir / name, document_json(result.record)))
+                            writes.submit(
+                                _stage_if_changed, json_dir / name, document_json(result.record),
+                                then=functools.partial(_record_json_file, json_files, name))
                         tables.add(result)
                     entries[source] = manifest_entry(stored)
+                writes.wait()  # every JSON file staged before any is renamed
                 tables.finish()
                 for name in json_files.staged():
                     path = json_dir / name
@@ -527,6 +592,10 @@ def _staged_path(path: Path) -> Path:
     """The temporary file of ``path`` while a run publishes (one run at a time writes an
     output folder, so one name will do; a killed run's is removed as a stale temporary)."""
     return path.with_name(f".{path.name}.staged.tmp")
+
+
+def _record_json_file(json_files: JsonFiles, name: str, staged: bool) -> None:
+    json_files.add(name, staged=staged)
 
 
 def _stage_if_changed(path: Path, data: bytes) -> bool:
@@ -709,25 +778,28 @@ def run_incremental(
         bar = progress.current()
         bar.start(total=len(fingerprints), completed=len(ok))
         try:
-            for number, output in enumerate(
-                    executor.extract(work, root, limits.model_dump(), settings, unchanged,
-                                     store_dir=str(output_dir)),
-                    start=1):
-                batch = BatchOutput.model_validate(output)
-                for stored in batch.documents:
-                    if stored.source in unchanged:
-                        stored = _with_stored_documents(stored, store)
-                    if stored.sha256:
-                        store.save(stored)  # checkpoint: an interrupted run's work is kept
-                    else:
-                        unstored[stored.source] = stored  # unreadable: not stored, retried next run
-                    ok[stored.source] = manifest_entry(stored)
-                crash_points.reached("checkpointed")
-                extracted += len(batch.documents)
-                nlp_builds += batch.nlp_builds
-                log.info("batch %d/%d: %s", number, len(work), describe_batch(output))
-                bar.advance(len(batch.documents))
-                del batch, output
+            with ConcurrentWrites() as writes:
+                for number, output in enumerate(
+                        executor.extract(work, root, limits.model_dump(), settings, unchanged,
+                                         store_dir=str(output_dir)),
+                        start=1):
+                    batch = BatchOutput.model_validate(output)
+                    for stored in batch.documents:
+                        if stored.source in unchanged:
+                            stored = _with_stored_documents(stored, store)
+                        if stored.sha256:
+                            # checkpoint: an interrupted run's work is kept
+                            writes.submit(store.save, stored)
+                        else:
+                            unstored[stored.source] = stored  # unreadable: retried next run
+                        ok[stored.source] = manifest_entry(stored)
+                    writes.wait()
+                    crash_points.reached("checkpointed")
+                    extracted += len(batch.documents)
+                    nlp_builds += batch.nlp_builds
+                    log.info("batch %d/%d: %s", number, len(work), describe_batch(output))
+                    bar.advance(len(batch.documents))
+                    del batch, output
         finally:
             bar.stop()
 

@@ -30,7 +30,9 @@ from pipeline.run import SerialExecutor, run_incremental
 def no_server(monkeypatch):
     """No Prefect API is started by these tests."""
     @contextlib.contextmanager
-    def fake_api():
+    def fake_api(while_starting=None):
+        if while_starting is not None:
+            while_starting()
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", fake_api)
@@ -134,7 +136,8 @@ def test_runner_defaults(raw_dir, tmp_path, plain_flow):
     out = str(tmp_path / "out")
     main(["run", str(raw_dir), "--out", out, "--quiet"])
     assert plain_flow["runner"] == (DEFAULT_RUNNER, None, None)
-    main(["run", str(raw_dir), "--out", out, "--dask-address", "tcp://10.0.0.5:8786"])
+    # --full: an unchanged rerun configures no flow (the command answers it without one).
+    main(["run", str(raw_dir), "--out", out, "--full", "--dask-address", "tcp://10.0.0.5:8786"])
     assert plain_flow["runner"] == ("dask", None, "tcp://10.0.0.5:8786")
 
 
@@ -152,8 +155,10 @@ def flow_runs(plain_flow, monkeypatch) -> list[str]:
     started = []
 
     @contextlib.contextmanager
-    def counted_api():
+    def counted_api(while_starting=None):
         started.append(True)
+        if while_starting is not None:
+            while_starting()
         yield "http://127.0.0.1:4200/api"
 
     monkeypatch.setattr(flows.api, "shared_api", counted_api)
@@ -349,3 +354,21 @@ def test_no_progress_output_when_disabled():
         bar.start(total=10)
         bar.advance(10)
     assert terminal.getvalue() == ""
+
+
+def test_a_changed_input_is_hashed_once_by_the_check_and_the_flow(
+    raw_dir, tmp_path, flow_runs, no_api_url, monkeypatch
+):
+    from pipeline.ingest import sources
+    from tests.store.test_incremental import make_corpus
+
+    corpus, out = make_corpus(tmp_path / "in", raw_dir), str(tmp_path / "out")
+    main(["run", str(corpus), "--out", out, "--quiet"])
+    (corpus / "added.txt").write_text((corpus / "harbour.txt").read_text() + "\nMore.\n")
+    reads = []
+    real = sources.fingerprint
+    monkeypatch.setattr(sources, "fingerprint",
+                        lambda path, root: reads.append(path) or real(path, root))
+    main(["run", str(corpus), "--out", out, "--quiet"])
+    assert len(flow_runs) == 2  # the check found a change: the flow ran
+    assert reads and len(reads) == len(set(reads))  # each source hashed once

@@ -661,3 +661,50 @@ def test_the_manifest_is_written_as_indented_json_with_sorted_keys(tmp_path):
     assert (tmp_path / ".state" / "manifest.json").read_text(encoding="utf-8") == json.dumps(
         manifest.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
     assert store.read_manifest() == manifest
+
+
+def test_a_pipeline_built_ahead_is_counted_once_by_the_first_batch(monkeypatch):
+    # The command line builds the pipeline while Prefect's server starts; the run's summary
+    # still says one was built, and by this process.
+    import pipeline.nlp
+    from pipeline import run as run_module
+
+    built: list = []
+    monkeypatch.setattr(pipeline.nlp, "is_built", lambda settings=None: settings in built)
+    monkeypatch.setattr(pipeline.nlp, "get_nlp", lambda settings=None: built.append(settings))
+    monkeypatch.setattr(run_module, "_built_ahead", [])
+    settings = {"motorsport_entities": {"gazetteer": "mine.jsonl"}}
+    run_module.build_nlp_ahead(settings)
+    run_module.build_nlp_ahead(settings)  # built already: not counted twice
+    assert built == [settings]
+    assert run_module._ensure_nlp(settings) == 1
+    assert run_module._ensure_nlp(settings) == 0
+    assert run_module._ensure_nlp(None) == 1 and built == [settings, None]
+
+
+def test_sources_hashed_twice_in_one_command_are_read_once_unless_they_change(
+    corpus, monkeypatch
+):
+    from pipeline.run import remembered_fingerprints
+
+    reads = []
+    real = sources.fingerprint
+
+    def counted(path, root):
+        reads.append(Path(path).name)
+        return real(path, root)
+
+    monkeypatch.setattr(sources, "fingerprint", counted)
+    paths = sorted(str(p) for p in corpus.glob("*.txt"))
+    changed = corpus / "harbour.txt"
+    with remembered_fingerprints():
+        first = fingerprint_sources(paths, str(corpus))
+        assert len(reads) == len(paths)
+        assert fingerprint_sources(paths, str(corpus)) == first
+        assert len(reads) == len(paths)  # none read again
+        changed.write_bytes(changed.read_bytes() + b"\nOne more line.\n")
+        again = fingerprint_sources(paths, str(corpus))
+        assert reads[len(paths):] == ["harbour.txt"]
+        assert again["harbour.txt"] != first["harbour.txt"]
+    fingerprint_sources(paths, str(corpus))  # outside the block: every source is read
+    assert len(reads) == 2 * len(paths) + 1

@@ -243,3 +243,80 @@ def test_rows_kept_as_arrow_arrays_before_their_row_group_give_the_same_bytes(
     errors = pq.ParquetFile(tmp_path / "2" / "parquet" / "errors.parquet")
     assert [errors.metadata.row_group(i).num_rows for i in range(errors.num_row_groups)] == [
         5, 5, 2]
+
+
+# --- one serialisation per document, and writes on several threads -------------------------
+
+
+def test_document_json_is_what_json_dumps_with_an_indent_writes():
+    # pydantic's serialiser in place of json.dumps: the same bytes, escapes and all.
+    from pipeline.store.writer import document_json
+
+    record = _record().model_copy(update={
+        "title": 'Quotes " and \\ back\\slash, tab\t, nul\x00, unit\x1f, del\x7f',
+        "see_also": ["Circuit de la Sarthe", "Nürburgring 24 Stunden", "鈴鹿", "🏁", "\u2028"],
+        "infobox": {"Länge": "13,6 km", "": "empty key"},
+    })
+    expected = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    assert document_json(record) == expected.encode("utf-8")
+
+
+def test_concurrent_writes_are_all_done_when_wait_returns(tmp_path):
+    from pipeline.store.writer import ConcurrentWrites, atomic_write_bytes
+
+    with ConcurrentWrites() as writes:
+        for number in range(3 * ConcurrentWrites.MAX_PENDING):
+            writes.submit(atomic_write_bytes, tmp_path / f"{number}.txt", b"%d" % number)
+            assert len(writes.pending) <= ConcurrentWrites.MAX_PENDING  # memory is bounded
+        writes.wait()
+        assert not writes.pending
+        assert sorted(int(p.stem) for p in tmp_path.iterdir()) == list(
+            range(3 * ConcurrentWrites.MAX_PENDING))
+
+
+def test_concurrent_writes_raise_the_first_error_once_the_others_have_ended(tmp_path):
+    import threading
+    import time
+
+    from pipeline.store.writer import ConcurrentWrites
+
+    ended = []
+    lock = threading.Lock()
+
+    def write(number: int) -> None:
+        if number == 3:
+            raise OSError(28, "No space left on device")
+        time.sleep(0.01)
+        with lock:
+            ended.append(number)
+
+    writes = ConcurrentWrites()
+    with pytest.raises(OSError, match="No space left"), writes:
+        for number in range(10):
+            writes.submit(write, number)
+    # Nothing is still writing when the error reaches the caller (it cleans up after it).
+    assert sorted(ended) == [n for n in range(10) if n != 3]
+    assert not writes.pending
+
+
+def test_concurrent_writes_hand_each_result_back_on_the_submitting_thread(tmp_path):
+    # Publishing records which JSON files were staged in an SQLite spill that only its own
+    # thread may use: results come back through ``then`` on the thread that submitted, also
+    # for the writes that succeeded while another failed.
+    import threading
+
+    from pipeline.store.writer import ConcurrentWrites
+
+    def write(number: int) -> int:
+        if number == 5:
+            raise OSError(28, "No space left on device")
+        return number * 10
+
+    seen = []
+    writes = ConcurrentWrites()
+    with pytest.raises(OSError), writes:
+        for number in range(10):
+            writes.submit(write, number, then=lambda result: seen.append(
+                (result, threading.get_ident())))
+    assert sorted(result for result, _ in seen) == [n * 10 for n in range(10) if n != 5]
+    assert {thread for _, thread in seen} == {threading.get_ident()}

@@ -223,7 +223,12 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_previous_outputs(
         return flow
 
     monkeypatch.setattr(commands, "_configured_flow", plain_flow)
-    monkeypatch.setattr("flows.api.shared_api", contextlib.nullcontext)
+    @contextlib.contextmanager
+    def no_api(while_starting):
+        while_starting()
+        yield None
+
+    monkeypatch.setattr("flows.api.shared_api", no_api)
     corpus = make_corpus(tmp_path / "in", RAW)
     out = small_disk / "out"
     assert main(["run", str(corpus), "--out", str(out), "--quiet"]) == 0
