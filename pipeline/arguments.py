@@ -9,12 +9,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["existing_dir", "positive_int"]
+__all__ = ["existing_dir", "existing_file", "positive_int"]
 
 
 def existing_dir(value: str) -> str:
     if not Path(value).is_dir():
         raise argparse.ArgumentTypeError(f"not a folder: {value}")
+    return value
+
+
+def existing_file(value: str) -> str:
+    if not Path(value).is_file():
+        raise argparse.ArgumentTypeError(f"not a file: {value}")
     return value
 
 
