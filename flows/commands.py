@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.arguments import existing_dir, existing_file, positive_int
+from pipeline.arguments import existing_dir, mediawiki_dump, positive_int
 
 from . import DEFAULT_RUNNER, RUNNERS
 
@@ -115,7 +115,7 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
                         "blocks or --json lines, one document per block), or the plain "
                         "titled/headless text (default: auto, from the content and the name; "
                         "a file matching no layout is read as plain text with a warning)")
-    parser.add_argument("--wikiextractor-dump", type=existing_file, default=None, metavar="DUMP",
+    parser.add_argument("--wikiextractor-dump", type=mediawiki_dump, default=None, metavar="DUMP",
                         help="the MediaWiki dump (.xml, .xml.bz2) the wikiextractor output in "
                         "INPUT_DIR was made from: each wikiextractor document gets the infobox, "
                         "section levels, see-also, categories and interlanguage links of the "

@@ -116,6 +116,7 @@ def test_help_loads_neither_spacy_nor_prefect():
     ["run", "raw", "--runner", "cluster"],
     ["run", "raw", "--workers", "many"],
     ["run", "raw", "--wikiextractor-dump", "no/such/dump.xml"],
+    ["run", "raw", "--wikiextractor-dump", "README.md"],  # no dump
     ["serve", "raw"],  # a schedule is required
     ["serve", "raw", "--cron", "61 * * * *"],
     ["serve", "raw", "--cron", "every hour"],

@@ -148,7 +148,10 @@ def prepare(limits: InputLimits, state_dir: Path | str | None = None) -> InputLi
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / f"{INDEX_PREFIX}{sha256[:32]}.sqlite"
     if not index.is_file():
-        build_index(path, index)
+        try:
+            build_index(path, index)
+        except ReaderError as exc:
+            raise ReaderError(f"--wikiextractor-dump {path}: {exc.reason}", exc.field) from None
         for stale in folder.glob(f"{INDEX_PREFIX}*.sqlite"):
             if stale != index:
                 stale.unlink(missing_ok=True)

@@ -101,8 +101,9 @@ def _read(limits: InputLimits | None = None, text: str = EXTRACTED) -> dict:
     return {part.source: part for part in read.documents}
 
 
-def test_a_document_gets_its_dump_page_metadata_and_keeps_its_text(tmp_path):
-    parts = _read(_limits(_write_dump(tmp_path / "dump.xml")))
+@pytest.mark.parametrize("name", ["dump.xml", "dump.xml.bz2"])
+def test_a_document_gets_its_dump_page_metadata_and_keeps_its_text(tmp_path, name):
+    parts = _read(_limits(_write_dump(tmp_path / name)))
     nordic = parts["wiki_00#501"]
     assert nordic.warnings == ()
     doc = nordic.document
