@@ -658,7 +658,7 @@ def run_incremental(
         dump = limits.wikiextractor_dump
         dump_path = Path(dump.path).resolve() if dump else None
         for path in list_sources(Path(root), exclude=output_dir):
-            if path.resolve() == dump_path:
+            if dump_path is not None and path.resolve() == dump_path:
                 continue  # the dump joined with wikiextractor's output is not read on its own
             if problem := sources.name_problem(path):
                 misnamed[source_name(path, root)] = problem  # never handed to a task

@@ -49,7 +49,7 @@ from pathlib import Path
 from ..data import load_json
 from .decoding import InputLimits, ReaderError, WikiextractorDump
 from .document import OriginSpan, SourceDocument
-from .mediawiki_xml import iter_articles
+from .mediawiki_xml import decompressing, iter_articles
 from .reader import read_text
 from .wikiextractor import ExtractedArticle, body_lines
 from .wikitext import render_wikitext
@@ -85,13 +85,12 @@ def fingerprint(sha256: str | None, limits: InputLimits) -> str | None:
 
 
 def _dump_opener(path: Path):
-    from .formats import _decompressing  # the dump reader's opener: bzip2 or not
-
+    """The dump file's bytes, decompressed when it is bzip2."""
     @contextmanager
     def raw() -> Iterator:
         with open(path, "rb") as handle:
             yield handle
-    return _decompressing(raw)
+    return decompressing(raw)
 
 
 def build_index(dump_path: Path | str, index_path: Path | str) -> int:

@@ -20,7 +20,7 @@ import bz2
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO, get_args
@@ -29,7 +29,14 @@ from . import dump_join
 from .decoding import InputLimits, ReaderError, SourceFormat, check_size, decode_source, printable
 from .document import SourceDocument
 from .html import render_html
-from .mediawiki_xml import BZIP2_MAGIC, DumpOpener, bytes_opener, iter_articles, survey
+from .mediawiki_xml import (
+    BZIP2_MAGIC,
+    DumpOpener,
+    bytes_opener,
+    decompressing,
+    iter_articles,
+    survey,
+)
 from .reader import read_text
 from .wikiextractor import DOC_HEADER, is_json_lines, render_article
 from .wikiextractor import iter_articles as iter_extracted
@@ -121,27 +128,9 @@ def detect_format(text: str, name: str) -> tuple[str, str | None]:
     return "plain", None
 
 
-def _decompressing(open_raw: Callable[[], AbstractContextManager[BinaryIO]]) -> DumpOpener:
-    """An opener of a file's bytes that decompresses them when they are bzip2."""
-    @contextmanager
-    def opened() -> Iterator[BinaryIO]:
-        with open_raw() as raw:
-            if hasattr(raw, "peek"):  # a buffered file: looked at, not consumed
-                magic = raw.peek(len(BZIP2_MAGIC))[:len(BZIP2_MAGIC)]
-            else:
-                magic = raw.read(len(BZIP2_MAGIC))
-                raw.seek(0)
-            if magic == BZIP2_MAGIC:
-                with bz2.BZ2File(raw) as stream:
-                    yield stream
-            else:
-                yield raw
-    return opened
-
-
 def _large_dump(data: LargeFile, chosen: str) -> DumpOpener | None:
     """The opener of a large file that is a dump (auto: ``<mediawiki`` in its first KB)."""
-    opener = _decompressing(data.open)
+    opener = decompressing(data.open)
     if chosen == "mediawiki-xml":
         return opener
     if chosen == "auto":
