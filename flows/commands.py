@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.arguments import existing_dir, positive_int
+from pipeline.arguments import existing_dir, mediawiki_dump, positive_int
 
 from . import DEFAULT_RUNNER, RUNNERS
 
@@ -115,6 +115,12 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
                         "blocks or --json lines, one document per block), or the plain "
                         "titled/headless text (default: auto, from the content and the name; "
                         "a file matching no layout is read as plain text with a warning)")
+    parser.add_argument("--wikiextractor-dump", type=mediawiki_dump, default=None, metavar="DUMP",
+                        help="the MediaWiki dump (.xml, .xml.bz2) the wikiextractor output in "
+                        "INPUT_DIR was made from: each wikiextractor document gets the infobox, "
+                        "section levels, see-also, categories and interlanguage links of the "
+                        "dump page with its id (its text stays wikiextractor's); a change of "
+                        "the dump re-extracts the documents whose page metadata changed")
     parser.add_argument("--component-settings", type=_component_settings, default=None,
                         metavar="FILE",
                         help="a JSON file of settings by component, to use data files of your "
@@ -197,6 +203,8 @@ def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dic
         "max_bytes": args.max_bytes,
         "source_format": args.source_format,
         "component_settings": args.component_settings,
+        "wikiextractor_dump": (path(args.wikiextractor_dump) if args.wikiextractor_dump
+                               else None),
     }
 
 
@@ -257,7 +265,8 @@ def _already_up_to_date(args: argparse.Namespace):
     return run_incremental(
         parameters["input_dir"], parameters["output_dir"], executor=SerialExecutor(),
         batch_size=parameters["batch_size"],
-        limits=InputLimits.from_options(args.max_bytes, args.source_format),
+        limits=InputLimits.from_options(args.max_bytes, args.source_format,
+                                        args.wikiextractor_dump),
         settings=args.component_settings, only_if_up_to_date=True)
 
 

@@ -120,15 +120,18 @@ def extract_series_flow(
     max_bytes: int | None = None,
     component_settings: dict | None = None,
     source_format: str | None = None,
+    wikiextractor_dump: str | None = None,
 ) -> RunSummary:
     """Bring ``output_dir`` up to date with ``input_dir``; ``full`` re-extracts everything;
     sources larger than ``max_bytes`` are rejected (default: ``data/input_limits.json``);
     ``source_format``: the layout sources are read as (default: auto, from each file);
+    ``wikiextractor_dump``: the dump wikiextractor's output was made from, joined with it;
     ``component_settings``: the components' data files of your own, by component (default:
     the packaged ones)."""
     summary = run_incremental(
         input_dir, output_dir, executor=_PrefectTasks(), batch_size=batch_size, full=full,
-        limits=InputLimits.from_options(max_bytes, source_format), settings=component_settings,
+        limits=InputLimits.from_options(max_bytes, source_format, wikiextractor_dump),
+        settings=component_settings,
         # Two batches per core at least, so no worker idles while another has a long batch.
         min_batches=2 * (os.cpu_count() or 1), log=get_run_logger(),
     )

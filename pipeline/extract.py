@@ -111,9 +111,9 @@ def _part_result(part: DocumentRead, warnings: list[str], nlp: Language | None,
         result = DocumentResult.rejected(part.source, part.doc_id, "extract", "document",
                                          f"{type(exc).__name__}: {exc}",
                                          printable(part.document.text.strip()))
-    if result.record is not None and warnings:
+    if result.record is not None and (warnings or part.warnings):
         record = result.record.model_copy(
-            update={"warnings": [*warnings, *result.record.warnings]})
+            update={"warnings": [*warnings, *part.warnings, *result.record.warnings]})
         result = result.model_copy(update={"record": record})
     return result
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from . import crash_points, progress
 from .contract.tables import TABLES, DocumentResult
-from .ingest import sources
+from .ingest import dump_join, sources
 from .ingest.decoding import InputLimits
 from .ingest.sources import SourceBytes, SourceRejected, list_sources, source_name
 from .store import incremental
@@ -253,12 +253,13 @@ def extract_paths(paths: Sequence[str], root: str, *, limits: dict | None = None
         else:
             results = _extract(content, paths_by_source[source], root, source, input_limits,
                                settings, unchanged.get(source))
+            sha256 = dump_join.fingerprint(content.sha256, input_limits)
             if store_dir is None:
-                stored = StoredResult(source=source, sha256=content.sha256, version=version,
+                stored = StoredResult(source=source, sha256=sha256, version=version,
                                       results=list(results))
             else:
-                stored = _store_in_chunks(results, ResultStore(store_dir), source,
-                                          content.sha256, version)
+                stored = _store_in_chunks(results, ResultStore(store_dir), source, sha256,
+                                          version)
             crash_points.reached("extracting")
         documents.append(stored)
     return BatchOutput(
@@ -739,7 +740,11 @@ def run_incremental(
         limits = limits or InputLimits.default()
         root = str(input_dir)
         paths, misnamed = [], {}
+        dump = limits.wikiextractor_dump
+        dump_path = Path(dump.path).resolve() if dump else None
         for path in list_sources(Path(root), exclude=output_dir):
+            if dump_path is not None and path.resolve() == dump_path:
+                continue  # the dump joined with wikiextractor's output is not read on its own
             if problem := sources.name_problem(path):
                 misnamed[source_name(path, root)] = problem  # never handed to a task
             else:
@@ -749,6 +754,10 @@ def run_incremental(
         crash_points.reached("listed")
         store = ResultStore(output_dir)
         store.remove_temporaries()
+        # The dump joined with wikiextractor's output: hashed, indexed once (workers open the
+        # index), and part of every source's fingerprint.
+        limits = dump_join.prepare(limits, store.root)
+        fingerprints = {s: dump_join.fingerprint(sha, limits) for s, sha in fingerprints.items()}
         plan: Plan = plan_run(fingerprints, store, incremental.pipeline_version(limits, settings),
                               full=full)
         log.info(

@@ -52,11 +52,13 @@ def plain_flow(monkeypatch, no_server):
         seen["runner"] = commands._runner_options(args)
 
         def run(input_dir, output_dir, batch_size, full, max_bytes, component_settings,
-                source_format):
+                source_format, wikiextractor_dump):
             seen["component_settings"] = component_settings
+            seen["wikiextractor_dump"] = wikiextractor_dump
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
                                    batch_size=batch_size, full=full,
-                                   limits=InputLimits.from_options(max_bytes, source_format),
+                                   limits=InputLimits.from_options(max_bytes, source_format,
+                                                                   wikiextractor_dump),
                                    settings=component_settings)
         return run
 
@@ -115,6 +117,8 @@ def test_help_loads_neither_spacy_nor_prefect():
     ["run", "raw", "--batch-size", "0"],
     ["run", "raw", "--runner", "cluster"],
     ["run", "raw", "--workers", "many"],
+    ["run", "raw", "--wikiextractor-dump", "no/such/dump.xml"],
+    ["run", "raw", "--wikiextractor-dump", "README.md"],  # no dump
     ["serve", "raw"],  # a schedule is required
     ["serve", "raw", "--cron", "61 * * * *"],
     ["serve", "raw", "--cron", "every hour"],
@@ -264,7 +268,7 @@ def test_serve_on_a_cron_schedule(raw_dir, tmp_path, served):
     assert served["parameters"] == {
         "input_dir": str(Path(raw_dir).resolve()), "output_dir": str(tmp_path / "out"),
         "batch_size": 64, "full": False, "max_bytes": None, "source_format": None,
-        "component_settings": None,
+        "component_settings": None, "wikiextractor_dump": None,
     }
     assert served["flow"].name == "extract-motorsport-series"
     assert isinstance(served["flow"].task_runner, ThreadPoolTaskRunner)  # the default
@@ -295,6 +299,26 @@ def test_component_settings_name_files_from_their_own_folder(raw_dir, tmp_path, 
                  "--component-settings", str(own / "settings.json")]) == 0
     assert plain_flow["component_settings"] == {"motorsport_entities": {
         "gazetteer": str(own / "gazetteer.jsonl"), "patterns": "packaged:entity_patterns.jsonl"}}
+
+
+def test_the_wikiextractor_dump_reaches_the_run(tmp_path, plain_flow):
+    """``--wikiextractor-dump`` is passed to the flow, whose documents are then joined."""
+    from pipeline.tools.wikitext_dump import WikiPage, write_dump
+
+    corpus = tmp_path / "extracted"
+    corpus.mkdir()
+    (corpus / "wiki_00").write_text(
+        '<doc id="7" url="?curid=7" title="Alpine Rally Cup">\nAlpine Rally Cup\n\n'
+        "Alpine Rally Cup is a rally series held in the Alps.\n\n</doc>\n", encoding="utf-8")
+    dump = tmp_path / "dump.xml"
+    write_dump([WikiPage(7, "Alpine Rally Cup", "'''Alpine Rally Cup''' is a rally series held "
+                         "in the Alps.\n\n[[Category:Rally series]]\n")], dump)
+    out = tmp_path / "out"
+    assert main(["run", str(corpus), "--out", str(out), "--quiet",
+                 "--wikiextractor-dump", str(dump)]) == 0
+    assert plain_flow["wikiextractor_dump"] == str(dump)
+    record = json.loads((out / "json" / "wiki_00#7.json").read_text(encoding="utf-8"))
+    assert record["categories"] == ["Rally series"]
 
 
 @pytest.mark.parametrize("settings, problem", [

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..data import load_json
 
 __all__ = [
-    "EXCERPT_CHARS", "InputLimits", "ReaderError", "SourceFormat", "byte_excerpt", "check_size",
-    "decode_source", "printable",
+    "EXCERPT_CHARS", "InputLimits", "ReaderError", "SourceFormat", "WikiextractorDump",
+    "byte_excerpt", "check_size", "decode_source", "printable",
 ]
 
 # Bytes that never appear in text: C0 controls except \t \n \v \f \r, and DEL.
@@ -58,6 +58,20 @@ class ReaderError(ValueError):
 SourceFormat = Literal["auto", "plain", "wikitext", "mediawiki-xml", "wikiextractor", "html"]
 
 
+class WikiextractorDump(BaseModel):
+    """The MediaWiki dump wikiextractor's output was made from (``--wikiextractor-dump``): each
+    wikiextractor document is joined with the dump's page of the same id
+    (:mod:`pipeline.ingest.dump_join`). ``sha256`` and ``index`` are filled in once per run by
+    :func:`pipeline.ingest.dump_join.prepare`: the dump's content hash (part of the wikiextractor
+    files' fingerprints) and the page index built from it, which every worker opens."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = Field(description="the dump file (.xml or .xml.bz2)")
+    sha256: str = Field("", description="sha256 of the dump's bytes, once prepared")
+    index: str = Field("", description="the SQLite page index of the dump, once prepared")
+
+
 class InputLimits(BaseModel):
     """What a run accepts, and as what it reads it. Defaults live in
     ``data/input_limits.json``."""
@@ -72,6 +86,10 @@ class InputLimits(BaseModel):
     source_format: SourceFormat = Field(
         "auto", description="the layout sources are read as (--format); auto finds it from "
         "the content and the file name")
+    wikiextractor_dump: WikiextractorDump | None = Field(
+        None, description="the dump wikiextractor's output was made from (--wikiextractor-dump):"
+        " its pages give wikiextractor's documents their infobox, categories, interlanguage "
+        "links, see-also and section levels")
 
     @classmethod
     @cache
@@ -80,12 +98,14 @@ class InputLimits(BaseModel):
         return cls(**{k: v for k, v in data.items() if not k.startswith("_")})
 
     @classmethod
-    def from_options(cls, max_bytes: int | None = None,
-                     source_format: str | None = None) -> InputLimits:
+    def from_options(cls, max_bytes: int | None = None, source_format: str | None = None,
+                     wikiextractor_dump: str | None = None) -> InputLimits:
         """The defaults with the command-line overrides that were given (validated)."""
         limits = cls.default()
+        dump = WikiextractorDump(path=wikiextractor_dump) if wikiextractor_dump else None
         overrides = {k: v for k, v in (("max_bytes", max_bytes),
-                                       ("source_format", source_format)) if v is not None}
+                                       ("source_format", source_format),
+                                       ("wikiextractor_dump", dump)) if v is not None}
         if not overrides:
             return limits
         return cls(**{**limits.model_dump(), **overrides})

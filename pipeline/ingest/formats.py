@@ -20,15 +20,23 @@ import bz2
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO, get_args
 
+from . import dump_join
 from .decoding import InputLimits, ReaderError, SourceFormat, check_size, decode_source, printable
 from .document import SourceDocument
 from .html import render_html
-from .mediawiki_xml import BZIP2_MAGIC, DumpOpener, bytes_opener, iter_articles, survey
+from .mediawiki_xml import (
+    BZIP2_MAGIC,
+    DumpOpener,
+    bytes_opener,
+    decompressing,
+    iter_articles,
+    survey,
+)
 from .reader import read_text
 from .wikiextractor import DOC_HEADER, is_json_lines, render_article
 from .wikiextractor import iter_articles as iter_extracted
@@ -56,6 +64,7 @@ class DocumentRead:
     doc_id: str
     document: SourceDocument | None = None
     error: ReaderError | None = None
+    warnings: tuple[str, ...] = ()  # about this document alone (a page missing from a dump)
 
 
 @dataclass
@@ -119,27 +128,9 @@ def detect_format(text: str, name: str) -> tuple[str, str | None]:
     return "plain", None
 
 
-def _decompressing(open_raw: Callable[[], AbstractContextManager[BinaryIO]]) -> DumpOpener:
-    """An opener of a file's bytes that decompresses them when they are bzip2."""
-    @contextmanager
-    def opened() -> Iterator[BinaryIO]:
-        with open_raw() as raw:
-            if hasattr(raw, "peek"):  # a buffered file: looked at, not consumed
-                magic = raw.peek(len(BZIP2_MAGIC))[:len(BZIP2_MAGIC)]
-            else:
-                magic = raw.read(len(BZIP2_MAGIC))
-                raw.seek(0)
-            if magic == BZIP2_MAGIC:
-                with bz2.BZ2File(raw) as stream:
-                    yield stream
-            else:
-                yield raw
-    return opened
-
-
 def _large_dump(data: LargeFile, chosen: str) -> DumpOpener | None:
     """The opener of a large file that is a dump (auto: ``<mediawiki`` in its first KB)."""
-    opener = _decompressing(data.open)
+    opener = decompressing(data.open)
     if chosen == "mediawiki-xml":
         return opener
     if chosen == "auto":
@@ -186,7 +177,7 @@ def read_source_documents(data: bytes | LargeFile, source: str,
         del text  # the dump is parsed from its bytes, page by page
         return _dump_documents(bytes_opener(data), source, limits, warnings)
     if chosen == "wikiextractor":
-        return _extracted_documents(text, source, warnings)
+        return _extracted_documents(text, source, warnings, limits)
     doc_id = _sha256(data)
     if chosen == "html":
         rendered, warning = render_html(text)
@@ -210,14 +201,15 @@ def _read_rendered(text: str, origin, source: str, doc_id: str) -> SourceDocumen
     return document.model_copy(update={"origin": origin})
 
 
-def _one_of_many(source: str, key: str, content: str, rendered: str, origin) -> DocumentRead:
+def _one_of_many(source: str, key: str, content: str, rendered: str, origin,
+                 warnings: tuple[str, ...] = ()) -> DocumentRead:
     """A page or block of a many-document file: named ``source#key``, identified by its text."""
     name, doc_id = f"{source}#{key}", _sha256(content)
     try:
         document = _read_rendered(rendered, origin, name, doc_id)
     except ReaderError as exc:
-        return DocumentRead(name, doc_id, error=exc)
-    return DocumentRead(name, doc_id, document=document)
+        return DocumentRead(name, doc_id, error=exc, warnings=warnings)
+    return DocumentRead(name, doc_id, document=document, warnings=warnings)
 
 
 def _dump_documents(opener: DumpOpener, source: str, limits: InputLimits,
@@ -257,12 +249,38 @@ class _DumpPages:
                                rendered.origin)
 
 
-def _extracted_documents(text: str, source: str, warnings: list[str]) -> SourceRead:
-    documents = []
-    for article in iter_extracted(text):
-        rendered, origin = render_article(article)
-        documents.append(_one_of_many(source, article.doc_id, article.title + "\n" + article.body,
-                                      rendered, origin))
+def _extracted_documents(text: str, source: str, warnings: list[str],
+                         limits: InputLimits) -> SourceRead:
+    """wikiextractor's blocks; with ``--wikiextractor-dump``, each joined with its dump page
+    (:mod:`pipeline.ingest.dump_join`): its ``doc_id`` then also hashes what the page gave it
+    (or that the page was missing), so a change of that metadata in the dump re-extracts it."""
+    if limits.wikiextractor_dump is None:
+        documents = []
+        for article in iter_extracted(text):
+            rendered, origin = render_article(article)
+            documents.append(_one_of_many(source, article.doc_id,
+                                          article.title + "\n" + article.body, rendered, origin))
+    else:
+        documents = _joined_documents(text, source, limits)
     if not documents:
         raise ReaderError("no wikiextractor <doc> blocks or JSON records", "format")
     return SourceRead("wikiextractor", documents, warnings)
+
+
+def _joined_documents(text: str, source: str, limits: InputLimits) -> list[DocumentRead]:
+    documents = []
+    with dump_join.open_index(limits.wikiextractor_dump, limits) as index:
+        for article in iter_extracted(text):
+            content = article.title + "\n" + article.body
+            page, warning = dump_join.join_article(article, index, limits.max_bytes)
+            if page is None:
+                rendered, origin = render_article(article)
+                documents.append(_one_of_many(source, article.doc_id,
+                                              f"{content}\nnot joined: {warning}", rendered,
+                                              origin, (warning,)))
+            else:
+                rendered, origin = dump_join.render_joined(article, page)
+                documents.append(_one_of_many(source, article.doc_id,
+                                              f"{content}\njoined: {page.key()}", rendered,
+                                              origin))
+    return documents

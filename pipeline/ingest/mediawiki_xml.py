@@ -14,7 +14,7 @@ import bz2
 import io
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -23,7 +23,7 @@ import mwxml
 from .decoding import ReaderError
 
 __all__ = ["BZIP2_MAGIC", "DumpOpener", "DumpPage", "SkippedPages", "bytes_opener",
-           "iter_articles", "survey"]
+           "decompressing", "iter_articles", "survey"]
 
 BZIP2_MAGIC = b"BZh"
 
@@ -56,6 +56,24 @@ def bytes_opener(data: bytes) -> DumpOpener:
     if data.startswith(BZIP2_MAGIC):
         return lambda: bz2.BZ2File(io.BytesIO(data))
     return lambda: io.BytesIO(data)
+
+
+def decompressing(open_raw: Callable[[], AbstractContextManager[BinaryIO]]) -> DumpOpener:
+    """An opener of a file's bytes that decompresses them when they are bzip2."""
+    @contextmanager
+    def opened() -> Iterator[BinaryIO]:
+        with open_raw() as raw:
+            if hasattr(raw, "peek"):  # a buffered file: looked at, not consumed
+                magic = raw.peek(len(BZIP2_MAGIC))[:len(BZIP2_MAGIC)]
+            else:
+                magic = raw.read(len(BZIP2_MAGIC))
+                raw.seek(0)
+            if magic == BZIP2_MAGIC:
+                with bz2.BZ2File(raw) as stream:
+                    yield stream
+            else:
+                yield raw
+    return opened
 
 
 def _pages(opener: DumpOpener) -> Iterator[tuple[object, str | None]]:

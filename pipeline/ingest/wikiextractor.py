@@ -23,7 +23,8 @@ from ..data import load_json
 from .decoding import ReaderError
 from .document import OriginSpan
 
-__all__ = ["DOC_HEADER", "ExtractedArticle", "is_json_lines", "iter_articles", "render_article"]
+__all__ = ["DOC_HEADER", "BodyLine", "ExtractedArticle", "body_lines", "is_json_lines",
+           "iter_articles", "render_article"]
 
 DOC_HEADER = re.compile(r'^<doc\s+(?P<attrs>[^>]*)>[ \t]*$', re.MULTILINE)
 DOC_END = re.compile(r"^</doc>[ \t]*$", re.MULTILINE)
@@ -124,12 +125,24 @@ def _unescaped(line: str) -> str:
     return ANCHOR.sub(lambda m: m.group("t"), html.unescape(line))
 
 
-def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ...]]:
-    """The article in the titled layout and where each rendered line lies in the file (for a
-    ``--json`` record, the record's whole line, since its text was escaped there)."""
-    parts: list[str] = [f"= {article.title} =\n", "\n"]
-    length = sum(len(p) for p in parts)
-    origin: list[OriginSpan] = []
+@dataclass(frozen=True)
+class BodyLine:
+    """A non-blank line of an article's text as wikiextractor meant it (unescaped, stripped),
+    where it lies in the file, and the heading it writes: ``tagged`` for an ``<hN>`` line of
+    ``--html`` (``heading`` and ``level`` from it); else ``heading`` is set when the line looks
+    like one of the "History." lines wikiextractor writes (short, directly followed by text),
+    with the level its "## " marks give, if any."""
+
+    text: str
+    source: tuple[int, int]
+    heading: str | None = None
+    level: int | None = None
+    tagged: bool = False
+
+
+def body_lines(article: ExtractedArticle) -> Iterator[BodyLine]:
+    """The lines of an article's body, less blank lines, the title repeated as the first line
+    and, with ``--html``, the "History." lines that only repeat an ``<hN>`` heading."""
     offset = 0
     raw_lines = article.body.split("\n")
     lines = [_unescaped(raw) for raw in raw_lines]
@@ -140,32 +153,45 @@ def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ..
         line = line.strip()
         if not line or (number == 0 and line == article.title):
             continue  # the title repeated as the first line
+        if article.body_start is not None:
+            source = (article.body_start + start, article.body_start + start + len(raw))
+        else:
+            source = (article.record_start, article.record_end)
         if html_headings:
             if line in repeated:
                 repeated.discard(line)
                 continue
             if heading := HTML_HEADING.match(line):
                 title = heading.group("t").strip()
-                marks = "=" * max(2, int(heading.group("level")))
-                rendered = f"{marks}{title}{marks}"
                 repeated.add(title if title.endswith(("!", "?")) else f"{title}.")
+                yield BodyLine(line, source, title, int(heading.group("level")), tagged=True)
             else:
                 repeated.clear()
-                rendered = line
+                yield BodyLine(line, source)
+            continue
+        following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        heading = HEADING.match(line)
+        if heading and following and len(line.split()) <= _max_heading_words():
+            marks = (heading.group("marks") or "").strip()
+            yield BodyLine(line, source, heading.group("t"), len(marks) or None)
         else:
-            following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-            heading = HEADING.match(line)
-            if heading and following and len(line.split()) <= _max_heading_words():
-                marks = "=" * max(2, len((heading.group("marks") or "").strip()))
-                rendered = f"{marks}{heading.group('t')}{marks}"
-            else:
-                rendered = line
-        if article.body_start is not None:
-            source = (article.body_start + start, article.body_start + start + len(raw))
+            yield BodyLine(line, source)
+
+
+def render_article(article: ExtractedArticle) -> tuple[str, tuple[OriginSpan, ...]]:
+    """The article in the titled layout and where each rendered line lies in the file (for a
+    ``--json`` record, the record's whole line, since its text was escaped there)."""
+    parts: list[str] = [f"= {article.title} =\n", "\n"]
+    length = sum(len(p) for p in parts)
+    origin: list[OriginSpan] = []
+    for line in body_lines(article):
+        if line.heading is not None:
+            marks = "=" * max(2, line.level or 0)
+            rendered = f"{marks}{line.heading}{marks}"
         else:
-            source = (article.record_start, article.record_end)
+            rendered = line.text
         origin.append(OriginSpan(start_char=length, end_char=length + len(rendered),
-                                 source_start=source[0], source_end=source[1]))
+                                 source_start=line.source[0], source_end=line.source[1]))
         parts.append(rendered + "\n\n")
         length += len(rendered) + 2
     return "".join(parts), tuple(origin)

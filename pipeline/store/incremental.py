@@ -99,6 +99,8 @@ def pipeline_version(limits: InputLimits | None = None, settings: dict | None = 
     digest = hashlib.sha256()
     digest.update(_code_fingerprint().encode())
     digest.update(resources.data_fingerprint().encode())
+    if limits is not None:  # the joined dump's content is in the fingerprints and doc_ids
+        limits = limits.model_copy(update={"wikiextractor_dump": None})
     if limits is not None and limits != InputLimits.default():  # defaults: in the data files
         digest.update(limits.model_dump_json().encode())
     if settings:  # the defaults are the packaged files, hashed above

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.ingest import dump_join
+from pipeline.ingest.decoding import InputLimits
 from pipeline.ingest.document import SourceDocument
 from pipeline.ingest.formats import read_source_documents
 from pipeline.ingest.reader import read_bytes
@@ -135,3 +137,43 @@ def test_the_articles_through_the_real_wikiextractor(tmp_path, flags):
                 plain), stem
         # ... and keeps no infobox, category or interlanguage link, by design.
         assert not (extracted.infobox or extracted.categories or extracted.interlanguage)
+
+
+def read_joined(paths: list[Path], dump: Path) -> dict[str, SourceDocument]:
+    """wikiextractor's output files read with ``--wikiextractor-dump``, by article."""
+    limits = dump_join.prepare(InputLimits.from_options(wikiextractor_dump=str(dump)))
+    docs = {}
+    for path in paths:
+        read = read_source_documents(path.read_bytes(), path.name, limits)
+        assert read.format == "wikiextractor"
+        for part in read.documents:
+            assert part.warnings == (), part.warnings  # every page is in the dump
+        docs.update(_by_stem(read))
+    return docs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags", [(), ("--json",), ("--links",), ("--html",)],
+                         ids=["blocks", "json", "links", "html"])
+def test_the_real_wikiextractor_joined_with_its_dump_reads_as_the_plain_text(tmp_path, flags):
+    """With the dump it ran on, wikiextractor's output gets back what its text cannot carry:
+    infobox, every section with its level, see-also, categories and interlanguage links."""
+    pytest.importorskip("wikiextractor")
+    dump = write_article_dump(tmp_path / "articles.xml")
+    docs = read_joined(run_wikiextractor(dump, tmp_path / "out", *flags), dump)
+    assert len(docs) == 24
+    for stem, plain, title in _articles():
+        joined = docs[stem]
+        assert joined.title.text == title, stem
+        assert [(f.key, f.value) for f in joined.infobox] == [
+            (f.key, f.value) for f in plain.infobox], stem
+        assert [(s.heading, s.level) for s in joined.sections] == [
+            (s.heading, s.level) for s in plain.sections], stem
+        assert [c.text for c in joined.categories] == [c.text for c in plain.categories], stem
+        assert [(link.lang, link.title) for link in joined.interlanguage] == [
+            (link.lang, link.title) for link in plain.interlanguage], stem
+        assert [s.text for s in joined.see_also] == [s.text for s in plain.see_also], stem
+        # The prose is wikiextractor's, which is the plain text's.
+        assert _paragraphs(joined) == _paragraphs(plain), stem
+        # Each paragraph maps back to its line of the wikiextractor file.
+        assert len(joined.origin) >= len(_paragraphs(plain)), stem

@@ -216,7 +216,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_previous_outputs(
 ):
     def plain_flow(args):  # the command's own handling, the run without Prefect
         def flow(input_dir, output_dir, batch_size, full, max_bytes, component_settings,
-                 source_format=None):
+                 source_format=None, wikiextractor_dump=None):
             return run_incremental(input_dir, output_dir, executor=SerialExecutor(),
                                    batch_size=batch_size, full=full,
                                    limits=InputLimits.from_options(max_bytes, source_format))

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_document, iter_file_results
+from pipeline.ingest import dump_join
+from pipeline.ingest.decoding import InputLimits
 from pipeline.ingest.reader import read_bytes
 from pipeline.store.writer import document_json
 from pipeline.tools.evaluation.scores import evaluate
@@ -67,9 +69,9 @@ def _plain_records() -> dict[str, object]:
     return out
 
 
-def _records_of(path: Path) -> dict[str, object]:
+def _records_of(path: Path, limits: InputLimits | None = None) -> dict[str, object]:
     out = {}
-    for result in iter_file_results(path.read_bytes(), path.name):
+    for result in iter_file_results(path.read_bytes(), path.name, limits):
         assert result.record is not None, result.errors
         out[stem_of(result.source)] = result.record
     return out
@@ -141,6 +143,31 @@ def test_the_dump_through_wikiextractor_scores_as_the_plain_text_where_it_can(tm
             assert abs(scores[name] - f1) <= TOLERANCE, (name, f1, scores[name])
 
 
+def _joined_records(dump: Path, folder: Path, *flags: str) -> dict[str, object]:
+    """The records of the dump through wikiextractor, read with ``--wikiextractor-dump``."""
+    limits = dump_join.prepare(InputLimits.from_options(wikiextractor_dump=str(dump)))
+    records = {}
+    for path in run_wikiextractor(dump, folder, *flags):
+        records.update(_records_of(path, limits))
+    return records
+
+
+@pytest.mark.slow
+def test_wikiextractor_joined_with_its_dump_scores_as_the_plain_text(tmp_path):
+    """With the dump it ran on, wikiextractor's output scores as the plain text on every
+    field, those its text alone cannot carry included."""
+    pytest.importorskip("wikiextractor")
+    plain = _scores(_write(_plain_records(), tmp_path / "plain"))
+    own_titles = {stem: record.title for stem, record in _plain_records().items()}
+    dump = write_article_dump(tmp_path / "articles.xml", own_titles)
+    records = _joined_records(dump, tmp_path / "extracted")
+    assert len(records) == 24
+    scores = _scores(_write(records, tmp_path / "joined"))
+    assert scores.keys() == plain.keys()
+    for name, f1 in plain.items():
+        assert abs(scores[name] - f1) <= TOLERANCE, (name, f1, scores[name])
+
+
 def main() -> None:  # pragma: no cover - prints the table of docs/formats.md
     import tempfile
 
@@ -158,6 +185,9 @@ def main() -> None:  # pragma: no cover - prints the table of docs/formats.md
                 for result in iter_file_results(path.read_bytes(), path.name):
                     records[stem_of(result.source)] = result.record
             columns[name] = _scores(_write(records, folder / name.replace(" ", "_")))
+        for flags, name in (((), "wikiextractor + dump"), (("--html",), "--html + dump")):
+            records = _joined_records(own_dump, folder / f"joined{len(flags)}", *flags)
+            columns[name] = _scores(_write(records, folder / f"joined{len(flags)}_json"))
     print("| field | plain | " + " | ".join(columns) + " |")
     print("| --- | ---: | " + " | ".join("---:" for _ in columns) + " |")
     for name, f1 in plain.items():
