@@ -45,6 +45,7 @@ from ..nlp.components.classes import (
 from ..nlp.tokens import FirstWords, Sentences, TokenTable
 from .context import FactContext
 from .ownership import Ownership, References, foreign_sections, in_ranges
+from .title import initials_fit
 
 __all__ = ["class_records", "class_structure"]
 
@@ -57,6 +58,14 @@ INFOBOX_LIST_SPLIT = re.compile(r"\s*(?:[,;/&]|\band\b)\s*")
 # "Super Touring era (1991–2000)".
 ERA_HEADING = re.compile(
     r"^(?P<name>[^()]+?)(?:\s+era)?\s*\(\d{4}\s*[–—-]\s*(?:\d{2,4}|present)\)$")
+# A champion infobox value given class by class: "GT500: A. Driver B. Driver GT300: C. Driver",
+# "Elite 1: A. Driver; Elite 2: B. Driver". A label is the word before a colon, or two words
+# where the part opens (value start or after ";" or ","): "GT Cup: A. Driver".
+CHAMPION_LABEL = re.compile(
+    r"(?:(?:^|(?<=[;,]))\s*(?P<pair>[A-Z][\w.-]*\s[A-Z0-9][\w.-]*)|(?:^|(?<=\s))"
+    r"(?P<word>[A-Z0-9][\w.-]*)):\s")
+# An era after a class in an infobox list: "Formula Renault 2.0 (1991–2018)".
+INFOBOX_ERA = re.compile(r"\s*\(\d{4}\s*[–—-]\s*(?:\d{2,4}|present)?\)\s*$")
 # An infobox value with its code in brackets: "GT Daytona (GTD)".
 INFOBOX_CODED_VALUE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<code>[A-Z][A-Za-z0-9-]*)\)$")
 
@@ -207,6 +216,12 @@ def _opened_lists(tokens: TokenTable, items: list[ClassItem],
         sent_end = sents.bounds(noun)[1]
         count = _count_before(tokens, noun)
         candidates = list(range(noun + 1, min(sent_end, noun + 1 + cues["enumeration_window"])))
+        # A list named after the noun's description: "two classes based on power and
+        # manufacturer involvement, called GT1 and GT2".
+        candidates += [j for j in range(candidates[-1] + 1 if candidates else noun + 1,
+                                        min(sent_end, noun + 1 + cues["naming_window"]))
+                       if tokens.words[j].lower_ in _word_set("naming_openers")
+                       and tokens.words[j - 1].text == ","]
         if noun + 2 == sent_end and sent_end + 1 < tokens.length and (
                 tokens.words[sent_end].lower_ in _word_set("list_pronouns")):
             # "... three classes. These are LMP2, LMP3 and GT3."
@@ -466,6 +481,41 @@ def _described(tokens: TokenTable, run: list[ClassItem], sents: Sentences) -> bo
     return not _compared(tokens, run[0].start, sent_start, window=run[0].start - sent_start)
 
 
+# A class code standing alone before a class noun: "the A2 class", "the SP3 category".
+BARE_CODE = re.compile(r"^[A-Z]{1,3}\d{1,4}[A-Z]?$")
+
+
+def _named_with_noun(tokens: TokenTable, items: list[ClassItem]) -> list[ClassItem]:
+    """Classes the patterns do not know, named by a singular class noun right after them: a
+    long name with the code its initials spell ("the Grand Sport (GS) class features ...")
+    and a bare code after "the" ("in the A2 class, Super 1600 cars race ..."). The long name is
+    the class, the code its alias. Mentions the patterns found are left to them."""
+    nouns = _word_set("named_class_nouns")
+    words = tokens.words
+    covered = {k for item in items for k in range(item.start, item.end)}
+    found = []
+    for k in range(2, tokens.length):
+        if words[k].lower_ not in nouns or k - 1 in covered:
+            continue
+        if (words[k - 1].text == ")" and k >= 4 and words[k - 3].text == "("
+                and words[k - 2].is_upper and words[k - 2].is_alpha):
+            code, start = words[k - 2].text, k - 3
+            while start > 0 and start > k - 8 and words[start - 1].is_title and not (
+                    tokens.doc[start - 1].is_sent_start or words[start - 1].lower_ == "the"):
+                start -= 1
+            if start == k - 3 or any(i in covered for i in range(start, k)):
+                continue
+            name = class_name_at(tokens, start, k - 3)
+            if initials_fit(code, name) != 0:
+                continue
+            found.append(ClassItem(name, "NAME", class_category(name) or "CLASS", start, k,
+                                   code=code))
+        elif BARE_CODE.match(words[k - 1].text) and words[k - 2].lower_ == "the":
+            name = words[k - 1].text
+            found.append(ClassItem(name, "NAME", class_category(name) or "CLASS", k - 1, k))
+    return found
+
+
 def _splits(tokens: TokenTable, items: list[ClassItem], sents: Sentences) -> list[list[ClassItem]]:
     """Classes a class is divided into: "the GTE category, divided into GTE Pro ... and GTE
     Am" gives GTE Pro and GTE Am with GTE as their parent (the children are of its family)."""
@@ -568,6 +618,9 @@ def class_structure(doc: Doc, tokens: TokenTable | None = None) -> dict:
             lists.append(("described", run))
     bound = _word_set("series_bound_families")
     lists += [("described", [i]) for i in items if i.family in bound]
+    named = _named_with_noun(tokens, items)
+    lists += [("described", [i]) for i in named]
+    aliases.update({i.code: i.name for i in named if i.code})
     for kind, found in lists:
         enumerations.append({"items": _item_dicts(found), "kind": kind,
                              "start": found[0].start, "end": found[-1].end,
@@ -672,6 +725,47 @@ def _infobox_classes(document: SourceDocument, vocab) -> list[dict]:
 
 
 
+def _champion_labels(document: SourceDocument, vocab) -> list[str]:
+    """The classes a champion infobox key names its champions by ("Drivers' champion: GT500:
+    A. Driver GT300: B. Driver"): a value with two labels or more is given class by class; a
+    label is a code (capitals or digits) or a name the class patterns know."""
+    words = class_cues()["infobox_champion_words"]
+    names: list[str] = []
+    for item in document.infobox:
+        if not any(w in item.key.casefold() for w in words):
+            continue
+        labels = []
+        for m in CHAMPION_LABEL.finditer(item.value):
+            label = m.group("pair") or m.group("word")
+            if m.group("pair") and not (name_label(vocab, label) or label.split()[0].isupper()
+                                        or label.split()[1].isdigit()):
+                continue  # two words that are a name ("Jordan Taylor"), not a label
+            if label.isupper() or any(c.isdigit() for c in label) or name_label(vocab, label):
+                labels.append(label)
+        if len(labels) >= 2:
+            names += [n for n in labels if n not in names]
+    return names
+
+
+def _infobox_category_list(document: SourceDocument, vocab) -> list[str]:
+    """An infobox category that lists several classes ("Category: R5, Super 2000, Group N";
+    "Formula X 2.0 (1991–2018), Regional Formula 3 (2019–2020)"), not a kind of racing
+    ("Touring cars", "Sports car racing", "Le Mans Prototypes, Grand tourers"): two capitalised
+    names or more, none plural or a discipline's."""
+    field = document.infobox_value(*class_cues()["infobox_category_keys"])
+    if field is None:
+        return []
+    kinds = _word_set("racing_kind_words")
+    values = [INFOBOX_ERA.sub("", v).strip()
+              for v in INFOBOX_LIST_SPLIT.split(field.value.split("|")[0]) if v.strip()]
+    if len(values) < 2 or not all(
+            v[:1].isupper() and len(v.split()) <= 4
+            and not any(w.casefold() in kinds for w in v.split())
+            and not (v.split()[-1].isalpha() and v.split()[-1].endswith("s")) for v in values):
+        return []
+    return values
+
+
 def _era_classes(document: SourceDocument, vocab) -> list[str]:
     """Classes that name eras of the series in its section headings: a heading that is a class
     name with the years it ran ("Formula 2000 (1973–1977)")."""
@@ -742,7 +836,7 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
         for name in filter(None, (entry["name"], entry["parent"])):
             if name not in labels and (label := name_label(doc.vocab, name)):
                 labels[name] = label
-    for name in _era_classes(document, doc.vocab):
+    for name in _era_classes(document, doc.vocab) + _infobox_category_list(document, doc.vocab):
         add(name)
     listed_together: list[set[str]] = []
     if structure["enumerations"]:
@@ -784,11 +878,27 @@ def class_records(doc: Doc, *, context: FactContext | None = None,
                 add(subject, description=definition["description"],
                     equivalents=definition["equivalents"].get(subject, []))
 
+    # Champions given class by class name the classes by code: the long name given the code
+    # ("GT Daytona (GTD)" in the infobox or the text, an abbreviation the text defines) is the
+    # class. Such a list names classes side by side: "GTA" beside "GT" is no child of it.
+    coded = {**(doc._.short_forms or {}), **structure["aliases"],
+             **{r["code"]: r["name"] for r in records.values() if r["code"]}}
+    side_by_side = set()
+    for label in _champion_labels(document, doc.vocab):
+        if label not in coded:
+            # A code whose initials spell one own class: "GTS" beside "Grand Touring Sport".
+            spelled = [n for n in records if initials_fit(label, n) == 0]
+            if len(spelled) == 1:
+                coded[label] = spelled[0]
+        side_by_side.add(add(coded.get(label, label), code=label if label in coded else None)[
+            "name"])
     # Parents: the longest other own class (by name or code) or group that the name extends by
     # a number, a letter or a Pro/Am split ("LMP1" -> "LMP", "GTE-Pro" -> "GTE").
-    candidates = set(records) | groups | {r["code"] for r in records.values() if r["code"]}
+    candidates = {n for n, r in records.items() if not (
+        n in side_by_side and r["code"] is None)} | groups | {
+        r["code"] for r in records.values() if r["code"] and r["name"] not in side_by_side}
     for record in records.values():
-        if record["parent"]:
+        if record["parent"] or record["name"] in side_by_side:
             continue
         name = record["name"]
         # The name's own prefixes, longest first, looked up (not every candidate per name).

@@ -107,6 +107,10 @@ def names_after(tokens: TokenTable, i: int, limit: int, series_by_start: dict[in
         while k < limit and (doc[k].lower_ in skip or doc[k].is_quote or doc[k].lower_ in (
                 "to", "series", "championship", "championships") or YEAR.fullmatch(doc[k].text)):
             k += 1
+            if k + 2 < limit and doc[k].lower_ in cues["dated_participles"] and doc[
+                    k + 1].lower_ in ("in", "from", "since") and YEAR.fullmatch(doc[k + 2].text):
+                # "the X series begun in 1973 by way of Y": a name's date is no end of the list.
+                k += 3
         if k == j or k >= limit or not (series_by_start.get(k) is not None or (
                 capitalised and tokens.words[k].capital)) or not any(
                 doc[m].lower_ in cues["name_links"] for m in range(j, k)):
@@ -272,8 +276,11 @@ def year_after(doc: Doc, end: int, sent: Span, dates: _DateIndex, last: bool,
     if year is None and fronted:
         openers = series_cues()["sentence_openers"]
         k = sent.start
+        # "Following the 2020 season, ...": an article inside the adverbial, not opening the
+        # sentence ("The 2011 season ended with ..." has the year in its subject).
         while k < sent.end and (doc[k].lower_ in openers or doc[k].like_num or doc[k].is_punct
-                                or doc[k].is_space):
+                                or doc[k].is_space
+                                or k > sent.start and doc[k].lower_ in ("the", "a")):
             k += 1
         year = _year_in(doc, sent.start, min(k, end), dates, last)
     return year

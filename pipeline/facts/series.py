@@ -167,8 +167,9 @@ def series_record(doc: Doc, *, dates: list[dict] | None = None,
         sanctioning.insert(0, sanction_field.value.strip())
     if not sanctioning:
         # Who runs the series stands for the sanctioning body when the text names none
-        # ("organised by X and sanctioned by the FIA" has one: the FIA).
-        sanctioning = list(facts.get("organiser", []))
+        # ("organised by X and sanctioned by the FIA" has one: the FIA), and without one
+        # either, who introduced it ("introduced in 1970 by the X Club").
+        sanctioning = list(facts.get("organiser", []) or facts.get("creator", []))
         organiser_field = document.infobox_value(*cues["infobox_organiser"])
         if organiser_field and organiser_field.value.strip():
             sanctioning.insert(0, organiser_field.value.strip())
@@ -410,7 +411,10 @@ def _collect(ctx: FactContext, ownership: Ownership, refs: References,
                 body = values.bodies_by_start.get(token.i)
                 if body is not None:
                     found.append(written(body))
-                elif use_fallback:
+                elif use_fallback or (rule.get("names_body") and values.others_by_start
+                                      is not None and token.i not in values.others_by_start):
+                    # "a CAMS-sanctioned title": the cue makes the short form a body's even
+                    # where the entity set has no name for it.
                     found.append(token.text)
             facts.setdefault(rule["relation"], []).extend(
                 f for f in found if norm(f) not in ctx.series_names)

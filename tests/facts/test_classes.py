@@ -271,3 +271,47 @@ def test_listed_codes_take_the_long_names_the_text_gives_them(nlp):
             "GTS and GT.\n")
     found = records(nlp, text)
     assert set(found) == {"Le Mans Prototypes", "GTS", "Grand Touring"}
+
+
+def test_champions_given_class_by_class_name_the_classes(nlp):
+    text = ("= Coastal Touring Series =\n\nInfobox\n- Drivers' champion: TS: Ann Driver Bo Racer "
+            "TL: Cy Pilot; Sprint 2: Di Wheel\n- Teams' champion: Kestrel Racing\n\nThe Coastal "
+            "Touring Series is a touring car series with classes for Touring Sport (TS) cars.\n")
+    found = records(nlp, text)
+    # A code the text spells out is its long name; codes listed side by side are no parents.
+    assert set(found) == {"Touring Sport", "TL", "Sprint 2"}
+    assert {r["parent"] for r in found.values()} == {None}
+    # One label is no class-by-class list: a champion's name with a colon in it says nothing.
+    text = ("= Coastal Touring Series =\n\nInfobox\n- Drivers' champion: TS: Ann Driver\n\nThe "
+            "Coastal Touring Series is a touring car series.\n")
+    assert records(nlp, text) == {}
+
+
+def test_an_infobox_category_listing_classes_names_them(nlp):
+    text = ("= Northern Rally Trophy =\n\nInfobox\n- Category: R4, Super 1600 (2001–2010), "
+            "Group N\n\nThe Northern Rally Trophy is a rally series.\n")
+    assert set(records(nlp, text)) == {"R4", "Super 1600", "Group N"}
+    # A kind of racing, plural or a discipline's, is no class.
+    for value in ("Touring cars", "Sports prototypes, Grand tourers",
+                  "Sportscar & touring car racing", "Super Touring"):
+        text = (f"= Northern Rally Trophy =\n\nInfobox\n- Category: {value}\n\nThe Northern "
+                "Rally Trophy is a series.\n")
+        assert records(nlp, text) == {}, value
+
+
+def test_a_list_named_after_the_description_of_its_classes(nlp):
+    text = ("= Kestrel GT Cup =\n\nThe Kestrel GT Cup is a series for sports cars split into "
+            "two classes based on power and factory support, called GT1 and GT2.\n")
+    assert set(records(nlp, text)) == {"GT1", "GT2"}
+
+
+def test_a_class_noun_names_a_class_the_patterns_do_not_know(nlp):
+    text = ("= Coastal Sports Challenge =\n\nThe Coastal Sports Challenge runs two classes in each "
+            "race:\n- The Road Sport (RS) class is for large sports cars.\n- The City Runner (CR) "
+            "class features small saloons.\nIn the B3 class, older cars race alongside new ones.\n")
+    found = records(nlp, text)
+    assert set(found) == {"Road Sport", "City Runner", "B3"}
+    # A code whose letters the words before it do not spell names no class of that name.
+    text = ("= Coastal Sports Challenge =\n\nThe Coastal Sports Challenge admits cars of the "
+            "Kestrel Motor Club (RS) class.\n")
+    assert "Kestrel Motor Club" not in records(nlp, text)

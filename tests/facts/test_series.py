@@ -896,3 +896,50 @@ def test_a_body_hyphenated_before_sanctioned(nlp):
     text = "= Kent Sports Cup =\n\nThe Kent Sports Cup is a KMC-sanctioned sports car series.\n"
     entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "ORG", None)])
     assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC"]
+
+
+def test_a_short_form_before_sanctioned_is_a_body_without_an_entity(nlp):
+    # The entity set has no name for "KMC": the hyphenated cue makes it a body's all the same.
+    text = ("= Kent Sports Cup =\n\nThe Kent Sports Cup was a KMC-sanctioned national title for "
+            "saloon cars.\n")
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == ["KMC"]
+    # A short form the entity set gives another label is no body.
+    entities = entities_for(text, [("Kent Sports Cup", "SERIES", None), ("KMC", "TEAM", None)])
+    assert record(nlp, text, entities=entities)["sanctioning_bodies"] == []
+
+
+def test_a_dated_name_goes_on_into_the_list_of_former_names(nlp):
+    text = ("= Kestrel Formula Championship =\n\nThe Kestrel Formula Championship evolved from "
+            "the Kestrel Formula 1600 series started in 1971 by way of the Kestrel Formula Two "
+            "Series and Kestrel Formula 3000 Series.\n")
+    entities = entities_for(text, [(n, "SERIES", None) for n in (
+        "Kestrel Formula Championship", "Kestrel Formula 1600", "Kestrel Formula Two Series",
+        "Kestrel Formula 3000 Series")])
+    rec = record(nlp, text, entities=entities)
+    assert rec["former_names"] == [
+        "Kestrel Formula 1600", "Kestrel Formula Two Series", "Kestrel Formula 3000 Series"]
+    assert rec["inaugural_year"] == 1971
+
+
+def test_a_body_that_introduced_the_series_runs_it(nlp):
+    text = ("= Kestrel 12 Hours =\n\nThe Kestrel 12 Hours is an endurance race. It was "
+            "introduced in 1975 by the Kent Motor Club.\n")
+    entities = entities_for(text, [("Kestrel 12 Hours", "EVENT", None),
+                                   ("Kent Motor Club", "ORG", None)])
+    rec = record(nlp, text, entities=entities)
+    assert rec["sanctioning_bodies"] == ["Kent Motor Club"]
+    assert rec["inaugural_year"] == 1975
+
+
+def test_a_year_in_a_fronted_season_phrase_dates_the_cue(nlp):
+    text = ("= Kestrel Formula Cup =\n\nThe Kestrel Formula Cup was founded in 1999. Following the "
+            "2015 season, the Kestrel Formula Cup merged with the Weald Formula Championship.\n")
+    entities = entities_for(text, [("Kestrel Formula Cup", "SERIES", None),
+                                   ("Weald Formula Championship", "SERIES", None)])
+    rec = record(nlp, text, entities=entities)
+    assert (rec["inaugural_year"], rec["folded_year"]) == (1999, 2015)
+    # A year in the sentence's own subject is no fronted date.
+    text = ("= Kestrel Formula Cup =\n\nThe Kestrel Formula Cup was founded in 1999. The 2015 "
+            "champion of the Kestrel Formula Cup merged with a rival team.\n")
+    assert record(nlp, text, entities=entities)["folded_year"] is None

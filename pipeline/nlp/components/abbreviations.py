@@ -388,7 +388,7 @@ class AbbreviationDetector(RuleComponent):
             # "ST-1", "ST-X": a code joined to another is a name of its own, no use of "ST".
             joined = (i + 1 < len(orths) and orths[i + 1] == hyphen and not doc[i].whitespace_) or (
                 i > 0 and orths[i - 1] == hyphen and not doc[i - 1].whitespace_)
-            if text not in defined and not joined:
+            if text not in defined and not joined and not _inside_name(doc, i):
                 (dotted if "." in text else candidates).setdefault(text, i)
         pairs = self._linked_to_names(doc, strings, orths, flags, punct, candidates, rules)
         known = {**{short.text: long for long, short in pairs}, **defined}
@@ -447,6 +447,15 @@ class AbbreviationDetector(RuleComponent):
                 if long_span.text != short:
                     pairs.append((long_span, Span(doc, i, i + 1)))
         return pairs
+
+
+def _inside_name(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` opens or goes on into a longer capitalised name ("the FIA
+    GT Championship", "the F3 European Cup", "WC Vision"): a word of a name is no use of a
+    short form of its own, as a code joined by a hyphen is not ("ST-1"). A word before it
+    alone ("the European F2 series") leaves it a use: the name is the short form's."""
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    return bool(after is not None and doc[i].whitespace_ and after.is_title and after.is_alpha)
 
 
 def _name_runs(

@@ -233,3 +233,18 @@ def test_seeds_against_gold(nlp):
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     assert f1 >= 0.9, (tp, fp, fn)
+
+
+def test_a_word_of_a_longer_name_is_no_use_of_a_short_form(nlp):
+    # "KT" is only ever a word of "Kestrel KT Trophy" and "KT Valley Cup": no use of a short
+    # form of "Kestrel Touring".
+    doc = nlp("The Kestrel KT Trophy is a series for Kestrel Touring cars. It supports the KT "
+              "Valley Cup.")
+    assert pairs(doc) == set()
+    # Used alone once, it is one.
+    doc = nlp("The Kestrel KT Trophy is a series for Kestrel Touring cars. The KT cars race.")
+    assert ("KT", "Kestrel Touring") in pairs(doc)
+    # A capitalised word before it alone names no longer name: "the Kestrel KT cars".
+    doc = nlp("The Kestrel KT Trophy is a series for Kestrel Touring cars. Most Kestrel KT cars "
+              "race.")
+    assert ("KT", "Kestrel Touring") in pairs(doc)
