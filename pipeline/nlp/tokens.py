@@ -261,4 +261,11 @@ class FirstWords:
         self.ids = np.array(sorted({vocab.strings.add(w.lower()) for w in words}), dtype=np.uint64)
 
     def positions(self, tokens: TokenTable) -> list[int]:
-        return np.flatnonzero(np.isin(tokens.lower, self.ids)).tolist()
+        # A binary search of each token in the sorted ids (numpy.isin sorts the tokens and the
+        # ids together on every call: several times the cost at these sizes).
+        ids, lower = self.ids, tokens.lower
+        if not len(ids) or not len(lower):
+            return []
+        at = np.searchsorted(ids, lower)
+        at[at == len(ids)] = 0
+        return np.flatnonzero(ids[at] == lower).tolist()
