@@ -63,3 +63,15 @@ def test_first_words_finds_every_token_of_its_words_by_lower_case_and_no_other()
     assert words.positions(TokenTable(nlp.make_doc("zzzz"))) == []
     assert FirstWords(nlp.vocab, []).positions(table) == []
     assert words.positions(TokenTable(nlp.make_doc(""))) == []
+
+
+def test_a_doc_with_a_shared_table_is_still_serialised_and_pickled():
+    import pickle
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The Valdoria Cup ran in 1990 .")
+    TokenTable.of(doc).texts  # noqa: B018 - the table and a column exist
+    again = type(doc)(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [t.text for t in again] == [t.text for t in doc]
+    assert [t.text for t in pickle.loads(pickle.dumps(doc))] == [t.text for t in doc]
+    assert TokenTable.of(again) is not TokenTable.of(doc)
