@@ -247,11 +247,13 @@ class DateMention(SourceSpan):
                     "ends null), and only a range open-ended (\"2006–present\": value_end null)"
                 )
         pattern = ISO_BY_GRANULARITY.get(self.granularity or "")
+        keys = []  # chronological_key of each value, from its parts read once
         for value in values:
             if pattern is None or not pattern.match(value):
                 raise ValueError(f"{value!r} is not ISO 8601 at granularity {self.granularity}")
-            value_parts(value)  # a real month and day
-        if len(values) == 2 and chronological_key(values[0]) > chronological_key(values[1]):
+            year, month, day = value_parts(value)  # a real month and day
+            keys.append((year, month or 1, day or 1))
+        if len(values) == 2 and keys[0] > keys[1]:
             raise ValueError(f"range ends {self.value_end} before it starts {self.value_start}")
         return self
 

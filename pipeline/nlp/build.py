@@ -7,6 +7,7 @@ It is built as another project would build it, through the registered tokenizer
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sys
@@ -96,6 +97,13 @@ def get_nlp(settings: Mapping[str, Mapping[str, Any]] | None = None) -> Language
     nlp = _BUILT.get(key)
     if nlp is None:
         nlp = _BUILT[key] = build_nlp(config=settings)
+        # The pipeline (vocabulary, gazetteers, matchers, dateparser's data) lives as long as
+        # the process: moved out of the cyclic collector's generations, the oldest of which it
+        # would otherwise traverse at every full collection, several times a document (about
+        # 7% of the extraction's CPU time). Only its cyclic garbage, which a kept pipeline does
+        # not make, would stay uncollected; objects are still freed by their reference counts.
+        gc.collect()
+        gc.freeze()
     return nlp
 
 

@@ -126,8 +126,10 @@ class Sentences:
         return self.starts[n], end
 
 
-# Where a doc keeps its shared table (see TokenTable.of).
-_SHARED_TABLE = "pipeline.token_table"
+# Each doc's shared table (see TokenTable.of), by the doc itself: not in ``doc.user_data``,
+# which ``Doc.to_bytes`` and pickling serialise (a table cannot be), and which ``Doc.copy``
+# copies.
+_SHARED_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class TokenTable:
@@ -145,16 +147,16 @@ class TokenTable:
     @classmethod
     def of(cls, doc: Doc) -> TokenTable:
         """The one table of ``doc``, shared by every component and fact builder that reads it
-        (each made its own, and read the same columns again). Kept in ``doc.user_data``, made
-        when first asked for; no component retokenizes, so the columns stay true, and the
-        sentence bounds are read when first asked for, after the sentence components. The table
-        refers to its doc weakly: the doc's own reference to it would otherwise be a cycle that
-        keeps every doc until the cyclic collector runs."""
-        table = doc.user_data.get(_SHARED_TABLE)
-        if table is None or table.doc is not doc or table.length != len(doc):
+        (each made its own, and read the same columns again). Kept beside the doc, made when
+        first asked for, dropped with the doc; no component retokenizes, so the columns stay
+        true, and the sentence bounds are read when first asked for, after the sentence
+        components. The table refers to its doc weakly, so that it does not keep its doc (the
+        key of its entry) alive."""
+        table = _SHARED_TABLES.get(doc)
+        if table is None or table.length != len(doc):
             table = cls(doc)
             table._doc, table._doc_ref = None, weakref.ref(doc)
-            doc.user_data[_SHARED_TABLE] = table
+            _SHARED_TABLES[doc] = table
         return table
 
     def ids(self, attr: int) -> np.ndarray:
@@ -261,4 +263,11 @@ class FirstWords:
         self.ids = np.array(sorted({vocab.strings.add(w.lower()) for w in words}), dtype=np.uint64)
 
     def positions(self, tokens: TokenTable) -> list[int]:
-        return np.flatnonzero(np.isin(tokens.lower, self.ids)).tolist()
+        # A binary search of each token in the sorted ids (numpy.isin sorts the tokens and the
+        # ids together on every call: several times the cost at these sizes).
+        ids, lower = self.ids, tokens.lower
+        if not len(ids) or not len(lower):
+            return []
+        at = np.searchsorted(ids, lower)
+        at[at == len(ids)] = 0
+        return np.flatnonzero(ids[at] == lower).tolist()

@@ -96,3 +96,19 @@ def test_fingerprint_hashes_the_contents_of_a_users_file(tmp_path):
     gazetteer.unlink()
     with pytest.raises(FileNotFoundError):
         config_fingerprint(config)
+
+
+def test_get_nlp_moves_the_built_pipeline_out_of_the_cyclic_collector():
+    import gc
+
+    from pipeline.nlp import build
+
+    gc.unfreeze()
+    settings = {"date_matcher": {}}  # a settings key of its own: built here
+    build._BUILT.pop(build._settings_key(settings), None)
+    try:
+        nlp = build.get_nlp(settings)
+        assert gc.get_freeze_count() > 0
+        assert not gc.is_tracked(nlp) or all(nlp is not o for o in gc.get_objects(2))
+    finally:
+        build._BUILT.pop(build._settings_key(settings), None)

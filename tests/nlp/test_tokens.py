@@ -46,3 +46,32 @@ def test_texts_of_words_seen_before_are_those_of_the_doc():
     doc = nlp.make_doc("the Northland Trophy and Northland")
     assert TokenTable(doc).texts == [t.text for t in doc]
     assert [w.text for w in TokenTable(doc).words] == [t.text for t in doc]
+
+
+def test_first_words_finds_every_token_of_its_words_by_lower_case_and_no_other():
+    import numpy as np
+
+    from pipeline.nlp.tokens import FirstWords
+
+    nlp = spacy.blank("en")
+    words = FirstWords(nlp.vocab, ["Trophy", "cup", "series"])
+    doc = nlp.make_doc("The CUP and the Trophy series , a cup zzz aaa Series trophies")
+    table = TokenTable(doc)
+    expected = np.flatnonzero(np.isin(table.lower, words.ids)).tolist()
+    assert words.positions(table) == expected == [1, 4, 5, 8, 11]
+    # Ids above and below every word's id (the binary search's two ends).
+    assert words.positions(TokenTable(nlp.make_doc("zzzz"))) == []
+    assert FirstWords(nlp.vocab, []).positions(table) == []
+    assert words.positions(TokenTable(nlp.make_doc(""))) == []
+
+
+def test_a_doc_with_a_shared_table_is_still_serialised_and_pickled():
+    import pickle
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The Valdoria Cup ran in 1990 .")
+    TokenTable.of(doc).texts  # noqa: B018 - the table and a column exist
+    again = type(doc)(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [t.text for t in again] == [t.text for t in doc]
+    assert [t.text for t in pickle.loads(pickle.dumps(doc))] == [t.text for t in doc]
+    assert TokenTable.of(again) is not TokenTable.of(doc)
