@@ -174,6 +174,9 @@ class TableWriters:
     # same; files of tables with more rows than this are laid out in more row groups.
     ROW_GROUP_ROWS = 10_000
     ARROW_BATCH_ROWS = 2_048
+    # series_index's rows list articles: its row groups are bounded by those too (8 Dec 2026:
+    # publishing 100,000 pages peaked 79 MB above 10,000, most of it one such row group).
+    SERIES_INDEX_GROUP_ARTICLES = 50_000
 
     def __init__(self, out_dir: Path, pipeline_version: str, spill: Spill | None = None) -> None:
         self.dir = Path(out_dir) / "parquet"
@@ -251,10 +254,17 @@ class TableWriters:
         ``commit``), it does nothing more."""
         if self.writers:
             # A row at a time, made Arrow arrays at once: a name's row lists every article
-            # naming it, so the Python values of all of them would grow with the documents.
+            # naming it, so the Python values of all of them would grow with the documents;
+            # and a row group ends once its rows list SERIES_INDEX_GROUP_ARTICLES articles,
+            # as its arrays would too (a dump's few names can list 100,000 pages each).
+            articles = 0
             for row in self.series_index.rows():
                 self._extend("series_index", [row])
                 self._to_arrow("series_index")
+                articles += len(row.article_ids)
+                if articles >= self.SERIES_INDEX_GROUP_ARTICLES:
+                    self._flush("series_index")
+                    articles = 0
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()

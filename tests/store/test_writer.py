@@ -320,3 +320,25 @@ def test_concurrent_writes_hand_each_result_back_on_the_submitting_thread(tmp_pa
                 (result, threading.get_ident())))
     assert sorted(result for result, _ in seen) == [n * 10 for n in range(10) if n != 5]
     assert {thread for _, thread in seen} == {threading.get_ident()}
+
+
+def test_series_index_row_groups_end_by_the_articles_their_rows_list(tmp_path, monkeypatch):
+    # A name's row lists every article naming it: a row group of a few names can hold a whole
+    # dump's pages, so it ends once its rows list SERIES_INDEX_GROUP_ARTICLES articles; the
+    # rows are the same.
+    results = [DocumentResult(source=f"sub/btt{i}.txt", doc_id=DOC_ID,
+                              record=_record().model_copy(update={
+                                  "source": f"sub/btt{i}.txt",
+                                  "article_id": article_id(f"sub/btt{i}.txt")}))
+               for i in range(5)]
+    rows, groups = {}, {}
+    for limit in (1_000_000, 5):
+        monkeypatch.setattr(TableWriters, "SERIES_INDEX_GROUP_ARTICLES", limit)
+        out = tmp_path / str(limit)
+        write_outputs(results, out, pipeline_version="v")
+        table = pq.ParquetFile(out / "parquet" / "series_index.parquet")
+        groups[limit] = [table.metadata.row_group(i).num_rows
+                         for i in range(table.num_row_groups)]
+        rows[limit] = table.read().to_pylist()
+    assert groups == {1_000_000: [2], 5: [1, 1]}  # each row lists the 5 articles
+    assert rows[5] == rows[1_000_000] and len(rows[5][0]["article_ids"]) == 5
