@@ -99,9 +99,10 @@ def get_nlp(settings: Mapping[str, Mapping[str, Any]] | None = None) -> Language
         nlp = _BUILT[key] = build_nlp(config=settings)
         # The pipeline (vocabulary, gazetteers, matchers, dateparser's data) lives as long as
         # the process: moved out of the cyclic collector's generations, the oldest of which it
-        # would otherwise traverse at every full collection, several times a document (about
-        # 7% of the extraction's CPU time). Only its cyclic garbage, which a kept pipeline does
-        # not make, would stay uncollected; objects are still freed by their reference counts.
+        # would otherwise traverse at every full collection, several times a document
+        # (docs/benchmark.md, stop 23). Everything alive at this point is frozen with it: only
+        # its cyclic garbage would stay uncollected; objects are still freed by their
+        # reference counts.
         gc.collect()
         gc.freeze()
     return nlp
